@@ -1,0 +1,38 @@
+// Random codes for links, tokens, drafts and resume codes, from an alphabet without look-alikes.
+import crypto from 'node:crypto';
+
+const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** randomCode returns n characters drawn uniformly from a 31-letter alphabet without 0/o, 1/l/i. */
+export function randomCode(n: number): string {
+  let out = '';
+  while (out.length < n) {
+    for (const byte of crypto.randomBytes(n * 2)) {
+      // 248 = 8 * 31: rejecting higher bytes keeps the draw uniform.
+      if (byte < 248 && out.length < n) out += ALPHABET[byte % 31];
+    }
+  }
+  return out;
+}
+
+/** resumeCode returns a code such as "KD7M-Q2XP", easy to read aloud and type on a phone. */
+export function resumeCode(): string {
+  const c = randomCode(8).toUpperCase();
+  return `${c.slice(0, 4)}-${c.slice(4)}`;
+}
+
+/** normaliseResumeCode accepts what people type: any case, spaces or no dash. */
+export function normaliseResumeCode(input: string): string {
+  const c = input.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return c.length === 8 ? `${c.slice(0, 4)}-${c.slice(4)}` : c;
+}
+
+/** hashToken is how one-time tokens are stored: the token itself is never kept. */
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+/** randomResponseId is a random positive 53-bit integer, so row order reveals no submission order. */
+export function randomResponseId(): number {
+  return crypto.randomInt(1, 2 ** 48) * 32 + crypto.randomInt(0, 32);
+}

@@ -1,0 +1,120 @@
+// Append-only, ordered schema migrations; each runs in its own transaction and bumps user_version.
+// Never edit a migration that has shipped: add a new one.
+import type { Db } from './db.js';
+
+const MIGRATIONS: readonly string[] = [
+  // 1: organisation, waves, links, drafts and anonymous responses.
+  `
+  CREATE TABLE unit (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent_id TEXT REFERENCES unit(id),
+    headcount INTEGER CHECK (headcount IS NULL OR headcount >= 0),
+    retired INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX unit_parent ON unit(parent_id);
+
+  -- Frozen copies of resolved survey definitions; a wave answers exactly one of them.
+  CREATE TABLE survey_version (
+    survey_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    definition TEXT NOT NULL,
+    PRIMARY KEY (survey_id, version)
+  );
+
+  CREATE TABLE wave (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    survey_id TEXT NOT NULL,
+    survey_version INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),
+    opens_on TEXT,
+    closes_on TEXT,
+    k_results INTEGER NOT NULL DEFAULT 5 CHECK (k_results >= 3),
+    k_distribution INTEGER NOT NULL DEFAULT 10,
+    k_text INTEGER NOT NULL DEFAULT 10,
+    free_text_in_reports INTEGER NOT NULL DEFAULT 0,
+    link_mode TEXT NOT NULL CHECK (link_mode IN ('open', 'token')),
+    FOREIGN KEY (survey_id, survey_version) REFERENCES survey_version(survey_id, version),
+    CHECK (k_distribution >= k_results AND k_text >= k_results)
+  );
+
+  CREATE TABLE wave_unit (
+    wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    PRIMARY KEY (wave_id, unit_id)
+  );
+
+  -- One open link per wave and unit.
+  CREATE TABLE link (
+    code TEXT PRIMARY KEY,
+    wave_id INTEGER NOT NULL,
+    unit_id TEXT NOT NULL,
+    FOREIGN KEY (wave_id, unit_id) REFERENCES wave_unit(wave_id, unit_id) ON DELETE CASCADE,
+    UNIQUE (wave_id, unit_id)
+  );
+
+  -- One-time personal tokens, stored only as a hash; nothing links a token to a response.
+  CREATE TABLE token (
+    hash TEXT PRIMARY KEY,
+    wave_id INTEGER NOT NULL,
+    unit_id TEXT NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    FOREIGN KEY (wave_id, unit_id) REFERENCES wave_unit(wave_id, unit_id) ON DELETE CASCADE
+  );
+
+  -- Answers in progress. Deleted when submitted or expired.
+  CREATE TABLE draft (
+    id TEXT PRIMARY KEY,
+    resume_code TEXT NOT NULL UNIQUE,
+    wave_id INTEGER NOT NULL,
+    unit_id TEXT NOT NULL,
+    token_hash TEXT,
+    answers TEXT NOT NULL DEFAULT '{}',
+    expires_on TEXT NOT NULL,
+    FOREIGN KEY (wave_id, unit_id) REFERENCES wave_unit(wave_id, unit_id) ON DELETE CASCADE
+  );
+  CREATE INDEX draft_expires ON draft(expires_on);
+
+  -- A submitted response: a random id (so row order says nothing about submission order) and
+  -- the day only. No IP, user agent, time of day, token or draft reference.
+  CREATE TABLE response (
+    id INTEGER PRIMARY KEY,
+    wave_id INTEGER NOT NULL,
+    unit_id TEXT NOT NULL,
+    survey_id TEXT NOT NULL,
+    survey_version INTEGER NOT NULL,
+    submitted_on TEXT NOT NULL,
+    FOREIGN KEY (wave_id, unit_id) REFERENCES wave_unit(wave_id, unit_id)
+  );
+  CREATE INDEX response_wave_unit ON response(wave_id, unit_id);
+
+  -- One row per answered item (per chosen option for multi, per part for now/desired).
+  CREATE TABLE answer (
+    response_id INTEGER NOT NULL REFERENCES response(id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    part TEXT NOT NULL DEFAULT '',
+    num REAL,
+    txt TEXT,
+    CHECK (num IS NOT NULL OR txt IS NOT NULL)
+  );
+  CREATE INDEX answer_response ON answer(response_id);
+  `,
+];
+
+/** schemaVersion is the version a fully migrated database has. */
+export const schemaVersion = MIGRATIONS.length;
+
+/** migrate applies every migration newer than the database's user_version, each atomically. */
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`The database has schema version ${current}, newer than this Kartlegg (${MIGRATIONS.length}). Upgrade Kartlegg.`);
+  }
+  MIGRATIONS.slice(current).forEach((sql, i) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + i + 1}`);
+    })();
+  });
+}

@@ -1,0 +1,46 @@
+// Frozen survey versions: every loaded definition is stored once per (id, version), and a
+// definition that changes without a new version number stops start-up.
+import type { Survey } from '../survey/model.js';
+import type { Db } from './db.js';
+
+/** canonical serialises a resolved survey the same way every time. */
+function canonical(survey: Survey): string {
+  return JSON.stringify(survey);
+}
+
+/** syncSurveyVersions stores new versions and returns a problem per changed-but-not-bumped survey. */
+export function syncSurveyVersions(db: Db, surveys: Iterable<Survey>): string[] {
+  const problems: string[] = [];
+  const get = db.prepare('SELECT definition FROM survey_version WHERE survey_id = ? AND version = ?');
+  const insert = db.prepare('INSERT INTO survey_version (survey_id, version, definition) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (const survey of surveys) {
+      const text = canonical(survey);
+      const row = get.get(survey.id, survey.version) as { definition: string } | undefined;
+      if (!row) insert.run(survey.id, survey.version, text);
+      else if (row.definition !== text) {
+        problems.push(
+          `survey "${survey.id}" version ${survey.version} differs from the version ${survey.version} already stored; ` +
+            'answers are tied to the stored text, so raise "version" when you change a definition',
+        );
+      }
+    }
+  })();
+  return problems;
+}
+
+const cache = new WeakMap<Db, Map<string, Survey>>();
+
+/** getSurveyVersion returns the frozen definition a wave answers, or undefined. */
+export function getSurveyVersion(db: Db, surveyId: string, version: number): Survey | undefined {
+  let byKey = cache.get(db);
+  if (!byKey) cache.set(db, (byKey = new Map()));
+  const key = `${surveyId}@${version}`;
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const row = db.prepare('SELECT definition FROM survey_version WHERE survey_id = ? AND version = ?').get(surveyId, version) as { definition: string } | undefined;
+  if (!row) return undefined;
+  const survey = JSON.parse(row.definition) as Survey;
+  byKey.set(key, survey);
+  return survey;
+}

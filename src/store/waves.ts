@@ -1,0 +1,110 @@
+// Waves (measurements): a frozen survey version, participating units, dates and thresholds.
+import type { Db } from './db.js';
+
+export type WaveStatus = 'draft' | 'open' | 'closed';
+export type LinkMode = 'open' | 'token';
+
+export interface Wave {
+  id: number;
+  name: string;
+  surveyId: string;
+  surveyVersion: number;
+  status: WaveStatus;
+  opensOn: string | null;
+  closesOn: string | null;
+  kResults: number;
+  kDistribution: number;
+  kText: number;
+  freeTextInReports: boolean;
+  linkMode: LinkMode;
+}
+
+interface WaveRow {
+  id: number;
+  name: string;
+  survey_id: string;
+  survey_version: number;
+  status: WaveStatus;
+  opens_on: string | null;
+  closes_on: string | null;
+  k_results: number;
+  k_distribution: number;
+  k_text: number;
+  free_text_in_reports: number;
+  link_mode: LinkMode;
+}
+
+const toWave = (r: WaveRow): Wave => ({
+  id: r.id,
+  name: r.name,
+  surveyId: r.survey_id,
+  surveyVersion: r.survey_version,
+  status: r.status,
+  opensOn: r.opens_on,
+  closesOn: r.closes_on,
+  kResults: r.k_results,
+  kDistribution: r.k_distribution,
+  kText: r.k_text,
+  freeTextInReports: r.free_text_in_reports === 1,
+  linkMode: r.link_mode,
+});
+
+export interface NewWave {
+  name: string;
+  surveyId: string;
+  surveyVersion: number;
+  unitIds: string[];
+  linkMode: LinkMode;
+  status?: WaveStatus;
+  opensOn?: string | null;
+  closesOn?: string | null;
+  kResults?: number;
+  kDistribution?: number;
+  kText?: number;
+}
+
+/** createWave inserts a wave with its units in one transaction and returns its id. */
+export function createWave(db: Db, w: NewWave): number {
+  const k = w.kResults ?? 5;
+  return db.transaction(() => {
+    const { lastInsertRowid } = db
+      .prepare(
+        `INSERT INTO wave (name, survey_id, survey_version, status, opens_on, closes_on, k_results, k_distribution, k_text, link_mode)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(w.name, w.surveyId, w.surveyVersion, w.status ?? 'draft', w.opensOn ?? null, w.closesOn ?? null, k, w.kDistribution ?? Math.max(k, 10), w.kText ?? Math.max(k, 10), w.linkMode);
+    const id = Number(lastInsertRowid);
+    const addUnit = db.prepare('INSERT INTO wave_unit (wave_id, unit_id) VALUES (?, ?)');
+    for (const unitId of w.unitIds) addUnit.run(id, unitId);
+    return id;
+  })();
+}
+
+/** getWave returns the wave or undefined. */
+export function getWave(db: Db, id: number): Wave | undefined {
+  const row = db.prepare('SELECT * FROM wave WHERE id = ?').get(id) as WaveRow | undefined;
+  return row && toWave(row);
+}
+
+/** listWaves returns all waves, newest first. */
+export function listWaves(db: Db): Wave[] {
+  return (db.prepare('SELECT * FROM wave ORDER BY id DESC').all() as WaveRow[]).map(toWave);
+}
+
+/** setWaveStatus opens or closes a wave. */
+export function setWaveStatus(db: Db, id: number, status: WaveStatus): void {
+  db.prepare('UPDATE wave SET status = ? WHERE id = ?').run(status, id);
+}
+
+/** waveUnitIds lists the units taking part in a wave. */
+export function waveUnitIds(db: Db, waveId: number): string[] {
+  return (db.prepare('SELECT unit_id FROM wave_unit WHERE wave_id = ? ORDER BY unit_id').all(waveId) as { unit_id: string }[]).map((r) => r.unit_id);
+}
+
+/** isAcceptingAnswers tells whether respondents may answer the wave on the given day (YYYY-MM-DD). */
+export function isAcceptingAnswers(wave: Wave, today: string): boolean {
+  if (wave.status !== 'open') return false;
+  if (wave.opensOn && today < wave.opensOn) return false;
+  if (wave.closesOn && today > wave.closesOn) return false;
+  return true;
+}

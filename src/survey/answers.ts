@@ -1,0 +1,193 @@
+// Answer validation at the boundary: a page's form fields become typed answers or field errors.
+// Failures are values (error codes the UI translates), never exceptions.
+import { pruneHidden, visibleItemIds } from './conditions.js';
+import { DONT_KNOW, offersDontKnow, type Answers, type AnswerValue, type NowDesiredValue, type Survey } from './model.js';
+import type { Item, Section } from './schema.js';
+
+export type ErrorCode =
+  | 'required'
+  | 'invalid_option'
+  | 'not_a_number'
+  | 'out_of_range'
+  | 'step'
+  | 'too_long'
+  | 'too_many_choices'
+  | 'unknown_field';
+
+export interface FieldError {
+  /** The item the error belongs to ('' for the form as a whole). */
+  itemId: string;
+  /** The input to link to from the error summary. */
+  field: string;
+  code: ErrorCode;
+  params?: Record<string, string | number>;
+}
+
+export type FormBody = Record<string, unknown>;
+
+export interface PageResult {
+  /** Valid answers to this page's items; an item absent here is unanswered. */
+  answers: Answers;
+  /** What was typed or chosen, per field, to show again next to an error. */
+  raw: Record<string, string | string[]>;
+  errors: FieldError[];
+}
+
+/** fieldNames lists the form field names an item uses. */
+export function fieldNames(item: Item): string[] {
+  return item.type === 'nowDesired' ? [`${item.id}.now`, `${item.id}.desired`] : [item.id];
+}
+
+function one(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return undefined;
+}
+
+// Norwegian keyboards give "62,5"; people also type "80 %".
+function parseNumber(text: string): number | undefined {
+  const t = text.replace(/\s|%/g, '').replace(',', '.');
+  if (!/^-?\d+(\.\d+)?$/.test(t)) return undefined;
+  return Number(t);
+}
+
+function scalePoint(survey: Survey, item: Item, text: string): number | 'dk' | undefined {
+  if (text === DONT_KNOW && offersDontKnow(survey, item)) return DONT_KNOW;
+  if (item.type !== 'likert' && item.type !== 'nowDesired') return undefined;
+  const points = survey.scales[item.scale]?.points ?? [];
+  const n = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  return points.some((p) => p.value === n) ? n : undefined;
+}
+
+type Parsed = { value?: AnswerValue; error?: Omit<FieldError, 'itemId'> };
+
+function parseItem(survey: Survey, item: Item, body: FormBody, raw: Record<string, string | string[]>): Parsed {
+  const field = item.id;
+  const rawValue = body[field];
+  if (item.type === 'multi') {
+    const chosen = rawValue === undefined ? [] : Array.isArray(rawValue) ? rawValue : [rawValue];
+    if (!chosen.every((c): c is string => typeof c === 'string')) return { error: { field, code: 'invalid_option' } };
+    raw[field] = chosen;
+    const ids = item.options.map((o) => o.id);
+    if (chosen.some((c) => !ids.includes(c))) return { error: { field, code: 'invalid_option' } };
+    const unique = ids.filter((id) => chosen.includes(id));
+    if (item.maxChoices !== undefined && unique.length > item.maxChoices) {
+      return { error: { field, code: 'too_many_choices', params: { max: item.maxChoices } } };
+    }
+    return unique.length > 0 ? { value: unique } : {};
+  }
+  if (item.type === 'nowDesired') {
+    const pair: NowDesiredValue = {};
+    for (const part of ['now', 'desired'] as const) {
+      const name = `${item.id}.${part}`;
+      const text = one(body[name]);
+      if (body[name] !== undefined && text === undefined) return { error: { field: name, code: 'invalid_option' } };
+      if (text === undefined || text === '') continue;
+      raw[name] = text;
+      const v = scalePoint(survey, item, text);
+      if (v === undefined) return { error: { field: name, code: 'invalid_option' } };
+      pair[part] = v;
+    }
+    return pair.now !== undefined || pair.desired !== undefined ? { value: pair } : {};
+  }
+  const text = one(rawValue);
+  if (rawValue !== undefined && text === undefined) return { error: { field, code: 'invalid_option' } };
+  if (text === undefined) return {};
+  raw[field] = text;
+  const trimmed = text.trim();
+  if (trimmed === '') return {};
+  switch (item.type) {
+    case 'likert': {
+      const v = scalePoint(survey, item, trimmed);
+      return v === undefined ? { error: { field, code: 'invalid_option' } } : { value: v };
+    }
+    case 'single':
+      return item.options.some((o) => o.id === trimmed) ? { value: trimmed } : { error: { field, code: 'invalid_option' } };
+    case 'scale':
+    case 'number': {
+      const n = parseNumber(trimmed);
+      if (n === undefined) return { error: { field, code: 'not_a_number' } };
+      if (n < item.min || n > item.max) return { error: { field, code: 'out_of_range', params: { min: item.min, max: item.max } } };
+      const step = item.type === 'number' ? item.step : 1;
+      const offset = (n - item.min) / step;
+      if (Math.abs(offset - Math.round(offset)) > 1e-9) return { error: { field, code: 'step', params: { step } } };
+      return { value: n };
+    }
+    case 'text': {
+      const length = [...trimmed].length;
+      if (length > item.maxLength) return { error: { field, code: 'too_long', params: { max: item.maxLength, length } } };
+      return { value: trimmed };
+    }
+  }
+}
+
+/** parsePage turns a section's posted form into answers and errors. Fields for items not on the
+ *  page are reported once as `unknown_field`; control fields start with "_" and are ignored. */
+export function parsePage(survey: Survey, section: Section, body: FormBody): PageResult {
+  const result: PageResult = { answers: {}, raw: {}, errors: [] };
+  const known = new Set(section.items.flatMap(fieldNames));
+  const unknown = Object.keys(body).filter((k) => !k.startsWith('_') && !known.has(k));
+  if (unknown.length > 0) result.errors.push({ itemId: '', field: '', code: 'unknown_field', params: { fields: unknown.slice(0, 5).join(', ') } });
+  for (const item of section.items) {
+    const parsed = parseItem(survey, item, body, result.raw);
+    if (parsed.error) result.errors.push({ itemId: item.id, ...parsed.error });
+    else if (parsed.value !== undefined) result.answers[item.id] = parsed.value;
+  }
+  return result;
+}
+
+/** mergePage replaces the page's items in the saved answers and drops answers to hidden items. */
+export function mergePage(survey: Survey, section: Section, saved: Answers, page: Answers, keepOnError: Set<string>): Answers {
+  const merged: Answers = { ...saved };
+  for (const item of section.items) {
+    if (keepOnError.has(item.id)) continue;
+    if (page[item.id] === undefined) delete merged[item.id];
+    else merged[item.id] = page[item.id] as AnswerValue;
+  }
+  return pruneHidden(survey, merged);
+}
+
+/** isComplete tells whether an answer counts as given for a required item. */
+export function isComplete(item: Item, value: AnswerValue | undefined): boolean {
+  if (value === undefined) return false;
+  if (item.type === 'nowDesired') return typeof value === 'object' && !Array.isArray(value) && value.now !== undefined && value.desired !== undefined;
+  return true;
+}
+
+/** missingRequired lists the visible required items without a complete answer, in order. */
+export function missingRequired(survey: Survey, answers: Answers): Item[] {
+  const visible = visibleItemIds(survey, answers);
+  return survey.items.filter((item) => item.required && visible.has(item.id) && !isComplete(item, answers[item.id]));
+}
+
+/** revalidate checks stored draft answers against the survey again before they become a response,
+ *  returning the ids of answers that no longer fit (the draft is never trusted blindly). */
+export function revalidate(survey: Survey, answers: Answers): string[] {
+  const bad: string[] = [];
+  const items = new Map(survey.items.map((i) => [i.id, i]));
+  for (const [id, value] of Object.entries(answers)) {
+    const item = items.get(id);
+    if (!item) {
+      bad.push(id);
+      continue;
+    }
+    const body: FormBody = {};
+    if (item.type === 'nowDesired' && typeof value === 'object' && !Array.isArray(value)) {
+      if (value.now !== undefined) body[`${id}.now`] = String(value.now);
+      if (value.desired !== undefined) body[`${id}.desired`] = String(value.desired);
+    } else body[id] = Array.isArray(value) ? value : String(value);
+    const parsed = parseItem(survey, item, body, {});
+    if (parsed.error || JSON.stringify(parsed.value) !== JSON.stringify(value)) bad.push(id);
+  }
+  return bad;
+}
+
+/** sectionFor finds the section holding an item. */
+export function sectionFor(survey: Survey, itemId: string): Section | undefined {
+  return survey.sections.find((s) => s.items.some((i) => i.id === itemId));
+}
+
+/** visibleSections lists the sections with at least one visible item. */
+export function visibleSections(survey: Survey, answers: Answers): Section[] {
+  const visible = visibleItemIds(survey, answers);
+  return survey.sections.filter((s) => s.items.some((i) => visible.has(i.id)));
+}
