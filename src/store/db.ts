@@ -11,8 +11,11 @@ export function openDb(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // FULL: an acknowledged response survives power loss, not only a process crash.
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  // Deleted drafts (which may hold a token hash) are overwritten, not left in free pages.
+  db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;

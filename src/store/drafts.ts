@@ -11,6 +11,8 @@ export interface Draft {
   unitId: string;
   tokenHash: string | null;
   answers: Answers;
+  /** The page the respondent last saved, to continue there. */
+  lastSection: string | null;
   expiresOn: string;
 }
 
@@ -21,6 +23,7 @@ interface DraftRow {
   unit_id: string;
   token_hash: string | null;
   answers: string;
+  last_section: string | null;
   expires_on: string;
 }
 
@@ -31,12 +34,13 @@ const toDraft = (r: DraftRow): Draft => ({
   unitId: r.unit_id,
   tokenHash: r.token_hash,
   answers: JSON.parse(r.answers) as Answers,
+  lastSection: r.last_section,
   expiresOn: r.expires_on,
 });
 
 /** createDraft starts an empty draft that expires on the given day. */
 export function createDraft(db: Db, d: { waveId: number; unitId: string; tokenHash: string | null; expiresOn: string }): Draft {
-  const draft: Draft = { id: randomCode(24), resumeCode: resumeCode(), answers: {}, ...d };
+  const draft: Draft = { id: randomCode(24), resumeCode: resumeCode(), answers: {}, lastSection: null, ...d };
   db.prepare('INSERT INTO draft (id, resume_code, wave_id, unit_id, token_hash, answers, expires_on) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     draft.id,
     draft.resumeCode,
@@ -63,9 +67,9 @@ export function findDraftByResumeCode(db: Db, code: string, waveId: number, unit
   return row && toDraft(row);
 }
 
-/** saveDraftAnswers replaces a draft's answers and pushes its expiry forward. */
-export function saveDraftAnswers(db: Db, id: string, answers: Answers, expiresOn: string): void {
-  db.prepare('UPDATE draft SET answers = ?, expires_on = ? WHERE id = ?').run(JSON.stringify(answers), expiresOn, id);
+/** saveDraftAnswers replaces a draft's answers, remembers the page and pushes its expiry forward. */
+export function saveDraftAnswers(db: Db, id: string, answers: Answers, lastSection: string | null, expiresOn: string): void {
+  db.prepare('UPDATE draft SET answers = ?, last_section = ?, expires_on = ? WHERE id = ?').run(JSON.stringify(answers), lastSection, expiresOn, id);
 }
 
 /** deleteExpiredDrafts removes drafts that expired before `today` and returns how many. */

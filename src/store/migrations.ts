@@ -71,6 +71,7 @@ const MIGRATIONS: readonly string[] = [
     unit_id TEXT NOT NULL,
     token_hash TEXT,
     answers TEXT NOT NULL DEFAULT '{}',
+    last_section TEXT,
     expires_on TEXT NOT NULL,
     FOREIGN KEY (wave_id, unit_id) REFERENCES wave_unit(wave_id, unit_id) ON DELETE CASCADE
   );

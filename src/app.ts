@@ -1,0 +1,88 @@
+// createApp builds the Express application from its dependencies; it never listens (main.ts does).
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.js';
+import { HttpError } from './errors.js';
+import type { Db } from './store/db.js';
+import { language, noStore, sameOrigin } from './web/middleware.js';
+import type { Translate } from './web/i18n/index.js';
+import { respondRouter } from './web/respond/routes.js';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+}
+
+const root = (p: string): string => fileURLToPath(new URL(`../${p}`, import.meta.url));
+
+// Body-parser failures map to pages that say what happened.
+const BODY_ERRORS: Record<string, [number, string]> = {
+  'entity.too.large': [413, 'tooLarge'],
+  'parameters.too.many': [413, 'tooLarge'],
+  'entity.parse.failed': [400, 'badRequest'],
+  'encoding.unsupported': [415, 'badRequest'],
+  'charset.unsupported': [415, 'badRequest'],
+};
+
+/** createApp returns the configured Express app. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
+  app.set('view engine', 'ejs');
+  app.set('views', root('views'));
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+          ...(deps.config.COOKIE_SECURE ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      // Respondent links carry codes; never leak them to other sites.
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(express.static(root('public'), { maxAge: '1h', index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
+  app.use(language(deps.config.COOKIE_SECURE));
+  app.use(sameOrigin);
+
+  app.get('/', (_req, res) => {
+    res.render('home');
+  });
+  app.use('/s', noStore, respondRouter(deps));
+
+  app.use((_req, _res, next) => next(new HttpError(404, 'notFound')));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    let status = 500;
+    let page = 'serverError';
+    if (err instanceof HttpError) {
+      status = err.status;
+      page = { cross_site: 'forbidden' }[err.code] ?? err.code;
+    } else if (typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string' && BODY_ERRORS[err.type]) {
+      [status, page] = BODY_ERRORS[err.type] as [number, string];
+    } else {
+      console.error(err);
+    }
+    const t = res.locals.t as Translate | undefined;
+    if (!t) {
+      res.status(status).type('text').send(page);
+      return;
+    }
+    res.status(status).render('message', { titleKey: `${page}.title`, bodyKey: `${page}.body`, params: {} });
+  });
+  return app;
+}

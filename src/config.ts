@@ -1,0 +1,40 @@
+// Configuration from environment variables: parsed once, validated, frozen. Bad values stop start-up.
+import { z } from 'zod';
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1).default('data/kartlegg.db'),
+  SURVEYS_DIR: z.string().min(1).default('surveys'),
+  /** Base URL printed in links, e.g. https://kartlegg.kommune.no; defaults to http://localhost:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  DRAFT_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** Time zone that decides which day a response is dated. */
+  TIME_ZONE: z.string().default('Europe/Oslo'),
+  /** Set when served over HTTPS (directly or behind a proxy): cookies get the Secure flag. */
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Number of reverse proxies in front, for express's "trust proxy". */
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+});
+
+export type Config = Readonly<z.infer<typeof Env>>;
+
+/** loadConfig parses the environment; on failure it throws an error naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = Env.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: result.data.TIME_ZONE });
+  } catch {
+    throw new Error(`Invalid configuration:\n  TIME_ZONE: unknown time zone "${result.data.TIME_ZONE}"`);
+  }
+  return Object.freeze(result.data);
+}
+
+/** testConfig gives defaults suitable for tests, with overrides. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({ ...loadConfig({}), DATABASE_PATH: ':memory:', ...overrides });
+}

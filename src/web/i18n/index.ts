@@ -1,0 +1,38 @@
+// Message catalogues and language negotiation: nb (default), nn and en.
+import { en } from './en.js';
+import { nb, type Catalogue, type MessageKey } from './nb.js';
+import { nn } from './nn.js';
+
+export type Lang = 'nb' | 'nn' | 'en';
+export const LANGS: readonly Lang[] = ['nb', 'nn', 'en'];
+export type { MessageKey };
+
+const catalogues: Record<Lang, Catalogue> = { nb, nn, en };
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** translator returns t(key, params) for a language; {name} placeholders are filled from params. */
+export function translator(lang: Lang): Translate {
+  const catalogue = catalogues[lang];
+  return (key, params) => {
+    const text = catalogue[key] ?? nb[key] ?? key;
+    if (!params) return text;
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] === undefined ? m : String(params[name])));
+  };
+}
+
+/** isLang narrows a string to a supported language. */
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+/** negotiateLang picks nb, nn or en from an Accept-Language header (nb for "no" and by default). */
+export function negotiateLang(header: string | undefined): Lang {
+  for (const part of (header ?? '').split(',')) {
+    const tag = part.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (tag.startsWith('nn')) return 'nn';
+    if (tag.startsWith('nb') || tag.startsWith('no')) return 'nb';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'nb';
+}

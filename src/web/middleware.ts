@@ -1,0 +1,56 @@
+// Cross-cutting middleware: language, CSRF origin check, no-store caching.
+import type { NextFunction, Request, Response } from 'express';
+import { HttpError } from '../errors.js';
+import { readCookie } from './cookies.js';
+import { isLang, negotiateLang, translator, type Lang } from './i18n/index.js';
+
+const LANG_COOKIE = 'kartlegg_lang';
+
+/** language picks the UI language (?lang=, then cookie, then Accept-Language) and exposes t(). */
+export function language(secureCookies: boolean) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    let lang: Lang;
+    const asked = req.query.lang;
+    if (isLang(asked)) {
+      lang = asked;
+      res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+    } else {
+      const saved = readCookie(req, LANG_COOKIE);
+      lang = isLang(saved) ? saved : negotiateLang(req.headers['accept-language']);
+    }
+    res.locals.lang = lang;
+    res.locals.t = translator(lang);
+    res.locals.path = req.path;
+    next();
+  };
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** sameOrigin rejects state-changing requests that a browser says came from another site
+ *  (Sec-Fetch-Site, else Origin). Requests without either header are not from a browser form
+ *  on another site (browsers send Origin on every cross-origin POST) and pass. */
+export function sameOrigin(req: Request, _res: Response, next: NextFunction): void {
+  if (SAFE.has(req.method)) return next();
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') {
+    if (site === 'same-origin' || site === 'none') return next();
+    return next(new HttpError(403, 'cross_site'));
+  }
+  const origin = req.headers.origin;
+  if (origin === undefined) return next();
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return next(new HttpError(403, 'cross_site'));
+  }
+  if (origin !== 'null' && host === req.headers.host) return next();
+  next(new HttpError(403, 'cross_site'));
+}
+
+/** noStore keeps answers out of shared caches and the back-forward cache of shared devices. */
+export function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.set('Cache-Control', 'no-store');
+  next();
+}

@@ -1,0 +1,234 @@
+// Respondent handlers: each parses, validates, re-renders with messages on failure (422) or stores
+// and redirects (303). Answers live in a draft until the final submit.
+import type { NextFunction, Request, Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import { addDays } from '../../clock.js';
+import { HttpError } from '../../errors.js';
+import { missingRequired, mergePage, parsePage, revalidate, visibleSections, type FieldError, type FormBody } from '../../survey/answers.js';
+import { pruneHidden } from '../../survey/conditions.js';
+import type { Answers, Survey } from '../../survey/model.js';
+import type { Section } from '../../survey/schema.js';
+import { createDraft, findDraftByResumeCode, getDraft, saveDraftAnswers, type Draft } from '../../store/drafts.js';
+import { normaliseResumeCode } from '../../store/ids.js';
+import type { Access } from '../../store/links.js';
+import { submitResponse } from '../../store/responses.js';
+import type { Unit } from '../../store/units.js';
+import { isAcceptingAnswers, type Wave } from '../../store/waves.js';
+import { readCookie } from '../cookies.js';
+import { pageView, reviewView } from './view-model.js';
+
+export interface RespondContext {
+  access: Access;
+  wave: Wave;
+  unit: Unit;
+  survey: Survey;
+  code: string;
+  today: string;
+}
+
+const DRAFT_COOKIE = 'kartlegg_draft';
+
+const ctxOf = (res: Response): RespondContext => res.locals.ctx as RespondContext;
+const base = (ctx: RespondContext): string => `/s/${ctx.code}`;
+const pageUrl = (ctx: RespondContext, section: Section): string => `${base(ctx)}/del/${section.id}`;
+
+function currentDraft(deps: AppDeps, req: Request, ctx: RespondContext): Draft | undefined {
+  const id = readCookie(req, DRAFT_COOKIE);
+  if (!id) return undefined;
+  const draft = getDraft(deps.db, id, ctx.today);
+  if (!draft || draft.waveId !== ctx.wave.id || draft.unitId !== ctx.unit.id) return undefined;
+  const token = ctx.access.kind === 'token' ? ctx.access.tokenHash : null;
+  return draft.tokenHash === token ? draft : undefined;
+}
+
+function rememberDraft(deps: AppDeps, res: Response, ctx: RespondContext, draft: Draft): void {
+  res.cookie(DRAFT_COOKIE, draft.id, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: deps.config.COOKIE_SECURE,
+    path: base(ctx),
+    maxAge: deps.config.DRAFT_TTL_DAYS * 24 * 3600 * 1000,
+  });
+}
+
+function resumeUrl(ctx: RespondContext, draft: Draft): string {
+  const sections = visibleSections(ctx.survey, draft.answers);
+  const last = sections.find((s) => s.id === draft.lastSection);
+  const first = sections[0];
+  return last ? pageUrl(ctx, last) : first ? pageUrl(ctx, first) : `${base(ctx)}/oppsummering`;
+}
+
+function renderClosedOrUsed(res: Response, ctx: RespondContext): boolean {
+  if (ctx.access.kind === 'token' && ctx.access.used) {
+    res.status(410).render('message', { titleKey: 'tokenUsed.title', bodyKey: 'tokenUsed.body', params: {} });
+    return true;
+  }
+  if (!isAcceptingAnswers(ctx.wave, ctx.today)) {
+    res.status(403).render('respond/closed', { wave: ctx.wave });
+    return true;
+  }
+  return false;
+}
+
+/** requireOpen stops every answering route of a closed wave or a used token with a friendly page. */
+export function requireOpen(_req: Request, res: Response, next: NextFunction): void {
+  if (!renderClosedOrUsed(res, ctxOf(res))) next();
+}
+
+function renderWelcome(deps: AppDeps, req: Request, res: Response, status: number, resumeError?: boolean): void {
+  const ctx = ctxOf(res);
+  res.status(status).render('respond/welcome', {
+    ctx,
+    draft: currentDraft(deps, req, ctx),
+    ttlDays: deps.config.DRAFT_TTL_DAYS,
+    resumeError: resumeError ?? false,
+    resumeValue: typeof req.body?.resume_code === 'string' ? req.body.resume_code : '',
+  });
+}
+
+/** welcome explains the survey and anonymity, and offers start, continue and resume by code. */
+export function welcome(deps: AppDeps) {
+  return (req: Request, res: Response): void => {
+    if (renderClosedOrUsed(res, ctxOf(res))) return;
+    renderWelcome(deps, req, res, 200);
+  };
+}
+
+/** start creates a draft (or continues the one this device has) and goes to its page. */
+export function start(deps: AppDeps) {
+  return (req: Request, res: Response): void => {
+    const ctx = ctxOf(res);
+    const draft =
+      currentDraft(deps, req, ctx) ??
+      createDraft(deps.db, {
+        waveId: ctx.wave.id,
+        unitId: ctx.unit.id,
+        tokenHash: ctx.access.kind === 'token' ? ctx.access.tokenHash : null,
+        expiresOn: addDays(ctx.today, deps.config.DRAFT_TTL_DAYS),
+      });
+    rememberDraft(deps, res, ctx, draft);
+    res.redirect(303, resumeUrl(ctx, draft));
+  };
+}
+
+/** resume continues a draft from another device by its resume code. */
+export function resume(deps: AppDeps) {
+  return (req: Request, res: Response): void => {
+    const ctx = ctxOf(res);
+    const input: unknown = req.body?.resume_code;
+    const code = typeof input === 'string' ? normaliseResumeCode(input) : '';
+    const draft = code ? findDraftByResumeCode(deps.db, code, ctx.wave.id, ctx.unit.id, ctx.today) : undefined;
+    const token = ctx.access.kind === 'token' ? ctx.access.tokenHash : null;
+    if (!draft || draft.tokenHash !== token) return renderWelcome(deps, req, res, 422, true);
+    rememberDraft(deps, res, ctx, draft);
+    res.redirect(303, resumeUrl(ctx, draft));
+  };
+}
+
+function draftOrRedirect(deps: AppDeps, req: Request, res: Response): Draft | undefined {
+  const ctx = ctxOf(res);
+  const draft = currentDraft(deps, req, ctx);
+  if (!draft) res.redirect(303, base(ctx));
+  return draft;
+}
+
+function sectionOrThrow(ctx: RespondContext, answers: Answers, id: string): { section: Section; visible: Section[] } {
+  const visible = visibleSections(ctx.survey, answers);
+  const section = visible.find((s) => s.id === id);
+  if (!section) throw new HttpError(404, 'notFound');
+  return { section, visible };
+}
+
+/** showPage renders one section with the draft's answers. */
+export function showPage(deps: AppDeps) {
+  return (req: Request, res: Response): void => {
+    const draft = draftOrRedirect(deps, req, res);
+    if (!draft) return;
+    const ctx = ctxOf(res);
+    const { section, visible } = sectionOrThrow(ctx, draft.answers, String(req.params.section));
+    res.render('respond/page', pageView(ctx, draft, section, visible, draft.answers, {}, []));
+  };
+}
+
+/** savePage stores the page's valid answers in the draft, then moves as the button asked; invalid
+ *  values re-render the page (422) with every answer kept. */
+export function savePage(deps: AppDeps) {
+  return (req: Request, res: Response): void => {
+    const draft = draftOrRedirect(deps, req, res);
+    if (!draft) return;
+    const ctx = ctxOf(res);
+    const { section } = sectionOrThrow(ctx, draft.answers, String(req.params.section));
+    const body = (req.body ?? {}) as FormBody;
+    const page = parsePage(ctx.survey, section, body);
+    const failed = new Set(page.errors.map((e: FieldError) => e.itemId));
+    const answers = mergePage(ctx.survey, section, draft.answers, page.answers, failed);
+    saveDraftAnswers(deps.db, draft.id, answers, section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
+    const visible = visibleSections(ctx.survey, answers);
+    if (page.errors.length > 0) {
+      res.status(422).render('respond/page', pageView(ctx, draft, section, visible, answers, page.raw, page.errors));
+      return;
+    }
+    const nav = body._nav;
+    if (nav === 'save') {
+      res.render('respond/page', { ...pageView(ctx, draft, section, visible, answers, {}, []), saved: true });
+      return;
+    }
+    const index = visible.findIndex((s) => s.id === section.id);
+    if (nav === 'back') {
+      const previous = visible[index - 1];
+      res.redirect(303, previous ? pageUrl(ctx, previous) : base(ctx));
+      return;
+    }
+    const next = visible[index + 1];
+    res.redirect(303, nav !== 'review' && next ? pageUrl(ctx, next) : `${base(ctx)}/oppsummering`);
+  };
+}
+
+/** review lists the sections and the required items still unanswered, with links to them. */
+export function review(deps: AppDeps) {
+  return (req: Request, res: Response): void => {
+    const draft = draftOrRedirect(deps, req, res);
+    if (!draft) return;
+    res.render('respond/review', reviewView(ctxOf(res), draft, missingRequired(ctxOf(res).survey, draft.answers), false));
+  };
+}
+
+/** submit turns the draft into an anonymous response exactly once, or shows what is missing. */
+export function submit(deps: AppDeps) {
+  return (req: Request, res: Response): void => {
+    const ctx = ctxOf(res);
+    const draft = currentDraft(deps, req, ctx);
+    if (!draft) {
+      res.status(409).render('message', { titleKey: 'noDraft.title', bodyKey: 'noDraft.body', params: { days: deps.config.DRAFT_TTL_DAYS }, link: { href: base(ctx), key: 'noDraft.start' } });
+      return;
+    }
+    // A draft is never trusted blindly: values that no longer fit the survey are dropped.
+    let answers = pruneHidden(ctx.survey, draft.answers);
+    const bad = revalidate(ctx.survey, answers);
+    if (bad.length > 0) {
+      answers = Object.fromEntries(Object.entries(answers).filter(([id]) => !bad.includes(id)));
+      saveDraftAnswers(deps.db, draft.id, answers, draft.lastSection, draft.expiresOn);
+    }
+    const missing = missingRequired(ctx.survey, answers);
+    if (missing.length > 0) {
+      res.status(422).render('respond/review', reviewView(ctx, { ...draft, answers }, missing, true));
+      return;
+    }
+    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today);
+    res.clearCookie(DRAFT_COOKIE, { path: base(ctx) });
+    if (outcome === 'token-used') {
+      res.status(410).render('message', { titleKey: 'tokenUsed.title', bodyKey: 'tokenUsed.body', params: {} });
+      return;
+    }
+    if (outcome === 'no-draft') {
+      res.status(409).render('message', { titleKey: 'noDraft.title', bodyKey: 'noDraft.body', params: { days: deps.config.DRAFT_TTL_DAYS }, link: { href: base(ctx), key: 'noDraft.start' } });
+      return;
+    }
+    res.redirect(303, `${base(ctx)}/takk`);
+  };
+}
+
+/** thanks confirms the submission. */
+export function thanks(_req: Request, res: Response): void {
+  res.render('respond/thanks', { ctx: ctxOf(res) });
+}

@@ -1,0 +1,36 @@
+// The respondent's route table: /s/<code>/... for one wave and unit (open link or one-time token).
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import { today } from '../../clock.js';
+import { HttpError } from '../../errors.js';
+import { resolveCode } from '../../store/links.js';
+import { getSurveyVersion } from '../../store/survey-versions.js';
+import { getUnit } from '../../store/units.js';
+import { getWave } from '../../store/waves.js';
+import * as h from './handlers.js';
+
+/** respondRouter serves welcome, pages, review, submit and thanks for a respondent link. */
+export function respondRouter(deps: AppDeps): express.Router {
+  const router = express.Router();
+
+  // Loader: attaches the link's wave, unit and frozen survey, or answers 404.
+  router.param('code', (req: Request, res: Response, next: NextFunction, code: string) => {
+    const access = resolveCode(deps.db, code);
+    const wave = access && getWave(deps.db, access.waveId);
+    const unit = access && getUnit(deps.db, access.unitId);
+    const survey = wave && getSurveyVersion(deps.db, wave.surveyId, wave.surveyVersion);
+    if (!access || !wave || !unit || !survey) return next(new HttpError(404, 'notFound'));
+    res.locals.ctx = { access, wave, unit, survey, code, today: today(deps.config.TIME_ZONE) } satisfies h.RespondContext;
+    next();
+  });
+
+  router.get('/:code', h.welcome(deps));
+  router.get('/:code/takk', h.thanks);
+  router.post('/:code/start', h.requireOpen, h.start(deps));
+  router.post('/:code/fortsett', h.requireOpen, h.resume(deps));
+  router.get('/:code/del/:section', h.requireOpen, h.showPage(deps));
+  router.post('/:code/del/:section', h.requireOpen, h.savePage(deps));
+  router.get('/:code/oppsummering', h.requireOpen, h.review(deps));
+  router.post('/:code/send', h.requireOpen, h.submit(deps));
+  return router;
+}
