@@ -56,8 +56,8 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(express.static(root('public'), { maxAge: '1h', index: false }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
   app.use(language(deps.config.COOKIE_SECURE));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
   app.use(sameOrigin);
 
   app.get('/', (_req, res) => {

@@ -90,16 +90,18 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX response_wave_unit ON response(wave_id, unit_id);
 
-  -- One row per answered item (per chosen option for multi, per part for now/desired).
+  -- One row per answered item: part is '' for single values, 'now'/'desired' for pairs and the
+  -- option id for each option chosen in a multi item. WITHOUT ROWID, so no hidden insertion
+  -- counter records the order responses arrived in.
   CREATE TABLE answer (
     response_id INTEGER NOT NULL REFERENCES response(id) ON DELETE CASCADE,
     item_id TEXT NOT NULL,
     part TEXT NOT NULL DEFAULT '',
     num REAL,
     txt TEXT,
-    CHECK (num IS NOT NULL OR txt IS NOT NULL)
-  );
-  CREATE INDEX answer_response ON answer(response_id);
+    CHECK (num IS NOT NULL OR txt IS NOT NULL),
+    PRIMARY KEY (response_id, item_id, part)
+  ) WITHOUT ROWID;
   `,
 ];
 

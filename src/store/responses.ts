@@ -11,7 +11,7 @@ export interface AnswerRow {
   txt: string | null;
 }
 
-/** answerRows flattens answers into stored rows: one per value, 'dk' as text, multi per option. */
+/** answerRows flattens answers into stored rows: one per value, 'dk' as text, multi one per chosen option (part = option id). */
 export function answerRows(survey: Survey, answers: Answers): AnswerRow[] {
   const rows: AnswerRow[] = [];
   const cell = (itemId: string, part: string, v: number | string): AnswerRow =>
@@ -19,7 +19,7 @@ export function answerRows(survey: Survey, answers: Answers): AnswerRow[] {
   for (const item of survey.items) {
     const v = answers[item.id];
     if (v === undefined) continue;
-    if (Array.isArray(v)) for (const opt of v) rows.push(cell(item.id, '', opt));
+    if (Array.isArray(v)) for (const opt of v) rows.push(cell(item.id, opt, opt));
     else if (typeof v === 'object') {
       if (v.now !== undefined) rows.push(cell(item.id, 'now', v.now));
       if (v.desired !== undefined) rows.push(cell(item.id, 'desired', v.desired));

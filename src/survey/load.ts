@@ -2,9 +2,10 @@
 // Every problem names the file, the JSON path and what is wrong, and all are reported at once.
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { conditionItemIds } from './conditions.js';
-import type { Survey } from './model.js';
+import { DONT_KNOW, offersDontKnow, type Survey } from './model.js';
 import { SurveyFile, type Condition, type Factor, type Item, type Scale, type Section } from './schema.js';
 
 export interface DefinitionProblem {
@@ -74,18 +75,21 @@ interface Origin {
 export function parseSurveyFiles(files: { file: string; text: string }[]): Map<string, Survey> {
   const problems: DefinitionProblem[] = [];
   const parsed: Parsed[] = [];
+  const failedIds = new Set<string>();
   for (const { file, text } of files) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      const msg = (err as Error).message;
-      const pos = /position (\d+)/.exec(msg);
-      problems.push({ file, path: pos ? `(${lineColumn(text, Number(pos[1]))})` : '$', message: `invalid JSON: ${msg}` });
+    // jsonc-parser (strict settings) locates every syntax error; JSON.parse often gives no position.
+    const syntax: ParseError[] = [];
+    const json: unknown = parseJsonc(text, syntax, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = syntax[0];
+    if (first) {
+      // Later syntax errors are mostly echoes of the first.
+      problems.push({ file, path: `(${lineColumn(text, first.offset)})`, message: `invalid JSON: ${printParseErrorCode(first.error)}` });
       continue;
     }
     const result = SurveyFile.safeParse(json);
     if (!result.success) {
+      const id = (json as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') failedIds.add(id);
       for (const i of flattenIssues(result.error.issues)) problems.push({ file, path: formatPath(i.path), message: i.message });
       continue;
     }
@@ -102,14 +106,16 @@ export function parseSurveyFiles(files: { file: string; text: string }[]): Map<s
   const surveys = new Map<string, Survey>();
   for (const p of byId.values()) {
     const before = problems.length;
-    const survey = resolve(p, byId, problems);
+    const survey = resolve(p, byId, failedIds, problems);
     if (problems.length === before) surveys.set(survey.id, survey);
   }
-  if (problems.length > 0) throw new SurveyDefinitionError(problems);
+  // A module's own problems are found again through every survey that includes it.
+  const unique = [...new Map(problems.map((p) => [`${p.file}\u0000${p.path}\u0000${p.message}`, p])).values()];
+  if (unique.length > 0) throw new SurveyDefinitionError(unique);
   return surveys;
 }
 
-function resolve(root: Parsed, byId: Map<string, Parsed>, problems: DefinitionProblem[]): Survey {
+function resolve(root: Parsed, byId: Map<string, Parsed>, failedIds: Set<string>, problems: DefinitionProblem[]): Survey {
   const scales: Record<string, Scale> = {};
   const scaleOrigin = new Map<string, Origin>();
   const factors: Factor[] = [];
@@ -139,7 +145,8 @@ function resolve(root: Parsed, byId: Map<string, Parsed>, problems: DefinitionPr
     p.def.sections.forEach((entry, i) => {
       if ('include' in entry) {
         const target = byId.get(entry.include);
-        if (!target) problems.push({ file: p.file, path: `sections[${i}].include`, message: `unknown survey "${entry.include}" (known: ${[...byId.keys()].join(', ')})` });
+        if (!target && failedIds.has(entry.include)) problems.push({ file: p.file, path: `sections[${i}].include`, message: `"${entry.include}" has errors of its own (listed with its file)` });
+        else if (!target) problems.push({ file: p.file, path: `sections[${i}].include`, message: `unknown survey "${entry.include}" (known: ${[...byId.keys()].join(', ')})` });
         else if (chain.includes(entry.include)) problems.push({ file: p.file, path: `sections[${i}].include`, message: `including "${entry.include}" makes a cycle (${[...chain, entry.include].join(' -> ')})` });
         else expand(target, [...chain, entry.include]);
         return;
@@ -196,6 +203,8 @@ function checkReferences(survey: Survey, origins: Map<object, Origin>, scaleOrig
     }
     if ((item.type === 'likert' || item.type === 'nowDesired') && survey.scales[item.scale] === undefined) {
       at(item, 'scale', `unknown scale "${item.scale}" (known: ${Object.keys(survey.scales).join(', ') || 'none'})`);
+    } else if ((item.type === 'likert' || item.type === 'nowDesired') && item.dontKnow === true && survey.scales[item.scale]?.dontKnowLabel === undefined) {
+      at(item, 'dontKnow', `scale "${item.scale}" has no dontKnowLabel to show`);
     }
     if (item.type === 'single' || item.type === 'multi') {
       const ids = item.options.map((o) => o.id);
@@ -236,7 +245,10 @@ function checkCondition(item: Item, condition: Condition, earlier: Map<string, I
     } else if (target.type === 'text' || target.type === 'nowDesired') {
       if (values.length > 0 || numericOps) report(`"${target.id}" is a ${target.type} item; only "answered" can be used on it`);
     } else {
-      for (const v of values) if (typeof v !== 'number') report(`"${target.id}" has numeric answers; compare with a number, not "${String(v)}"`);
+      const dkAllowed = target.type === 'likert' && offersDontKnow(survey, target);
+      for (const v of values) {
+        if (typeof v !== 'number' && !(v === DONT_KNOW && dkAllowed)) report(`"${target.id}" has numeric answers; compare with a number${dkAllowed ? ' or "dk"' : ''}, not "${String(v)}"`);
+      }
     }
   };
   checkLeaf(condition);

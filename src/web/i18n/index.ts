@@ -26,13 +26,13 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }
 
-/** negotiateLang picks nb, nn or en from an Accept-Language header (nb for "no" and by default). */
+/** negotiateLang picks the UI language from Accept-Language. The survey texts are bokmål, so the UI
+ *  follows suit unless the browser prefers nynorsk; English is offered by explicit choice only. */
 export function negotiateLang(header: string | undefined): Lang {
   for (const part of (header ?? '').split(',')) {
     const tag = part.split(';')[0]?.trim().toLowerCase() ?? '';
     if (tag.startsWith('nn')) return 'nn';
     if (tag.startsWith('nb') || tag.startsWith('no')) return 'nb';
-    if (tag.startsWith('en')) return 'en';
   }
   return 'nb';
 }

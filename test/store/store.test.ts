@@ -1,0 +1,552 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { openDb, type Db } from '../../src/store/db.js';
+import { createDraft, deleteExpiredDrafts, findDraftByResumeCode, getDraft, saveDraftAnswers } from '../../src/store/drafts.js';
+import { hashToken, normaliseResumeCode, randomCode, randomResponseId, resumeCode } from '../../src/store/ids.js';
+import { createLink, createTokens, listLinks, resolveCode } from '../../src/store/links.js';
+import { migrate, schemaVersion } from '../../src/store/migrations.js';
+import { answerRows, countResponses, submitResponse, type AnswerRow } from '../../src/store/responses.js';
+import { getSurveyVersion, syncSurveyVersions } from '../../src/store/survey-versions.js';
+import { addUnit, countUnits, getUnit, listUnits } from '../../src/store/units.js';
+import { createWave, getWave, isAcceptingAnswers, listWaves, setWaveStatus, waveUnitIds, type LinkMode, type Wave } from '../../src/store/waves.js';
+import { parseSurveyFiles } from '../../src/survey/load.js';
+import type { Answers, Survey } from '../../src/survey/model.js';
+
+function loadSurvey(title = 'Store test'): Survey {
+  const def = {
+    id: 'store',
+    version: 1,
+    title,
+    scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
+    sections: [
+      {
+        id: 'page',
+        title: 'Page',
+        items: [
+          { id: 'l', type: 'likert', scale: 'enig5', text: 'L' },
+          { id: 's', type: 'single', text: 'S', options: [{ id: 'x', label: 'X' }, { id: 'y', label: 'Y' }] },
+          { id: 'm', type: 'multi', text: 'M', options: ['a', 'b', 'c'].map((id) => ({ id, label: id })) },
+          { id: 'nd', type: 'nowDesired', scale: 'enig5', text: 'ND' },
+          { id: 'n', type: 'number', text: 'N', min: 0, max: 100, step: 0.5 },
+          { id: 't', type: 'text', text: 'T' },
+        ],
+      },
+    ],
+  };
+  const survey = parseSurveyFiles([{ file: 'store.json', text: JSON.stringify(def) }]).get('store');
+  if (!survey) throw new Error('test survey did not load');
+  return survey;
+}
+
+const survey = loadSurvey();
+
+const answers: Answers = { l: 'dk', s: 'y', m: ['a', 'c'], nd: { now: 2, desired: 'dk' }, n: 62.5, t: 'hei på deg' };
+const expectedRows: AnswerRow[] = [
+  { itemId: 'l', part: '', num: null, txt: 'dk' },
+  { itemId: 's', part: '', num: null, txt: 'y' },
+  { itemId: 'm', part: 'a', num: null, txt: 'a' },
+  { itemId: 'm', part: 'c', num: null, txt: 'c' },
+  { itemId: 'nd', part: 'now', num: 2, txt: null },
+  { itemId: 'nd', part: 'desired', num: null, txt: 'dk' },
+  { itemId: 'n', part: '', num: 62.5, txt: null },
+  { itemId: 't', part: '', num: null, txt: 'hei på deg' },
+];
+
+const opened: Db[] = [];
+const tempDirs: string[] = [];
+afterEach(() => {
+  for (const db of opened.splice(0)) if (db.open) db.close();
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function open(file = ':memory:'): Db {
+  const db = openDb(file);
+  opened.push(db);
+  return db;
+}
+
+function tempFile(name = 'kartlegg.db'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-'));
+  tempDirs.push(dir);
+  return path.join(dir, name);
+}
+
+/** A database with the test survey, units root > u1, u2 and an open wave over u1 and u2. */
+function setup(linkMode: LinkMode = 'open', db = open()): { db: Db; waveId: number } {
+  expect(syncSurveyVersions(db, [survey])).toEqual([]);
+  addUnit(db, { id: 'root', name: 'Kommunen' });
+  addUnit(db, { id: 'u1', name: 'Avdeling 1', parentId: 'root', headcount: 12 });
+  addUnit(db, { id: 'u2', name: 'Avdeling 2', parentId: 'root' });
+  const waveId = createWave(db, { name: 'Vår 2025', surveyId: 'store', surveyVersion: 1, unitIds: ['u1', 'u2'], linkMode, status: 'open' });
+  return { db, waveId };
+}
+
+const count = (db: Db, table: string): number => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+const tableNames = (db: Db): string[] =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+const columns = (db: Db, table: string): string[] => (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+
+/** Every row of every table, as text. */
+function dump(db: Db): string {
+  return tableNames(db)
+    .map((t) => `${t}: ${JSON.stringify(db.prepare(`SELECT * FROM ${t}`).all())}`)
+    .join('\n');
+}
+
+describe('opening and migrating', () => {
+  test('a new database gets the latest schema version and every table', () => {
+    const db = open();
+    expect(schemaVersion).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
+    expect(tableNames(db)).toEqual(['answer', 'draft', 'link', 'response', 'survey_version', 'token', 'unit', 'wave', 'wave_unit']);
+  });
+
+  test('migrations are idempotent: opening a file twice keeps its version and data', () => {
+    const file = tempFile('sub/dir/kartlegg.db');
+    const first = open(file);
+    addUnit(first, { id: 'u1', name: 'Avdeling 1' });
+    first.close();
+
+    const second = open(file);
+    expect(second.pragma('user_version', { simple: true })).toBe(schemaVersion);
+    expect(listUnits(second).map((u) => u.id)).toEqual(['u1']);
+    migrate(second);
+    expect(second.pragma('user_version', { simple: true })).toBe(schemaVersion);
+    expect(tableNames(second)).toHaveLength(9);
+  });
+
+  test('a database from a newer Kartlegg is refused', () => {
+    const file = tempFile();
+    const db = open(file);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => open(file)).toThrow(/schema version 99, newer than this Kartlegg \(1\)/);
+  });
+
+  test('foreign keys are enforced', () => {
+    const { db, waveId } = setup();
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    // Unit "nope" does not exist, and root does not take part in the wave.
+    expect(() => addUnit(db, { id: 'u3', name: 'Orphan', parentId: 'nope' })).toThrow(/FOREIGN KEY/);
+    expect(() => createLink(db, waveId, 'root')).toThrow(/FOREIGN KEY/);
+  });
+
+  test('a file database uses WAL', () => {
+    const db = open(tempFile());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+});
+
+describe('units', () => {
+  test('are stored as given and listed by name', () => {
+    const db = open();
+    addUnit(db, { id: 'b', name: 'Bravo', headcount: 4 });
+    addUnit(db, { id: 'a', name: 'Alfa', parentId: 'b' });
+    expect(getUnit(db, 'a')).toEqual({ id: 'a', name: 'Alfa', parentId: 'b', headcount: null, retired: false });
+    expect(getUnit(db, 'nope')).toBeUndefined();
+    expect(listUnits(db).map((u) => u.id)).toEqual(['a', 'b']);
+    expect(countUnits(db)).toBe(2);
+    expect(() => addUnit(db, { id: 'c', name: 'C', headcount: -1 })).toThrow(/CHECK/);
+  });
+});
+
+describe('waves', () => {
+  test('createWave stores the wave with defaults and its units', () => {
+    const { db, waveId } = setup();
+    expect(getWave(db, waveId)).toEqual({
+      id: waveId,
+      name: 'Vår 2025',
+      surveyId: 'store',
+      surveyVersion: 1,
+      status: 'open',
+      opensOn: null,
+      closesOn: null,
+      kResults: 5,
+      kDistribution: 10,
+      kText: 10,
+      freeTextInReports: false,
+      linkMode: 'open',
+    });
+    expect(waveUnitIds(db, waveId)).toEqual(['u1', 'u2']);
+    setWaveStatus(db, waveId, 'closed');
+    expect(getWave(db, waveId)?.status).toBe('closed');
+    expect(getWave(db, waveId + 1)).toBeUndefined();
+  });
+
+  test('higher kResults raise the distribution and text thresholds with it', () => {
+    const { db } = setup();
+    const id = createWave(db, { name: 'Høst', surveyId: 'store', surveyVersion: 1, unitIds: ['u1'], linkMode: 'token', kResults: 12 });
+    expect(getWave(db, id)).toMatchObject({ status: 'draft', kResults: 12, kDistribution: 12, kText: 12, linkMode: 'token' });
+    expect(listWaves(db).map((w) => w.id)[0]).toBe(id);
+  });
+
+  test.each([
+    ['kResults below 3', { kResults: 2 }, /CHECK/],
+    ['an unknown unit', { unitIds: ['u1', 'nope'] }, /FOREIGN KEY/],
+    ['an unstored survey version', { surveyVersion: 2 }, /FOREIGN KEY/],
+  ])('a wave with %s is refused and leaves nothing behind', (_name, change, error) => {
+    const { db } = setup();
+    const before = { wave: count(db, 'wave'), waveUnit: count(db, 'wave_unit') };
+    expect(() => createWave(db, { name: 'Feil', surveyId: 'store', surveyVersion: 1, unitIds: ['u1'], linkMode: 'open', ...change })).toThrow(error);
+    expect({ wave: count(db, 'wave'), waveUnit: count(db, 'wave_unit') }).toEqual(before);
+  });
+
+  const wave = (over: Partial<Wave>): Wave => ({
+    id: 1,
+    name: 'W',
+    surveyId: 'store',
+    surveyVersion: 1,
+    status: 'open',
+    opensOn: null,
+    closesOn: null,
+    kResults: 5,
+    kDistribution: 10,
+    kText: 10,
+    freeTextInReports: false,
+    linkMode: 'open',
+    ...over,
+  });
+
+  test.each<[string, Partial<Wave>, string, boolean]>([
+    ['draft', { status: 'draft' }, '2025-03-10', false],
+    ['closed', { status: 'closed' }, '2025-03-10', false],
+    ['open without dates', {}, '2025-03-10', true],
+    ['open, before the opening day', { opensOn: '2025-03-10' }, '2025-03-09', false],
+    ['open, on the opening day', { opensOn: '2025-03-10' }, '2025-03-10', true],
+    ['open, on the closing day', { closesOn: '2025-03-20' }, '2025-03-20', true],
+    ['open, after the closing day', { closesOn: '2025-03-20' }, '2025-03-21', false],
+    ['open, between the dates', { opensOn: '2025-03-10', closesOn: '2025-03-20' }, '2025-03-15', true],
+    ['draft, between the dates', { status: 'draft', opensOn: '2025-03-10', closesOn: '2025-03-20' }, '2025-03-15', false],
+    ['open, across a year end', { opensOn: '2024-12-20', closesOn: '2025-01-10' }, '2025-01-02', true],
+  ])('isAcceptingAnswers: %s on %s', (_name, over, today, expected) => {
+    expect(isAcceptingAnswers(wave(over), today)).toBe(expected);
+  });
+});
+
+describe('ids', () => {
+  test.each([
+    ['KD7M-Q2XP', 'KD7M-Q2XP'],
+    ['kd7m-q2xp', 'KD7M-Q2XP'],
+    ['kd7mq2xp', 'KD7M-Q2XP'],
+    [' kd7m q2xp ', 'KD7M-Q2XP'],
+    ['KD7M–Q2XP', 'KD7M-Q2XP'],
+    ['kd7m-q2x', 'KD7MQ2X'],
+  ])('normaliseResumeCode(%j) is %j', (input, expected) => {
+    expect(normaliseResumeCode(input)).toBe(expected);
+  });
+
+  test('hashToken is hex SHA-256', () => {
+    expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  test('codes use the alphabet without look-alikes', () => {
+    for (let i = 0; i < 50; i++) {
+      expect(randomCode(20)).toMatch(/^[a-hjkmnp-z2-9]{20}$/);
+      expect(resumeCode()).toMatch(/^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
+      const id = randomResponseId();
+      expect(Number.isSafeInteger(id) && id > 0).toBe(true);
+    }
+  });
+});
+
+describe('links and tokens', () => {
+  test('a unit has one open link per wave, which resolves to the wave and unit', () => {
+    const { db, waveId } = setup();
+    const code = createLink(db, waveId, 'u1');
+    expect(code).toMatch(/^[a-hjkmnp-z2-9]{10}$/);
+    expect(createLink(db, waveId, 'u1')).toBe(code);
+    const other = createLink(db, waveId, 'u2');
+    expect(other).not.toBe(code);
+    expect(listLinks(db, waveId)).toEqual([
+      { code, unitId: 'u1' },
+      { code: other, unitId: 'u2' },
+    ]);
+    expect(resolveCode(db, code)).toEqual({ kind: 'link', code, waveId, unitId: 'u1' });
+  });
+
+  test('tokens resolve to their wave and unit through their hash', () => {
+    const { db, waveId } = setup('token');
+    const tokens = createTokens(db, waveId, 'u2', 3);
+    expect(tokens).toHaveLength(3);
+    expect(new Set(tokens).size).toBe(3);
+    for (const token of tokens) {
+      expect(token).toMatch(/^[a-hjkmnp-z2-9]{16}$/);
+      const tokenHash = crypto.createHash('sha256').update(token).digest('hex');
+      expect(resolveCode(db, token)).toEqual({ kind: 'token', code: token, tokenHash, waveId, unitId: 'u2', used: false });
+    }
+    expect(count(db, 'token')).toBe(3);
+  });
+
+  test.each([
+    ['unknown but well-formed', 'abcdefghjk'],
+    ['empty', ''],
+    ['too short', 'abcde'],
+    ['too long', 'a'.repeat(41)],
+    ['upper case', 'ABCDEFGHJK'],
+    ['path characters', '../../etc/passwd'],
+    ['SQL', "abcdef' OR '1'='1"],
+    ['spaces', 'abc def ghj'],
+  ])('resolveCode of a code that is %s gives undefined', (_name, code) => {
+    const { db, waveId } = setup();
+    createLink(db, waveId, 'u1');
+    createTokens(db, waveId, 'u1', 2);
+    expect(resolveCode(db, code)).toBeUndefined();
+  });
+
+  test('an upper-cased link code does not resolve', () => {
+    const { db, waveId } = setup();
+    const code = createLink(db, waveId, 'u1');
+    expect(resolveCode(db, code.toUpperCase())).toBeUndefined();
+  });
+
+  test('a plaintext token appears nowhere in the database, before or after it is used', () => {
+    const file = tempFile();
+    const { db, waveId } = setup('token', open(file));
+    const tokens = createTokens(db, waveId, 'u1', 5);
+    const used = tokens[0] ?? '';
+    const access = resolveCode(db, used);
+    if (access?.kind !== 'token') throw new Error('token did not resolve');
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: access.tokenHash, expiresOn: '2025-04-01' });
+    saveDraftAnswers(db, draft.id, answers, 'page', '2025-04-01');
+
+    const check = (): void => {
+      const text = dump(db);
+      expect(text).toContain(hashToken(used));
+      for (const token of tokens) expect(text).not.toContain(token);
+    };
+    check();
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('stored');
+    check();
+
+    db.close();
+    for (const name of fs.readdirSync(path.dirname(file))) {
+      const bytes = fs.readFileSync(path.join(path.dirname(file), name));
+      for (const token of tokens) expect(bytes.includes(token), `${token} in ${name}`).toBe(false);
+    }
+  });
+
+  test('no table but draft refers to tokens, and nothing refers to drafts', () => {
+    const db = open();
+    expect(columns(db, 'draft')).toContain('token_hash');
+    for (const table of tableNames(db)) {
+      const foreign = (db.pragma(`foreign_key_list(${table})`) as { table: string }[]).map((f) => f.table);
+      expect(foreign, table).not.toContain('token');
+      expect(foreign, table).not.toContain('draft');
+      if (table !== 'draft' && table !== 'token') expect(columns(db, table).filter((c) => /token/i.test(c)), table).toEqual([]);
+    }
+  });
+});
+
+describe('drafts', () => {
+  test('createDraft starts an empty draft with a random id and resume code', () => {
+    const { db, waveId } = setup();
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    expect(draft).toMatchObject({ waveId, unitId: 'u1', tokenHash: null, answers: {}, lastSection: null, expiresOn: '2025-03-10' });
+    expect(draft.id).toMatch(/^[a-hjkmnp-z2-9]{24}$/);
+    expect(draft.resumeCode).toMatch(/^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
+    expect(getDraft(db, draft.id, '2025-03-01')).toEqual(draft);
+    const other = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    expect(other.id).not.toBe(draft.id);
+    expect(other.resumeCode).not.toBe(draft.resumeCode);
+  });
+
+  test('getDraft returns a draft up to and including its expiry day', () => {
+    const { db, waveId } = setup();
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    expect(getDraft(db, draft.id, '2025-03-10')?.id).toBe(draft.id);
+    expect(getDraft(db, draft.id, '2025-03-11')).toBeUndefined();
+    expect(getDraft(db, 'unknown', '2025-03-01')).toBeUndefined();
+  });
+
+  test('saveDraftAnswers replaces the answers, remembers the page and pushes the expiry forward', () => {
+    const { db, waveId } = setup();
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    saveDraftAnswers(db, draft.id, { l: 3 }, null, '2025-03-12');
+    saveDraftAnswers(db, draft.id, answers, 'page', '2025-03-20');
+    expect(getDraft(db, draft.id, '2025-03-15')).toEqual({ ...draft, answers, lastSection: 'page', expiresOn: '2025-03-20' });
+  });
+
+  test('deleteExpiredDrafts removes only drafts that expired before today', () => {
+    const { db, waveId } = setup();
+    const make = (expiresOn: string) => createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn });
+    const old = make('2025-03-01');
+    const today = make('2025-03-02');
+    const later = make('2025-03-03');
+    expect(deleteExpiredDrafts(db, '2025-03-02')).toBe(1);
+    expect(getDraft(db, old.id, '2025-01-01')).toBeUndefined();
+    expect(getDraft(db, today.id, '2025-03-02')?.id).toBe(today.id);
+    expect(getDraft(db, later.id, '2025-03-02')?.id).toBe(later.id);
+    expect(deleteExpiredDrafts(db, '2025-03-02')).toBe(0);
+    expect(deleteExpiredDrafts(db, '2025-04-01')).toBe(2);
+    expect(count(db, 'draft')).toBe(0);
+  });
+
+  test('findDraftByResumeCode finds the draft only in its own wave and unit, until it expires', () => {
+    const { db, waveId } = setup();
+    const otherWave = createWave(db, { name: 'Annen', surveyId: 'store', surveyVersion: 1, unitIds: ['u1'], linkMode: 'open' });
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    expect(findDraftByResumeCode(db, draft.resumeCode, waveId, 'u1', '2025-03-10')?.id).toBe(draft.id);
+    expect(findDraftByResumeCode(db, normaliseResumeCode(` ${draft.resumeCode.toLowerCase().replace('-', ' ')} `), waveId, 'u1', '2025-03-10')?.id).toBe(draft.id);
+    expect(findDraftByResumeCode(db, draft.resumeCode, waveId, 'u2', '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, draft.resumeCode, otherWave, 'u1', '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, draft.resumeCode, waveId, 'u1', '2025-03-11')).toBeUndefined();
+    expect(findDraftByResumeCode(db, 'AAAA-AAAA', waveId, 'u1', '2025-03-10')).toBeUndefined();
+  });
+});
+
+describe('answerRows', () => {
+  test.each<[string, Answers, AnswerRow[]]>([
+    ['nothing', {}, []],
+    ['the full set, in survey order', { t: 'hei på deg', n: 62.5, nd: { now: 2, desired: 'dk' }, m: ['a', 'c'], s: 'y', l: 'dk' }, expectedRows],
+    ['a likert point as a number', { l: 4 }, [{ itemId: 'l', part: '', num: 4, txt: null }]],
+    ['now only', { nd: { now: 5 } }, [{ itemId: 'nd', part: 'now', num: 5, txt: null }]],
+    ['desired only', { nd: { desired: 1 } }, [{ itemId: 'nd', part: 'desired', num: 1, txt: null }]],
+    ['one option', { m: ['b'] }, [{ itemId: 'm', part: 'b', num: null, txt: 'b' }]],
+    ['answers to unknown items are dropped', { ghost: 'boo', n: 0 }, [{ itemId: 'n', part: '', num: 0, txt: null }]],
+  ])('%s', (_name, given, rows) => {
+    expect(answerRows(survey, given)).toEqual(rows);
+  });
+});
+
+describe('submitResponse', () => {
+  const storedRows = (db: Db, responseId: number): AnswerRow[] =>
+    (db.prepare('SELECT item_id, part, num, txt FROM answer WHERE response_id = ? ORDER BY item_id, part').all(responseId) as { item_id: string; part: string; num: number | null; txt: string | null }[]).map(
+      (r) => ({ itemId: r.item_id, part: r.part, num: r.num, txt: r.txt }),
+    );
+
+  test('stores one response with its answer rows and deletes the draft', () => {
+    const { db, waveId } = setup();
+    const draft = createDraft(db, { waveId, unitId: 'u2', tokenHash: null, expiresOn: '2025-03-20' });
+    saveDraftAnswers(db, draft.id, answers, 'page', '2025-03-20');
+
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('stored');
+
+    const responses = db.prepare('SELECT * FROM response').all() as Record<string, unknown>[];
+    expect(responses).toHaveLength(1);
+    const response = responses[0] ?? {};
+    expect(response).toEqual({ id: expect.any(Number), wave_id: waveId, unit_id: 'u2', survey_id: 'store', survey_version: 1, submitted_on: '2025-03-14' });
+    expect(String(response.submitted_on)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(storedRows(db, Number(response.id))).toEqual([...expectedRows].sort((a, b) => (a.itemId + '\u0000' + a.part < b.itemId + '\u0000' + b.part ? -1 : 1)));
+    expect(count(db, 'answer')).toBe(expectedRows.length);
+    expect(getDraft(db, draft.id, '2025-03-14')).toBeUndefined();
+    expect(count(db, 'draft')).toBe(0);
+    expect(countResponses(db, waveId)).toEqual(new Map([['u2', 1]]));
+  });
+
+  test('a second submit of the same draft stores nothing more', () => {
+    const { db, waveId } = setup();
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-20' });
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('stored');
+    const before = dump(db);
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('no-draft');
+    expect(submitResponse(db, survey, 'never-existed', answers, '2025-03-14')).toBe('no-draft');
+    expect(dump(db)).toBe(before);
+    expect(count(db, 'response')).toBe(1);
+    expect(count(db, 'answer')).toBe(expectedRows.length);
+  });
+
+  test('a token is consumed, and a second draft on the same token stores nothing', () => {
+    const { db, waveId } = setup('token');
+    const [token = '', spare = ''] = createTokens(db, waveId, 'u1', 2);
+    const tokenHash = hashToken(token);
+    const first = createDraft(db, { waveId, unitId: 'u1', tokenHash, expiresOn: '2025-03-20' });
+    const second = createDraft(db, { waveId, unitId: 'u1', tokenHash, expiresOn: '2025-03-20' });
+
+    expect(submitResponse(db, survey, first.id, answers, '2025-03-14')).toBe('stored');
+    expect(resolveCode(db, token)).toMatchObject({ kind: 'token', used: true });
+    expect(resolveCode(db, spare)).toMatchObject({ kind: 'token', used: false });
+
+    expect(submitResponse(db, survey, second.id, { l: 1 }, '2025-03-15')).toBe('token-used');
+    expect(count(db, 'response')).toBe(1);
+    expect(count(db, 'answer')).toBe(expectedRows.length);
+    expect(db.prepare('SELECT count(*) AS n FROM answer WHERE item_id = ? AND num = ?').get('l', 1)).toEqual({ n: 0 });
+    // The losing draft is gone too, so it cannot be retried.
+    expect(getDraft(db, second.id, '2025-03-15')).toBeUndefined();
+    expect(count(db, 'draft')).toBe(0);
+  });
+
+  test('the response table has no identifying column', () => {
+    const db = open();
+    expect(columns(db, 'response')).toEqual(['id', 'wave_id', 'unit_id', 'survey_id', 'survey_version', 'submitted_on']);
+    expect(columns(db, 'answer')).toEqual(['response_id', 'item_id', 'part', 'num', 'txt']);
+    expect((db.pragma('foreign_key_list(response)') as { table: string }[]).map((f) => f.table)).toEqual(['wave_unit', 'wave_unit']);
+  });
+
+  const submitMany = (n: number): { db: Db; submitted: number[] } => {
+    const { db, waveId } = setup();
+    const submitted: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-20' });
+      expect(submitResponse(db, survey, draft.id, { l: (i % 5) + 1, t: `svar ${i}` }, '2025-03-14')).toBe('stored');
+      const row = db.prepare('SELECT response_id FROM answer WHERE txt = ?').get(`svar ${i}`) as { response_id: number };
+      submitted.push(row.response_id);
+    }
+    return { db, submitted };
+  };
+
+  test('response ids are random, so the order of responses says nothing about submission order', () => {
+    const { db, submitted } = submitMany(10);
+    expect(new Set(submitted).size).toBe(10);
+    const stored = (db.prepare('SELECT id FROM response').all() as { id: number }[]).map((r) => r.id);
+    expect(stored).toHaveLength(10);
+    // 1 chance in 10! that random ids come out in submission order.
+    expect(stored).not.toEqual(submitted);
+  });
+
+  // The answer table must have no implicit, increasing rowid: reading answers in storage order
+  // would list the responses in the order they were submitted, which random ids are meant to hide.
+  test('the order of answer rows says nothing about submission order', () => {
+    const { db, submitted } = submitMany(10);
+    let inStorageOrder: number[];
+    try {
+      const ids = (db.prepare('SELECT response_id FROM answer ORDER BY rowid').all() as { response_id: number }[]).map((r) => r.response_id);
+      inStorageOrder = [...new Set(ids)];
+    } catch {
+      inStorageOrder = []; // a WITHOUT ROWID table has no insertion order to read
+    }
+    expect(inStorageOrder).not.toEqual(submitted);
+  });
+});
+
+describe('survey versions', () => {
+  const stored = (db: Db): { survey_id: string; version: number; definition: string }[] =>
+    db.prepare('SELECT survey_id, version, definition FROM survey_version ORDER BY survey_id, version').all() as { survey_id: string; version: number; definition: string }[];
+
+  test('a version is stored once', () => {
+    const db = open();
+    expect(syncSurveyVersions(db, [survey])).toEqual([]);
+    expect(syncSurveyVersions(db, [survey])).toEqual([]);
+    expect(stored(db)).toEqual([{ survey_id: 'store', version: 1, definition: JSON.stringify(survey) }]);
+    expect(getSurveyVersion(db, 'store', 1)).toEqual(survey);
+    expect(getSurveyVersion(db, 'store', 2)).toBeUndefined();
+  });
+
+  test('a changed definition under the same version is reported and not stored', () => {
+    const db = open();
+    syncSurveyVersions(db, [survey]);
+    const changed = loadSurvey('Store test, reworded');
+    const problems = syncSurveyVersions(db, [changed]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('survey "store" version 1 differs');
+    expect(problems[0]).toContain('raise "version"');
+    expect(stored(db).map((r) => r.definition)).toEqual([JSON.stringify(survey)]);
+  });
+
+  test('a raised version is stored next to the old one', () => {
+    const db = open();
+    syncSurveyVersions(db, [survey]);
+    const next = { ...loadSurvey('Store test, reworded'), version: 2 };
+    expect(syncSurveyVersions(db, [next])).toEqual([]);
+    expect(stored(db).map((r) => [r.survey_id, r.version])).toEqual([
+      ['store', 1],
+      ['store', 2],
+    ]);
+    expect(getSurveyVersion(db, 'store', 2)?.title).toBe('Store test, reworded');
+    expect(getSurveyVersion(db, 'store', 1)?.title).toBe('Store test');
+  });
+});
