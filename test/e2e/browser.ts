@@ -56,7 +56,8 @@ export function formatViolations(violations: Result[]): string {
 
 /** checkA11y runs axe (WCAG 2.1 A and AA rules) on the page as it is now and throws a readable
  *  list of violations. axe is injected through the DevTools protocol (page.evaluate), which the
- *  page's Content-Security-Policy does not govern, so the CSP stays on. */
+ *  page's Content-Security-Policy does not govern, so the CSP stays on. axe runs on timers, so the
+ *  context needs JavaScript enabled. */
 export async function checkA11y(page: Page, label: string): Promise<void> {
   axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   const loaded = await page.evaluate(() => 'axe' in window);

@@ -162,25 +162,25 @@ export function savePage(deps: AppDeps) {
     const page = parsePage(ctx.survey, section, body);
     const failed = new Set(page.errors.map((e: FieldError) => e.itemId));
     const answers = mergePage(ctx.survey, section, draft.answers, page.answers, failed);
-    saveDraftAnswers(deps.db, draft.id, answers, section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
     const visible = visibleSections(ctx.survey, answers);
+    const index = visible.findIndex((s) => s.id === section.id);
+    const nav = page.errors.length > 0 ? 'stay' : body._nav;
+    // Where the respondent goes next is where a resumed draft continues.
+    const target = nav === 'back' ? visible[index - 1] : nav === 'next' || nav === undefined ? visible[index + 1] : nav === 'review' ? undefined : section;
+    saveDraftAnswers(deps.db, draft.id, answers, target?.id ?? section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
     if (page.errors.length > 0) {
       res.status(422).render('respond/page', pageView(ctx, draft, section, visible, answers, page.raw, page.errors));
       return;
     }
-    const nav = body._nav;
     if (nav === 'save') {
       res.render('respond/page', { ...pageView(ctx, draft, section, visible, answers, {}, []), saved: true });
       return;
     }
-    const index = visible.findIndex((s) => s.id === section.id);
     if (nav === 'back') {
-      const previous = visible[index - 1];
-      res.redirect(303, previous ? pageUrl(ctx, previous) : base(ctx));
+      res.redirect(303, target ? pageUrl(ctx, target) : base(ctx));
       return;
     }
-    const next = visible[index + 1];
-    res.redirect(303, nav !== 'review' && next ? pageUrl(ctx, next) : `${base(ctx)}/oppsummering`);
+    res.redirect(303, nav !== 'review' && target ? pageUrl(ctx, target) : `${base(ctx)}/oppsummering`);
   };
 }
 
