@@ -8,10 +8,14 @@ import type { Db } from './store/db.js';
 import { language, noStore, sameOrigin } from './web/middleware.js';
 import type { Translate } from './web/i18n/index.js';
 import { respondRouter } from './web/respond/routes.js';
+import { staffRouter } from './web/staff/routes.js';
+import { loadStaff } from './web/staff/session.js';
 
 export interface AppDeps {
   db: Db;
   config: Config;
+  /** One-time code for the first-run setup page; only valid while no staff account exists. */
+  setupToken?: string;
 }
 
 const root = (p: string): string => fileURLToPath(new URL(`../${p}`, import.meta.url));
@@ -60,10 +64,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
   app.use(sameOrigin);
 
+  app.use('/s', noStore, respondRouter(deps));
+  app.use(loadStaff(deps));
   app.get('/', (_req, res) => {
+    if (res.locals.staff) return res.redirect(303, '/oversikt');
     res.render('home');
   });
-  app.use('/s', noStore, respondRouter(deps));
+  app.use(staffRouter(deps));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'notFound')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -71,7 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
     let page = 'serverError';
     if (err instanceof HttpError) {
       status = err.status;
-      page = { cross_site: 'forbidden' }[err.code] ?? err.code;
+      page = ({ cross_site: 'forbidden', csrf: 'forbidden' } as Record<string, string>)[err.code] ?? err.code;
     } else if (typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string' && BODY_ERRORS[err.type]) {
       [status, page] = BODY_ERRORS[err.type] as [number, string];
     } else {

@@ -1,48 +1,85 @@
-// The demo organisation: a small municipality with units of varied sizes and an open wave, so the
-// respondent flow can be tried right after start-up.
+// The demo organisation: a small municipality with units of varied sizes (some below the anonymity
+// threshold), an open wave, and optionally a closed earlier wave with synthetic answers.
 import { addDays } from './clock.js';
+import { seededRandom, syntheticAnswers } from './demo-answers.js';
+import type { Survey } from './survey/model.js';
 import type { Db } from './store/db.js';
+import { randomResponseId } from './store/ids.js';
 import { createLink } from './store/links.js';
+import { answerRows } from './store/responses.js';
 import { addUnit } from './store/units.js';
 import { createWave } from './store/waves.js';
 
-const UNITS: { id: string; name: string; parentId?: string; headcount?: number }[] = [
+const UNITS: { id: string; name: string; parentId?: string; headcount?: number; climate?: number }[] = [
   { id: 'demo', name: 'Demo kommune' },
   { id: 'helse', name: 'Helse og omsorg', parentId: 'demo' },
   { id: 'solbakken', name: 'Solbakken sykehjem', parentId: 'helse' },
-  { id: 'solbakken_avd1', name: 'Solbakken, avdeling 1', parentId: 'solbakken', headcount: 18 },
-  { id: 'solbakken_avd2', name: 'Solbakken, avdeling 2', parentId: 'solbakken', headcount: 14 },
-  { id: 'solbakken_natt', name: 'Solbakken, nattevakter', parentId: 'solbakken', headcount: 4 },
-  { id: 'hjemmetjenesten', name: 'Hjemmetjenesten', parentId: 'helse', headcount: 25 },
+  { id: 'solbakken_avd1', name: 'Solbakken, avdeling 1', parentId: 'solbakken', headcount: 18, climate: 0.6 },
+  { id: 'solbakken_avd2', name: 'Solbakken, avdeling 2', parentId: 'solbakken', headcount: 14, climate: -0.4 },
+  { id: 'solbakken_natt', name: 'Solbakken, nattevakter', parentId: 'solbakken', headcount: 4, climate: 0 },
+  { id: 'hjemmetjenesten', name: 'Hjemmetjenesten', parentId: 'helse', headcount: 25, climate: -0.2 },
   { id: 'oppvekst', name: 'Oppvekst', parentId: 'demo' },
   { id: 'solsikken', name: 'Solsikken barnehage', parentId: 'oppvekst' },
-  { id: 'solsikken_bla', name: 'Solsikken, blå avdeling', parentId: 'solsikken', headcount: 6 },
-  { id: 'solsikken_gul', name: 'Solsikken, gul avdeling', parentId: 'solsikken', headcount: 3 },
-  { id: 'nordby_skole', name: 'Nordby skole', parentId: 'oppvekst', headcount: 32 },
-  { id: 'administrasjon', name: 'Administrasjon', parentId: 'demo', headcount: 12 },
+  { id: 'solsikken_bla', name: 'Solsikken, blå avdeling', parentId: 'solsikken', headcount: 6, climate: 0.8 },
+  { id: 'solsikken_gul', name: 'Solsikken, gul avdeling', parentId: 'solsikken', headcount: 3, climate: 0.3 },
+  { id: 'nordby_skole', name: 'Nordby skole', parentId: 'oppvekst', headcount: 32, climate: 0.2 },
+  { id: 'administrasjon', name: 'Administrasjon', parentId: 'demo', headcount: 12, climate: 0.1 },
 ];
 
 export interface DemoResult {
+  /** The open wave respondents can answer now. */
   waveId: number;
   links: { unitId: string; unitName: string; code: string }[];
+  /** The closed earlier wave with synthetic answers, when asked for. */
+  closedWaveId?: number;
 }
 
-/** seedDemo creates the demo units and an open wave of the given survey version with one open link per leaf unit. */
-export function seedDemo(db: Db, survey: { id: string; version: number }, today: string): DemoResult {
+function insertSynthetic(db: Db, survey: Survey, waveId: number, day: string): void {
+  const rand = seededRandom(20251);
+  const insertResponse = db.prepare('INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertAnswer = db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
+  for (const u of UNITS) {
+    if (u.headcount === undefined) continue;
+    const respondents = Math.round(u.headcount * 0.8);
+    for (let i = 0; i < respondents; i++) {
+      const id = randomResponseId();
+      insertResponse.run(id, waveId, u.id, survey.id, survey.version, day);
+      for (const r of answerRows(survey, syntheticAnswers(survey, rand, u.climate ?? 0))) insertAnswer.run(id, r.itemId, r.part, r.num, r.txt);
+    }
+  }
+}
+
+/** seedDemo creates the demo units and an open wave of the survey with one open link per leaf unit;
+ *  with history, also a closed wave a year earlier with synthetic answers from about 80 % of staff. */
+export function seedDemo(db: Db, survey: Survey, today: string, opts: { history?: boolean } = {}): DemoResult {
   return db.transaction(() => {
-    for (const u of UNITS) addUnit(db, u);
-    const leaves = UNITS.filter((u) => u.headcount !== undefined);
+    for (const u of UNITS) addUnit(db, { id: u.id, name: u.name, parentId: u.parentId ?? null, headcount: u.headcount ?? null });
+    const leaves = UNITS.filter((u) => u.headcount !== undefined).map((u) => u.id);
+    let closedWaveId: number | undefined;
+    if (opts.history) {
+      closedWaveId = createWave(db, {
+        name: 'Arbeidsmiljøkartlegging i fjor (demo)',
+        surveyId: survey.id,
+        surveyVersion: survey.version,
+        unitIds: leaves,
+        linkMode: 'open',
+        status: 'closed',
+        opensOn: addDays(today, -380),
+        closesOn: addDays(today, -350),
+      });
+      insertSynthetic(db, survey, closedWaveId, addDays(today, -360));
+    }
     const waveId = createWave(db, {
       name: 'Arbeidsmiljøkartlegging (demo)',
       surveyId: survey.id,
       surveyVersion: survey.version,
-      unitIds: leaves.map((u) => u.id),
+      unitIds: leaves,
       linkMode: 'open',
       status: 'open',
       opensOn: today,
       closesOn: addDays(today, 30),
     });
-    const links = leaves.map((u) => ({ unitId: u.id, unitName: u.name, code: createLink(db, waveId, u.id) }));
-    return { waveId, links };
+    const links = UNITS.filter((u) => u.headcount !== undefined).map((u) => ({ unitId: u.id, unitName: u.name, code: createLink(db, waveId, u.id) }));
+    return { waveId, links, closedWaveId };
   })();
 }

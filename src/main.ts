@@ -3,13 +3,14 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { today } from './clock.js';
 import { loadConfig, type Config } from './config.js';
-import { seedDemo } from './demo.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
 import { openDb, type Db } from './store/db.js';
 import { deleteExpiredDrafts } from './store/drafts.js';
 import { listLinks } from './store/links.js';
 import { syncSurveyVersions } from './store/survey-versions.js';
-import { countUnits, getUnit } from './store/units.js';
+import { countAccounts } from './store/accounts.js';
+import { randomCode } from './store/ids.js';
+import { getUnit } from './store/units.js';
 import { listWaves } from './store/waves.js';
 
 function fail(message: string): never {
@@ -56,20 +57,18 @@ function start(): void {
   purge();
   setInterval(purge, 3600_000).unref();
 
-  if (process.argv.includes('--demo-if-empty') && countUnits(db) === 0) {
-    const combined = surveys.get('kartlegging') ?? [...surveys.values()][0];
-    if (combined) {
-      seedDemo(db, combined, today(config.TIME_ZONE));
-      console.log(`Empty database: created the demo organisation with an open wave of "${combined.title}".`);
-    }
-  }
-
-  const app = createApp({ db, config });
+  // First run: a one-time code (printed, never stored) opens the page that creates the first project leader.
+  const setupToken = countAccounts(db) === 0 ? randomCode(24) : undefined;
+  const app = createApp({ db, config, setupToken });
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const baseUrl = config.PUBLIC_URL?.replace(/\/$/, '') ?? `http://localhost:${port}`;
     console.log(`Kartlegg is running on http://${config.HOST}:${port} (database ${config.DATABASE_PATH})`);
+    if (setupToken) {
+      console.log(`\nFirst run: no staff accounts yet. Open this one-time link to create the project leader`);
+      console.log(`(and, if you like, a demo organisation with results and an open survey):\n\n  ${baseUrl}/oppsett?kode=${setupToken}\n`);
+    } else console.log(`Staff log in at ${baseUrl}/innlogging`);
     printLinks(db, baseUrl);
   });
   server.on('error', (err) => fail(`Could not listen on ${config.HOST}:${config.PORT}: ${err.message}`));

@@ -103,6 +103,49 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (response_id, item_id, part)
   ) WITHOUT ROWID;
   `,
+  // 2: staff accounts, sessions, one-time set-password links, audit log.
+  `
+  CREATE TABLE account (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'leader', 'representative')),
+    password_hash TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0
+  );
+
+  -- Leaders and representatives see these units and everything below them.
+  CREATE TABLE account_unit (
+    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    PRIMARY KEY (account_id, unit_id)
+  );
+
+  -- Session ids and set-password tokens are stored as SHA-256 hashes only.
+  CREATE TABLE session (
+    id_hash TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX session_expires ON session(expires_at);
+
+  CREATE TABLE password_link (
+    token_hash TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+  );
+
+  -- Who did what when, for staff actions only: never anything about respondents.
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    account_id INTEGER REFERENCES account(id) ON DELETE SET NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+  );
+  `,
 ];
 
 /** schemaVersion is the version a fully migrated database has. */

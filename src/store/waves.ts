@@ -108,3 +108,38 @@ export function isAcceptingAnswers(wave: Wave, today: string): boolean {
   if (wave.closesOn && today > wave.closesOn) return false;
   return true;
 }
+
+/** waveResponseCount returns how many responses a wave has. */
+export function waveResponseCount(db: Db, waveId: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM response WHERE wave_id = ?').get(waveId) as { n: number }).n;
+}
+
+export interface WaveSettings {
+  name: string;
+  opensOn: string | null;
+  closesOn: string | null;
+  kResults: number;
+  kDistribution: number;
+  kText: number;
+  freeTextInReports: boolean;
+  linkMode: LinkMode;
+}
+
+/** settingsProblem says why new settings may not replace the current ones once answers exist
+ *  (anonymity may not be weakened, the link mode may not change), or undefined when they may. */
+export function settingsProblem(current: WaveSettings | undefined, next: WaveSettings, hasAnswers: boolean): string | undefined {
+  if (next.kResults < 3) return 'wave.kTooLow';
+  if (next.kDistribution < next.kResults || next.kText < next.kResults) return 'wave.kOrder';
+  if (!current || !hasAnswers) return undefined;
+  if (next.kResults < current.kResults || next.kDistribution < current.kDistribution || next.kText < current.kText) return 'wave.kLowered';
+  if (next.freeTextInReports && !current.freeTextInReports) return 'wave.freeTextLocked';
+  if (next.linkMode !== current.linkMode) return 'wave.linkModeLocked';
+  return undefined;
+}
+
+/** updateWaveSettings stores checked settings (see settingsProblem). */
+export function updateWaveSettings(db: Db, id: number, s: WaveSettings): void {
+  db.prepare(
+    'UPDATE wave SET name = ?, opens_on = ?, closes_on = ?, k_results = ?, k_distribution = ?, k_text = ?, free_text_in_reports = ?, link_mode = ? WHERE id = ?',
+  ).run(s.name, s.opensOn, s.closesOn, s.kResults, s.kDistribution, s.kText, s.freeTextInReports ? 1 : 0, s.linkMode, id);
+}
