@@ -1,0 +1,73 @@
+// The measures disclosure control decides on one by one: each has its own n per group, because
+// "vet ikke", skipped and conditional items lower it below the group's response count.
+import type { GroupTally } from './group.js';
+import { validN, type ItemTally } from './stats.js';
+
+/** Keys naming a measure in a Disclosure. */
+export const measureKey = {
+  item: (id: string): string => `item:${id}`,
+  now: (id: string): string => `now:${id}`,
+  desired: (id: string): string => `desired:${id}`,
+  gap: (id: string): string => `gap:${id}`,
+  factor: (id: string): string => `factor:${id}`,
+  text: (id: string): string => `text:${id}`,
+  rausTotal: 'raus_total',
+  /** Current position % and, as its distribution, full-time, more/same/less and involuntary part-time. */
+  position: 'position',
+  positionDesired: 'position_desired',
+} as const;
+
+export interface MeasureSpec {
+  key: string;
+  /** Respondents behind the measure's value (mean, SD, share favourable). */
+  n: (t: GroupTally) => number;
+  /** Respondents behind its distribution, when it has one: the answered, "vet ikke" included. */
+  distributionN?: (t: GroupTally) => number;
+  /** Free text: the text threshold and the wave's switch apply. */
+  text?: boolean;
+}
+
+const itemN = (get: (t: GroupTally) => ItemTally | undefined) => (t: GroupTally) => {
+  const it = get(t);
+  return it ? validN(it) : 0;
+};
+const answeredN = (get: (t: GroupTally) => ItemTally | undefined) => (t: GroupTally) => get(t)?.answered ?? 0;
+
+/** measureSpecs lists every measure found in any of the tallies, in a stable order. */
+export function measureSpecs(tallies: Iterable<GroupTally>): MeasureSpec[] {
+  const items = new Set<string>();
+  const nowDesired = new Set<string>();
+  const factors = new Set<string>();
+  const texts = new Set<string>();
+  let raus = false;
+  let position = false;
+  for (const t of tallies) {
+    for (const id of t.items.keys()) items.add(id);
+    for (const id of t.nowDesired.keys()) nowDesired.add(id);
+    for (const id of t.factors.keys()) factors.add(id);
+    for (const id of t.texts.keys()) texts.add(id);
+    raus ||= t.rausTotal !== undefined;
+    position ||= t.position !== undefined;
+  }
+  const specs: MeasureSpec[] = [];
+  for (const id of items) {
+    const get = (t: GroupTally) => t.items.get(id);
+    specs.push({ key: measureKey.item(id), n: itemN(get), distributionN: answeredN(get) });
+  }
+  for (const id of nowDesired) {
+    const now = (t: GroupTally) => t.nowDesired.get(id)?.now;
+    const desired = (t: GroupTally) => t.nowDesired.get(id)?.desired;
+    specs.push({ key: measureKey.now(id), n: itemN(now), distributionN: answeredN(now) });
+    specs.push({ key: measureKey.desired(id), n: itemN(desired), distributionN: answeredN(desired) });
+    specs.push({ key: measureKey.gap(id), n: (t) => t.nowDesired.get(id)?.gap.n ?? 0 });
+  }
+  for (const id of factors) specs.push({ key: measureKey.factor(id), n: (t) => t.factors.get(id)?.n ?? 0 });
+  if (raus) specs.push({ key: measureKey.rausTotal, n: (t) => t.rausTotal?.n ?? 0 });
+  if (position) {
+    const n = (t: GroupTally) => t.position?.n ?? 0;
+    specs.push({ key: measureKey.position, n, distributionN: n });
+    specs.push({ key: measureKey.positionDesired, n: (t) => t.position?.desired.n ?? 0 });
+  }
+  for (const id of texts) specs.push({ key: measureKey.text(id), n: (t) => t.texts.get(id) ?? 0, text: true });
+  return specs;
+}

@@ -1,0 +1,289 @@
+// One streaming pass over a wave's answer rows into per-unit tallies. Rows of one response arrive
+// together; they are buffered (references only) until the response ends, because factor scores,
+// gaps, RAUS totals, position figures and any background category need all of a person's answers.
+import type { WaveAnswerRow } from '../store/results.js';
+import { DONT_KNOW, type Survey } from '../survey/model.js';
+import { emptyGroupTally, RAUS_ITEM_IDS, type GroupTally } from './group.js';
+import {
+  addPositionRespondent,
+  clearPositionAnswers,
+  emptyPositionAnswers,
+  emptyPositionTally,
+  isPositionItem,
+  POSITION_ITEM,
+  recordPositionAnswer,
+  type PositionAnswers,
+} from './position.js';
+import { addValue, emptyItemTally, emptyMoments, emptyNowDesiredTally, type ItemTally, type Moments, type NowDesiredTally } from './stats.js';
+
+/** What a background classifier sees of one respondent; reused for the next one, so valid only during the call. */
+export interface Respondent {
+  unitId: string;
+  position: PositionAnswers;
+  /** The respondent's answer to a single, number, likert or 0-10 item (option id, number or 'dk'). */
+  value(itemId: string): number | string | undefined;
+}
+
+/** Puts a respondent in a background category, or undefined when they cannot be placed. */
+export type Classify = (r: Respondent) => string | undefined;
+
+/** The category of respondents a classifier could not place. */
+export const UNCLASSIFIED = '';
+
+type Kind = 'numeric' | 'choice' | 'multi' | 'nowDesired' | 'text';
+
+interface Plan {
+  id: string;
+  kind: Kind;
+  /** Index into the sink's item or now/desired array. */
+  slot: number;
+  /** Factor index for likert items with a factor, else -1. */
+  factor: number;
+  raus: boolean;
+  position: boolean;
+  /** Count answers per value: not for free numbers, where a rare exact value (62.5 %) points at a person. */
+  countValues: boolean;
+  keys: string[];
+}
+
+interface Sink {
+  tally: GroupTally;
+  items: ItemTally[];
+  nd: NowDesiredTally[];
+  factors: Moments[];
+}
+
+function range(min: number, max: number): string[] {
+  const out: string[] = [];
+  for (let v = min; v <= max; v++) out.push(String(v));
+  return out;
+}
+
+function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; itemCount: number; ndCount: number } {
+  const factorIds = survey.factors.map((f) => f.id);
+  const plans = new Map<string, Plan>();
+  let itemCount = 0;
+  let ndCount = 0;
+  for (const item of survey.items) {
+    const base = { id: item.id, factor: -1, raus: false, position: isPositionItem(item.id), countValues: true, keys: [] as string[] };
+    switch (item.type) {
+      case 'likert': {
+        const keys = (survey.scales[item.scale]?.points ?? []).map((p) => String(p.value));
+        const factor = item.factor === undefined ? -1 : factorIds.indexOf(item.factor);
+        plans.set(item.id, { ...base, kind: 'numeric', slot: itemCount++, factor, raus: RAUS_ITEM_IDS.includes(item.id), keys });
+        break;
+      }
+      case 'scale':
+        plans.set(item.id, { ...base, kind: 'numeric', slot: itemCount++, keys: range(item.min, item.max) });
+        break;
+      case 'number':
+        plans.set(item.id, { ...base, kind: 'numeric', slot: itemCount++, countValues: false });
+        break;
+      case 'single':
+      case 'multi':
+        plans.set(item.id, { ...base, kind: item.type === 'single' ? 'choice' : 'multi', slot: itemCount++, keys: item.options.map((o) => o.id) });
+        break;
+      case 'nowDesired':
+        plans.set(item.id, { ...base, kind: 'nowDesired', slot: ndCount++, keys: (survey.scales[item.scale]?.points ?? []).map((p) => String(p.value)) });
+        break;
+      case 'text':
+        plans.set(item.id, { ...base, kind: 'text', slot: -1 });
+        break;
+    }
+  }
+  return { plans, factorIds, itemCount, ndCount };
+}
+
+/** Tallies rows into sinks chosen per respondent; returns nothing, the sinks hold the result. */
+function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respondent, make: () => Sink) => Sink, classifying: boolean): void {
+  const { plans, factorIds, itemCount, ndCount } = plan(survey);
+  const hasRaus = survey.items.some((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id));
+  const hasPosition = survey.items.some((i) => i.id === POSITION_ITEM.current);
+  const planList = [...plans.values()];
+  const make = (): Sink => {
+    const tally = emptyGroupTally();
+    const sink: Sink = { tally, items: new Array<ItemTally>(itemCount), nd: new Array<NowDesiredTally>(ndCount), factors: [] };
+    for (const p of planList) {
+      if (p.kind === 'nowDesired') tally.nowDesired.set(p.id, (sink.nd[p.slot] = emptyNowDesiredTally(p.keys)));
+      else if (p.kind === 'text') tally.texts.set(p.id, 0);
+      else tally.items.set(p.id, (sink.items[p.slot] = emptyItemTally(p.keys)));
+    }
+    for (const id of factorIds) {
+      const m = emptyMoments();
+      tally.factors.set(id, m);
+      sink.factors.push(m);
+    }
+    if (hasRaus) tally.rausTotal = emptyMoments();
+    if (hasPosition) tally.position = emptyPositionTally();
+    return sink;
+  };
+
+  // Per-respondent scratch space, reused for every respondent.
+  const factorSum = new Float64Array(factorIds.length);
+  const factorCount = new Int32Array(factorIds.length);
+  const ndNow = new Float64Array(ndCount);
+  const ndDesired = new Float64Array(ndCount);
+  const multiSeen = new Int32Array(itemCount);
+  const position = emptyPositionAnswers();
+  const values = new Map<string, number | string>();
+  const respondent: Respondent = { unitId: '', position, value: (id) => values.get(id) };
+  const buffer: WaveAnswerRow[] = [];
+  const planOf: (Plan | undefined)[] = [];
+  let seq = 0;
+
+  const finish = (): void => {
+    const first = buffer[0];
+    if (!first) return;
+    seq += 1;
+    factorSum.fill(0);
+    factorCount.fill(0);
+    ndNow.fill(NaN);
+    ndDesired.fill(NaN);
+    clearPositionAnswers(position);
+    values.clear();
+    let rausSum = 0;
+    let rausCount = 0;
+    for (let i = 0; i < buffer.length; i++) {
+      const row = buffer[i] as WaveAnswerRow;
+      const p = row.itemId === null ? undefined : plans.get(row.itemId);
+      planOf[i] = p;
+      if (!p) continue;
+      if (p.position) recordPositionAnswer(position, p.id, row.part ?? '', row.num, row.txt);
+      if (classifying && (p.kind === 'numeric' || p.kind === 'choice')) {
+        const v = row.num ?? row.txt;
+        if (v !== null) values.set(p.id, v);
+      }
+    }
+    respondent.unitId = first.unitId;
+    const sink = sinkFor(respondent, make);
+    for (let i = 0; i < buffer.length; i++) {
+      const p = planOf[i];
+      if (!p) continue;
+      const row = buffer[i] as WaveAnswerRow;
+      const { num, txt } = row;
+      switch (p.kind) {
+        case 'numeric': {
+          const t = sink.items[p.slot] as ItemTally;
+          if (num !== null) {
+            t.answered += 1;
+            addValue(t.moments, num);
+            if (p.countValues) {
+              const key = String(num);
+              t.counts[key] = (t.counts[key] ?? 0) + 1;
+            }
+            if (p.factor >= 0) {
+              factorSum[p.factor] = (factorSum[p.factor] ?? 0) + num;
+              factorCount[p.factor] = (factorCount[p.factor] ?? 0) + 1;
+            }
+            if (p.raus) {
+              rausSum += num;
+              rausCount += 1;
+            }
+          } else if (txt === DONT_KNOW) {
+            t.answered += 1;
+            t.dontKnow += 1;
+          }
+          break;
+        }
+        case 'choice': {
+          if (txt === null) break;
+          const t = sink.items[p.slot] as ItemTally;
+          t.answered += 1;
+          t.counts[txt] = (t.counts[txt] ?? 0) + 1;
+          break;
+        }
+        case 'multi': {
+          const t = sink.items[p.slot] as ItemTally;
+          // One row per chosen option; the respondent counts once as having answered.
+          if (multiSeen[p.slot] !== seq) {
+            multiSeen[p.slot] = seq;
+            t.answered += 1;
+          }
+          const key = row.part ?? '';
+          t.counts[key] = (t.counts[key] ?? 0) + 1;
+          break;
+        }
+        case 'nowDesired': {
+          const nd = sink.nd[p.slot] as NowDesiredTally;
+          const isNow = row.part === 'now';
+          if (!isNow && row.part !== 'desired') break;
+          const t = isNow ? nd.now : nd.desired;
+          if (num !== null) {
+            t.answered += 1;
+            addValue(t.moments, num);
+            const key = String(num);
+            t.counts[key] = (t.counts[key] ?? 0) + 1;
+            (isNow ? ndNow : ndDesired)[p.slot] = num;
+          } else if (txt === DONT_KNOW) {
+            t.answered += 1;
+            t.dontKnow += 1;
+          }
+          break;
+        }
+        case 'text':
+          if (txt !== null && txt !== '') sink.tally.texts.set(p.id, (sink.tally.texts.get(p.id) ?? 0) + 1);
+          break;
+      }
+    }
+    const tally = sink.tally;
+    tally.responses += 1;
+    for (let f = 0; f < factorIds.length; f++) {
+      const c = factorCount[f] ?? 0;
+      if (c > 0) addValue(sink.factors[f] as Moments, (factorSum[f] ?? 0) / c);
+    }
+    for (let i = 0; i < ndCount; i++) {
+      const now = ndNow[i] ?? NaN;
+      const desired = ndDesired[i] ?? NaN;
+      // NaN marks a missing or "vet ikke" part: the gap needs both.
+      if (!Number.isNaN(now) && !Number.isNaN(desired)) addValue((sink.nd[i] as NowDesiredTally).gap, desired - now);
+    }
+    if (tally.rausTotal && rausCount > 0) addValue(tally.rausTotal, rausSum / rausCount);
+    if (tally.position) addPositionRespondent(tally.position, position);
+    buffer.length = 0;
+  };
+
+  let current: number | undefined;
+  for (const row of rows) {
+    if (row.responseId !== current) {
+      finish();
+      current = row.responseId;
+    }
+    buffer.push(row);
+  }
+  finish();
+}
+
+/** tallyRows tallies answer rows (each response's rows consecutive) into one tally per unit of its direct respondents. */
+export function tallyRows(survey: Survey, rows: Iterable<WaveAnswerRow>): Map<string, GroupTally> {
+  const sinks = new Map<string, Sink>();
+  scan(
+    survey,
+    rows,
+    (r, make) => {
+      let sink = sinks.get(r.unitId);
+      if (!sink) sinks.set(r.unitId, (sink = make()));
+      return sink;
+    },
+    false,
+  );
+  return new Map([...sinks].map(([id, s]) => [id, s.tally]));
+}
+
+/** tallyRowsByCategory tallies rows per unit and background category (UNCLASSIFIED for respondents classify cannot place). */
+export function tallyRowsByCategory(survey: Survey, rows: Iterable<WaveAnswerRow>, classify: Classify): Map<string, Map<string, GroupTally>> {
+  const sinks = new Map<string, Map<string, Sink>>();
+  scan(
+    survey,
+    rows,
+    (r, make) => {
+      const category = classify(r) ?? UNCLASSIFIED;
+      let byCategory = sinks.get(r.unitId);
+      if (!byCategory) sinks.set(r.unitId, (byCategory = new Map()));
+      let sink = byCategory.get(category);
+      if (!sink) byCategory.set(category, (sink = make()));
+      return sink;
+    },
+    true,
+  );
+  return new Map([...sinks].map(([id, m]) => [id, new Map([...m].map(([c, s]) => [c, s.tally]))]));
+}

@@ -1,0 +1,37 @@
+// Tallying a wave: one streaming pass for each unit's direct respondents, then roll-up to each
+// unit's whole subtree by adding tallies (no second pass over the answers).
+import type { Db } from '../store/db.js';
+import { streamWaveAnswers } from '../store/results.js';
+import type { Survey } from '../survey/model.js';
+import { buildForest, type UnitRef } from './forest.js';
+import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
+import { tallyRows, tallyRowsByCategory, type Classify } from './scan.js';
+
+export { emptyGroupTally, mergeTallies, RAUS_ITEM_IDS, type GroupTally } from './group.js';
+export { UNCLASSIFIED, type Classify, type Respondent } from './scan.js';
+
+/** tallyWave returns, per unit with responses, the tally of the unit's direct respondents (not its subtree). */
+export function tallyWave(db: Db, survey: Survey, waveId: number): Map<string, GroupTally> {
+  return tallyRows(survey, streamWaveAnswers(db, waveId));
+}
+
+/** tallyWaveByCategory returns direct-respondent tallies per unit and background category (for breakdowns). */
+export function tallyWaveByCategory(db: Db, survey: Survey, waveId: number, classify: Classify): Map<string, Map<string, GroupTally>> {
+  return tallyRowsByCategory(survey, streamWaveAnswers(db, waveId), classify);
+}
+
+/** rollUp returns, for every unit, the tally of its whole subtree (the unit and all descendants);
+ *  respondents of units missing from `units` are left out. */
+export function rollUp(units: readonly UnitRef[], direct: ReadonlyMap<string, GroupTally>): Map<string, GroupTally> {
+  const forest = buildForest(units);
+  const rolled: GroupTally[] = forest.ids.map(() => emptyGroupTally());
+  // Children come after their parent in preorder, so the reverse adds each child before its parent is read.
+  for (let k = forest.preorder.length - 1; k >= 0; k--) {
+    const u = forest.preorder[k] as number;
+    const own = direct.get(forest.ids[u] as string);
+    const target = rolled[u] as GroupTally;
+    if (own) addGroupTally(target, own);
+    for (const c of forest.children[u] ?? []) addGroupTally(target, rolled[c] as GroupTally);
+  }
+  return new Map(forest.ids.map((id, i) => [id, rolled[i] as GroupTally]));
+}

@@ -1,0 +1,36 @@
+// Reading a wave's answers for the results: one streaming pass, never the whole wave in memory.
+import type { Db } from './db.js';
+
+/** One stored answer row with its response and unit. itemId, part, num and txt are null only for
+ *  a response without any answers (it still counts as a response). */
+export interface WaveAnswerRow {
+  responseId: number;
+  unitId: string;
+  itemId: string | null;
+  part: string | null;
+  num: number | null;
+  txt: string | null;
+}
+
+// Ordered by (unit, response) rather than by response id alone: the index response_wave_unit
+// already holds that order, so SQLite streams without sorting millions of rows in a temp B-tree,
+// and each response's rows still arrive together. Aliases give camelCase rows with no mapping.
+const ANSWERS_SQL = `
+  SELECT r.id AS responseId, r.unit_id AS unitId, a.item_id AS itemId, a.part AS part, a.num AS num, a.txt AS txt
+  FROM response r LEFT JOIN answer a ON a.response_id = r.id
+  WHERE r.wave_id = ?
+  ORDER BY r.unit_id, r.id`;
+
+/** streamWaveAnswers yields every answer row of a wave, each response's rows consecutively (grouped by unit, then response id). */
+export function streamWaveAnswers(db: Db, waveId: number): IterableIterator<WaveAnswerRow> {
+  return db.prepare(ANSWERS_SQL).iterate(waveId) as IterableIterator<WaveAnswerRow>;
+}
+
+/** countWaveResponses returns the number of submitted responses per unit of a wave (units without any are absent). */
+export function countWaveResponses(db: Db, waveId: number): Map<string, number> {
+  const rows = db.prepare('SELECT unit_id AS unitId, count(*) AS n FROM response WHERE wave_id = ? GROUP BY unit_id').all(waveId) as {
+    unitId: string;
+    n: number;
+  }[];
+  return new Map(rows.map((r) => [r.unitId, r.n]));
+}
