@@ -8,6 +8,7 @@ import type { Db } from './store/db.js';
 import { language, noStore, sameOrigin } from './web/middleware.js';
 import type { Translate } from './web/i18n/index.js';
 import { respondRouter } from './web/respond/routes.js';
+import { resultsRouter } from './web/results/routes.js';
 import { staffRouter } from './web/staff/routes.js';
 import { loadStaff } from './web/staff/session.js';
 
@@ -60,6 +61,8 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(express.static(root('public'), { maxAge: '1h', index: false }));
+  // chart.js from the installed package, never a CDN.
+  app.use('/vendor', express.static(root('node_modules/chart.js/dist'), { maxAge: '1d', index: false }));
   app.use(language(deps.config.COOKIE_SECURE));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
   app.use(sameOrigin);
@@ -71,6 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.render('home');
   });
   app.use(staffRouter(deps));
+  app.use('/resultater', resultsRouter(deps));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'notFound')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -18,10 +18,18 @@ export function seededRandom(seed: number): () => number {
 const pick = <T>(rand: () => number, options: readonly T[]): T => options[Math.floor(rand() * options.length)] as T;
 const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
 
-// A unit's "climate" shifts its answers, so units differ in the demo results.
-function likert(rand: () => number, climate: number, points: number[]): number {
-  const centre = (points.length + 1) / 2 + climate + (rand() - 0.5) * 2.4;
+// A unit's "climate" and each statement's own tendency shift the answers, so units and factors
+// differ in the demo results the way real ones do (most Norwegian workplaces score 3.5-4.3).
+function likert(rand: () => number, climate: number, points: number[], tendency = 0): number {
+  const centre = 3.7 + climate + tendency + (rand() - 0.5) * 2.2;
   return points[clamp(Math.round(centre) - 1, 0, points.length - 1)] as number;
+}
+
+/** tendencyOf gives each item a stable offset in [-0.6, 0.4] from its id. */
+function tendencyOf(id: string): number {
+  let h = 0;
+  for (const c of id) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return (h % 100) / 100 - 0.6;
 }
 
 function positionAnswers(rand: () => number): Answers {
@@ -49,14 +57,14 @@ function answerFor(item: Item, survey: Survey, rand: () => number, climate: numb
   switch (item.type) {
     case 'likert': {
       if (rand() < 0.04) return 'dk';
-      return likert(rand, climate, (survey.scales[item.scale]?.points ?? []).map((p) => p.value));
+      return likert(rand, climate, (survey.scales[item.scale]?.points ?? []).map((p) => p.value), tendencyOf(item.id));
     }
     case 'nowDesired': {
       const points = (survey.scales[item.scale]?.points ?? []).map((p) => p.value);
-      return { now: likert(rand, climate - 0.3, points), desired: likert(rand, 1.2, points) };
+      return { now: likert(rand, climate - 0.4, points, tendencyOf(item.id)), desired: likert(rand, 0.9, points) };
     }
     case 'scale':
-      return clamp(Math.round(7 + climate * 1.5 + (rand() - 0.5) * 4), item.min, item.max);
+      return clamp(Math.round(7.3 + climate * 1.5 + (rand() - 0.5) * 4), item.min, item.max);
     case 'single':
       return pick(rand, item.options).id;
     case 'multi':

@@ -1,0 +1,34 @@
+// Draws the factor chart with chart.js (served from the installed package). The numbers come from
+// the canvas's data-chart attribute, which the server fills from the suppressed tables only; the
+// same figures are in the table below the chart for screen readers and print.
+(function () {
+  'use strict';
+  var COLOURS = ['#0b5a8a', '#8a5a00', '#4a4a4a'];
+  document.addEventListener('DOMContentLoaded', function () {
+    if (typeof window.Chart === 'undefined') return;
+    document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
+      var data;
+      try { data = JSON.parse(canvas.getAttribute('data-chart') || ''); } catch (e) { return; }
+      var lang = document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO';
+      canvas.parentElement.style.height = Math.max(240, data.labels.length * (28 + 10 * data.series.length)) + 'px';
+      new window.Chart(canvas, {
+        type: 'bar',
+        data: {
+          labels: data.labels,
+          datasets: data.series.map(function (s, i) {
+            return { label: s.label, data: s.data, backgroundColor: COLOURS[i % COLOURS.length], borderColor: COLOURS[i % COLOURS.length] };
+          }),
+        },
+        options: {
+          indexAxis: 'y',
+          responsive: true,
+          maintainAspectRatio: false,
+          animation: false,
+          locale: lang,
+          scales: { x: { min: data.min, max: data.max, ticks: { stepSize: 1 } } },
+          plugins: { legend: { position: 'bottom' } },
+        },
+      });
+    });
+  });
+})();

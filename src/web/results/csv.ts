@@ -1,0 +1,86 @@
+// A unit's results as CSV, from the same suppressed table as the page and with the same rounding.
+import type { ReleasedGroup, Stats, Withheld } from '../../report/released.js';
+import type { Unit } from '../../store/units.js';
+import { toCsv, type Delimiter } from '../csv.js';
+import { decimal, percent } from './format.js';
+
+interface Row {
+  section: string;
+  id: string;
+  text: string;
+  n?: number;
+  mean?: string;
+  sd?: string;
+  count?: number;
+  share?: number;
+  note?: string;
+}
+
+const COLUMNS = [
+  { label: 'del', value: 'section' },
+  { label: 'id', value: 'id' },
+  { label: 'tekst', value: 'text' },
+  { label: 'n', value: 'n' },
+  { label: 'snitt', value: 'mean' },
+  { label: 'standardavvik', value: 'sd' },
+  { label: 'antall', value: 'count' },
+  { label: 'andel_prosent', value: 'share' },
+  { label: 'merknad', value: 'note' },
+];
+
+/** withheldNote words why a figure is missing, as on the page. */
+export function withheldNote(w: Withheld): string {
+  if (w.reason === 'below_k') return `færre enn ${w.fewerThan} svar`;
+  if (w.reason === 'complementary') return 'skjult så et annet skjult tall ikke kan regnes ut';
+  return 'ikke slått på for denne målingen';
+}
+
+/** unitCsv renders every figure of a unit's results page as rows; withheld figures carry only a note. */
+export function unitCsv(unit: Unit, group: ReleasedGroup, delimiter: Delimiter): string {
+  const num = (x: number | undefined): string | undefined => (x === undefined ? undefined : decimal(x, delimiter === ';' ? 'csv-nb' : 'csv-en'));
+  const rows: Row[] = [];
+  const figure = (section: string, id: string, text: string, f: Stats | Withheld, favourable = false): void => {
+    if (!f.released) return void rows.push({ section, id, text, note: withheldNote(f) });
+    rows.push({ section, id, text, n: f.n, mean: num(f.mean), sd: num(f.sd), ...(favourable && f.shareFavourable !== undefined ? { share: percent(f.shareFavourable) } : {}) });
+  };
+  if (!group.released) {
+    rows.push({ section: 'Enhet', id: unit.id, text: unit.name, note: withheldNote(group.reason === 'below_k' ? group : { released: false, reason: 'complementary' }) });
+    return toCsv(rows as unknown as Record<string, unknown>[], COLUMNS, delimiter);
+  }
+  rows.push({ section: 'Enhet', id: unit.id, text: unit.name, n: group.n, ...(group.responseRate === undefined ? {} : { share: percent(group.responseRate), note: 'andel = svarprosent' }) });
+  for (const f of group.factors) figure('Faktor', f.id, f.label, f.value);
+  if (group.rausTotal) figure('RAUS', 'raus_total', 'RAUS samlet', group.rausTotal);
+  for (const i of group.items) {
+    if (i.type === 'number') continue;
+    const section = i.type === 'likert' ? (i.id.startsWith('raus_') ? 'RAUS' : 'Påstand') : i.type === 'scale' ? 'Skala 0–10' : 'Valg';
+    if (i.type === 'likert' || i.type === 'scale') figure(section, i.id, i.text, i.value, i.type === 'likert');
+    if ((i.type === 'single' || i.type === 'multi') && !i.distribution.released) rows.push({ section, id: i.id, text: i.text, note: withheldNote(i.distribution) });
+    if (i.distribution.released) {
+      const d = i.distribution;
+      if (i.type === 'single' || i.type === 'multi') {
+        for (const c of d.counts) rows.push({ section, id: `${i.id}:${c.key}`, text: `${i.text}: ${c.label}`, n: d.n, count: c.count, share: d.n > 0 ? percent(c.count / d.n) : 0 });
+      }
+    }
+  }
+  for (const nd of group.nowDesired) {
+    figure('Nå', `${nd.id}:now`, nd.text, nd.now.value);
+    figure('Ønsket', `${nd.id}:desired`, nd.text, nd.desired.value);
+    figure('Avstand ønsket – nå', `${nd.id}:gap`, nd.text, nd.gap);
+  }
+  const p = group.position;
+  if (p) {
+    figure('Stillingsstørrelse', 'stilling_naa', 'Gjennomsnittlig stillingsprosent nå', p.current);
+    figure('Stillingsstørrelse', 'stilling_onsket', 'Gjennomsnittlig ønsket stillingsprosent', p.desired);
+    const d = p.distribution;
+    if (!d.released) rows.push({ section: 'Stillingsstørrelse', id: 'fordeling', text: 'Heltid, ønsker og ufrivillig deltid', note: withheldNote(d) });
+    else {
+      const share = (id: string, text: string, s: { count: number; share: number }): void => void rows.push({ section: 'Stillingsstørrelse', id, text, n: d.n, count: s.count, share: percent(s.share) });
+      share('heltid', 'Heltid (100 %)', d.fullTime);
+      share('onsker_storre', 'Ønsker større stilling', d.more);
+      share('onsker_samme', 'Ønsker samme stilling', d.same);
+      share('onsker_mindre', 'Ønsker mindre stilling', d.less);
+      for (const inv of d.involuntary) share(`ufrivillig_${inv.id}`, `Ufrivillig deltid – ${inv.name}`, inv);
+    }
+  }
+  return toCsv(rows as unknown as Record<string, unknown>[], COLUMNS, delimiter);
+}

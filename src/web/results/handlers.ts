@@ -1,0 +1,110 @@
+// Results pages: the wave's unit list, a unit's page, its CSV, and the organisation overview.
+// Every number comes from the suppressed tables (report/released.ts) via waveResults.
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import { HttpError } from '../../errors.js';
+import type { ShownGroup } from '../../report/released.js';
+import { waveResults, type WaveResults } from '../../report/wave-results.js';
+import { getWave, type Wave } from '../../store/waves.js';
+import { delimiterFrom, sendCsv } from '../csv.js';
+import type { Lang } from '../i18n/index.js';
+import { staffOf } from '../staff/session.js';
+import { unitCsv } from './csv.js';
+import { decimal, percent } from './format.js';
+import { chartData, strengthsAndAreas, visibleUnits } from './view-model.js';
+
+function loadWave(deps: AppDeps, req: Request): Wave {
+  const wave = getWave(deps.db, Number(req.params.waveId));
+  if (!wave) throw new HttpError(404, 'notFound');
+  return wave;
+}
+
+function loadResults(deps: AppDeps, req: Request, res: Response): { wave: Wave; results: WaveResults } | undefined {
+  const wave = loadWave(deps, req);
+  const results = waveResults(deps.db, wave);
+  if (!results) {
+    res.render('results/not-ready', { wave });
+    return undefined;
+  }
+  if (visibleUnits(results, staffOf(res)).length === 0) throw new HttpError(403, 'notAllowed');
+  return { wave, results };
+}
+
+function unitContext(deps: AppDeps, req: Request, res: Response) {
+  const loaded = loadResults(deps, req, res);
+  if (!loaded) return undefined;
+  const unitId = String(req.params.unitId);
+  const unit = loaded.results.units.find((u) => u.id === unitId);
+  if (!unit) throw new HttpError(404, 'notFound');
+  if (!staffOf(res).canSee(unitId)) throw new HttpError(403, 'notAllowed');
+  const group = loaded.results.tables.get(unitId);
+  if (!group) throw new HttpError(404, 'notFound');
+  return { ...loaded, unit, group };
+}
+
+/** resultHandlers returns the results pages for every signed-in staff member (scoped to their units). */
+export function resultHandlers(deps: AppDeps) {
+  return {
+    index(req: Request, res: Response): void {
+      const loaded = loadResults(deps, req, res);
+      if (!loaded) return;
+      res.render('results/index', { wave: loaded.wave, rows: visibleUnits(loaded.results, staffOf(res)), k: loaded.wave.kResults });
+    },
+    unit(req: Request, res: Response): void {
+      const c = unitContext(deps, req, res);
+      if (!c) return;
+      const { results, unit, group, wave } = c;
+      const lang = res.locals.lang as Lang;
+      const parent = unit.parentId ? results.tables.get(unit.parentId) : undefined;
+      const parentUnit = unit.parentId ? results.units.find((u) => u.id === unit.parentId) : undefined;
+      const rootId = results.rootIds.find((id) => id !== unit.id && isAncestor(results, id, unit.id));
+      const org = rootId ? results.tables.get(rootId) : undefined;
+      const children = results.units.filter((u) => u.parentId === unit.id).map((u) => ({ unit: u, group: results.tables.get(u.id) }));
+      const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
+      const compare = [
+        { label: parentUnit?.name ?? '', group: parent },
+        { label: t('results.wholeOrganisation'), group: org },
+      ].filter((c) => c.group !== undefined && c.label !== '');
+      res.render('results/unit', {
+        wave,
+        unit,
+        group,
+        parentUnit,
+        parent,
+        org,
+        compare,
+        children,
+        survey: results.survey,
+        breakdown: results.breakdowns.get(unit.id),
+        ranked: group.released ? strengthsAndAreas(group as ShownGroup) : undefined,
+        chart: group.released ? JSON.stringify(chartData(group as ShownGroup, compare, unit.name)) : '',
+        fmt: (x: number) => decimal(x, lang),
+        pct: percent,
+        scripts: ['/vendor/chart.umd.min.js', '/js/results.js'],
+      });
+    },
+    csv(req: Request, res: Response): void {
+      const c = unitContext(deps, req, res);
+      if (!c) return;
+      const delimiter = delimiterFrom(req.query.skilletegn);
+      sendCsv(res, `resultater-${c.wave.id}-${c.unit.id}.csv`, unitCsv(c.unit, c.group, delimiter));
+    },
+    overview(req: Request, res: Response): void {
+      const loaded = loadResults(deps, req, res);
+      if (!loaded) return;
+      const lang = res.locals.lang as Lang;
+      res.render('results/overview', {
+        wave: loaded.wave,
+        rows: visibleUnits(loaded.results, staffOf(res)),
+        factors: loaded.results.survey.factors,
+        fmt: (x: number) => decimal(x, lang),
+      });
+    },
+  };
+}
+
+function isAncestor(results: WaveResults, ancestorId: string, unitId: string): boolean {
+  const byId = new Map(results.units.map((u) => [u.id, u]));
+  for (let u = byId.get(unitId); u; u = u.parentId ? byId.get(u.parentId) : undefined) if (u.id === ancestorId) return true;
+  return false;
+}

@@ -1,0 +1,17 @@
+// Results routes: every signed-in staff member, scoped to their units; nothing before a wave closes.
+import express from 'express';
+import type { AppDeps } from '../../app.js';
+import { requireStaff } from '../staff/session.js';
+import { resultHandlers } from './handlers.js';
+
+/** resultsRouter serves /resultater/<wave>/... */
+export function resultsRouter(deps: AppDeps): express.Router {
+  const r = express.Router();
+  const h = resultHandlers(deps);
+  r.use(requireStaff);
+  r.get('/:waveId', h.index);
+  r.get('/:waveId/organisasjon', h.overview);
+  r.get('/:waveId/enhet/:unitId', h.unit);
+  r.get('/:waveId/enhet/:unitId/csv', h.csv);
+  return r;
+}

@@ -1,0 +1,73 @@
+// View models for results pages, built only from the suppressed tables (ReleasedGroup): a figure
+// the tables withhold cannot appear here, in the chart data or in the CSV.
+import type { ReleasedGroup, ShownGroup, Stats, Withheld } from '../../report/released.js';
+import type { WaveResults } from '../../report/wave-results.js';
+import type { Unit } from '../../store/units.js';
+import type { Staff } from '../staff/session.js';
+import { treeRows } from '../admin/units.js';
+
+export type Figure = Stats | Withheld;
+
+/** mean returns a released figure's mean, or undefined when withheld or not numeric. */
+export function meanOf(f: Figure | undefined): number | undefined {
+  return f && f.released ? f.mean : undefined;
+}
+
+export interface Ranked {
+  kind: 'factor' | 'item';
+  id: string;
+  label: string;
+  mean: number;
+}
+
+/** rankFigures lists the released factor and likert-item means of a group, highest first. */
+export function rankFigures(g: ShownGroup): { factors: Ranked[]; items: Ranked[] } {
+  const factors = g.factors.flatMap((f) => (f.value.released && f.value.mean !== undefined ? [{ kind: 'factor' as const, id: f.id, label: f.label, mean: f.value.mean }] : []));
+  const items = g.items.flatMap((i) => (i.type === 'likert' && i.value.released && i.value.mean !== undefined ? [{ kind: 'item' as const, id: i.id, label: i.text, mean: i.value.mean }] : []));
+  const desc = (a: Ranked, b: Ranked): number => b.mean - a.mean || a.id.localeCompare(b.id);
+  return { factors: factors.sort(desc), items: items.sort(desc) };
+}
+
+/** strengthsAndAreas picks the top and bottom figures (strengths first), never the same figure twice. */
+export function strengthsAndAreas(g: ShownGroup, factorCount = 3, itemCount = 5) {
+  const { factors, items } = rankFigures(g);
+  const split = <T>(list: T[], n: number): { top: T[]; bottom: T[] } => {
+    const take = Math.min(n, Math.floor(list.length / 2));
+    return { top: list.slice(0, take), bottom: list.slice(list.length - take).reverse() };
+  };
+  const f = split(factors, factorCount);
+  const i = split(items, itemCount);
+  return { strengths: { factors: f.top, items: i.top }, areas: { factors: f.bottom, items: i.bottom } };
+}
+
+export interface UnitLink {
+  unit: Unit;
+  depth: number;
+  group: ReleasedGroup;
+}
+
+/** visibleUnits lists the wave's units the staff member may see, in tree order, with their tables. */
+export function visibleUnits(results: WaveResults, staff: Staff): UnitLink[] {
+  return treeRows(results.units)
+    .filter((r) => staff.canSee(r.unit.id))
+    .flatMap((r) => {
+      const group = results.tables.get(r.unit.id);
+      return group ? [{ unit: r.unit, depth: r.depth, group }] : [];
+    });
+}
+
+/** chartData is the factor chart's data: released means only (null where withheld). */
+export function chartData(g: ShownGroup, compare: { label: string; group: ReleasedGroup | undefined }[], unitLabel: string) {
+  const labels = g.factors.map((f) => f.label);
+  const series = [{ label: unitLabel, data: g.factors.map((f) => roundOrNull(meanOf(f.value))) }];
+  for (const c of compare) {
+    if (!c.group || !c.group.released) continue;
+    const shown = c.group;
+    series.push({ label: c.label, data: g.factors.map((f) => roundOrNull(meanOf(shown.factors.find((x) => x.id === f.id)?.value))) });
+  }
+  return { labels, series, min: 1, max: 5 };
+}
+
+function roundOrNull(x: number | undefined): number | null {
+  return x === undefined ? null : Math.round(x * 10) / 10;
+}
