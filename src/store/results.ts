@@ -34,3 +34,15 @@ export function countWaveResponses(db: Db, waveId: number): Map<string, number> 
   }[];
   return new Map(rows.map((r) => [r.unitId, r.n]));
 }
+
+/** freeTexts returns a free-text item's answers from the given units of a wave, sorted alphabetically
+ *  so their order says nothing about who wrote them or when. Call only where disclosure allows. */
+export function freeTexts(db: Db, waveId: number, unitIds: readonly string[], itemId: string): string[] {
+  const select = db.prepare(
+    `SELECT a.txt AS txt FROM response r JOIN answer a ON a.response_id = r.id
+     WHERE r.wave_id = ? AND r.unit_id = ? AND a.item_id = ? AND a.txt IS NOT NULL`,
+  );
+  const texts: string[] = [];
+  for (const unitId of unitIds) for (const row of select.all(waveId, unitId, itemId) as { txt: string }[]) texts.push(row.txt);
+  return texts.sort((a, b) => a.localeCompare(b, 'nb'));
+}

@@ -130,11 +130,58 @@ describe('CSV', () => {
     expect(factorRows.length).toBe(t.survey.factors.length);
     const pageText = text(page.text);
     for (const row of factorRows) {
-      const [, , label, n, mean] = row.split(';').map((c) => c.replace(/^"|"$/g, ''));
-      expect(pageText).toContain(`${label} ${mean} ${n}`);
+      const [, , label, n, mean, sd] = row.split(';').map((c) => c.replace(/^"|"$/g, ''));
+      expect(pageText).toContain(`${label} ${mean} ${sd} ${n}`);
     }
     const comma = await admin.agent.get(`/resultater/${closed}/enhet/demo/csv?skilletegn=komma`);
     expect(comma.text.startsWith('\uFEFF"del","id","tekst"')).toBe(true);
     expect(comma.text).toMatch(/"Faktor","begripelighet","Begripelighet",\d+,"\d\.\d"/);
+  });
+});
+
+describe('free text', () => {
+  async function setup(freeText: boolean, writers: number) {
+    const db = openDb(':memory:');
+    syncSurveyVersions(db, bundledSurveys().values());
+    const survey = bundledSurveys().get('kartlegging');
+    if (!survey) throw new Error('no survey');
+    const { addUnit } = await import('../../src/store/units.js');
+    const { createWave, updateWaveSettings, getWave } = await import('../../src/store/waves.js');
+    const { syntheticAnswers, seededRandom } = await import('../../src/demo-answers.js');
+    const { answerRows } = await import('../../src/store/responses.js');
+    addUnit(db, { id: 'org', name: 'Org' });
+    addUnit(db, { id: 'a', name: 'A', parentId: 'org', headcount: 10 });
+    const waveId = createWave(db, { name: 'W', surveyId: survey.id, surveyVersion: survey.version, unitIds: ['a'], linkMode: 'open', status: 'closed' });
+    const wave = getWave(db, waveId);
+    if (!wave) throw new Error('no wave');
+    updateWaveSettings(db, waveId, { ...wave, kResults: 3, kDistribution: 5, kText: 5, freeTextInReports: freeText });
+    const rand = seededRandom(1);
+    for (let i = 0; i < 8; i++) {
+      const answers = syntheticAnswers(survey, rand, 0);
+      if (i < writers) answers.kommentar = `Kommentar nummer ${8 - i}`;
+      db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, 'a', ?, ?, '2026-01-01')").run(i + 1, waveId, survey.id, survey.version);
+      for (const r of answerRows(survey, answers)) db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)').run(i + 1, r.itemId, r.part, r.num, r.txt);
+    }
+    const config = testConfig();
+    const app = { app: createApp({ db, config }), db, config, demo: { waveId, links: [] }, survey, code: () => '', close: () => db.close() };
+    const pl = await signIn(app, 'admin');
+    const res = await pl.agent.get(`/resultater/${waveId}/enhet/a`);
+    db.close();
+    return res.text;
+  }
+
+  test('shown, alphabetically, when the wave turned free text on and enough wrote', async () => {
+    const html = await setup(true, 6);
+    expect(html).toContain('Kommentarer');
+    const shown = [...html.matchAll(/<li lang="nb">(Kommentar nummer \d)<\/li>/g)].map((m) => m[1]);
+    expect(shown).toEqual(['Kommentar nummer 3', 'Kommentar nummer 4', 'Kommentar nummer 5', 'Kommentar nummer 6', 'Kommentar nummer 7', 'Kommentar nummer 8']);
+  });
+
+  test('never shown when the wave has free text off', async () => {
+    expect(await setup(false, 8)).not.toContain('Kommentar nummer');
+  });
+
+  test('never shown when fewer than the text threshold wrote', async () => {
+    expect(await setup(true, 4)).not.toContain('Kommentar nummer');
   });
 });

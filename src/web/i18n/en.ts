@@ -377,5 +377,9 @@ export const en: Catalogue = {
   'results.overviewTitle': 'Overview of the units',
   'results.overviewIntro': 'Average for each factor in each unit. Units and figures that could reveal individuals are hidden.',
   'results.overviewCaption': 'Average by factor and unit (1–5)',
+  'results.sd': 'Standard deviation',
+  'results.distributionOf': 'Distribution of answers: {factor}',
+  'results.comments': 'Comments',
+  'results.commentsHint': 'Shown because the project turned free text on and enough people wrote something. Comments are in alphabetical order.',
   'results.heatLegend': 'Colours: green 4.2 and above, light green 3.6–4.1, yellow 3.0–3.5, red below 3.0. The figure is always shown in the cell.',
 };

@@ -375,6 +375,10 @@ export const nb = {
   'results.overviewTitle': 'Oversikt over enhetene',
   'results.overviewIntro': 'Gjennomsnitt per faktor for hver enhet. Enheter og tall som kunne avsløre enkeltpersoner, er skjult.',
   'results.overviewCaption': 'Gjennomsnitt per faktor og enhet (1–5)',
+  'results.sd': 'Standardavvik',
+  'results.distributionOf': 'Fordeling av svarene: {factor}',
+  'results.comments': 'Kommentarer',
+  'results.commentsHint': 'Vist fordi prosjektet har slått på fritekst og mange nok har skrevet. Kommentarene står i alfabetisk rekkefølge.',
   'results.heatLegend': 'Farger: grønn 4,2 og over, lys grønn 3,6–4,1, gul 3,0–3,5, rød under 3,0. Tallet står alltid i cellen.',
 } as const;
 

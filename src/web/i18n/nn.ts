@@ -377,5 +377,9 @@ export const nn: Catalogue = {
   'results.overviewTitle': 'Oversikt over einingane',
   'results.overviewIntro': 'Gjennomsnitt per faktor for kvar eining. Einingar og tal som kunne avsløre enkeltpersonar, er skjulte.',
   'results.overviewCaption': 'Gjennomsnitt per faktor og eining (1–5)',
+  'results.sd': 'Standardavvik',
+  'results.distributionOf': 'Fordeling av svara: {factor}',
+  'results.comments': 'Kommentarar',
+  'results.commentsHint': 'Vist fordi prosjektet har slått på fritekst og mange nok har skrive. Kommentarane står i alfabetisk rekkjefølgje.',
   'results.heatLegend': 'Fargar: grøn 4,2 og over, lys grøn 3,6–4,1, gul 3,0–3,5, raud under 3,0. Talet står alltid i cella.',
 };

@@ -5,6 +5,8 @@ import type { AppDeps } from '../../app.js';
 import { HttpError } from '../../errors.js';
 import type { ShownGroup } from '../../report/released.js';
 import { waveResults, type WaveResults } from '../../report/wave-results.js';
+import { freeTexts } from '../../store/results.js';
+import { subtreeIds } from '../../store/units.js';
 import { getWave, type Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
@@ -65,7 +67,13 @@ export function resultHandlers(deps: AppDeps) {
         { label: parentUnit?.name ?? '', group: parent },
         { label: t('results.wholeOrganisation'), group: org },
       ].filter((c) => c.group !== undefined && c.label !== '');
+      // Free text only where the wave turned it on and the text threshold passed (released.ts decides).
+      const subtree = [...subtreeIds(results.units, [unit.id])];
+      const comments = group.released
+        ? group.texts.filter((x) => x.release.released).map((x) => ({ id: x.id, text: x.text, answers: freeTexts(deps.db, wave.id, subtree, x.id) }))
+        : [];
       res.render('results/unit', {
+        comments,
         wave,
         unit,
         group,
