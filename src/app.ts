@@ -30,6 +30,13 @@ const BODY_ERRORS: Record<string, [number, string]> = {
   'charset.unsupported': [415, 'badRequest'],
 };
 
+function clientStatus(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { status?: unknown; statusCode?: unknown };
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  return status !== undefined && status >= 400 && status < 500 ? status : undefined;
+}
+
 /** createApp returns the configured Express app. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -85,6 +92,11 @@ export function createApp(deps: AppDeps): express.Express {
       page = ({ cross_site: 'forbidden', csrf: 'forbidden' } as Record<string, string>)[err.code] ?? err.code;
     } else if (typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string' && BODY_ERRORS[err.type]) {
       [status, page] = BODY_ERRORS[err.type] as [number, string];
+    } else if (clientStatus(err) !== undefined) {
+      // Other client errors from Express and its parsers (a malformed %-escape, a lying
+      // Content-Encoding) are the client's mistake, not a server error.
+      status = clientStatus(err) as number;
+      page = status === 413 ? 'tooLarge' : 'badRequest';
     } else {
       console.error(err);
     }

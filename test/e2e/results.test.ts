@@ -1,0 +1,562 @@
+// End-to-end tests of the results pages in a real Chromium against the real app: a leader's unit
+// page at a phone and a desktop viewport (chart.js really draws the factor table's numbers, under
+// the CSP), the CSV download, a unit below k, the project leader's organisation overview, an open
+// wave (no live results) and the print layout. Every page visited is checked with axe.
+// One server and one browser for the file; the app runs on an in-memory database with the demo
+// organisation and its history: a closed wave of synthetic answers and an open wave without any.
+// Staff log in through /innlogging once per account; each test gets fresh browser contexts that
+// carry that session, so no test depends on another.
+import { once } from 'node:events';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { hashPassword } from '../../src/auth/password.js';
+import { today } from '../../src/clock.js';
+import { testConfig } from '../../src/config.js';
+import { seedDemo } from '../../src/demo.js';
+import { involvedUnits } from '../../src/report/wave-results.js';
+import { createAccount } from '../../src/store/accounts.js';
+import { openDb, type Db } from '../../src/store/db.js';
+import { syncSurveyVersions } from '../../src/store/survey-versions.js';
+import { bundledSurveys } from '../helpers/app.js';
+import { PASSWORD } from '../helpers/staff.js';
+import { checkA11y, DESKTOP, launchBrowser, PHONE, submitWith } from './browser.js';
+
+/** The project leader (sees everything) and a leader scoped to Solbakken sykehjem and its units. */
+const ACCOUNTS = {
+  admin: { username: 'pia.prosjekt', displayName: 'Pia Prosjekt', role: 'admin', unitIds: [] as string[], who: 'Pia Prosjekt (prosjektleder)' },
+  leader: { username: 'lise.leder', displayName: 'Lise Leder', role: 'leader', unitIds: ['solbakken'], who: 'Lise Leder (leder)' },
+} as const;
+type Who = keyof typeof ACCOUNTS;
+
+/** The names the page gives the three definitions of involuntary part-time (report/position.ts). */
+const INVOLUNTARY = [
+  'Ufrivillig deltid, selvrapportert',
+  'Ufrivillig deltid, streng definisjon (Drammen)',
+  'Ufrivillig deltid, strengere definisjon (Surnadal)',
+];
+const NOT_READY = 'Resultatene vises når målingen er avsluttet.';
+const HIDDEN_COMPLEMENTARY = 'skjult så andre skjulte tall ikke kan regnes ut';
+
+let db: Db;
+let server: Server | undefined;
+let browser: Browser | undefined;
+let base = '';
+let closed = 0;
+let open = 0;
+const contexts: BrowserContext[] = [];
+const sessions = new Map<Who, Promise<Awaited<ReturnType<BrowserContext['storageState']>>>>();
+
+beforeAll(async () => {
+  const config = testConfig();
+  db = openDb(':memory:');
+  syncSurveyVersions(db, bundledSurveys().values());
+  const survey = bundledSurveys().get('kartlegging');
+  if (!survey) throw new Error('bundled survey "kartlegging" is missing');
+  const demo = seedDemo(db, survey, today(config.TIME_ZONE), { history: true });
+  if (demo.closedWaveId === undefined) throw new Error('the demo has no closed wave');
+  closed = demo.closedWaveId;
+  open = demo.waveId;
+  const hash = await hashPassword(PASSWORD);
+  for (const a of Object.values(ACCOUNTS)) createAccount(db, { username: a.username, displayName: a.displayName, role: a.role, unitIds: [...a.unitIds], passwordHash: hash });
+
+  server = createApp({ db, config }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  const s = server;
+  if (s) {
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+  db?.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const pathOf = (page: Page): string => new URL(page.url()).pathname;
+
+async function text(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** session logs the account in through the login page (once per file, axe on the login page and
+ *  the overview) and returns the signed-in browser state for new contexts. */
+function session(who: Who): Promise<Awaited<ReturnType<BrowserContext['storageState']>>> {
+  let s = sessions.get(who);
+  if (!s) {
+    s = (async () => {
+      if (!browser) throw new Error('the browser did not start');
+      const account = ACCOUNTS[who];
+      const context = await browser.newContext(DESKTOP);
+      try {
+        const page = await context.newPage();
+        await page.goto(`${base}/innlogging`);
+        await checkA11y(page, 'the login page');
+        await page.getByLabel('Brukernavn', { exact: true }).fill(account.username);
+        await page.getByLabel('Passord', { exact: true }).fill(PASSWORD);
+        const response = await submitWith(page, page.getByRole('button', { name: 'Logg inn', exact: true }));
+        expect(response.status(), `login of ${who}`).toBe(200);
+        expect(pathOf(page)).toBe('/oversikt');
+        expect(await text(page.locator('.who'))).toBe(account.who);
+        await checkA11y(page, `the overview of the ${who}`);
+        return await context.storageState();
+      } finally {
+        await context.close();
+      }
+    })();
+    sessions.set(who, s);
+  }
+  return s;
+}
+
+interface Watched {
+  page: Page;
+  /** Console errors (Chromium reports CSP violations there) and uncaught page errors. */
+  errors: string[];
+}
+
+/** newPage opens a signed-in page in a fresh context, recording console errors, page errors and
+ *  securitypolicyviolation events (the last read back with cspViolations). */
+async function newPage(who: Who, options: BrowserContextOptions = DESKTOP): Promise<Watched> {
+  if (!browser) throw new Error('the browser did not start');
+  const context = await browser.newContext({ ...options, storageState: await session(who) });
+  contexts.push(context);
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __csp: string[] }).__csp = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`));
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return { page, errors };
+}
+
+/** cspViolations returns the securitypolicyviolation events the page has seen. */
+const cspViolations = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+
+/** visit goes to a path and expects the status. */
+async function visit(page: Page, path: string, status = 200): Promise<void> {
+  const response = await page.goto(`${base}${path}`);
+  expect(response?.status(), path).toBe(status);
+}
+
+/** number reads a figure as the page writes it ("3,9") or null for a withheld/empty cell ("–"). */
+function number(cell: string): number | null {
+  const m = /^(\d+(?:,\d+)?)(?:\s*%)?$/.exec(cell.trim());
+  return m?.[1] === undefined ? null : Number(m[1].replace(',', '.'));
+}
+
+interface Table {
+  headers: string[];
+  rows: { label: string; cells: string[] }[];
+}
+
+/** readTable reads a data table: column headers, and each body row's header and cells (the text a
+ *  sighted reader sees; the visually hidden reasons of withheld figures are left out). */
+function readTable(table: Locator): Promise<Table> {
+  return table.evaluate((el) => {
+    const seen = (node: Element): string => {
+      const clone = node.cloneNode(true) as Element;
+      clone.querySelectorAll('.visually-hidden').forEach((h) => h.remove());
+      return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
+    };
+    return {
+      headers: Array.from(el.querySelectorAll('thead th'), seen),
+      rows: Array.from(el.querySelectorAll('tbody tr'), (tr) => ({
+        label: seen(tr.querySelector('th') ?? tr),
+        cells: Array.from(tr.querySelectorAll('td'), seen),
+      })),
+    };
+  });
+}
+
+/** column returns the cells under a column header (the first header is the row headers'). */
+function column(table: Table, header: string): string[] {
+  const i = table.headers.indexOf(header);
+  if (i < 1) throw new Error(`no column "${header}" in a table with ${JSON.stringify(table.headers)}`);
+  return table.rows.map((r) => r.cells[i - 1] ?? '');
+}
+
+interface DrawnChart {
+  labels: string[];
+  datasets: { label: string; data: (number | null)[] }[];
+  width: number;
+  height: number;
+  box: { left: number; right: number; width: number; height: number };
+  inkedPixels: number;
+  viewport: number;
+}
+
+/** drawnChart waits for chart.js to own the factor canvas and reads back what it drew. */
+async function drawnChart(page: Page): Promise<DrawnChart> {
+  type ChartJs = { getChart(c: HTMLCanvasElement): { data: { labels: string[]; datasets: { label: string; data: (number | null)[] }[] } } | undefined };
+  await page
+    .waitForFunction(
+      () => {
+        const canvas = document.getElementById('factor-chart') as HTMLCanvasElement | null;
+        const Chart = (window as unknown as { Chart?: ChartJs }).Chart;
+        return canvas !== null && Chart !== undefined && Chart.getChart(canvas) !== undefined;
+      },
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => {
+      throw new Error('chart.js never drew the factor chart (window.Chart.getChart(#factor-chart) stayed undefined)');
+    });
+  return page.evaluate(() => {
+    const canvas = document.getElementById('factor-chart') as HTMLCanvasElement;
+    const chart = (window as unknown as { Chart: ChartJs }).Chart.getChart(canvas);
+    if (!chart) throw new Error('no chart');
+    const ctx = canvas.getContext('2d');
+    let inked = 0;
+    if (ctx && canvas.width > 0 && canvas.height > 0) {
+      const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 0) inked++;
+    }
+    const r = canvas.getBoundingClientRect();
+    return {
+      labels: [...chart.data.labels],
+      datasets: chart.data.datasets.map((d) => ({ label: d.label, data: [...d.data] })),
+      width: canvas.width,
+      height: canvas.height,
+      box: { left: r.left, right: r.right, width: r.width, height: r.height },
+      inkedPixels: inked,
+      viewport: document.documentElement.clientWidth,
+    };
+  });
+}
+
+/** parseCsv reads RFC 4180 CSV with the given delimiter (quoted cells, doubled quotes, CRLF). */
+function parseCsv(source: string, delimiter: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (quoted) {
+      if (c === '"' && source[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) row.push(cell), (cell = '');
+    else if (c === '\r' && source[i + 1] === '\n') {
+      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
+  return rows;
+}
+
+const unitPath = (wave: number, unit: string): string => `/resultater/${wave}/enhet/${unit}`;
+const factorTable = (page: Page): Locator => page.getByRole('table', { name: 'Gjennomsnitt per faktor', exact: true });
+
+// ---------------------------------------------------------------------------------------------
+// 1. The leader's unit page at a phone and a desktop viewport
+
+describe('a leader opens a unit\'s results', () => {
+  test.each([
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const)('on a %s: chart.js draws the factor table\'s numbers, strengths before areas, RAUS and position panels, CSP on', async (label, viewport) => {
+    const { page, errors } = await newPage('leader', viewport);
+    const response = await page.goto(`${base}${unitPath(closed, 'solbakken_avd1')}`);
+    expect(response?.status()).toBe(200);
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    expect(csp, 'a Content-Security-Policy is sent').toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(await text(page.locator('h1'))).toBe('Solbakken, avdeling 1');
+    expect(await text(page.locator('p.lead'))).toMatch(/^\d+ av 18 har svart \(\d+ %\)\.$/);
+
+    // The factor table, and the chart chart.js drew from the same numbers.
+    const table = await readTable(factorTable(page));
+    expect(table.headers[0]).toBe('Faktor');
+    expect(table.headers, 'the unit, its n, and the comparison with the parent and the whole organisation').toEqual(
+      expect.arrayContaining(['Solbakken, avdeling 1', 'Antall svar', 'Solbakken sykehjem', 'Hele organisasjonen']),
+    );
+    expect(table.rows.length).toBeGreaterThan(3);
+    const own = column(table, 'Solbakken, avdeling 1').map(number);
+    expect(own.filter((x) => x !== null).length, 'the unit has released factor means').toBeGreaterThan(0);
+
+    const chart = await drawnChart(page);
+    expect(chart.labels, 'one bar group per factor, in table order').toEqual(table.rows.map((r) => r.label));
+    expect(chart.datasets[0]?.label).toBe('Solbakken, avdeling 1');
+    expect(chart.datasets[0]?.data, "the unit's bars are the table's numbers").toEqual(own);
+    for (const ds of chart.datasets.slice(1)) {
+      expect(table.headers, `the chart series "${ds.label}" is a column of the table`).toContain(ds.label);
+      expect(ds.data, `the "${ds.label}" bars are the table's numbers`).toEqual(column(table, ds.label).map(number));
+    }
+    const comparedWithNumbers = ['Solbakken sykehjem', 'Hele organisasjonen'].filter((h) => column(table, h).some((c) => number(c) !== null));
+    expect(chart.datasets.map((d) => d.label).slice(1), 'every compared column with numbers is drawn').toEqual(comparedWithNumbers);
+    expect(chart.width, 'canvas width').toBeGreaterThan(0);
+    expect(chart.height, 'canvas height').toBeGreaterThan(0);
+    expect(chart.box.width).toBeGreaterThan(0);
+    expect(chart.box.height).toBeGreaterThan(0);
+    expect(chart.inkedPixels, 'something is painted on the canvas').toBeGreaterThan(1000);
+    expect(chart.box.right, 'the chart fits the viewport').toBeLessThanOrEqual(chart.viewport + 1);
+
+    // Strengths first, then areas to improve, then the factors; the top strength is the highest
+    // factor of the table and the top area the lowest.
+    const headings = (await page.locator('main h2').allTextContents()).map((s) => s.trim());
+    const strengths = headings.indexOf('Dette får dere til');
+    const areas = headings.indexOf('Dette kan bli bedre');
+    expect(strengths, 'a strengths section').toBeGreaterThanOrEqual(0);
+    expect(areas, 'strengths come before areas').toBeGreaterThan(strengths);
+    expect(headings.indexOf('Faktorer')).toBeGreaterThan(areas);
+    const released = own.filter((x): x is number => x !== null);
+    const topScore = number(await text(page.locator('ul.ranked').first().locator('li .score').first()));
+    const bottomScore = number(await text(page.locator('ul.ranked').nth(1).locator('li .score').first()));
+    expect(topScore, 'the first strength is the highest factor').toBe(Math.max(...released));
+    expect(bottomScore, 'the first area is the lowest factor').toBe(Math.min(...released));
+
+    // RAUS panel: the statements and the four together.
+    const raus = page.getByRole('region', { name: 'RAUS – nærvær på jobb', exact: true });
+    expect(await raus.count()).toBe(1);
+    const rausTable = await readTable(raus.getByRole('table'));
+    expect(rausTable.rows.length, 'four RAUS statements and the total').toBe(5);
+    expect(rausTable.rows.at(-1)?.label).toBe('RAUS samlet');
+    expect(number(rausTable.rows.at(-1)?.cells[0] ?? ''), 'RAUS total shown').not.toBeNull();
+
+    // Position-size panel with the three part-time definitions named.
+    const position = page.getByRole('region', { name: 'Stillingsstørrelse', exact: true });
+    expect(await position.count()).toBe(1);
+    expect(await text(position)).toContain('Gjennomsnittlig stilling nå');
+    expect(await text(position.getByRole('heading', { level: 3 }))).toBe('Ufrivillig deltid etter tre definisjoner');
+    const definitions = await position.locator('table').last().locator('tbody th span[lang="nb"]:not(.hint)').allTextContents();
+    expect(definitions.map((s) => s.trim())).toEqual(INVOLUNTARY);
+
+    await checkA11y(page, `a leader's unit page on a ${label}`);
+    expect(await cspViolations(page), 'no securitypolicyviolation events').toEqual([]);
+    expect(errors.filter((e) => /Content Security Policy/i.test(e)), 'no CSP violations in the console').toEqual([]);
+    expect(errors, 'no console or page errors').toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2. The CSV download
+
+test('the "Last ned som CSV (Excel)" link downloads UTF-8 with BOM, semicolons, and the page\'s factor numbers', async () => {
+  const { page, errors } = await newPage('leader', DESKTOP);
+  await visit(page, unitPath(closed, 'solbakken_avd1'));
+  await checkA11y(page, 'the unit page before the download');
+  const table = await readTable(factorTable(page));
+  const lead = await text(page.locator('p.lead'));
+
+  const link = page.getByRole('link', { name: 'Last ned som CSV (Excel)', exact: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toBe(`resultater-${closed}-solbakken_avd1.csv`);
+  const file = await download.path();
+  const bytes = fs.readFileSync(file);
+  expect([...bytes.subarray(0, 3)], 'starts with a UTF-8 byte order mark').toEqual([0xef, 0xbb, 0xbf]);
+  const csv = bytes.subarray(3).toString('utf8');
+  expect(csv.split('\r\n')[0], 'semicolon-separated header').toBe('"del";"id";"tekst";"n";"snitt";"standardavvik";"antall";"andel_prosent";"merknad"');
+
+  const rows = parseCsv(csv, ';');
+  expect(rows.every((r) => r.length === 9), 'every row has the nine columns').toBe(true);
+  const unitRow = rows.find((r) => r[0] === 'Enhet');
+  expect(unitRow?.[1]).toBe('solbakken_avd1');
+  expect(lead, 'the unit\'s n and response rate as on the page').toBe(`${unitRow?.[3]} av 18 har svart (${unitRow?.[7]} %).`);
+
+  const factors = rows.filter((r) => r[0] === 'Faktor');
+  expect(factors.map((r) => r[2]), 'a row per factor, in table order').toEqual(table.rows.map((r) => r.label));
+  const means = column(table, 'Solbakken, avdeling 1');
+  const ns = column(table, 'Antall svar');
+  const sds = table.headers.includes('Standardavvik') ? column(table, 'Standardavvik') : undefined;
+  for (const [i, row] of table.rows.entries()) {
+    const csvRow = factors[i] ?? [];
+    const mean = means[i] ?? '';
+    if (number(mean) === null) {
+      expect(csvRow[4], `${row.label}: withheld on the page, no mean in the CSV`).toBe('');
+      expect(csvRow[8], `${row.label}: the CSV says why`).not.toBe('');
+    } else {
+      expect(csvRow[4], `${row.label}: mean`).toBe(mean);
+      expect(csvRow[3], `${row.label}: n`).toBe(ns[i]);
+      if (sds) expect(csvRow[5], `${row.label}: standard deviation`).toBe(sds[i]);
+    }
+  }
+  expect(errors).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 3. A unit below k and its parent
+
+test('a unit below k explains in plain words and links to its parent, which lists the hidden units with reasons', async () => {
+  const { page, errors } = await newPage('leader', DESKTOP);
+  await visit(page, unitPath(closed, 'solbakken_natt'));
+  expect(await text(page.locator('h1'))).toBe('Solbakken, nattevakter');
+  const status = page.getByRole('status');
+  expect(await text(status.getByRole('heading'))).toBe('Resultatene for enheten vises ikke');
+  expect(await text(status)).toContain('Færre enn 5 har svart, så resultatene kunne avsløre hvem som har svart hva.');
+  expect(await page.locator('canvas').count(), 'no chart').toBe(0);
+  expect(await page.locator('main table').count(), 'no tables').toBe(0);
+  expect(await page.getByRole('link', { name: 'Last ned som CSV (Excel)' }).count(), 'no CSV link').toBe(0);
+  expect(await text(page.locator('main')), 'no figures').not.toMatch(/\d,\d/);
+  const parentLink = status.getByRole('link', { name: 'Se resultatene for Solbakken sykehjem', exact: true });
+  expect(await parentLink.getAttribute('href')).toBe(unitPath(closed, 'solbakken'));
+  await checkA11y(page, 'a unit below k');
+
+  await parentLink.click();
+  await page.waitForURL(`**${unitPath(closed, 'solbakken')}`);
+  await page.waitForLoadState('load');
+  expect(await text(page.locator('h1'))).toBe('Solbakken sykehjem');
+  const below = page.getByRole('region', { name: 'Enhetene under', exact: true });
+  const items = (await below.locator('li').allTextContents()).map((s) => s.replace(/\s+/g, ' ').trim());
+  expect(items).toHaveLength(3);
+  expect(items[0]).toMatch(/^Solbakken, avdeling 1 \(\d+ svar\)$/);
+  expect(items).toContain('Solbakken, avdeling 2: ' + HIDDEN_COMPLEMENTARY);
+  expect(items).toContain('Solbakken, nattevakter: færre enn 5 svar');
+  expect(await below.getByRole('link').allTextContents(), 'only the released unit is a link').toEqual(['Solbakken, avdeling 1']);
+  // The parent's own chart is drawn too.
+  const chart = await drawnChart(page);
+  expect(chart.datasets[0]?.data).toEqual((await readTable(factorTable(page))).rows.map((r) => number(r.cells[0] ?? '')));
+  await checkA11y(page, 'the parent of a unit below k');
+  expect(await cspViolations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. The organisation overview
+
+test('the organisation overview: a row per unit, hidden cells marked, a keyboard-focusable scroll region', async () => {
+  const { page, errors } = await newPage('admin', DESKTOP);
+  await visit(page, `/resultater/${closed}/organisasjon`);
+  expect(await text(page.locator('h1'))).toBe('Oversikt over enhetene: Arbeidsmiljøkartlegging i fjor (demo)');
+  const heat = page.getByRole('table', { name: 'Gjennomsnitt per faktor og enhet (1–5)', exact: true });
+  const table = await readTable(heat);
+  const units = involvedUnits(db, closed);
+  expect(table.rows.map((r) => r.label).sort(), 'a row per unit of the wave').toEqual(units.map((u) => u.name).sort());
+  const factorCount = table.headers.length - 2;
+  expect(factorCount).toBeGreaterThan(3);
+
+  const row = (name: string) => table.rows.find((r) => r.label === name);
+  expect(row('Solbakken, nattevakter')?.cells, 'below k: one marked cell, no numbers').toEqual(['færre enn 5 svar']);
+  expect(row('Solbakken, avdeling 2')?.cells, 'complementary suppression marked').toEqual([HIDDEN_COMPLEMENTARY]);
+  for (const r of table.rows) {
+    if (r.cells.length === 1) {
+      expect(r.cells[0], `${r.label}: a hidden row says why`).toMatch(/^(færre enn \d+ svar|skjult så andre skjulte tall ikke kan regnes ut)$/);
+    } else {
+      expect(r.cells, `${r.label}: n and a cell per factor`).toHaveLength(factorCount + 1);
+      expect(r.cells[0], `${r.label}: n`).toMatch(/^\d+$/);
+      for (const c of r.cells.slice(1)) expect(c, `${r.label}: a mean or a dash`).toMatch(/^(\d,\d|–)$/);
+    }
+  }
+  const hiddenCells = heat.locator('td.withheld-cell');
+  expect(await hiddenCells.count(), 'hidden rows are marked as such').toBe(table.rows.filter((r) => r.cells.length === 1).length);
+  // The heat colours follow the legend ("grønn 4,2 og over, lys grønn 3,6–4,1, gul 3,0–3,5, rød
+  // under 3,0"), read on the number the cell shows.
+  const bands = await heat.locator('td[class*="heat-"]').evaluateAll((tds) =>
+    tds.map((td) => ({ unit: td.parentElement?.querySelector('th')?.textContent?.trim() ?? '', cls: /heat-(\w+)/.exec(td.className)?.[1] ?? '', shown: (td.textContent ?? '').trim() })),
+  );
+  const wrongColour = bands.flatMap((b) => {
+    const m = number(b.shown);
+    const want = m === null ? 'none' : m >= 4.2 ? 'high' : m >= 3.6 ? 'good' : m >= 3.0 ? 'mid' : 'low';
+    return b.cls === want ? [] : [`${b.unit}: ${b.shown} coloured heat-${b.cls}, the legend says heat-${want}`];
+  });
+  expect.soft(wrongColour, 'heat colours agree with the legend for the number shown').toEqual([]);
+  await checkA11y(page, 'the organisation overview');
+
+  // The scroll region is reached with Tab, shows focus, and scrolls with the arrow keys when narrow.
+  const region = page.getByRole('region', { name: 'Gjennomsnitt per faktor og enhet (1–5)', exact: true });
+  expect(await region.getAttribute('tabindex')).toBe('0');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  let focused = false;
+  for (let tabs = 0; tabs < 30 && !focused; tabs++) {
+    await page.keyboard.press('Tab');
+    focused = await region.evaluate((el) => el === document.activeElement);
+  }
+  expect(focused, 'Tab reaches the scroll region').toBe(true);
+  expect(await region.evaluate((el) => getComputedStyle(el).outlineStyle), 'focus is visible').not.toBe('none');
+  const overflow = await region.evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow, 'at a phone width the table scrolls inside its region').toBeGreaterThan(0);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  // Keyboard scrolling is animated, so wait for it rather than reading the position at once.
+  await expect.poll(() => region.evaluate((el) => el.scrollLeft), { message: 'the arrow keys scroll it', timeout: 3000 }).toBeGreaterThan(0);
+  await checkA11y(page, 'the organisation overview at a phone width');
+  expect(errors).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 5. No live results
+
+test('while a wave is open its results pages say results come at close and show no numbers', async () => {
+  const { page, errors } = await newPage('leader', DESKTOP);
+  for (const path of [`/resultater/${open}`, unitPath(open, 'solbakken_avd1'), `/resultater/${open}/organisasjon`]) {
+    await visit(page, path);
+    expect(await text(page.locator('h1')), path).toBe('Resultater: Arbeidsmiljøkartlegging (demo)');
+    expect(await text(page.getByRole('status')), path).toContain(NOT_READY);
+    expect(await page.locator('main table, main canvas').count(), `${path}: no tables or chart`).toBe(0);
+    expect(await page.getByRole('link', { name: /CSV/ }).count(), `${path}: no CSV link`).toBe(0);
+    expect(await text(page.locator('main')), `${path}: no figures`).not.toMatch(/\d,\d|\d+ %|\d+ svar/);
+    expect(await page.getByRole('link', { name: 'Svarprosent' }).getAttribute('href'), 'points to the response rates').toBe(`/malinger/${open}/svar`);
+    await checkA11y(page, `the open wave's ${path}`);
+  }
+  // Nor through the CSV address.
+  const csv = await page.request.get(`${base}${unitPath(open, 'solbakken_avd1')}/csv`);
+  expect(csv.headers()['content-type']).not.toContain('text/csv');
+  expect(await csv.text()).toContain(NOT_READY);
+  expect(errors).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 6. Print
+
+describe('print', () => {
+  test('the print layout hides the navigation and the buttons and keeps the tables', async () => {
+    const { page } = await newPage('leader', DESKTOP);
+    await visit(page, unitPath(closed, 'solbakken_avd1'));
+    await drawnChart(page);
+    await checkA11y(page, 'the unit page before printing');
+    expect(await page.locator('.staff-nav').isVisible(), 'the menu is on screen').toBe(true);
+
+    const tables = page.locator('main table.data');
+    const count = await tables.count();
+    expect(count).toBeGreaterThan(3);
+    const onScreen: boolean[] = [];
+    for (let i = 0; i < count; i++) onScreen.push(await tables.nth(i).isVisible());
+
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.staff-nav').isVisible(), 'no menu on paper').toBe(false);
+    expect(await page.locator('form.logout').isVisible(), 'no log-out button on paper').toBe(false);
+    expect(await page.getByRole('link', { name: 'Last ned som CSV (Excel)' }).isVisible(), 'no download buttons on paper').toBe(false);
+    expect(await text(page.locator('h1'))).toBe('Solbakken, avdeling 1');
+    expect(await page.locator('h1').isVisible()).toBe(true);
+    expect(await factorTable(page).isVisible(), 'the factor table is printed').toBe(true);
+    const lost: string[] = [];
+    for (let i = 0; i < count; i++) {
+      if (onScreen[i] && !(await tables.nth(i).isVisible())) lost.push((await text(tables.nth(i).locator('caption'))) || `table ${i + 1}`);
+    }
+    expect(lost, 'every table shown on screen is printed').toEqual([]);
+    expect(await page.getByRole('region', { name: 'RAUS – nærvær på jobb' }).isVisible()).toBe(true);
+    expect(await page.getByRole('region', { name: 'Stillingsstørrelse' }).isVisible()).toBe(true);
+  });
+
+  test('the unit page prints to an A4 PDF', async (ctx) => {
+    const { page } = await newPage('leader', DESKTOP);
+    await visit(page, unitPath(closed, 'solbakken_avd1'));
+    await drawnChart(page);
+    await checkA11y(page, 'the unit page before the PDF');
+    const pdf = await page.pdf({ format: 'A4', printBackground: true }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    if (pdf instanceof Error) return ctx.skip(`page.pdf() is not available in this Chromium, PDF check skipped: ${pdf.message.split('\n')[0]}`);
+    expect(pdf.length, 'a non-empty PDF').toBeGreaterThan(1000);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+});
