@@ -6,6 +6,7 @@ import type { Survey } from './survey/model.js';
 import type { Db } from './store/db.js';
 import { randomResponseId } from './store/ids.js';
 import { createLink } from './store/links.js';
+import { createProject, setWaveProject } from './store/projects.js';
 import { answerRows } from './store/responses.js';
 import { addUnit } from './store/units.js';
 import { createWave } from './store/waves.js';
@@ -30,12 +31,15 @@ export interface DemoResult {
   /** The open wave respondents can answer now. */
   waveId: number;
   links: { unitId: string; unitName: string; code: string }[];
-  /** The closed earlier wave with synthetic answers, when asked for. */
+  /** The most recent closed wave with synthetic answers, when history was asked for. */
   closedWaveId?: number;
+  /** The closed baseline wave two years back, and the project holding all three waves. */
+  baselineWaveId?: number;
+  projectId?: number;
 }
 
-function insertSynthetic(db: Db, survey: Survey, waveId: number, day: string): void {
-  const rand = seededRandom(20251);
+function insertSynthetic(db: Db, survey: Survey, waveId: number, day: string, seed: number, shift: number): void {
+  const rand = seededRandom(seed);
   const insertResponse = db.prepare('INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, ?, ?, ?)');
   const insertAnswer = db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
   for (const u of UNITS) {
@@ -44,30 +48,41 @@ function insertSynthetic(db: Db, survey: Survey, waveId: number, day: string): v
     for (let i = 0; i < respondents; i++) {
       const id = randomResponseId();
       insertResponse.run(id, waveId, u.id, survey.id, survey.version, day);
-      for (const r of answerRows(survey, syntheticAnswers(survey, rand, u.climate ?? 0))) insertAnswer.run(id, r.itemId, r.part, r.num, r.txt);
+      for (const r of answerRows(survey, syntheticAnswers(survey, rand, (u.climate ?? 0) + shift))) insertAnswer.run(id, r.itemId, r.part, r.num, r.txt);
     }
   }
 }
 
 /** seedDemo creates the demo units and an open wave of the survey with one open link per leaf unit;
- *  with history, also a closed wave a year earlier with synthetic answers from about 80 % of staff. */
+ *  with history, also two closed waves (two years and one year back) with synthetic answers from
+ *  about 80 % of staff, all three waves in one project for before/after comparison. */
 export function seedDemo(db: Db, survey: Survey, today: string, opts: { history?: boolean } = {}): DemoResult {
   return db.transaction(() => {
     for (const u of UNITS) addUnit(db, { id: u.id, name: u.name, parentId: u.parentId ?? null, headcount: u.headcount ?? null });
     const leaves = UNITS.filter((u) => u.headcount !== undefined).map((u) => u.id);
     let closedWaveId: number | undefined;
+    let baselineWaveId: number | undefined;
+    let projectId: number | undefined;
     if (opts.history) {
-      closedWaveId = createWave(db, {
-        name: 'Arbeidsmiljøkartlegging i fjor (demo)',
-        surveyId: survey.id,
-        surveyVersion: survey.version,
-        unitIds: leaves,
-        linkMode: 'open',
-        status: 'closed',
-        opensOn: addDays(today, -380),
-        closesOn: addDays(today, -350),
-      });
-      insertSynthetic(db, survey, closedWaveId, addDays(today, -360));
+      projectId = createProject(db, 'Arbeidsmiljø og heltidskultur (demo)', survey.id);
+      const closedWave = (name: string, daysBack: number, seed: number, shift: number): number => {
+        const id = createWave(db, {
+          name,
+          surveyId: survey.id,
+          surveyVersion: survey.version,
+          unitIds: leaves,
+          linkMode: 'open',
+          status: 'closed',
+          opensOn: addDays(today, -daysBack),
+          closesOn: addDays(today, -daysBack + 30),
+        });
+        insertSynthetic(db, survey, id, addDays(today, -daysBack + 10), seed, shift);
+        setWaveProject(db, id, projectId ?? null);
+        return id;
+      };
+      // The baseline a little lower than last year, so the comparison has something to show.
+      baselineWaveId = closedWave('Nullpunkt for to år siden (demo)', 730, 20241, -0.35);
+      closedWaveId = closedWave('Arbeidsmiljøkartlegging i fjor (demo)', 380, 20251, 0);
     }
     const waveId = createWave(db, {
       name: 'Arbeidsmiljøkartlegging (demo)',
@@ -79,7 +94,8 @@ export function seedDemo(db: Db, survey: Survey, today: string, opts: { history?
       opensOn: today,
       closesOn: addDays(today, 30),
     });
+    if (projectId !== undefined) setWaveProject(db, waveId, projectId);
     const links = UNITS.filter((u) => u.headcount !== undefined).map((u) => ({ unitId: u.id, unitName: u.name, code: createLink(db, waveId, u.id) }));
-    return { waveId, links, closedWaveId };
+    return { waveId, links, closedWaveId, baselineWaveId, projectId };
   })();
 }

@@ -2,7 +2,7 @@
 // Never edit a migration that has shipped: add a new one.
 import type { Db } from './db.js';
 
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   // 1: organisation, waves, links, drafts and anonymous responses.
   `
   CREATE TABLE unit (
@@ -145,6 +145,16 @@ const MIGRATIONS: readonly string[] = [
     action TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT ''
   );
+  `,
+  // 3: projects group waves of the same survey over time, for before/after comparisons.
+  `
+  CREATE TABLE project (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    survey_id TEXT NOT NULL
+  );
+  ALTER TABLE wave ADD COLUMN project_id INTEGER REFERENCES project(id);
+  CREATE INDEX wave_project ON wave(project_id);
   `,
 ];
 

@@ -192,15 +192,17 @@ test('first run: the one-time setup page creates the project leader and loads th
   expect(await text(page.locator('h1'))).toBe('Oversikt');
   expect(await text(page.locator('.who'))).toBe('Ola Oppsett (prosjektleder)');
 
-  // Two demo waves: last year's, closed, with synthetic answers, and an open one without answers yet.
+  // Three demo waves in one project: a baseline two years back and last year's, both closed with
+  // synthetic answers, and an open one without answers yet.
   const closed = waveCard(page, 'Arbeidsmiljøkartlegging i fjor (demo)');
   const open = waveCard(page, 'Arbeidsmiljøkartlegging (demo)');
-  expect(await page.locator('section.card').count()).toBe(2);
+  expect(await page.locator('section.card').count()).toBe(3);
   expect(await text(closed.locator('.status'))).toBe('Avsluttet');
   expect(await text(open.locator('.status'))).toBe('Åpen');
-  const waves = first.db.prepare('SELECT id, status FROM wave ORDER BY id').all() as { id: number; status: string }[];
-  expect(waves.map((w) => w.status)).toEqual(['closed', 'open']);
-  const answered = (first.db.prepare('SELECT count(*) AS n FROM response WHERE wave_id = ?').get(waves[0]?.id) as { n: number }).n;
+  const waves = first.db.prepare('SELECT id, status, name FROM wave ORDER BY id').all() as { id: number; status: string; name: string }[];
+  expect(waves.map((w) => w.status)).toEqual(['closed', 'closed', 'open']);
+  const lastYear = waves.find((w) => w.name === 'Arbeidsmiljøkartlegging i fjor (demo)');
+  const answered = (first.db.prepare('SELECT count(*) AS n FROM response WHERE wave_id = ?').get(lastYear?.id) as { n: number }).n;
   expect(answered).toBeGreaterThan(0);
   expect(await text(closed.locator('li'))).toMatch(new RegExp(`^Demo kommune: ${answered} svar av 114 \\(\\d+ %\\)$`));
   expect(await text(open.locator('li'))).toBe('Demo kommune: 0 svar av 114 (0 %)');

@@ -1,0 +1,41 @@
+// Projects: the waves of one survey repeated over time (T0, T1, ...), compared per unit.
+import type { Db } from './db.js';
+import { getWave, type Wave } from './waves.js';
+
+export interface Project {
+  id: number;
+  name: string;
+  surveyId: string;
+}
+
+/** createProject inserts a project for a survey and returns its id. */
+export function createProject(db: Db, name: string, surveyId: string): number {
+  return Number(db.prepare('INSERT INTO project (name, survey_id) VALUES (?, ?)').run(name, surveyId).lastInsertRowid);
+}
+
+/** getProject returns a project or undefined. */
+export function getProject(db: Db, id: number): Project | undefined {
+  const row = db.prepare('SELECT id, name, survey_id FROM project WHERE id = ?').get(id) as { id: number; name: string; survey_id: string } | undefined;
+  return row && { id: row.id, name: row.name, surveyId: row.survey_id };
+}
+
+/** listProjects returns all projects by name. */
+export function listProjects(db: Db): Project[] {
+  return (db.prepare('SELECT id, name, survey_id FROM project ORDER BY name').all() as { id: number; name: string; survey_id: string }[]).map((r) => ({ id: r.id, name: r.name, surveyId: r.survey_id }));
+}
+
+/** setWaveProject puts a wave in a project (or none); the caller checks the survey matches. */
+export function setWaveProject(db: Db, waveId: number, projectId: number | null): void {
+  db.prepare('UPDATE wave SET project_id = ? WHERE id = ?').run(projectId, waveId);
+}
+
+/** projectWaves returns a project's waves in time order (opening day, then id). */
+export function projectWaves(db: Db, projectId: number): Wave[] {
+  const ids = db.prepare("SELECT id FROM wave WHERE project_id = ? ORDER BY coalesce(opens_on, closes_on, ''), id").all(projectId) as { id: number }[];
+  return ids.map((r) => getWave(db, r.id)).filter((w): w is Wave => w !== undefined);
+}
+
+/** waveProjectId returns the project a wave belongs to, if any. */
+export function waveProjectId(db: Db, waveId: number): number | null {
+  return (db.prepare('SELECT project_id FROM wave WHERE id = ?').get(waveId) as { project_id: number | null } | undefined)?.project_id ?? null;
+}
