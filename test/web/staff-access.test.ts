@@ -41,6 +41,7 @@ const ADMIN_ROUTES: [Method, () => string][] = [
   ['GET', () => `/admin/malinger/${w()}`],
   ['POST', () => `/admin/malinger/${w()}/innstillinger`],
   ['POST', () => `/admin/malinger/${w()}/status`],
+  ['POST', () => `/admin/malinger/${w()}/prosjekt`],
   ['GET', () => `/admin/malinger/${w()}/lenker.csv`],
   ['POST', () => `/admin/malinger/${w()}/personlige-lenker`],
   ['GET', () => `/admin/malinger/${w()}/utskrift/solbakken_avd1`],

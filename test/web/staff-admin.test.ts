@@ -187,3 +187,16 @@ describe('waves', () => {
     expect(res.text).toMatch(/Solbakken sykehjem<\/th><td class="num">2<\/td><td class="num">36<\/td><td class="num">6 %/);
   });
 });
+
+describe('projects', () => {
+  test('a wave joins a new project, then leaves it; a project of another survey is refused', async () => {
+    const res = await post(`/admin/malinger/${t.demo.waveId}/prosjekt`, { project: 'new', newProject: 'Heltid 2026' });
+    expect(res.status).toBe(303);
+    const row = t.db.prepare('SELECT p.name, p.survey_id FROM wave w JOIN project p ON p.id = w.project_id WHERE w.id = ?').get(t.demo.waveId);
+    expect(row).toEqual({ name: 'Heltid 2026', survey_id: 'kartlegging' });
+    t.db.prepare("INSERT INTO project (id, name, survey_id) VALUES (99, 'RAUS alene', 'raus')").run();
+    expect((await post(`/admin/malinger/${t.demo.waveId}/prosjekt`, { project: '99' })).status).toBe(400);
+    expect((await post(`/admin/malinger/${t.demo.waveId}/prosjekt`, { project: '' })).status).toBe(303);
+    expect(t.db.prepare('SELECT project_id FROM wave WHERE id = ?').get(t.demo.waveId)).toEqual({ project_id: null });
+  });
+});

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../app.js';
 import { HttpError } from '../../errors.js';
 import { audit } from '../../store/audit.js';
 import { createLink, createTokens, listLinks } from '../../store/links.js';
+import { createProject, getProject, listProjects, setWaveProject, waveProjectId } from '../../store/projects.js';
 import { getUnit, listUnits } from '../../store/units.js';
 import {
   createWave,
@@ -103,6 +104,8 @@ export function waveHandlers(deps: AppDeps) {
     res.status(status).render('admin/wave', {
       wave,
       units,
+      projects: listProjects(deps.db).filter((p) => p.surveyId === wave.surveyId),
+      projectId: waveProjectId(deps.db, wave.id),
       responses: waveResponseCount(deps.db, wave.id),
       form: form ?? {
         name: wave.name,
@@ -166,6 +169,24 @@ export function waveHandlers(deps: AppDeps) {
       if (status !== 'open' && status !== 'closed') throw new HttpError(400, 'badRequest');
       setWaveStatus(deps.db, wave.id, status);
       audit(deps.db, { ...actor(res), action: status === 'open' ? (wave.status === 'closed' ? 'wave.reopen' : 'wave.open') : 'wave.close', detail: String(wave.id) });
+      res.redirect(303, `/admin/malinger/${wave.id}`);
+    },
+    setProject(req: Request, res: Response): void {
+      const wave = load(req);
+      const choice = str(req.body?.project);
+      const newName = str(req.body?.newProject);
+      let projectId: number | null = null;
+      if (choice === 'new') {
+        if (newName === '' || newName.length > 200) throw new HttpError(400, 'badRequest');
+        projectId = createProject(deps.db, newName, wave.surveyId);
+      } else if (choice !== '') {
+        const project = getProject(deps.db, Number(choice));
+        // A project compares one survey over time; waves of another survey cannot join it.
+        if (!project || project.surveyId !== wave.surveyId) throw new HttpError(400, 'badRequest');
+        projectId = project.id;
+      }
+      setWaveProject(deps.db, wave.id, projectId);
+      audit(deps.db, { ...actor(res), action: 'wave.project', detail: `${wave.id} -> ${projectId ?? 'none'}` });
       res.redirect(303, `/admin/malinger/${wave.id}`);
     },
     linksCsv(req: Request, res: Response): void {

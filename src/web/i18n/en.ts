@@ -381,5 +381,13 @@ export const en: Catalogue = {
   'results.distributionOf': 'Distribution of answers: {factor}',
   'results.comments': 'Comments',
   'results.commentsHint': 'Shown because the project turned free text on and enough people wrote something. Comments are in alphabetical order.',
+  'project.title': 'Project (before/after)',
+  'project.hint': 'Measurements of the same questionnaire in the same project can be compared unit by unit.',
+  'project.choose': 'Project',
+  'project.none': '(not in a project)',
+  'project.new': 'New project …',
+  'project.newName': 'Name of the new project',
+  'project.save': 'Save project',
+  'project.compare': 'See the comparison',
   'results.heatLegend': 'Colours: green 4.2 and above, light green 3.6–4.1, yellow 3.0–3.5, red below 3.0. The figure is always shown in the cell.',
 };

@@ -379,6 +379,14 @@ export const nb = {
   'results.distributionOf': 'Fordeling av svarene: {factor}',
   'results.comments': 'Kommentarer',
   'results.commentsHint': 'Vist fordi prosjektet har slått på fritekst og mange nok har skrevet. Kommentarene står i alfabetisk rekkefølge.',
+  'project.title': 'Prosjekt (før/etter)',
+  'project.hint': 'Målinger av samme skjema i samme prosjekt kan sammenlignes enhet for enhet.',
+  'project.choose': 'Prosjekt',
+  'project.none': '(ikke i et prosjekt)',
+  'project.new': 'Nytt prosjekt …',
+  'project.newName': 'Navn på nytt prosjekt',
+  'project.save': 'Lagre prosjekt',
+  'project.compare': 'Se sammenligningen',
   'results.heatLegend': 'Farger: grønn 4,2 og over, lys grønn 3,6–4,1, gul 3,0–3,5, rød under 3,0. Tallet står alltid i cellen.',
 } as const;
 

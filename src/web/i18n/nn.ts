@@ -381,5 +381,13 @@ export const nn: Catalogue = {
   'results.distributionOf': 'Fordeling av svara: {factor}',
   'results.comments': 'Kommentarar',
   'results.commentsHint': 'Vist fordi prosjektet har slått på fritekst og mange nok har skrive. Kommentarane står i alfabetisk rekkjefølgje.',
+  'project.title': 'Prosjekt (før/etter)',
+  'project.hint': 'Målingar av same skjema i same prosjekt kan samanliknast eining for eining.',
+  'project.choose': 'Prosjekt',
+  'project.none': '(ikkje i eit prosjekt)',
+  'project.new': 'Nytt prosjekt …',
+  'project.newName': 'Namn på nytt prosjekt',
+  'project.save': 'Lagre prosjekt',
+  'project.compare': 'Sjå samanlikninga',
   'results.heatLegend': 'Fargar: grøn 4,2 og over, lys grøn 3,6–4,1, gul 3,0–3,5, raud under 3,0. Talet står alltid i cella.',
 };

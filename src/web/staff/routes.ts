@@ -52,6 +52,7 @@ export function staffRouter(deps: AppDeps): express.Router {
   admin.get('/malinger/:waveId', waves.show);
   admin.post('/malinger/:waveId/innstillinger', waves.updateSettings);
   admin.post('/malinger/:waveId/status', waves.setStatus);
+  admin.post('/malinger/:waveId/prosjekt', waves.setProject);
   admin.get('/malinger/:waveId/lenker.csv', waves.linksCsv);
   admin.post('/malinger/:waveId/personlige-lenker', waves.tokensCsv);
   admin.get('/malinger/:waveId/utskrift/:unitId', waves.print);
