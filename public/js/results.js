@@ -4,6 +4,8 @@
 (function () {
   'use strict';
   var COLOURS = ['#0b5a8a', '#8a5a00', '#4a4a4a'];
+  // Distinguishable lines for one series per factor in a trend chart.
+  var PALETTE = ['#0b5a8a', '#8a5a00', '#1e6b34', '#7a1f5c', '#4a4a4a', '#b00020', '#005f73', '#6a4c93', '#9c6644', '#2d6a4f', '#3d405b', '#bc4749', '#386641'];
   document.addEventListener('DOMContentLoaded', function () {
     if (typeof window.Chart === 'undefined') return;
     document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
@@ -11,6 +13,28 @@
       try { data = JSON.parse(canvas.getAttribute('data-chart') || ''); } catch (e) { return; }
       var lang = document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO';
       canvas.parentElement.style.height = Math.max(240, data.labels.length * (28 + 10 * data.series.length)) + 'px';
+      if (data.kind === 'line') {
+        canvas.parentElement.style.height = '360px';
+        new window.Chart(canvas, {
+          type: 'line',
+          data: {
+            labels: data.labels,
+            datasets: data.series.map(function (s, i) {
+              var colour = PALETTE[i % PALETTE.length];
+              return { label: s.label, data: s.data, borderColor: colour, backgroundColor: colour, spanGaps: false };
+            }),
+          },
+          options: {
+            responsive: true,
+            maintainAspectRatio: false,
+            animation: false,
+            locale: lang,
+            scales: { y: { min: data.min, max: data.max, ticks: { stepSize: 0.5 } } },
+            plugins: { legend: { position: 'bottom' } },
+          },
+        });
+        return;
+      }
       new window.Chart(canvas, {
         type: 'bar',
         data: {

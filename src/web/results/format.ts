@@ -16,3 +16,10 @@ export function decimal(x: number, lang: Lang | 'csv-nb' | 'csv-en'): string {
   const text = round1(x).toFixed(1);
   return lang === 'en' || lang === 'csv-en' ? text : text.replace('.', ',');
 }
+
+/** decimal2 formats with two decimals: for changes and interval bounds, so an interval that excludes
+ *  zero never reads "0,0 til 0,5". */
+export function decimal2(x: number, lang: Lang | 'csv-nb' | 'csv-en'): string {
+  const text = (Math.round(x * 100) / 100).toFixed(2);
+  return lang === 'en' || lang === 'csv-en' ? text : text.replace('.', ',');
+}

@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import { HttpError } from '../../errors.js';
+import { listProjects, projectWaves } from '../../store/projects.js';
 import { countResponses } from '../../store/responses.js';
 import { listUnits, type Unit } from '../../store/units.js';
 import { getWave, listWaves, waveUnitIds, type Wave } from '../../store/waves.js';
@@ -53,7 +54,10 @@ export function overviewHandlers(deps: AppDeps) {
       const waves = listWaves(deps.db)
         .map((wave) => ({ wave, rows: responseRates(deps, staff, wave) }))
         .filter((w) => w.rows.length > 0 || staff.account.role === 'admin');
-      res.render('staff/overview', { waves });
+      const projects = listProjects(deps.db)
+        .map((project) => ({ project, waves: projectWaves(deps.db, project.id) }))
+        .filter((p) => p.waves.some((w) => responseRates(deps, staff, w).length > 0));
+      res.render('staff/overview', { waves, projects });
     },
     rates(req: Request, res: Response): void {
       const staff = staffOf(res);

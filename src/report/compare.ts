@@ -1,0 +1,322 @@
+// Before/after comparison of one unit (or mapped group) across waves. Built only from the released
+// tables, so disclosure control carries over: a group hidden in any wave shows no comparison, and
+// a figure withheld in any compared wave gives no change. Items whose wording, scale or type
+// changed between survey versions are flagged and never compared (DOMAIN.md 1, 4).
+import { offersDontKnow, type Survey } from '../survey/model.js';
+import type { Item } from '../survey/schema.js';
+import { RAUS_ITEM_IDS } from './group.js';
+import { INVOLUNTARY_DEFINITIONS, isPositionItem, type InvoluntaryDefinitionId } from './position.js';
+import type { PositionDistribution, ReleasedGroup, Share, ShownGroup, Stats, Withheld } from './released.js';
+import { welch } from './welch.js';
+
+export type ComparabilityStatus = 'same' | 'text_changed' | 'scale_changed' | 'type_changed' | 'missing';
+
+export interface Comparability {
+  status: ComparabilityStatus;
+  /** Which versions differ and how, for the note next to a flagged item. */
+  detail?: string;
+}
+
+// A type change makes the scale and text comparison moot, so the worst status across the series wins.
+const SEVERITY: Record<ComparabilityStatus, number> = { same: 0, text_changed: 1, scale_changed: 2, type_changed: 3, missing: 4 };
+
+/** What a respondent could answer: anything here that changes makes the numbers mean something else. */
+function answerSpace(survey: Survey, item: Item): string {
+  const t = item.type;
+  // The scale's id may be renamed freely; its points, labels and the "vet ikke" offer may not.
+  if (t === 'likert' || t === 'nowDesired') return JSON.stringify([survey.scales[item.scale]?.points.map((p) => [p.value, p.label]), offersDontKnow(survey, item)]);
+  if (t === 'scale') return JSON.stringify([item.min, item.max, item.minLabel, item.maxLabel]);
+  if (t === 'single' || t === 'multi') return JSON.stringify([item.options.map((o) => [o.id, o.label]), t === 'multi' ? item.maxChoices : undefined]);
+  if (t === 'number') return JSON.stringify([item.min, item.max, item.step, item.unit]);
+  return '';
+}
+
+const versionName = (s: Survey): string => `${s.id} v${s.version}`;
+
+/** itemComparability matches items by id across the waves' survey versions and flags any change anywhere in the series. */
+export function itemComparability(surveys: readonly Survey[]): Map<string, Comparability> {
+  const byWave = surveys.map((s) => new Map(s.items.map((i) => [i.id, i])));
+  const out = new Map<string, Comparability>();
+  for (const id of new Set(surveys.flatMap((s) => s.items.map((i) => i.id)))) {
+    const absent = surveys.filter((_, k) => !byWave[k]?.has(id));
+    if (absent.length > 0) {
+      out.set(id, { status: 'missing', detail: `not in ${absent.map(versionName).join(', ')}` });
+      continue;
+    }
+    // Flagged for the whole series, not per pair: a trend line must not mix versions.
+    let worst: Comparability = { status: 'same' };
+    for (let k = 1; k < surveys.length; k++) {
+      const [sa, sb] = [surveys[k - 1] as Survey, surveys[k] as Survey];
+      const [a, b] = [byWave[k - 1]?.get(id) as Item, byWave[k]?.get(id) as Item];
+      const step = `${versionName(sa)} → ${versionName(sb)}`;
+      let c: Comparability = { status: 'same' };
+      if (a.type !== b.type) c = { status: 'type_changed', detail: `${step}: ${a.type} → ${b.type}` };
+      else if (answerSpace(sa, a) !== answerSpace(sb, b)) c = { status: 'scale_changed', detail: `${step}: answer choices changed` };
+      else if (a.text !== b.text) c = { status: 'text_changed', detail: `${step}: "${a.text}" → "${b.text}"` };
+      if (SEVERITY[c.status] > SEVERITY[worst.status]) worst = c;
+    }
+    out.set(id, worst);
+  }
+  return out;
+}
+
+export type Reading = 'too_few' | 'no_clear_change' | 'increase' | 'decrease';
+
+/** readChange words a change: 'too_few' when either n < minN, 'no_clear_change' when the interval includes 0, else its direction. */
+export function readChange(c: { diff: number; low: number; high: number }, nA: number, nB: number, minN = 10): Reading {
+  // With a handful of answers the interval is too wide to mean much and too easily read as a
+  // verdict on a few people, so small groups are told so rather than given a direction.
+  if (nA < minN || nB < minN) return 'too_few';
+  if (c.low <= 0 && c.high >= 0) return 'no_clear_change';
+  // Direction only, not "better" or "worse": whether higher is good depends on the measure.
+  return c.diff > 0 ? 'increase' : 'decrease';
+}
+
+export type Figure = Stats | Withheld;
+
+/** A difference later - earlier with its Welch interval (level as asked, 95 % by default). */
+export interface Change {
+  diff: number;
+  low: number;
+  high: number;
+  df: number;
+  reading: Reading;
+}
+
+/** Why there is no change: flagged item, withheld or absent figure, or released without a mean and SD (n < 2). */
+export type NoChange = { reason: 'not_comparable'; status: ComparabilityStatus; detail?: string } | { reason: 'withheld' | 'absent' | 'no_estimate' };
+
+/** Figures per wave and the changes between them; where there is no change, its reason. */
+export interface Series<F, C> {
+  /** Per wave as the tables have it; undefined where that wave has no such figure. */
+  figures: (F | Withheld | undefined)[];
+  /** First wave to last. */
+  overall: C | NoChange;
+  /** Wave k to wave k + 1. */
+  steps: (C | NoChange)[];
+}
+
+export type MeasureKind = 'factor' | 'likert' | 'raus' | 'raus_total' | 'scale' | 'gap' | 'position_current' | 'position_desired';
+
+export interface MeasureComparison extends Series<Stats, Change> {
+  kind: MeasureKind;
+  id: string;
+  /** The survey's wording or the factor's label; absent for derived measures, which the UI words by kind. */
+  text?: string;
+  comparability: Comparability;
+}
+
+/** A share of the position distribution at one wave (count / n, 0..1). */
+export type ShareFigure = Share & { released: true; n: number };
+
+export interface ShareChange {
+  /** Percentage points: (later share - earlier share) × 100. */
+  percentagePoints: number;
+  /** Relative change, a fraction: (later - earlier) / earlier; absent when the earlier share is 0. */
+  relativeChange?: number;
+}
+
+export interface ShareComparison extends Series<ShareFigure, ShareChange> {
+  id: 'fullTime' | 'more' | 'same' | 'less' | InvoluntaryDefinitionId;
+  /** Set for the involuntary part-time definitions: each series keeps its definition's name. */
+  label?: string;
+}
+
+export interface PositionComparison {
+  current: MeasureComparison;
+  desired: MeasureComparison;
+  shares: ShareComparison[];
+}
+
+export interface WaveGroup {
+  waveId: number;
+  label: string;
+  survey: Survey;
+  group: ReleasedGroup | undefined;
+}
+
+export type HiddenReason = 'below_k' | 'complementary' | 'missing';
+
+export type UnitComparison =
+  | { unitId: string; shown: false; reason: HiddenReason; waves: { waveId: number; label: string; reason?: HiddenReason; fewerThan?: number }[] }
+  | {
+      unitId: string;
+      shown: true;
+      waves: { waveId: number; label: string; n: number; responseRate?: number }[];
+      factors: MeasureComparison[];
+      /** Likert statements, the RAUS statements among them (kind 'raus'). */
+      items: MeasureComparison[];
+      rausTotal?: MeasureComparison;
+      scales: MeasureComparison[];
+      gaps: MeasureComparison[];
+      position?: PositionComparison;
+    };
+
+export interface CompareOptions {
+  /** Defaults to the id of the group in the last wave that has one. */
+  unitId?: string;
+  /** Below this n in either wave a change reads 'too_few'. */
+  minN?: number;
+  level?: number;
+}
+
+/** isChange tells a computed change from the reason there is none. */
+export function isChange<T extends object>(c: T | NoChange): c is T {
+  return !('reason' in c);
+}
+
+/** Compares a series first→last and pairwise; the checks run in this order so a flagged item never shows a change. */
+function series<F extends { released: true }, C>(figures: (F | Withheld | undefined)[], comp: Comparability, compute: (a: F, b: F) => C | NoChange): Series<F, C> {
+  const change = (a: F | Withheld | undefined, b: F | Withheld | undefined): C | NoChange => {
+    if (comp.status !== 'same') return { reason: 'not_comparable', status: comp.status, ...(comp.detail === undefined ? {} : { detail: comp.detail }) };
+    if (!a || !b) return { reason: 'absent' };
+    if (!a.released || !b.released) return { reason: 'withheld' };
+    return compute(a, b);
+  };
+  return { figures, overall: change(figures[0], figures[figures.length - 1]), steps: figures.slice(1).map((b, k) => change(figures[k], b)) };
+}
+
+/** A comparison over measures that several items feed: flagged when any member is, or membership differs. */
+function groupComparability(members: string[][], comparability: ReadonlyMap<string, Comparability>): Comparability {
+  const keys = members.map((m) => [...m].sort().join(','));
+  if (keys.some((k) => k !== keys[0])) return { status: 'missing', detail: 'the items behind it differ between versions' };
+  let worst: Comparability = { status: 'same' };
+  for (const id of members[0] ?? []) {
+    const c = itemStatus(comparability, id);
+    if (SEVERITY[c.status] > SEVERITY[worst.status]) worst = { status: c.status, detail: `${id}: ${c.detail ?? c.status}` };
+  }
+  return worst;
+}
+
+const itemStatus = (comparability: ReadonlyMap<string, Comparability>, id: string): Comparability =>
+  comparability.get(id) ?? { status: 'missing', detail: 'not in the comparability table' };
+
+/** compareGroups compares one group across two or more waves, from their released tables only. */
+export function compareGroups(waves: readonly WaveGroup[], comparability: ReadonlyMap<string, Comparability>, options: CompareOptions = {}): UnitComparison {
+  if (waves.length < 2) throw new RangeError('a comparison needs at least two waves');
+  const { minN = 10, level = 0.95 } = options;
+  const unitId = options.unitId ?? [...waves].reverse().find((w) => w.group)?.group?.id ?? '';
+  if (!waves.every((w) => w.group?.released)) {
+    const status = waves.map((w) => {
+      const g = w.group;
+      if (!g) return { waveId: w.waveId, label: w.label, reason: 'missing' as const };
+      if (g.released) return { waveId: w.waveId, label: w.label };
+      return { waveId: w.waveId, label: w.label, reason: g.reason, ...(g.reason === 'below_k' ? { fewerThan: g.fewerThan } : {}) };
+    });
+    return { unitId, shown: false, reason: status.find((s) => s.reason)?.reason ?? 'missing', waves: status };
+  }
+  const groups = waves.map((w) => w.group as ShownGroup);
+  const surveys = waves.map((w) => w.survey);
+
+  const meanChange = (a: Stats, b: Stats): Change | NoChange => {
+    const w = welch(a, b, level);
+    if (!w) return { reason: 'no_estimate' };
+    return { diff: w.diff, low: w.low, high: w.high, df: w.df, reading: readChange(w, a.n, b.n, minN) };
+  };
+  const measure = (kind: MeasureKind, id: string, text: string | undefined, comp: Comparability, figures: (Figure | undefined)[]): MeasureComparison => ({
+    kind,
+    id,
+    ...(text === undefined ? {} : { text }),
+    comparability: comp,
+    ...series(figures, comp, meanChange),
+  });
+
+  // Latest wording first; ids only earlier waves had are listed after, flagged as missing.
+  const latestFirst = [...surveys].reverse();
+  const factorIds = [...new Set(latestFirst.flatMap((s) => s.factors.map((f) => f.id)))];
+  const factors = factorIds.map((fid) => {
+    const inAll = surveys.every((s) => s.factors.some((f) => f.id === fid));
+    const comp = inAll
+      ? groupComparability(surveys.map((s) => s.items.filter((i) => i.type === 'likert' && i.factor === fid).map((i) => i.id)), comparability)
+      : { status: 'missing' as const, detail: 'factor not in every version' };
+    const label = latestFirst.flatMap((s) => s.factors).find((f) => f.id === fid)?.label ?? fid;
+    return measure('factor', fid, label, comp, groups.map((g) => g.factors.find((f) => f.id === fid)?.value));
+  });
+
+  const items: MeasureComparison[] = [];
+  const scales: MeasureComparison[] = [];
+  const gaps: MeasureComparison[] = [];
+  const seen = new Set<string>();
+  // An item whose type changed is listed under the latest version in which it had a mean, and
+  // flagged, so it is not silently dropped either.
+  for (const item of latestFirst.flatMap((s) => s.items)) {
+    if (seen.has(item.id) || (item.type !== 'nowDesired' && item.type !== 'likert' && item.type !== 'scale')) continue;
+    seen.add(item.id);
+    const comp = itemStatus(comparability, item.id);
+    if (item.type === 'nowDesired') gaps.push(measure('gap', item.id, item.text, comp, groups.map((g) => g.nowDesired.find((n) => n.id === item.id)?.gap)));
+    else if (item.type === 'likert' || item.type === 'scale') {
+      const kind = item.type === 'scale' ? 'scale' : RAUS_ITEM_IDS.includes(item.id) ? 'raus' : 'likert';
+      (kind === 'scale' ? scales : items).push(measure(kind, item.id, item.text, comp, groups.map((g) => g.items.find((i) => i.id === item.id)?.value)));
+    }
+  }
+
+  const rausMembers = surveys.map((s) => s.items.filter((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id)).map((i) => i.id));
+  const hasRaus = groups.some((g) => g.rausTotal);
+  const rausTotal = hasRaus ? measure('raus_total', 'raus_total', undefined, groupComparability(rausMembers, comparability), groups.map((g) => g.rausTotal)) : undefined;
+
+  let position: PositionComparison | undefined;
+  if (groups.some((g) => g.position)) {
+    // Every position figure reads several items, so a change to any of them stops all position changes.
+    const comp = groupComparability(surveys.map((s) => s.items.filter((i) => isPositionItem(i.id)).map((i) => i.id)), comparability);
+    position = {
+      current: measure('position_current', 'position_current', undefined, comp, groups.map((g) => g.position?.current)),
+      desired: measure('position_desired', 'position_desired', undefined, comp, groups.map((g) => g.position?.desired)),
+      shares: positionShares(groups, comp),
+    };
+  }
+
+  return {
+    unitId,
+    shown: true,
+    waves: waves.map((w, k) => {
+      const g = groups[k] as ShownGroup;
+      return { waveId: w.waveId, label: w.label, n: g.n, ...(g.responseRate === undefined ? {} : { responseRate: g.responseRate }) };
+    }),
+    factors,
+    items,
+    ...(rausTotal ? { rausTotal } : {}),
+    scales,
+    gaps,
+    ...(position ? { position } : {}),
+  };
+}
+
+/** Shares of the position distribution per wave with changes in percentage points, none where withheld. */
+function positionShares(groups: ShownGroup[], comp: Comparability): ShareComparison[] {
+  const percentagePoints = (a: ShareFigure, b: ShareFigure): ShareChange => ({
+    percentagePoints: (b.share - a.share) * 100,
+    ...(a.share > 0 ? { relativeChange: (b.share - a.share) / a.share } : {}),
+  });
+  const shares = (id: ShareComparison['id'], pick: (d: PositionDistribution) => Share | undefined, label?: string): ShareComparison => {
+    const figures = groups.map((g): ShareFigure | Withheld | undefined => {
+      const d = g.position?.distribution;
+      const s = d?.released ? pick(d) : undefined;
+      return d?.released ? s && { released: true, n: d.n, count: s.count, share: s.share } : d;
+    });
+    return { id, ...(label === undefined ? {} : { label }), ...series(figures, comp, percentagePoints) };
+  };
+  return [
+    shares('fullTime', (d) => d.fullTime),
+    shares('more', (d) => d.more),
+    shares('same', (d) => d.same),
+    shares('less', (d) => d.less),
+    // Every definition is computed for every wave, so each series stays within one definition.
+    ...INVOLUNTARY_DEFINITIONS.map((def) => shares(def.id, (d) => d.involuntary.find((i) => i.id === def.id), def.name)),
+  ];
+}
+
+export type OverviewEntry = { unitId: string; factorId: string; label: string; reading: 'increase' | 'decrease' } & Pick<Change, 'diff' | 'low' | 'high'>;
+
+/** overviewChanges lists, for the project leader, the units × factors whose first→last interval excludes zero (with enough n). */
+export function overviewChanges(comparisons: readonly UnitComparison[]): OverviewEntry[] {
+  const out: OverviewEntry[] = [];
+  for (const c of comparisons) {
+    if (!c.shown) continue;
+    for (const f of c.factors) {
+      const o = f.overall;
+      if (!isChange(o) || (o.reading !== 'increase' && o.reading !== 'decrease')) continue;
+      out.push({ unitId: c.unitId, factorId: f.id, label: f.text ?? f.id, reading: o.reading, diff: o.diff, low: o.low, high: o.high });
+    }
+  }
+  return out;
+}

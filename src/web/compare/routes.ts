@@ -1,0 +1,17 @@
+// Before/after routes: /sammenligning/<project>/...; every staff member, scoped to their units.
+import express from 'express';
+import type { AppDeps } from '../../app.js';
+import { requireAdmin, requireStaff } from '../staff/session.js';
+import { compareHandlers } from './handlers.js';
+
+/** compareRouter serves a project's comparisons. */
+export function compareRouter(deps: AppDeps): express.Router {
+  const r = express.Router();
+  const h = compareHandlers(deps);
+  r.use(requireStaff);
+  r.get('/:projectId', h.index);
+  r.get('/:projectId/endringer', requireAdmin, h.changes);
+  r.get('/:projectId/enhet/:unitId', h.unit);
+  r.get('/:projectId/enhet/:unitId/csv', h.csv);
+  return r;
+}

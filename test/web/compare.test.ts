@@ -1,0 +1,97 @@
+// Before/after pages through the real app: access, disclosure across waves, CSV = page.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { testConfig } from '../../src/config.js';
+import { seedDemo } from '../../src/demo.js';
+import { openDb } from '../../src/store/db.js';
+import { syncSurveyVersions } from '../../src/store/survey-versions.js';
+import { bundledSurveys, type TestApp } from '../helpers/app.js';
+import { signIn, type SignedIn } from '../helpers/staff.js';
+
+let t: TestApp;
+let project: number;
+let admin: SignedIn;
+let leader: SignedIn;
+let other: SignedIn;
+
+beforeAll(async () => {
+  const db = openDb(':memory:');
+  syncSurveyVersions(db, bundledSurveys().values());
+  const survey = bundledSurveys().get('kartlegging');
+  if (!survey) throw new Error('no survey');
+  const demo = seedDemo(db, survey, '2026-11-23', { history: true });
+  project = demo.projectId ?? 0;
+  const config = testConfig();
+  t = { app: createApp({ db, config }), db, config, demo, survey, code: () => '', close: () => db.close() };
+  admin = await signIn(t, 'admin');
+  leader = await signIn(t, 'leader', ['solbakken']);
+  other = await signIn(t, 'leader', ['oppvekst']);
+});
+afterAll(() => t.close());
+
+const text = (html: string): string => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+describe('access', () => {
+  test.each([
+    ['admin', 'demo', 200],
+    ['leader', 'solbakken_avd1', 200],
+    ['leader', 'demo', 403],
+    ['other', 'solbakken_avd1', 403],
+    ['other', 'nordby_skole', 200],
+  ] as const)('%s on %s gets %i (page and CSV)', async (who, unit, status) => {
+    const agent = { admin, leader, other }[who].agent;
+    expect((await agent.get(`/sammenligning/${project}/enhet/${unit}`)).status).toBe(status);
+    expect((await agent.get(`/sammenligning/${project}/enhet/${unit}/csv`)).status).toBe(status);
+  });
+
+  test('the overview of clear changes is for the project leader only', async () => {
+    expect((await admin.agent.get(`/sammenligning/${project}/endringer`)).status).toBe(200);
+    expect((await leader.agent.get(`/sammenligning/${project}/endringer`)).status).toBe(403);
+    expect((await request(t.app).get(`/sammenligning/${project}`)).status).toBe(303);
+  });
+
+  test('the unit list shows a leader only their subtree', async () => {
+    const res = await leader.agent.get(`/sammenligning/${project}`);
+    expect(res.text).toContain('Solbakken, avdeling 1');
+    expect(res.text).not.toContain('Nordby skole');
+  });
+});
+
+describe('disclosure across waves', () => {
+  test.each(['solbakken_natt', 'solbakken_avd2', 'solsikken_gul'])('%s, hidden in a compared wave, gets no comparison and no numbers', async (unit) => {
+    const res = await admin.agent.get(`/sammenligning/${project}/enhet/${unit}`);
+    expect(res.text).toContain('Ingen sammenligning for enheten');
+    expect(text(res.text)).not.toMatch(/\d,\d/);
+    const csv = await admin.agent.get(`/sammenligning/${project}/enhet/${unit}/csv`);
+    expect(csv.text).not.toMatch(/\d,\d/);
+  });
+
+  test('the open wave of the project is not compared until it closes', async () => {
+    const res = await admin.agent.get(`/sammenligning/${project}`);
+    expect(res.text).toContain('Ikke avsluttet ennå: Arbeidsmiljøkartlegging (demo).');
+  });
+});
+
+describe('figures', () => {
+  test('changes come with a 95 % interval and a reading; the CSV has the page numbers', async () => {
+    const page = text((await admin.agent.get(`/sammenligning/${project}/enhet/demo`)).text);
+    const csv = (await admin.agent.get(`/sammenligning/${project}/enhet/demo/csv`)).text;
+    expect(csv.startsWith('\uFEFF"del";"id";"tekst";"Nullpunkt for to år siden (demo)";"Arbeidsmiljøkartlegging i fjor (demo)";"endring"')).toBe(true);
+    const factors = csv.split('\r\n').filter((l) => l.startsWith('"Faktor"'));
+    expect(factors).toHaveLength(t.survey.factors.length);
+    for (const row of factors) {
+      const [, , label, a, b, diff, low, high, reading] = row.split(';').map((c) => c.replace(/^"|"$/g, ''));
+      const sign = Number((diff ?? '').replace(',', '.')) > 0 ? '+' : '−';
+      expect(page).toContain(`${label} ${a} ${b} ${sign}${(diff ?? '').replace('-', '')} ${low?.replace('-', '-')} til ${high}`);
+      expect(['økning', 'nedgang', 'ingen sikker endring', 'for få svar til å si noe sikkert']).toContain(reading);
+    }
+  });
+
+  test('position-size shares change in percentage points, relative change labelled', async () => {
+    const page = text((await admin.agent.get(`/sammenligning/${project}/enhet/demo`)).text);
+    expect(page).toContain('Endring (prosentpoeng)');
+    expect(page).toContain('Relativ endring');
+    expect(page).toContain('Ufrivillig deltid');
+  });
+});
