@@ -24,6 +24,7 @@ const SEVERITY: Record<ComparabilityStatus, number> = { same: 0, text_changed: 1
 function answerSpace(survey: Survey, item: Item): string {
   const t = item.type;
   // The scale's id may be renamed freely; its points, labels and the "vet ikke" offer may not.
+  // Which points count as favourable is left out: no change is computed from the favourable share.
   if (t === 'likert' || t === 'nowDesired') return JSON.stringify([survey.scales[item.scale]?.points.map((p) => [p.value, p.label]), offersDontKnow(survey, item)]);
   if (t === 'scale') return JSON.stringify([item.min, item.max, item.minLabel, item.maxLabel]);
   if (t === 'single' || t === 'multi') return JSON.stringify([item.options.map((o) => [o.id, o.label]), t === 'multi' ? item.maxChoices : undefined]);
@@ -157,6 +158,7 @@ export interface CompareOptions {
   unitId?: string;
   /** Below this n in either wave a change reads 'too_few'. */
   minN?: number;
+  /** Confidence level of the intervals, 0.95 by default. */
   level?: number;
 }
 
@@ -191,7 +193,7 @@ function groupComparability(members: string[][], comparability: ReadonlyMap<stri
 const itemStatus = (comparability: ReadonlyMap<string, Comparability>, id: string): Comparability =>
   comparability.get(id) ?? { status: 'missing', detail: 'not in the comparability table' };
 
-/** compareGroups compares one group across two or more waves, from their released tables only. */
+/** compareGroups compares one group over two or more waves from their released tables: nothing if hidden in any wave, else figures and changes per measure. */
 export function compareGroups(waves: readonly WaveGroup[], comparability: ReadonlyMap<string, Comparability>, options: CompareOptions = {}): UnitComparison {
   if (waves.length < 2) throw new RangeError('a comparison needs at least two waves');
   const { minN = 10, level = 0.95 } = options;
