@@ -156,6 +156,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE wave ADD COLUMN project_id INTEGER REFERENCES project(id);
   CREATE INDEX wave_project ON wave(project_id);
   `,
+  // 4: reorganisations between waves: an old unit maps to a new one (merge: several old to one new;
+  // split: one old to several new). Connected mappings form one comparison group.
+  `
+  CREATE TABLE unit_map (
+    project_id INTEGER NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+    old_unit_id TEXT NOT NULL REFERENCES unit(id),
+    new_unit_id TEXT NOT NULL REFERENCES unit(id),
+    PRIMARY KEY (project_id, old_unit_id, new_unit_id),
+    CHECK (old_unit_id <> new_unit_id)
+  );
+  `,
 ];
 
 /** schemaVersion is the version a fully migrated database has. */

@@ -39,3 +39,26 @@ export function projectWaves(db: Db, projectId: number): Wave[] {
 export function waveProjectId(db: Db, waveId: number): number | null {
   return (db.prepare('SELECT project_id FROM wave WHERE id = ?').get(waveId) as { project_id: number | null } | undefined)?.project_id ?? null;
 }
+
+export interface UnitMapping {
+  oldUnitId: string;
+  newUnitId: string;
+}
+
+/** listMappings returns a project's old -> new unit mappings. */
+export function listMappings(db: Db, projectId: number): UnitMapping[] {
+  return (db.prepare('SELECT old_unit_id, new_unit_id FROM unit_map WHERE project_id = ? ORDER BY old_unit_id, new_unit_id').all(projectId) as { old_unit_id: string; new_unit_id: string }[]).map((r) => ({
+    oldUnitId: r.old_unit_id,
+    newUnitId: r.new_unit_id,
+  }));
+}
+
+/** addMapping records that an old unit continues (in part) as a new one. */
+export function addMapping(db: Db, projectId: number, oldUnitId: string, newUnitId: string): void {
+  db.prepare('INSERT OR IGNORE INTO unit_map (project_id, old_unit_id, new_unit_id) VALUES (?, ?, ?)').run(projectId, oldUnitId, newUnitId);
+}
+
+/** removeMapping deletes one mapping. */
+export function removeMapping(db: Db, projectId: number, oldUnitId: string, newUnitId: string): void {
+  db.prepare('DELETE FROM unit_map WHERE project_id = ? AND old_unit_id = ? AND new_unit_id = ?').run(projectId, oldUnitId, newUnitId);
+}

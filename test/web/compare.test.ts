@@ -95,3 +95,27 @@ describe('figures', () => {
     expect(page).toContain('Ufrivillig deltid');
   });
 });
+
+describe('reorganisations', () => {
+  test('mapped units are compared as one group; a unit and one below it cannot be in one group', async () => {
+    const post = (url: string, body: Record<string, string>) => admin.agent.post(url).type('form').send({ _csrf: admin.csrf, ...body });
+    const nested = await post(`/sammenligning/${project}/koblinger`, { oldUnitId: 'oppvekst', newUnitId: 'nordby_skole' });
+    expect(nested.status).toBe(422);
+    expect(nested.text).toContain('kan ikke inneholde både en enhet og en enhet under den');
+    expect((await post(`/sammenligning/${project}/koblinger`, { oldUnitId: 'nordby_skole', newUnitId: 'solsikken' })).status).toBe(303);
+    const index = await admin.agent.get(`/sammenligning/${project}`);
+    expect(index.text).toContain('Nordby skole + Solsikken barnehage → Nordby skole + Solsikken barnehage');
+    const key = encodeURIComponent('gruppe:nordby_skole+solsikken');
+    const page = text((await admin.agent.get(`/sammenligning/${project}/enhet/${key}`)).text);
+    // The merged group is exactly their parent here, so its n matches Oppvekst's.
+    const parent = text((await admin.agent.get(`/sammenligning/${project}/enhet/oppvekst`)).text);
+    const n = /Nullpunkt for to år siden \(demo\): (\d+) svar/.exec(parent)?.[1];
+    expect(n).toBeDefined();
+    expect(page).toContain(`Nullpunkt for to år siden (demo): ${n} svar`);
+    // Leaders must see every member of a group to see it.
+    expect((await other.agent.get(`/sammenligning/${project}/enhet/${key}`)).status).toBe(200);
+    expect((await leader.agent.get(`/sammenligning/${project}/enhet/${key}`)).status).toBe(403);
+    expect((await post(`/sammenligning/${project}/koblinger/slett`, { oldUnitId: 'nordby_skole', newUnitId: 'solsikken' })).status).toBe(303);
+    expect((await admin.agent.get(`/sammenligning/${project}/enhet/${key}`)).status).toBe(404);
+  });
+});

@@ -1,6 +1,5 @@
 // A unit's before/after comparison as CSV: the page's figures, changes and intervals.
 import { isChange, type MeasureComparison, type ShareComparison, type UnitComparison } from '../../report/compare.js';
-import type { Unit } from '../../store/units.js';
 import { toCsv, type Delimiter } from '../csv.js';
 import { withheldNote } from '../results/csv.js';
 import { decimal, decimal2 } from '../results/format.js';
@@ -14,7 +13,7 @@ const READING: Record<string, string> = {
 };
 
 /** comparisonCsv renders one row per measure: value per wave, change first→last with its 95 % interval and reading. */
-export function comparisonCsv(c: ProjectComparison, unit: Unit, comparison: UnitComparison, delimiter: Delimiter): string {
+export function comparisonCsv(c: ProjectComparison, unit: { id: string; name: string }, comparison: UnitComparison, delimiter: Delimiter): string {
   const style = delimiter === ';' ? 'csv-nb' : 'csv-en';
   const num = (x: number): string => decimal(x, style);
   const num2 = (x: number): string => decimal2(x, style);

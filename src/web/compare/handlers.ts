@@ -7,9 +7,12 @@ import { isChange, overviewChanges, type MeasureComparison, type UnitComparison 
 import { sendCsv, delimiterFrom } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
 import { decimal, decimal2 } from '../results/format.js';
+import { audit } from '../../store/audit.js';
+import { addMapping, removeMapping } from '../../store/projects.js';
+import type { Unit } from '../../store/units.js';
 import { staffOf } from '../staff/session.js';
 import { comparisonCsv } from './csv.js';
-import { compareUnit, loadComparison, visibleComparedUnits, type ProjectComparison } from './model.js';
+import { compareUnit, loadComparison, visibleGroups, type ProjectComparison } from './model.js';
 
 function load(deps: AppDeps, req: Request, res: Response): ProjectComparison | undefined {
   const c = loadComparison(deps, Number(req.params.projectId));
@@ -17,16 +20,16 @@ function load(deps: AppDeps, req: Request, res: Response): ProjectComparison | u
     res.render('compare/not-ready', { c });
     return undefined;
   }
-  if (visibleComparedUnits(c, staffOf(res)).length === 0 && staffOf(res).account.role !== 'admin') throw new HttpError(403, 'notAllowed');
+  if (visibleGroups(c, staffOf(res)).length === 0 && staffOf(res).account.role !== 'admin') throw new HttpError(403, 'notAllowed');
   return c;
 }
 
 function unitOf(c: ProjectComparison, req: Request, res: Response) {
-  const unitId = String(req.params.unitId);
-  const entry = c.units.find((u) => u.unit.id === unitId);
-  if (!entry) throw new HttpError(404, 'notFound');
-  if (!staffOf(res).canSee(unitId)) throw new HttpError(403, 'notAllowed');
-  return { unit: entry.unit, comparison: compareUnit(c, unitId) };
+  const key = String(req.params.unitId);
+  const group = c.groups.find((g) => g.key === key);
+  if (!group) throw new HttpError(404, 'notFound');
+  if (!visibleGroups(c, staffOf(res)).includes(group)) throw new HttpError(403, 'notAllowed');
+  return { unit: { id: group.key, name: group.label }, group, comparison: compareUnit(c, key) };
 }
 
 /** trendChart is the chart's data: factor means per wave (released figures only, null where withheld). */
@@ -43,14 +46,56 @@ function trendChart(c: ProjectComparison, comparison: UnitComparison) {
   return JSON.stringify({ kind: 'line', labels, series: comparison.factors.map((f) => ({ label: f.text ?? f.id, data: labels.map((_, k) => mean(f, k)) })), min: 1, max: 5 });
 }
 
+function isAncestor(units: Map<string, Unit>, ancestorId: string, id: string): boolean {
+  for (let u = units.get(id); u?.parentId; u = units.get(u.parentId)) if (u.parentId === ancestorId) return true;
+  return false;
+}
+
+/** mappingProblem says why a new mapping cannot be added, or undefined: both units must be in the
+ *  compared waves, the new one in the latest, and a group may not hold a unit and one below it. */
+function mappingProblem(c: ProjectComparison, oldId: string, newId: string): string | undefined {
+  const last = c.waves[c.waves.length - 1];
+  if (!c.unitsById.has(oldId) || !last?.tables.has(newId) || oldId === newId) return 'compare.mapInvalid';
+  const members = new Set([oldId, newId, ...c.mappings.flatMap((m) => [m.oldUnitId, m.newUnitId])]);
+  for (const w of c.waves) {
+    const units = new Map(w.units.map((u) => [u.id, u]));
+    const present = [...members].filter((id) => units.has(id));
+    if (present.some((a) => present.some((b) => a !== b && isAncestor(units, a, b)))) return 'compare.mapNested';
+  }
+  return undefined;
+}
+
 /** compareHandlers returns the before/after pages (every staff member, scoped to their units). */
 export function compareHandlers(deps: AppDeps) {
+  const renderIndex = (res: Response, c: ProjectComparison, status: number, errors: Record<string, string>): void => {
+    const rows = visibleGroups(c, staffOf(res)).map((g) => ({ group: g, comparison: compareUnit(c, g.key) }));
+    res.status(status).render('compare/index', { c, rows, errors });
+  };
   return {
+    addMapping(req: Request, res: Response): void {
+      const c = load(deps, req, res);
+      if (!c) return;
+      const oldId = typeof req.body?.oldUnitId === 'string' ? req.body.oldUnitId : '';
+      const newId = typeof req.body?.newUnitId === 'string' ? req.body.newUnitId : '';
+      const problem = mappingProblem(c, oldId, newId);
+      if (problem) return renderIndex(res, c, 422, { oldUnitId: problem });
+      addMapping(deps.db, c.project.id, oldId, newId);
+      audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.map', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      res.redirect(303, `/sammenligning/${c.project.id}`);
+    },
+    removeMapping(req: Request, res: Response): void {
+      const c = load(deps, req, res);
+      if (!c) return;
+      const oldId = typeof req.body?.oldUnitId === 'string' ? req.body.oldUnitId : '';
+      const newId = typeof req.body?.newUnitId === 'string' ? req.body.newUnitId : '';
+      removeMapping(deps.db, c.project.id, oldId, newId);
+      audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.unmap', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      res.redirect(303, `/sammenligning/${c.project.id}`);
+    },
     index(req: Request, res: Response): void {
       const c = load(deps, req, res);
       if (!c) return;
-      const rows = visibleComparedUnits(c, staffOf(res)).map((u) => ({ ...u, comparison: compareUnit(c, u.unit.id) }));
-      res.render('compare/index', { c, rows });
+      renderIndex(res, c, 200, {});
     },
     unit(req: Request, res: Response): void {
       const c = load(deps, req, res);
@@ -79,8 +124,8 @@ export function compareHandlers(deps: AppDeps) {
     changes(req: Request, res: Response): void {
       const c = load(deps, req, res);
       if (!c) return;
-      const rows = visibleComparedUnits(c, staffOf(res)).map((u) => compareUnit(c, u.unit.id));
-      const names = new Map(c.units.map((u) => [u.unit.id, u.unit.name]));
+      const rows = visibleGroups(c, staffOf(res)).map((g) => compareUnit(c, g.key));
+      const names = new Map(c.groups.map((g) => [g.key, g.label]));
       const lang = res.locals.lang as Lang;
       res.render('compare/changes', { c, entries: overviewChanges(rows), names, signed: (x: number) => (x > 0 ? '+' : '−') + decimal2(Math.abs(x), lang), fmt: (x: number) => decimal2(x, lang) });
     },

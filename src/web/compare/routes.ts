@@ -11,6 +11,8 @@ export function compareRouter(deps: AppDeps): express.Router {
   r.use(requireStaff);
   r.get('/:projectId', h.index);
   r.get('/:projectId/endringer', requireAdmin, h.changes);
+  r.post('/:projectId/koblinger', requireAdmin, h.addMapping);
+  r.post('/:projectId/koblinger/slett', requireAdmin, h.removeMapping);
   r.get('/:projectId/enhet/:unitId', h.unit);
   r.get('/:projectId/enhet/:unitId/csv', h.csv);
   return r;

@@ -423,6 +423,15 @@ export const nb = {
   'compare.changesTitle': 'Sikre endringer',
   'compare.changesIntro': 'Faktorer der 95 % intervallet for endringen fra {from} til {to} ikke inneholder null.',
   'compare.noClearChanges': 'Ingen enheter har sikre endringer på noen faktor.',
+  'compare.mappedGroup': 'omorganisert',
+  'compare.mapping': 'Omorganiseringer',
+  'compare.mappingHint': 'Er enheter slått sammen eller delt mellom målingene, kobler du gammel enhet til ny. Koblede enheter sammenlignes som én gruppe, og bare når hver enhet i gruppen har nok svar i hver måling. Nytt navn trenger ingen kobling: ID-en er den samme.',
+  'compare.mapOld': 'Enhet før omorganiseringen',
+  'compare.mapNew': 'Enhet etter (i siste måling)',
+  'compare.map': 'Koble enhetene',
+  'compare.unmap': 'Fjern koblingen',
+  'compare.mapInvalid': 'Velg to ulike enheter: den nye må være med i siste måling.',
+  'compare.mapNested': 'En gruppe kan ikke inneholde både en enhet og en enhet under den.',
   'results.heatLegend': 'Farger: grønn 4,2 og over, lys grønn 3,6–4,1, gul 3,0–3,5, rød under 3,0. Tallet står alltid i cellen.',
 } as const;
 
