@@ -1,4 +1,5 @@
 // createApp builds the Express application from its dependencies; it never listens (main.ts does).
+import ejs from 'ejs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
@@ -43,8 +44,17 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
+  const views = root('views');
   app.set('view engine', 'ejs');
-  app.set('views', root('views'));
+  app.set('views', views);
+  // Compiled templates are cached (Express only does so by default when NODE_ENV=production);
+  // without it every page recompiles each EJS include. Includes are written from the views root
+  // ('/partials/top'), which EJS resolves without a file-system check per include.
+  const cache = process.env.NODE_ENV !== 'development';
+  app.set('view cache', cache);
+  app.engine('ejs', (file, data, done) => {
+    ejs.renderFile(file, data as ejs.Data, { root: views, cache }, (err, html) => done(err, html));
+  });
 
   app.use(
     helmet({

@@ -1,8 +1,13 @@
 // Days, not times: responses are dated by day in the configured time zone.
 
+// Building an Intl formatter costs far more than using one, and this runs on every request.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** today returns the current day as YYYY-MM-DD in the given time zone. */
 export function today(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let f = formatters.get(timeZone);
+  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(now);
 }
 
 /** addDays shifts a YYYY-MM-DD day by n days. */

@@ -1,5 +1,5 @@
 // Staff accounts: a role, and for leaders and representatives the units they may see.
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { hashToken, randomCode } from './ids.js';
 
 export type Role = 'admin' | 'leader' | 'representative';
@@ -25,7 +25,7 @@ interface AccountRow {
 }
 
 function toAccount(db: Db, r: AccountRow): Account {
-  const units = db.prepare('SELECT unit_id FROM account_unit WHERE account_id = ? ORDER BY unit_id').all(r.id) as { unit_id: string }[];
+  const units = prepared(db, 'SELECT unit_id FROM account_unit WHERE account_id = ? ORDER BY unit_id').all(r.id) as { unit_id: string }[];
   return {
     id: r.id,
     username: r.username,
@@ -39,16 +39,16 @@ function toAccount(db: Db, r: AccountRow): Account {
 
 /** countAccounts returns how many staff accounts exist (0 means first run). */
 export function countAccounts(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM account').get() as { n: number }).n;
+  return (prepared(db, 'SELECT count(*) AS n FROM account').get() as { n: number }).n;
 }
 
 /** createAccount inserts an account with its units and returns its id. */
 export function createAccount(db: Db, a: { username: string; displayName: string; role: Role; unitIds?: string[]; passwordHash?: string | null }): number {
   return db.transaction(() => {
     const id = Number(
-      db.prepare('INSERT INTO account (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)').run(a.username, a.displayName, a.role, a.passwordHash ?? null).lastInsertRowid,
+      prepared(db, 'INSERT INTO account (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)').run(a.username, a.displayName, a.role, a.passwordHash ?? null).lastInsertRowid,
     );
-    const add = db.prepare('INSERT INTO account_unit (account_id, unit_id) VALUES (?, ?)');
+    const add = prepared(db, 'INSERT INTO account_unit (account_id, unit_id) VALUES (?, ?)');
     for (const u of a.unitIds ?? []) add.run(id, u);
     return id;
   })();
@@ -56,13 +56,13 @@ export function createAccount(db: Db, a: { username: string; displayName: string
 
 /** getAccount returns an account by id. */
 export function getAccount(db: Db, id: number): Account | undefined {
-  const row = db.prepare('SELECT * FROM account WHERE id = ?').get(id) as AccountRow | undefined;
+  const row = prepared(db, 'SELECT * FROM account WHERE id = ?').get(id) as AccountRow | undefined;
   return row && toAccount(db, row);
 }
 
 /** findLogin returns the account id and password hash for a username (case-insensitive). */
 export function findLogin(db: Db, username: string): { id: number; passwordHash: string | null; disabled: boolean } | undefined {
-  const row = db.prepare('SELECT id, password_hash, disabled FROM account WHERE username = ?').get(username) as
+  const row = prepared(db, 'SELECT id, password_hash, disabled FROM account WHERE username = ?').get(username) as
     | { id: number; password_hash: string | null; disabled: number }
     | undefined;
   return row && { id: row.id, passwordHash: row.password_hash, disabled: row.disabled === 1 };
@@ -70,35 +70,35 @@ export function findLogin(db: Db, username: string): { id: number; passwordHash:
 
 /** listAccounts returns all accounts ordered by name. */
 export function listAccounts(db: Db): Account[] {
-  return (db.prepare('SELECT * FROM account ORDER BY display_name').all() as AccountRow[]).map((r) => toAccount(db, r));
+  return (prepared(db, 'SELECT * FROM account ORDER BY display_name').all() as AccountRow[]).map((r) => toAccount(db, r));
 }
 
 /** setPasswordHash stores a new password hash and ends the account's sessions and set-password links. */
 export function setPasswordHash(db: Db, accountId: number, hash: string): void {
   db.transaction(() => {
-    db.prepare('UPDATE account SET password_hash = ? WHERE id = ?').run(hash, accountId);
-    db.prepare('DELETE FROM session WHERE account_id = ?').run(accountId);
-    db.prepare('DELETE FROM password_link WHERE account_id = ?').run(accountId);
+    prepared(db, 'UPDATE account SET password_hash = ? WHERE id = ?').run(hash, accountId);
+    prepared(db, 'DELETE FROM session WHERE account_id = ?').run(accountId);
+    prepared(db, 'DELETE FROM password_link WHERE account_id = ?').run(accountId);
   })();
 }
 
 /** setDisabled disables or enables an account; disabling ends its sessions. */
 export function setDisabled(db: Db, accountId: number, disabled: boolean): void {
   db.transaction(() => {
-    db.prepare('UPDATE account SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, accountId);
-    if (disabled) db.prepare('DELETE FROM session WHERE account_id = ?').run(accountId);
+    prepared(db, 'UPDATE account SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, accountId);
+    if (disabled) prepared(db, 'DELETE FROM session WHERE account_id = ?').run(accountId);
   })();
 }
 
 /** createPasswordLink makes a one-time set-password token valid until expiresAt (ms) and returns it. */
 export function createPasswordLink(db: Db, accountId: number, expiresAt: number): string {
   const token = randomCode(32);
-  db.prepare('INSERT INTO password_link (token_hash, account_id, expires_at) VALUES (?, ?, ?)').run(hashToken(token), accountId, expiresAt);
+  prepared(db, 'INSERT INTO password_link (token_hash, account_id, expires_at) VALUES (?, ?, ?)').run(hashToken(token), accountId, expiresAt);
   return token;
 }
 
 /** findPasswordLink returns the account id a valid set-password token belongs to. */
 export function findPasswordLink(db: Db, token: string, now: number): number | undefined {
-  const row = db.prepare('SELECT account_id FROM password_link WHERE token_hash = ? AND expires_at > ?').get(hashToken(token), now) as { account_id: number } | undefined;
+  const row = prepared(db, 'SELECT account_id FROM password_link WHERE token_hash = ? AND expires_at > ?').get(hashToken(token), now) as { account_id: number } | undefined;
   return row?.account_id;
 }

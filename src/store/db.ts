@@ -6,6 +6,18 @@ import { migrate } from './migrations.js';
 
 export type Db = Database.Database;
 
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** prepared returns a cached prepared statement for the SQL (preparing costs more than running
+ *  the small queries of a request). Not for statements iterated while another use may run. */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let byDb = statements.get(db);
+  if (!byDb) statements.set(db, (byDb = new Map()));
+  let stmt = byDb.get(sql);
+  if (!stmt) byDb.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
 /** openDb opens (creating if needed) the SQLite file, or ':memory:', and migrates it to the latest schema. */
 export function openDb(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

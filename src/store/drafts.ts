@@ -1,7 +1,7 @@
 // Drafts: answers in progress, so a respondent can stop and continue later (same device by
 // cookie, another device by resume code). A draft is deleted when submitted or when it expires.
 import type { Answers } from '../survey/model.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { randomCode, resumeCode } from './ids.js';
 
 export interface Draft {
@@ -41,7 +41,7 @@ const toDraft = (r: DraftRow): Draft => ({
 /** createDraft starts an empty draft that expires on the given day. */
 export function createDraft(db: Db, d: { waveId: number; unitId: string; tokenHash: string | null; expiresOn: string }): Draft {
   const draft: Draft = { id: randomCode(24), resumeCode: resumeCode(), answers: {}, lastSection: null, ...d };
-  db.prepare('INSERT INTO draft (id, resume_code, wave_id, unit_id, token_hash, answers, expires_on) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO draft (id, resume_code, wave_id, unit_id, token_hash, answers, expires_on) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     draft.id,
     draft.resumeCode,
     draft.waveId,
@@ -55,7 +55,7 @@ export function createDraft(db: Db, d: { waveId: number; unitId: string; tokenHa
 
 /** getDraft returns a draft that has not expired by `today`, or undefined. */
 export function getDraft(db: Db, id: string, today: string): Draft | undefined {
-  const row = db.prepare('SELECT * FROM draft WHERE id = ? AND expires_on >= ?').get(id, today) as DraftRow | undefined;
+  const row = prepared(db, 'SELECT * FROM draft WHERE id = ? AND expires_on >= ?').get(id, today) as DraftRow | undefined;
   return row && toDraft(row);
 }
 
@@ -69,10 +69,10 @@ export function findDraftByResumeCode(db: Db, code: string, waveId: number, unit
 
 /** saveDraftAnswers replaces a draft's answers, remembers the page and pushes its expiry forward. */
 export function saveDraftAnswers(db: Db, id: string, answers: Answers, lastSection: string | null, expiresOn: string): void {
-  db.prepare('UPDATE draft SET answers = ?, last_section = ?, expires_on = ? WHERE id = ?').run(JSON.stringify(answers), lastSection, expiresOn, id);
+  prepared(db, 'UPDATE draft SET answers = ?, last_section = ?, expires_on = ? WHERE id = ?').run(JSON.stringify(answers), lastSection, expiresOn, id);
 }
 
 /** deleteExpiredDrafts removes drafts that expired before `today` and returns how many. */
 export function deleteExpiredDrafts(db: Db, today: string): number {
-  return db.prepare('DELETE FROM draft WHERE expires_on < ?').run(today).changes;
+  return prepared(db, 'DELETE FROM draft WHERE expires_on < ?').run(today).changes;
 }

@@ -1,7 +1,7 @@
 // Submitted responses. Submitting is one transaction: consume the token (if any), insert the
 // response and its answers, delete the draft. Nothing written links the response to either.
 import type { Answers, Survey } from '../survey/model.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { randomResponseId } from './ids.js';
 
 export interface AnswerRow {
@@ -33,19 +33,19 @@ export type SubmitOutcome = 'stored' | 'no-draft' | 'token-used';
 /** submitResponse stores the draft's answers as a response, exactly once, and deletes the draft. */
 export function submitResponse(db: Db, survey: Survey, draftId: string, answers: Answers, submittedOn: string): SubmitOutcome {
   return db.transaction((): SubmitOutcome => {
-    const draft = db.prepare('SELECT wave_id, unit_id, token_hash FROM draft WHERE id = ?').get(draftId) as
+    const draft = prepared(db, 'SELECT wave_id, unit_id, token_hash FROM draft WHERE id = ?').get(draftId) as
       | { wave_id: number; unit_id: string; token_hash: string | null }
       | undefined;
     if (!draft) return 'no-draft';
     if (draft.token_hash !== null) {
-      const { changes } = db.prepare('UPDATE token SET used = 1 WHERE hash = ? AND used = 0').run(draft.token_hash);
+      const { changes } = prepared(db, 'UPDATE token SET used = 1 WHERE hash = ? AND used = 0').run(draft.token_hash);
       if (changes !== 1) {
-        db.prepare('DELETE FROM draft WHERE id = ?').run(draftId);
+        prepared(db, 'DELETE FROM draft WHERE id = ?').run(draftId);
         return 'token-used';
       }
     }
     const id = randomResponseId();
-    db.prepare('INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, ?, ?, ?)').run(
+    prepared(db, 'INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, ?, ?, ?)').run(
       id,
       draft.wave_id,
       draft.unit_id,
@@ -53,15 +53,15 @@ export function submitResponse(db: Db, survey: Survey, draftId: string, answers:
       survey.version,
       submittedOn,
     );
-    const insert = db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
+    const insert = prepared(db, 'INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
     for (const r of answerRows(survey, answers)) insert.run(id, r.itemId, r.part, r.num, r.txt);
-    db.prepare('DELETE FROM draft WHERE id = ?').run(draftId);
+    prepared(db, 'DELETE FROM draft WHERE id = ?').run(draftId);
     return 'stored';
   })();
 }
 
 /** countResponses returns how many responses a wave has, per unit. */
 export function countResponses(db: Db, waveId: number): Map<string, number> {
-  const rows = db.prepare('SELECT unit_id, count(*) AS n FROM response WHERE wave_id = ? GROUP BY unit_id').all(waveId) as { unit_id: string; n: number }[];
+  const rows = prepared(db, 'SELECT unit_id, count(*) AS n FROM response WHERE wave_id = ? GROUP BY unit_id').all(waveId) as { unit_id: string; n: number }[];
   return new Map(rows.map((r) => [r.unit_id, r.n]));
 }

@@ -1,7 +1,7 @@
 // Frozen survey versions: every loaded definition is stored once per (id, version), and a
 // definition that changes without a new version number stops start-up.
 import type { Survey } from '../survey/model.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 
 /** canonical serialises a resolved survey the same way every time. */
 function canonical(survey: Survey): string {
@@ -11,8 +11,8 @@ function canonical(survey: Survey): string {
 /** syncSurveyVersions stores new versions and returns a problem per changed-but-not-bumped survey. */
 export function syncSurveyVersions(db: Db, surveys: Iterable<Survey>): string[] {
   const problems: string[] = [];
-  const get = db.prepare('SELECT definition FROM survey_version WHERE survey_id = ? AND version = ?');
-  const insert = db.prepare('INSERT INTO survey_version (survey_id, version, definition) VALUES (?, ?, ?)');
+  const get = prepared(db, 'SELECT definition FROM survey_version WHERE survey_id = ? AND version = ?');
+  const insert = prepared(db, 'INSERT INTO survey_version (survey_id, version, definition) VALUES (?, ?, ?)');
   db.transaction(() => {
     for (const survey of surveys) {
       const text = canonical(survey);
@@ -38,7 +38,7 @@ export function getSurveyVersion(db: Db, surveyId: string, version: number): Sur
   const key = `${surveyId}@${version}`;
   const hit = byKey.get(key);
   if (hit) return hit;
-  const row = db.prepare('SELECT definition FROM survey_version WHERE survey_id = ? AND version = ?').get(surveyId, version) as { definition: string } | undefined;
+  const row = prepared(db, 'SELECT definition FROM survey_version WHERE survey_id = ? AND version = ?').get(surveyId, version) as { definition: string } | undefined;
   if (!row) return undefined;
   const survey = JSON.parse(row.definition) as Survey;
   byKey.set(key, survey);

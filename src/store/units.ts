@@ -1,5 +1,5 @@
 // Organisational units: a tree with stable ids.
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 
 export interface Unit {
   id: string;
@@ -21,23 +21,23 @@ const toUnit = (r: UnitRow): Unit => ({ id: r.id, name: r.name, parentId: r.pare
 
 /** addUnit inserts a unit; the parent must exist. */
 export function addUnit(db: Db, unit: { id: string; name: string; parentId?: string | null; headcount?: number | null }): void {
-  db.prepare('INSERT INTO unit (id, name, parent_id, headcount) VALUES (?, ?, ?, ?)').run(unit.id, unit.name, unit.parentId ?? null, unit.headcount ?? null);
+  prepared(db, 'INSERT INTO unit (id, name, parent_id, headcount) VALUES (?, ?, ?, ?)').run(unit.id, unit.name, unit.parentId ?? null, unit.headcount ?? null);
 }
 
 /** getUnit returns the unit or undefined. */
 export function getUnit(db: Db, id: string): Unit | undefined {
-  const row = db.prepare('SELECT * FROM unit WHERE id = ?').get(id) as UnitRow | undefined;
+  const row = prepared(db, 'SELECT * FROM unit WHERE id = ?').get(id) as UnitRow | undefined;
   return row && toUnit(row);
 }
 
 /** listUnits returns all units ordered by name. */
 export function listUnits(db: Db): Unit[] {
-  return (db.prepare('SELECT * FROM unit ORDER BY name').all() as UnitRow[]).map(toUnit);
+  return (prepared(db, 'SELECT * FROM unit ORDER BY name').all() as UnitRow[]).map(toUnit);
 }
 
 /** countUnits returns how many units exist. */
 export function countUnits(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM unit').get() as { n: number }).n;
+  return (prepared(db, 'SELECT count(*) AS n FROM unit').get() as { n: number }).n;
 }
 
 /** childrenMap indexes units by parent id ('' for roots). */
@@ -75,7 +75,7 @@ export function wouldCycle(units: Unit[], id: string, parentId: string | null): 
 export function updateUnit(db: Db, id: string, change: { name?: string; parentId?: string | null; headcount?: number | null }): void {
   const u = getUnit(db, id);
   if (!u) return;
-  db.prepare('UPDATE unit SET name = ?, parent_id = ?, headcount = ? WHERE id = ?').run(
+  prepared(db, 'UPDATE unit SET name = ?, parent_id = ?, headcount = ? WHERE id = ?').run(
     change.name ?? u.name,
     change.parentId === undefined ? u.parentId : change.parentId,
     change.headcount === undefined ? u.headcount : change.headcount,
@@ -85,19 +85,19 @@ export function updateUnit(db: Db, id: string, change: { name?: string; parentId
 
 /** setRetired retires (or restores) a unit: kept for history, no longer offered for new waves. */
 export function setRetired(db: Db, id: string, retired: boolean): void {
-  db.prepare('UPDATE unit SET retired = ? WHERE id = ?').run(retired ? 1 : 0, id);
+  prepared(db, 'UPDATE unit SET retired = ? WHERE id = ?').run(retired ? 1 : 0, id);
 }
 
 /** applyImport writes a checked import plan in one transaction: parents before children. */
 export function applyImport(db: Db, rows: { id: string; name: string; parentId: string | null; headcount: number | null }[]): void {
   db.transaction(() => {
-    const upsert = db.prepare(
+    const upsert = prepared(db, 
       `INSERT INTO unit (id, name, parent_id, headcount) VALUES (?, ?, NULL, ?)
        ON CONFLICT(id) DO UPDATE SET name = excluded.name, headcount = excluded.headcount`,
     );
     for (const r of rows) upsert.run(r.id, r.name, r.headcount);
     // Parents are set once every unit exists, so the order of rows in the file does not matter.
-    const setParent = db.prepare('UPDATE unit SET parent_id = ? WHERE id = ?');
+    const setParent = prepared(db, 'UPDATE unit SET parent_id = ? WHERE id = ?');
     for (const r of rows) setParent.run(r.parentId, r.id);
   })();
 }

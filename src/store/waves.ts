@@ -1,5 +1,5 @@
 // Waves (measurements): a frozen survey version, participating units, dates and thresholds.
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 
 export type WaveStatus = 'draft' | 'open' | 'closed';
 export type LinkMode = 'open' | 'token';
@@ -74,7 +74,7 @@ export function createWave(db: Db, w: NewWave): number {
       )
       .run(w.name, w.surveyId, w.surveyVersion, w.status ?? 'draft', w.opensOn ?? null, w.closesOn ?? null, k, w.kDistribution ?? Math.max(k, 10), w.kText ?? Math.max(k, 10), w.linkMode);
     const id = Number(lastInsertRowid);
-    const addUnit = db.prepare('INSERT INTO wave_unit (wave_id, unit_id) VALUES (?, ?)');
+    const addUnit = prepared(db, 'INSERT INTO wave_unit (wave_id, unit_id) VALUES (?, ?)');
     for (const unitId of w.unitIds) addUnit.run(id, unitId);
     return id;
   })();
@@ -82,23 +82,23 @@ export function createWave(db: Db, w: NewWave): number {
 
 /** getWave returns the wave or undefined. */
 export function getWave(db: Db, id: number): Wave | undefined {
-  const row = db.prepare('SELECT * FROM wave WHERE id = ?').get(id) as WaveRow | undefined;
+  const row = prepared(db, 'SELECT * FROM wave WHERE id = ?').get(id) as WaveRow | undefined;
   return row && toWave(row);
 }
 
 /** listWaves returns all waves, newest first. */
 export function listWaves(db: Db): Wave[] {
-  return (db.prepare('SELECT * FROM wave ORDER BY id DESC').all() as WaveRow[]).map(toWave);
+  return (prepared(db, 'SELECT * FROM wave ORDER BY id DESC').all() as WaveRow[]).map(toWave);
 }
 
 /** setWaveStatus opens or closes a wave. */
 export function setWaveStatus(db: Db, id: number, status: WaveStatus): void {
-  db.prepare('UPDATE wave SET status = ? WHERE id = ?').run(status, id);
+  prepared(db, 'UPDATE wave SET status = ? WHERE id = ?').run(status, id);
 }
 
 /** waveUnitIds lists the units taking part in a wave. */
 export function waveUnitIds(db: Db, waveId: number): string[] {
-  return (db.prepare('SELECT unit_id FROM wave_unit WHERE wave_id = ? ORDER BY unit_id').all(waveId) as { unit_id: string }[]).map((r) => r.unit_id);
+  return (prepared(db, 'SELECT unit_id FROM wave_unit WHERE wave_id = ? ORDER BY unit_id').all(waveId) as { unit_id: string }[]).map((r) => r.unit_id);
 }
 
 /** isAcceptingAnswers tells whether respondents may answer the wave on the given day (YYYY-MM-DD). */
@@ -111,7 +111,7 @@ export function isAcceptingAnswers(wave: Wave, today: string): boolean {
 
 /** waveResponseCount returns how many responses a wave has. */
 export function waveResponseCount(db: Db, waveId: number): number {
-  return (db.prepare('SELECT count(*) AS n FROM response WHERE wave_id = ?').get(waveId) as { n: number }).n;
+  return (prepared(db, 'SELECT count(*) AS n FROM response WHERE wave_id = ?').get(waveId) as { n: number }).n;
 }
 
 export interface WaveSettings {
@@ -139,7 +139,7 @@ export function settingsProblem(current: WaveSettings | undefined, next: WaveSet
 
 /** updateWaveSettings stores checked settings (see settingsProblem). */
 export function updateWaveSettings(db: Db, id: number, s: WaveSettings): void {
-  db.prepare(
+  prepared(db, 
     'UPDATE wave SET name = ?, opens_on = ?, closes_on = ?, k_results = ?, k_distribution = ?, k_text = ?, free_text_in_reports = ?, link_mode = ? WHERE id = ?',
   ).run(s.name, s.opensOn, s.closesOn, s.kResults, s.kDistribution, s.kText, s.freeTextInReports ? 1 : 0, s.linkMode, id);
 }
