@@ -5,9 +5,11 @@ import type { Response } from 'express';
 
 export type Delimiter = ';' | ',';
 
-/** neutralise prefixes cells starting with = + - @ tab or CR with an apostrophe (OWASP CSV injection). */
+/** neutralise prefixes cells starting with = + - @ tab or CR with an apostrophe (OWASP CSV injection);
+ *  plain negative numbers such as "-0,12" stay numbers. */
 export function neutralise(value: unknown): unknown {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  if (typeof value !== 'string' || /^-\d+([.,]\d+)?$/.test(value)) return value;
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** toCsv renders rows with the given columns (label -> key). */
