@@ -10,6 +10,7 @@ import { language, noStore, sameOrigin } from './web/middleware.js';
 import type { Translate } from './web/i18n/index.js';
 import { respondRouter } from './web/respond/routes.js';
 import { compareRouter } from './web/compare/routes.js';
+import { followupRouter } from './web/followup/routes.js';
 import { resultsRouter } from './web/results/routes.js';
 import { staffRouter } from './web/staff/routes.js';
 import { loadStaff } from './web/staff/session.js';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(staffRouter(deps));
   app.use('/resultater', resultsRouter(deps));
   app.use('/sammenligning', compareRouter(deps));
+  app.use('/oppfolging', followupRouter(deps));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'notFound')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

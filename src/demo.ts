@@ -6,6 +6,7 @@ import type { Survey } from './survey/model.js';
 import type { Db } from './store/db.js';
 import { randomResponseId } from './store/ids.js';
 import { createLink } from './store/links.js';
+import { addAction, saveFollowup } from './store/followups.js';
 import { createProject, setWaveProject } from './store/projects.js';
 import { answerRows } from './store/responses.js';
 import { addUnit } from './store/units.js';
@@ -53,6 +54,29 @@ function insertSynthetic(db: Db, survey: Survey, waveId: number, day: string, se
   }
 }
 
+// Follow-ups on some units, so the project leader's overview and the comparison have something to show.
+function seedFollowups(db: Db, baselineWaveId: number, lastWaveId: number, today: string): void {
+  const by = 'Demo';
+  saveFollowup(db, {
+    waveId: baselineWaveId,
+    unitId: 'hjemmetjenesten',
+    strengths: [{ ref: 'stotte_kolleger', text: 'Støtte fra kolleger' }],
+    areas: [{ ref: 'handterbarhet', text: 'Håndterbarhet' }, { text: 'Mindre stress i morgenstellet' }],
+    updatedBy: by,
+  });
+  addAction(db, { waveId: baselineWaveId, unitId: 'hjemmetjenesten', what: 'Fast kjøreliste og luft mellom besøkene', factorId: 'handterbarhet', responsible: 'Avdelingsleder', dueOn: addDays(today, -600), status: 'done', note: 'Innført fra høsten; færre overtidstimer.' });
+  saveFollowup(db, {
+    waveId: lastWaveId,
+    unitId: 'solbakken_avd1',
+    strengths: [{ ref: 'medvirkning', text: 'Medvirkning' }, { ref: 'balanse', text: 'Balanse mellom jobb og fritid' }],
+    areas: [{ ref: 'anerkjennelse', text: 'Anerkjennelse' }, { text: 'Bedre overlapp mellom vaktene' }],
+    updatedBy: by,
+  });
+  addAction(db, { waveId: lastWaveId, unitId: 'solbakken_avd1', what: 'Fem minutter «dagens gode ting» på personalmøtet', factorId: 'anerkjennelse', responsible: 'Avdelingsleder og tillitsvalgt', dueOn: addDays(today, -200), status: 'done', note: 'Fungerer, vi fortsetter.' });
+  addAction(db, { waveId: lastWaveId, unitId: 'solbakken_avd1', what: 'Prøve 15 minutters overlapp mellom kveld og natt', factorId: 'handterbarhet', responsible: 'Verneombud', dueOn: addDays(today, -30), status: 'in_progress', note: '' });
+  addAction(db, { waveId: lastWaveId, unitId: 'nordby_skole', what: 'Faste samarbeidstider for trinnene', factorId: 'stotte_kolleger', responsible: 'Rektor', dueOn: addDays(today, 60), status: 'planned', note: '' });
+}
+
 /** seedDemo creates the demo units and an open wave of the survey with one open link per leaf unit;
  *  with history, also two closed waves (two years and one year back) with synthetic answers from
  *  about 80 % of staff, all three waves in one project for before/after comparison. */
@@ -83,6 +107,7 @@ export function seedDemo(db: Db, survey: Survey, today: string, opts: { history?
       // The baseline a little lower than last year, so the comparison has something to show.
       baselineWaveId = closedWave('Nullpunkt for to år siden (demo)', 730, 20241, -0.35);
       closedWaveId = closedWave('Arbeidsmiljøkartlegging i fjor (demo)', 380, 20251, 0);
+      seedFollowups(db, baselineWaveId, closedWaveId, today);
     }
     const waveId = createWave(db, {
       name: 'Arbeidsmiljøkartlegging (demo)',

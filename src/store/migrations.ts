@@ -167,6 +167,32 @@ export const MIGRATIONS: readonly string[] = [
     CHECK (old_unit_id <> new_unit_id)
   );
   `,
+  // 5: after the survey: each unit's chosen strengths and areas, and its actions (tiltak).
+  `
+  CREATE TABLE followup (
+    wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    strengths TEXT NOT NULL DEFAULT '[]',
+    areas TEXT NOT NULL DEFAULT '[]',
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (wave_id, unit_id)
+  );
+
+  CREATE TABLE action (
+    id INTEGER PRIMARY KEY,
+    wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+    unit_id TEXT NOT NULL REFERENCES unit(id),
+    what TEXT NOT NULL,
+    factor_id TEXT,
+    responsible TEXT NOT NULL,
+    due_on TEXT,
+    status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'in_progress', 'done', 'dropped')),
+    note TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX action_wave_unit ON action(wave_id, unit_id);
+  `,
 ];
 
 /** schemaVersion is the version a fully migrated database has. */

@@ -8,6 +8,7 @@ import { sendCsv, delimiterFrom } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
 import { decimal, decimal2 } from '../results/format.js';
 import { audit } from '../../store/audit.js';
+import { listActions } from '../../store/followups.js';
 import { addMapping, removeMapping } from '../../store/projects.js';
 import type { Unit } from '../../store/units.js';
 import { staffOf } from '../staff/session.js';
@@ -100,12 +101,17 @@ export function compareHandlers(deps: AppDeps) {
     unit(req: Request, res: Response): void {
       const c = load(deps, req, res);
       if (!c) return;
-      const { unit, comparison } = unitOf(c, req, res);
+      const { unit, group, comparison } = unitOf(c, req, res);
       const lang = res.locals.lang as Lang;
+      // Actions from the earlier waves, beside the change in the factor they targeted.
+      const earlier = c.waves.slice(0, -1);
+      const actions = earlier.flatMap((w, k) => (group.perWave[k] ?? []).flatMap((id) => listActions(deps.db, w.wave.id, id).map((a) => ({ ...a, waveName: w.wave.name }))));
+      const factorChange = new Map(comparison.shown ? comparison.factors.map((f) => [f.id, f] as const) : []);
       res.render('compare/unit', {
         c,
         unit,
         comparison,
+        actions: actions.map((a) => ({ ...a, factor: a.factorId ? factorChange.get(a.factorId) : undefined })),
         chart: trendChart(c, comparison),
         isChange,
         fmt: (x: number) => decimal(x, lang),

@@ -1,0 +1,192 @@
+// After the survey: a unit's follow-up page (chosen strengths and areas, actions), the printable
+// dialogue-meeting page, the overview per wave and the CSV of all actions.
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import { today } from '../../clock.js';
+import { HttpError } from '../../errors.js';
+import type { ShownGroup } from '../../report/released.js';
+import { waveResults, type WaveResults } from '../../report/wave-results.js';
+import { audit } from '../../store/audit.js';
+import { ACTION_STATUSES, addAction, getAction, getFollowup, isOverdue, listActions, listFollowups, saveFollowup, updateAction, type ActionStatus, type Choice } from '../../store/followups.js';
+import type { Unit } from '../../store/units.js';
+import { getWave, type Wave } from '../../store/waves.js';
+import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
+import type { Lang } from '../i18n/index.js';
+import { decimal } from '../results/format.js';
+import { rankFigures, strengthsAndAreas, visibleUnits } from '../results/view-model.js';
+import { staffOf } from '../staff/session.js';
+
+const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim().slice(0, max + 1) : '');
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+
+interface Ctx {
+  wave: Wave;
+  results: WaveResults;
+  unit: Unit;
+  /** The results the dialogue builds on: the unit's own, or the nearest unit above that is shown. */
+  basis: { unit: Unit; group: ShownGroup; own: boolean } | undefined;
+}
+
+function load(deps: AppDeps, req: Request, res: Response): Ctx | undefined {
+  const wave = getWave(deps.db, Number(req.params.waveId));
+  if (!wave) throw new HttpError(404, 'notFound');
+  const results = waveResults(deps.db, wave);
+  if (!results) {
+    res.render('results/not-ready', { wave });
+    return undefined;
+  }
+  const unit = results.units.find((u) => u.id === String(req.params.unitId));
+  if (!unit) throw new HttpError(404, 'notFound');
+  if (!staffOf(res).canSee(unit.id)) throw new HttpError(403, 'notAllowed');
+  const byId = new Map(results.units.map((u) => [u.id, u]));
+  let basis: Ctx['basis'];
+  // Units below the threshold get the parent's results for their dialogue, never their own.
+  for (let u: Unit | undefined = unit; u && !basis; u = u.parentId ? byId.get(u.parentId) : undefined) {
+    const g = results.tables.get(u.id);
+    if (g?.released) basis = { unit: u, group: g, own: u.id === unit.id };
+  }
+  return { wave, results, unit, basis };
+}
+
+function readAction(body: Record<string, unknown> | undefined, factorIds: string[]) {
+  const form = { what: str(body?.what), factorId: str(body?.factorId), responsible: str(body?.responsible, 200), dueOn: str(body?.dueOn), status: str(body?.status) || 'planned', note: str(body?.note, 2000) };
+  const errors: Record<string, string> = {};
+  if (form.what === '' || form.what.length > 500) errors.what = 'followup.whatInvalid';
+  if (form.responsible === '' || form.responsible.length > 200) errors.responsible = 'followup.responsibleInvalid';
+  if (form.dueOn !== '' && !isDay(form.dueOn)) errors.dueOn = 'followup.dueInvalid';
+  if (!ACTION_STATUSES.includes(form.status as ActionStatus)) errors.status = 'followup.statusInvalid';
+  if (form.factorId !== '' && !factorIds.includes(form.factorId)) errors.factorId = 'followup.factorInvalid';
+  if (form.note.length > 2000) errors.note = 'followup.noteInvalid';
+  return { form, errors };
+}
+
+/** followupHandlers returns the follow-up pages (every staff member who may see the unit may edit). */
+export function followupHandlers(deps: AppDeps) {
+  const render = (res: Response, c: Ctx, status = 200, errors: Record<string, string> = {}, actionForm?: Record<string, string>): void => {
+    const lang = res.locals.lang as Lang;
+    const followup = getFollowup(deps.db, c.wave.id, c.unit.id);
+    res.status(status).render('followup/unit', {
+      ...c,
+      followup,
+      ranked: c.basis ? rankFigures(c.basis.group) : undefined,
+      actions: listActions(deps.db, c.wave.id, c.unit.id),
+      factors: c.results.survey.factors,
+      statuses: ACTION_STATUSES,
+      today: today(deps.config.TIME_ZONE),
+      isOverdue,
+      errors,
+      actionForm: actionForm ?? { what: '', factorId: '', responsible: '', dueOn: '', status: 'planned', note: '' },
+      fmt: (x: number) => decimal(x, lang),
+    });
+  };
+  const actor = (res: Response) => ({ accountId: staffOf(res).account.id, actor: staffOf(res).account.username });
+
+  return {
+    show(req: Request, res: Response): void {
+      const c = load(deps, req, res);
+      if (c) render(res, c);
+    },
+    saveChoices(req: Request, res: Response): void {
+      const c = load(deps, req, res);
+      if (!c) return;
+      const labels = new Map(c.basis ? [...c.basis.group.factors.map((f) => [f.id, f.label] as const), ...c.basis.group.items.map((i) => [i.id, i.text] as const)] : []);
+      const choices = (refs: string[], own: string[]): Choice[] => [
+        ...refs.filter((r) => labels.has(r)).map((ref) => ({ ref, text: labels.get(ref) as string })),
+        ...own.map((t) => t.trim()).filter((t) => t !== '').map((text) => ({ text: text.slice(0, 300) })),
+      ];
+      const strengths = choices(list(req.body?.strengths), list(req.body?.ownStrength));
+      const areas = choices(list(req.body?.areas), list(req.body?.ownArea));
+      const errors: Record<string, string> = {};
+      if (strengths.length > 3) errors.strengths = 'followup.tooManyStrengths';
+      if (areas.length > 3) errors.areas = 'followup.tooManyAreas';
+      if (Object.keys(errors).length > 0) return render(res, c, 422, errors);
+      saveFollowup(deps.db, { waveId: c.wave.id, unitId: c.unit.id, strengths, areas, updatedBy: staffOf(res).account.displayName });
+      audit(deps.db, { ...actor(res), action: 'followup.choices', detail: `${c.wave.id}/${c.unit.id}` });
+      res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}`);
+    },
+    addAction(req: Request, res: Response): void {
+      const c = load(deps, req, res);
+      if (!c) return;
+      const { form, errors } = readAction(req.body, c.results.survey.factors.map((f) => f.id));
+      if (Object.keys(errors).length > 0) return render(res, c, 422, errors, form);
+      const id = addAction(deps.db, { waveId: c.wave.id, unitId: c.unit.id, what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note });
+      audit(deps.db, { ...actor(res), action: 'followup.action.add', detail: `${c.wave.id}/${c.unit.id}#${id}` });
+      res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
+    },
+    updateAction(req: Request, res: Response): void {
+      const c = load(deps, req, res);
+      if (!c) return;
+      const action = getAction(deps.db, Number(req.params.actionId));
+      if (!action || action.waveId !== c.wave.id || action.unitId !== c.unit.id) throw new HttpError(404, 'notFound');
+      const { form, errors } = readAction(req.body, c.results.survey.factors.map((f) => f.id));
+      if (Object.keys(errors).length > 0) return render(res, c, 422, errors);
+      updateAction(deps.db, action.id, { what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note });
+      audit(deps.db, { ...actor(res), action: 'followup.action.update', detail: `${c.wave.id}/${c.unit.id}#${action.id}: ${form.status}` });
+      res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
+    },
+    dialogue(req: Request, res: Response): void {
+      const c = load(deps, req, res);
+      if (!c) return;
+      const lang = res.locals.lang as Lang;
+      res.render('followup/dialogue', {
+        ...c,
+        followup: getFollowup(deps.db, c.wave.id, c.unit.id),
+        ranked: c.basis ? strengthsAndAreas(c.basis.group) : undefined,
+        actions: listActions(deps.db, c.wave.id, c.unit.id).filter((a) => a.status !== 'dropped'),
+        factors: c.results.survey.factors,
+        fmt: (x: number) => decimal(x, lang),
+      });
+    },
+    overview(req: Request, res: Response): void {
+      const wave = getWave(deps.db, Number(req.params.waveId));
+      if (!wave) throw new HttpError(404, 'notFound');
+      const results = waveResults(deps.db, wave);
+      if (!results) return res.render('results/not-ready', { wave });
+      const staff = staffOf(res);
+      const rows = visibleUnits(results, staff);
+      if (rows.length === 0) throw new HttpError(403, 'notAllowed');
+      const day = today(deps.config.TIME_ZONE);
+      const actions = listActions(deps.db, wave.id);
+      const followups = new Map(listFollowups(deps.db, wave.id).map((f) => [f.unitId, f]));
+      const units = rows.map((r) => {
+        const own = actions.filter((a) => a.unitId === r.unit.id);
+        return { ...r, followup: followups.get(r.unit.id), actions: own.length, overdue: own.filter((a) => isOverdue(a, day)).length };
+      });
+      const lang = res.locals.lang as Lang;
+      // The first thing a steering group should see: factors that no unit acts on, lowest first.
+      const targeted = new Set(actions.filter((a) => a.status !== 'dropped').map((a) => a.factorId));
+      const root = results.rootIds.map((id) => results.tables.get(id)).find((g) => g?.released) as ShownGroup | undefined;
+      const orgMeans = new Map(root ? rankFigures(root).factors.map((f) => [f.id, f.mean]) : []);
+      const untargeted = results.survey.factors
+        .filter((f) => !targeted.has(f.id))
+        .map((f) => ({ ...f, mean: orgMeans.get(f.id) }))
+        .sort((a, b) => (a.mean ?? 9) - (b.mean ?? 9));
+      res.render('followup/overview', { wave, units, untargeted, admin: staff.account.role === 'admin', fmt: (x: number) => decimal(x, lang), overdueList: actions.filter((a) => isOverdue(a, day) && staff.canSee(a.unitId)) });
+    },
+    csv(req: Request, res: Response): void {
+      const wave = getWave(deps.db, Number(req.params.waveId));
+      if (!wave) throw new HttpError(404, 'notFound');
+      const results = waveResults(deps.db, wave);
+      const names = new Map((results?.units ?? []).map((u) => [u.id, u.name]));
+      const factors = new Map((results?.survey.factors ?? []).map((f) => [f.id, f.label]));
+      const rows = listActions(deps.db, wave.id).map((a) => ({ ...a, unitName: names.get(a.unitId) ?? a.unitId, factor: a.factorId ? (factors.get(a.factorId) ?? a.factorId) : '' }));
+      const csv = toCsv(
+        rows,
+        [
+          { label: 'enhet_id', value: 'unitId' },
+          { label: 'enhet', value: 'unitName' },
+          { label: 'tiltak', value: 'what' },
+          { label: 'faktor', value: 'factor' },
+          { label: 'ansvarlig', value: 'responsible' },
+          { label: 'frist', value: 'dueOn' },
+          { label: 'status', value: 'status' },
+          { label: 'notat', value: 'note' },
+          { label: 'sist_endret', value: 'updatedAt' },
+        ],
+        delimiterFrom(req.query.skilletegn),
+      );
+      sendCsv(res, `tiltak-maling-${wave.id}.csv`, csv);
+    },
+  };
+}
