@@ -1,6 +1,7 @@
 // The entry point: the only place that reads the environment, opens the database and listens.
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { warmResults } from './report/wave-results.js';
 import { today } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
@@ -70,6 +71,8 @@ function start(): void {
       console.log(`(and, if you like, a demo organisation with results and an open survey):\n\n  ${baseUrl}/oppsett?kode=${setupToken}\n`);
     } else console.log(`Staff log in at ${baseUrl}/innlogging`);
     printLinks(db, baseUrl);
+    // Aggregate closed waves now rather than on the first leader's click.
+    for (const wave of listWaves(db)) if (wave.status === 'closed') warmResults(db, wave);
   });
   server.on('error', (err) => fail(`Could not listen on ${config.HOST}:${config.PORT}: ${err.message}`));
 

@@ -9,6 +9,7 @@ import type { Survey } from '../survey/model.js';
 import { breakdown, BREAKDOWNS, type BreakdownResult } from './breakdown.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure } from './disclosure.js';
 import { releaseTables, type ReleasedGroup } from './released.js';
+import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
 import { rollUp, tallyWave, tallyWaveByCategory } from './tally.js';
 
 export interface WaveResults {
@@ -35,6 +36,28 @@ export function involvedUnits(db: Db, waveId: number): Unit[] {
   return all.filter((u) => keep.has(u.id));
 }
 
+function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, GroupTally>>): Map<string, GroupTally> {
+  const out = new Map<string, GroupTally>();
+  for (const [unitId, categories] of byCategory) {
+    const total = emptyGroupTally();
+    for (const t of categories.values()) addGroupTally(total, t);
+    out.set(unitId, total);
+  }
+  return out;
+}
+
+/** warmResults computes a closed wave's results in the background (after a response is sent), so
+ *  the first leader to open them does not wait for the aggregation. */
+export function warmResults(db: Db, wave: Wave): void {
+  setImmediate(() => {
+    try {
+      if (db.open) waveResults(db, wave);
+    } catch (err) {
+      console.error(`Could not precompute results of wave ${wave.id}:`, err);
+    }
+  });
+}
+
 const cache = new WeakMap<Db, Map<number, { key: string; results: WaveResults }>>();
 
 /** waveResults computes (or reuses) the suppressed result tables of a closed wave; undefined while the wave is not closed. */
@@ -52,14 +75,18 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   if (hit && hit.key === key) return hit.results;
 
   const refs = units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
-  const rolled = rollUp(refs, tallyWave(db, survey, wave.id));
+  // With position items, one pass tallies per unit and full-/part-time category, and a unit's
+  // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
+  const withPosition = survey.items.some((i) => i.id === 'stilling_naa');
+  const byCategory = withPosition ? tallyWaveByCategory(db, survey, wave.id, BREAKDOWNS.fullTime.classify) : undefined;
+  const direct = byCategory ? sumCategories(byCategory) : tallyWave(db, survey, wave.id);
+  const rolled = rollUp(refs, direct);
   const disclosure = disclose(refs, rolled, thresholdsOf(wave));
   const tables = releaseTables(survey, refs, rolled, disclosure);
   const ids = new Set(units.map((u) => u.id));
   const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
   const breakdowns = new Map<string, BreakdownResult>();
-  if (survey.items.some((i) => i.id === 'stilling_naa')) {
-    const byCategory = tallyWaveByCategory(db, survey, wave.id, BREAKDOWNS.fullTime.classify);
+  if (byCategory) {
     for (const root of rootIds) breakdowns.set(root, breakdown(survey, refs, byCategory, disclosure, root, BREAKDOWNS.fullTime));
   }
   const results: WaveResults = { wave, survey, units, rootIds, tables, disclosure, breakdowns };
