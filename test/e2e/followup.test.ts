@@ -1,0 +1,547 @@
+// End-to-end tests of the follow-up pages in a real Chromium against the real app: a representative
+// of a unit hidden in the results (its dialogue builds on the parent's results), a leader scoped to
+// Solbakken choosing strengths and areas and recording, correcting and finishing an action on a
+// phone, the printable dialogue-meeting page (screen, print media and a PDF), the project leader's
+// overview with the actions CSV, and a leader of another unit who gets no access. Every page
+// visited is checked with axe.
+// One server and one browser for the file; the app runs on an in-memory database with the demo
+// organisation and its history (a closed wave with follow-ups on some units). Staff log in through
+// /innlogging once per account; each test gets fresh browser contexts carrying that session. The
+// tests that read the whole wave (dialogue, overview, CSV) take their expectations from the
+// database, so they hold whether or not the phone walk-through ran before them.
+import { once } from 'node:events';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { hashPassword } from '../../src/auth/password.js';
+import { addDays, today } from '../../src/clock.js';
+import { testConfig } from '../../src/config.js';
+import { seedDemo } from '../../src/demo.js';
+import { createAccount } from '../../src/store/accounts.js';
+import { openDb, type Db } from '../../src/store/db.js';
+import { getFollowup, isOverdue, listActions, listFollowups } from '../../src/store/followups.js';
+import { syncSurveyVersions } from '../../src/store/survey-versions.js';
+import { listUnits } from '../../src/store/units.js';
+import { getWave } from '../../src/store/waves.js';
+import type { Survey } from '../../src/survey/model.js';
+import { bundledSurveys } from '../helpers/app.js';
+import { PASSWORD } from '../helpers/staff.js';
+import { checkA11y, DESKTOP, launchBrowser, PHONE, submitWith } from './browser.js';
+
+/** The project leader, a leader scoped to Solbakken sykehjem, a representative of Solbakken's
+ *  avdeling 2 (hidden in the results) and a leader of Oppvekst (outside Solbakken). */
+const ACCOUNTS = {
+  admin: { username: 'pia.prosjekt', displayName: 'Pia Prosjekt', role: 'admin', unitIds: [] as string[], who: 'Pia Prosjekt (prosjektleder)' },
+  leader: { username: 'lise.leder', displayName: 'Lise Leder', role: 'leader', unitIds: ['solbakken'], who: 'Lise Leder (leder)' },
+  rep: { username: 'rita.rep', displayName: 'Rita Representant', role: 'representative', unitIds: ['solbakken_avd2'], who: 'Rita Representant (tillitsvalgt/verneombud)' },
+  other: { username: 'ola.oppvekst', displayName: 'Ola Oppvekst', role: 'leader', unitIds: ['oppvekst'], who: 'Ola Oppvekst (leder)' },
+} as const;
+type Who = keyof typeof ACCOUNTS;
+
+const STRENGTHS = 'Styrker vi vil ta vare på';
+const AREAS = 'Områder vi vil forbedre';
+const PARENT_BASIS = 'Enheten har for få svar til egne resultater, så dialogen bygger på resultatene for Solbakken sykehjem.';
+const PROMPT_BEST = 'Hvordan er det hos oss når det er som best?';
+const PROMPT_SIGN = 'Hva er det første lille tegnet på at vi er på rett vei?';
+const WHAT_MISSING = 'Skriv hva som skal gjøres (høyst 500 tegn).';
+const CSV_LINK = 'Last ned alle tiltak (CSV)';
+/** The demo's actions on the last closed wave (src/demo.ts). */
+const DEMO_ACTIONS = [
+  { unit: 'solbakken_avd1', what: 'Fem minutter «dagens gode ting» på personalmøtet', status: 'done' },
+  { unit: 'solbakken_avd1', what: 'Prøve 15 minutters overlapp mellom kveld og natt', status: 'in_progress' },
+  { unit: 'nordby_skole', what: 'Faste samarbeidstider for trinnene', status: 'planned' },
+];
+const OVERDUE_DEMO = 'Prøve 15 minutters overlapp mellom kveld og natt';
+
+let db: Db;
+let survey: Survey;
+let server: Server | undefined;
+let browser: Browser | undefined;
+let base = '';
+let wave = 0;
+let waveName = '';
+let day = '';
+const contexts: BrowserContext[] = [];
+const sessions = new Map<Who, Promise<Awaited<ReturnType<BrowserContext['storageState']>>>>();
+
+beforeAll(async () => {
+  const config = testConfig();
+  db = openDb(':memory:');
+  syncSurveyVersions(db, bundledSurveys().values());
+  const s = bundledSurveys().get('kartlegging');
+  if (!s) throw new Error('bundled survey "kartlegging" is missing');
+  survey = s;
+  day = today(config.TIME_ZONE);
+  const demo = seedDemo(db, survey, day, { history: true });
+  if (demo.closedWaveId === undefined) throw new Error('the demo has no closed wave');
+  wave = demo.closedWaveId;
+  waveName = getWave(db, wave)?.name ?? '';
+  const hash = await hashPassword(PASSWORD);
+  for (const a of Object.values(ACCOUNTS)) createAccount(db, { username: a.username, displayName: a.displayName, role: a.role, unitIds: [...a.unitIds], passwordHash: hash });
+
+  server = createApp({ db, config }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  const s = server;
+  if (s) {
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+  db?.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const pathOf = (page: Page): string => new URL(page.url()).pathname;
+const unitPath = (unit: string, tail = ''): string => `/oppfolging/${wave}/enhet/${encodeURIComponent(unit)}${tail}`;
+const overviewPath = (): string => `/oppfolging/${wave}`;
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function text(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+const focused = (locator: Locator): Promise<boolean> => locator.evaluate((el) => el === document.activeElement);
+
+/** session logs the account in through the login page (once per file, axe on the login page and
+ *  the overview) and returns the signed-in browser state for new contexts. */
+function session(who: Who): Promise<Awaited<ReturnType<BrowserContext['storageState']>>> {
+  let s = sessions.get(who);
+  if (!s) {
+    s = (async () => {
+      if (!browser) throw new Error('the browser did not start');
+      const account = ACCOUNTS[who];
+      const context = await browser.newContext(DESKTOP);
+      try {
+        const page = await context.newPage();
+        await page.goto(`${base}/innlogging`);
+        if (sessions.size === 1) await checkA11y(page, 'the login page');
+        await page.getByLabel('Brukernavn', { exact: true }).fill(account.username);
+        await page.getByLabel('Passord', { exact: true }).fill(PASSWORD);
+        const response = await submitWith(page, page.getByRole('button', { name: 'Logg inn', exact: true }));
+        expect(response.status(), `login of ${who}`).toBe(200);
+        expect(pathOf(page)).toBe('/oversikt');
+        expect(await text(page.locator('.who'))).toBe(account.who);
+        await checkA11y(page, `the overview of the ${who}`);
+        return await context.storageState();
+      } finally {
+        await context.close();
+      }
+    })();
+    sessions.set(who, s);
+  }
+  return s;
+}
+
+interface Watched {
+  page: Page;
+  /** Console errors (Chromium reports CSP violations there) and uncaught page errors. */
+  errors: string[];
+}
+
+/** newPage opens a signed-in page in a fresh context, recording console and page errors. */
+async function newPage(who: Who, options: BrowserContextOptions = DESKTOP): Promise<Watched> {
+  if (!browser) throw new Error('the browser did not start');
+  const context = await browser.newContext({ ...options, acceptDownloads: true, storageState: await session(who) });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return { page, errors };
+}
+
+/** visit goes to a path and expects the status. */
+async function visit(page: Page, path: string, status = 200): Promise<void> {
+  const response = await page.goto(`${base}${path}`);
+  expect(response?.status(), path).toBe(status);
+}
+
+/** A figure as the pages write it ("3,9") as a number. */
+const figure = (s: string): number => Number(s.replace(',', '.'));
+
+interface Option {
+  id: string;
+  label: string;
+  mean: number;
+  checked: boolean;
+}
+
+/** options reads a choice group's checkboxes: value, label text (without the mean), mean, state. */
+function options(group: Locator): Promise<Option[]> {
+  return group.locator('input[type="checkbox"]').evaluateAll((els) =>
+    els.map((el) => {
+      const input = el as HTMLInputElement;
+      const label = input.labels?.[0];
+      const name = label?.querySelector('[lang]')?.textContent?.trim() ?? '';
+      const mean = /\(([\d,]+)\)/.exec(label?.querySelector('.muted')?.textContent ?? '')?.[1] ?? '';
+      return { id: input.value, label: name, mean: Number(mean.replace(',', '.')), checked: input.checked };
+    }),
+  );
+}
+
+/** The checkbox of a choice, found as a user finds it: by its label (the name, then the mean). */
+const checkbox = (group: Locator, label: string): Locator => group.getByRole('checkbox', { name: new RegExp(`^${escapeRe(label)} \\(`) });
+
+interface Table {
+  headers: string[];
+  rows: { label: string; cells: string[]; link: string | null }[];
+}
+
+/** readTable reads a data table: column headers, and each body row's header, cells and link. */
+function readTable(table: Locator): Promise<Table> {
+  return table.evaluate((el) => {
+    const seen = (node: Element): string => {
+      const clone = node.cloneNode(true) as Element;
+      clone.querySelectorAll('.visually-hidden').forEach((h) => h.remove());
+      return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
+    };
+    return {
+      headers: Array.from(el.querySelectorAll('thead th'), seen),
+      rows: Array.from(el.querySelectorAll('tbody tr'), (tr) => ({
+        label: seen(tr.querySelector('th') ?? tr),
+        cells: Array.from(tr.querySelectorAll('td'), seen),
+        link: tr.querySelector('th a')?.getAttribute('href') ?? null,
+      })),
+    };
+  });
+}
+
+/** parseCsv reads RFC 4180 CSV with the given delimiter (quoted cells, doubled quotes, CRLF or LF). */
+function parseCsv(source: string, delimiter: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (quoted) {
+      if (c === '"' && source[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) row.push(cell), (cell = '');
+    else if (c === '\n' || (c === '\r' && source[i + 1] === '\n')) {
+      row.push(cell), rows.push(row), (row = []), (cell = '');
+      if (c === '\r') i++;
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
+  return rows;
+}
+
+/** listTexts reads the text of each list item under a locator. */
+const listTexts = (locator: Locator): Promise<string[]> => locator.locator('li').evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
+
+// ---------------------------------------------------------------------------------------------
+// 1. A unit's follow-up page
+
+describe("a unit's follow-up", () => {
+  test('a representative of a unit hidden in the results gets a follow-up that builds on the parent unit', async () => {
+    const { page, errors } = await newPage('rep', PHONE);
+    await visit(page, unitPath('solbakken_avd2'));
+    expect(await text(page.locator('h1'))).toBe('Oppfølging: Solbakken, avdeling 2');
+    expect(await text(page.getByRole('status')), 'the page says whose results the dialogue uses').toBe(PARENT_BASIS);
+    const results = page.getByRole('link', { name: 'Resultatene for Solbakken sykehjem', exact: true });
+    expect(await results.getAttribute('href'), "the results link is the parent's").toBe(`/resultater/${wave}/enhet/solbakken`);
+    const strengths = await options(page.getByRole('group', { name: STRENGTHS, exact: true }));
+    expect(strengths.length, "the parent's factors to choose from").toBe(survey.factors.length);
+    expect(await page.getByRole('form', { name: 'Nytt tiltak', exact: true }).count(), 'the representative may add actions').toBe(1);
+    await checkA11y(page, "the follow-up of a unit hidden in the results (representative, phone)");
+
+    await submitWith(page, () => page.getByRole('link', { name: 'Side for dialogmøtet (utskrift)', exact: true }).click());
+    expect(pathOf(page)).toBe(unitPath('solbakken_avd2', '/dialog'));
+    expect(await text(page.locator('main > p').first())).toBe(`${waveName} · ${PARENT_BASIS}`);
+    await checkA11y(page, 'the dialogue page of a unit hidden in the results');
+    expect(errors).toEqual([]);
+  });
+
+  test('a leader chooses strengths and areas, adds an action with the keyboard after a validation error, and completes it (phone)', async () => {
+    const { page, errors } = await newPage('leader', PHONE);
+    // From the leader's overview to the unit.
+    await visit(page, overviewPath());
+    const overview = await readTable(page.getByRole('table', { name: 'Oppfølging etter kartleggingen', exact: true }));
+    expect(overview.rows.map((r) => r.label.replace(/ \(bruker resultatene over\)$/, '')), 'the leader sees Solbakken and its units').toEqual([
+      'Solbakken sykehjem',
+      'Solbakken, avdeling 1',
+      'Solbakken, avdeling 2',
+      'Solbakken, nattevakter',
+    ]);
+    expect(await page.getByRole('link', { name: CSV_LINK }).count(), 'no CSV of all actions for a leader').toBe(0);
+    expect(await page.getByRole('heading', { name: 'Faktorer uten tiltak' }).count(), 'the steering-group view is for the project leader').toBe(0);
+    await checkA11y(page, "the leader's follow-up overview (phone)");
+    await submitWith(page, () => page.getByRole('link', { name: 'Solbakken, avdeling 1', exact: true }).click());
+    expect(pathOf(page)).toBe(unitPath('solbakken_avd1'));
+    expect(await text(page.locator('h1'))).toBe('Oppfølging: Solbakken, avdeling 1');
+    expect(await page.getByRole('status').count(), 'a unit with its own results: no parent notice').toBe(0);
+    expect(await text(page.getByRole('form', { name: new RegExp(`^${escapeRe(OVERDUE_DEMO)}`) }).locator('h3')), "the demo's overdue action is marked").toBe(`${OVERDUE_DEMO} forfalt`);
+    await checkA11y(page, "the unit's follow-up page with the demo's choices (phone)");
+
+    // Strengths and areas: two checked boxes each, plus one strength in own words.
+    const strengthGroup = page.getByRole('group', { name: STRENGTHS, exact: true });
+    const areaGroup = page.getByRole('group', { name: AREAS, exact: true });
+    const strengthOptions = await options(strengthGroup);
+    const areaOptions = await options(areaGroup);
+    expect(strengthOptions.map((o) => o.mean), 'strengths are offered highest first').toEqual([...strengthOptions.map((o) => o.mean)].sort((a, b) => b - a));
+    expect(areaOptions.map((o) => o.mean), 'areas are offered lowest first').toEqual([...areaOptions.map((o) => o.mean)].sort((a, b) => a - b));
+    const pickStrengths = strengthOptions.slice(0, 2);
+    const pickAreas = areaOptions.slice(0, 2);
+    expect(new Set([...pickStrengths, ...pickAreas].map((o) => o.id)).size, 'four different factors').toBe(4);
+    const ownStrength = 'Vi ler mye sammen i lunsjen';
+    for (const o of strengthOptions) if (o.checked) await checkbox(strengthGroup, o.label).uncheck();
+    for (const o of areaOptions) if (o.checked) await checkbox(areaGroup, o.label).uncheck();
+    for (const o of pickStrengths) await checkbox(strengthGroup, o.label).check();
+    for (const o of pickAreas) await checkbox(areaGroup, o.label).check();
+    await strengthGroup.getByLabel('Med egne ord', { exact: true }).fill(ownStrength);
+    await areaGroup.getByLabel('Med egne ord', { exact: true }).fill('');
+    const saved = await submitWith(page, page.getByRole('button', { name: 'Lagre valgene', exact: true }));
+    expect(saved.status()).toBe(200);
+    expect(pathOf(page)).toBe(unitPath('solbakken_avd1'));
+    const checked = async (group: Locator): Promise<string[]> => (await options(group)).filter((o) => o.checked).map((o) => o.id);
+    expect(await checked(strengthGroup), 'the chosen strengths are kept').toEqual(pickStrengths.map((o) => o.id));
+    expect(await checked(areaGroup), 'the chosen areas are kept').toEqual(pickAreas.map((o) => o.id));
+    expect(await strengthGroup.getByLabel('Med egne ord', { exact: true }).inputValue(), 'the own wording is kept').toBe(ownStrength);
+    expect(await areaGroup.getByLabel('Med egne ord', { exact: true }).inputValue()).toBe('');
+    expect(await text(page.getByText(/^Sist lagret av /)), 'who saved last').toBe(`Sist lagret av Lise Leder ${day}.`);
+    expect(getFollowup(db, wave, 'solbakken_avd1'), 'stored as chosen').toMatchObject({
+      strengths: [...pickStrengths.map((o) => ({ ref: o.id, text: o.label })), { text: ownStrength }],
+      areas: pickAreas.map((o) => ({ ref: o.id, text: o.label })),
+      updatedBy: 'Lise Leder',
+    });
+    await checkA11y(page, 'the follow-up page after saving the choices (phone)');
+
+    // A new action without "Hva skal gjøres": the error summary takes focus and leads to the field.
+    const what = 'Månedlig tavlemøte om arbeidsmengde';
+    const factor = pickAreas[0] as Option;
+    const due = addDays(day, 90);
+    const form = page.getByRole('form', { name: 'Nytt tiltak', exact: true });
+    await form.getByLabel('Faktor tiltaket gjelder', { exact: true }).selectOption({ label: factor.label });
+    await form.getByLabel('Ansvarlig', { exact: true }).fill('Avdelingsleder og verneombud');
+    await form.getByLabel('Frist', { exact: true }).fill(due);
+    await form.getByLabel('Status', { exact: true }).selectOption({ label: 'Pågår' });
+    const before = listActions(db, wave, 'solbakken_avd1').length;
+    const refused = await submitWith(page, form.getByRole('button', { name: 'Legg til tiltaket', exact: true }));
+    expect(refused.status(), 'an action without "what" is refused').toBe(422);
+    expect(listActions(db, wave, 'solbakken_avd1').length, 'nothing stored').toBe(before);
+    const summary = page.locator('.error-summary');
+    expect(await summary.getAttribute('role')).toBe('alert');
+    expect(await text(summary.getByRole('heading'))).toBe('Noe må rettes før du går videre');
+    await expect.poll(() => focused(summary), { message: 'focus is on the error summary', timeout: 3000 }).toBe(true);
+    const link = summary.getByRole('link', { name: WHAT_MISSING, exact: true });
+    expect(await link.getAttribute('href'), 'the summary links to the field').toBe('#what');
+    const whatField = form.getByLabel('Hva skal gjøres', { exact: true });
+    expect(await whatField.getAttribute('aria-invalid'), 'the field is marked invalid').toBe('true');
+    expect(await whatField.getAttribute('aria-describedby'), 'the field is described by its message').toBe('e-what');
+    expect(await text(page.locator('#e-what'))).toBe(`Feil: ${WHAT_MISSING}`);
+    expect(await form.getByLabel('Ansvarlig', { exact: true }).inputValue(), 'what was typed is kept').toBe('Avdelingsleder og verneombud');
+    expect(await form.getByLabel('Faktor tiltaket gjelder', { exact: true }).inputValue()).toBe(factor.id);
+    expect(await form.getByLabel('Frist', { exact: true }).inputValue()).toBe(due);
+    expect(await form.getByLabel('Status', { exact: true }).inputValue()).toBe('in_progress');
+    await checkA11y(page, 'the new-action form with the missing "what" error (phone)');
+
+    // The keyboard: Tab to the summary's link, Enter to the field, type, Enter to submit.
+    await page.keyboard.press('Tab');
+    expect(await focused(link), 'Tab from the summary reaches its link').toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(whatField), { message: 'the link moves focus to "Hva skal gjøres"', timeout: 3000 }).toBe(true);
+    await page.keyboard.type(what);
+    const added = await submitWith(page, () => page.keyboard.press('Enter'));
+    expect(added.status()).toBe(200);
+    expect(pathOf(page)).toBe(unitPath('solbakken_avd1'));
+    expect(new URL(page.url()).hash).toBe('#tiltak');
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    const stored = listActions(db, wave, 'solbakken_avd1').find((a) => a.what === what);
+    expect(stored, 'the action is stored as entered').toMatchObject({ factorId: factor.id, responsible: 'Avdelingsleder og verneombud', dueOn: due, status: 'in_progress', note: '' });
+    const id = stored?.id ?? 0;
+    const card = page.getByRole('form', { name: what, exact: true });
+    expect(await card.count(), 'the new action is listed with its own form').toBe(1);
+    expect(await card.getByLabel('Hva skal gjøres', { exact: true }).inputValue()).toBe(what);
+    expect(await card.getByLabel('Faktor tiltaket gjelder', { exact: true }).inputValue()).toBe(factor.id);
+    expect(await card.getByLabel('Ansvarlig', { exact: true }).inputValue()).toBe('Avdelingsleder og verneombud');
+    expect(await card.getByLabel('Frist', { exact: true }).inputValue()).toBe(due);
+    expect(await card.getByLabel('Status', { exact: true }).inputValue()).toBe('in_progress');
+    expect(await form.getByLabel('Hva skal gjøres', { exact: true }).inputValue(), 'the new-action form is empty again').toBe('');
+    await checkA11y(page, 'the follow-up page with the new action (phone)');
+
+    // Done, with a note on what happened.
+    const note = 'Holdt hver måned siden januar; færre sene overtidstimer.';
+    await card.getByLabel('Status', { exact: true }).selectOption({ label: 'Gjennomført' });
+    await card.getByLabel('Notat om hvordan det gikk', { exact: true }).fill(note);
+    const updated = await submitWith(page, card.getByRole('button', { name: new RegExp(`^Lagre tiltaket\\s*:\\s*${escapeRe(what)}$`) }));
+    expect(updated.status()).toBe(200);
+    expect(pathOf(page)).toBe(unitPath('solbakken_avd1'));
+    const after = page.getByRole('form', { name: what, exact: true });
+    expect(await after.getByLabel('Status', { exact: true }).inputValue(), 'the status is kept').toBe('done');
+    expect(await text(after.getByLabel('Status', { exact: true }).locator('option:checked'))).toBe('Gjennomført');
+    expect(await after.getByLabel('Notat om hvordan det gikk', { exact: true }).inputValue(), 'the note is kept').toBe(note);
+    expect(listActions(db, wave, 'solbakken_avd1').find((a) => a.id === id)).toMatchObject({ what, status: 'done', note, dueOn: due, factorId: factor.id });
+    await checkA11y(page, 'the follow-up page after completing the action (phone)');
+    // Chromium logs the refused submission's 422 as a failed resource load: that one is expected.
+    expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2. The printable dialogue-meeting page
+
+describe('the dialogue-meeting page', () => {
+  test('strengths first, then areas, the chosen items and the forward-looking prompts; prints without navigation', async () => {
+    const { page, errors } = await newPage('leader', DESKTOP);
+    await visit(page, unitPath('solbakken_avd1'));
+    await submitWith(page, () => page.getByRole('link', { name: 'Side for dialogmøtet (utskrift)', exact: true }).click());
+    expect(pathOf(page)).toBe(unitPath('solbakken_avd1', '/dialog'));
+    expect(await text(page.locator('h1'))).toBe('Dialogmøte: Solbakken, avdeling 1');
+    const headings = await page.locator('main h2').evaluateAll((els) => els.map((el) => (el.textContent ?? '').trim()));
+    expect(headings, 'strengths first, then areas, the chosen items, the prompts').toEqual(['Dette får dere til', 'Dette kan bli bedre', 'Dette har vi valgt', 'Spørsmål til samtalen', 'Tiltak']);
+
+    // The unit's own results: the strongest factors above the weakest.
+    const factorLabels = new Set(survey.factors.map((f) => f.label));
+    const ranked = (id: string): Promise<{ label: string; mean: number }[]> =>
+      page.locator(`section[aria-labelledby="${id}"] li`).evaluateAll((els) =>
+        els.map((el) => ({ label: (el.querySelector('[lang]')?.textContent ?? '').trim(), mean: Number((el.querySelector('.score')?.textContent ?? '').trim().replace(',', '.')) })),
+      );
+    const strengths = (await ranked('d-strengths')).filter((r) => factorLabels.has(r.label));
+    const areas = (await ranked('d-areas')).filter((r) => factorLabels.has(r.label));
+    expect(strengths.length, 'some factor strengths').toBeGreaterThan(0);
+    expect(areas.length, 'some factor areas').toBeGreaterThan(0);
+    expect(Math.min(...strengths.map((r) => r.mean)), 'every factor strength scores at least as high as every factor area').toBeGreaterThanOrEqual(Math.max(...areas.map((r) => r.mean)));
+    expect(strengths.some((s) => areas.some((a) => a.label === s.label)), 'no factor is both').toBe(false);
+
+    // The chosen items, as stored.
+    const followup = getFollowup(db, wave, 'solbakken_avd1');
+    if (!followup) throw new Error('solbakken_avd1 has no follow-up');
+    const chosen = page.locator('section[aria-labelledby="d-chosen"]');
+    expect(await listTexts(chosen.locator('div', { has: page.getByRole('heading', { name: STRENGTHS, exact: true }) }).last())).toEqual(followup.strengths.map((c) => c.text));
+    expect(await listTexts(chosen.locator('div', { has: page.getByRole('heading', { name: AREAS, exact: true }) }).last())).toEqual(followup.areas.map((c) => c.text));
+
+    const prompts = await listTexts(page.locator('section[aria-labelledby="d-prompts"]'));
+    expect(prompts).toEqual(expect.arrayContaining([PROMPT_BEST, PROMPT_SIGN]));
+    expect(prompts.indexOf(PROMPT_BEST), '"at its best" opens the conversation').toBe(0);
+    const actions = await readTable(page.getByRole('table', { name: 'Tiltak', exact: true }));
+    const expected = listActions(db, wave, 'solbakken_avd1').filter((a) => a.status !== 'dropped');
+    expect(actions.rows.map((r) => r.label), "the unit's actions (not the dropped ones)").toEqual(expected.map((a) => a.what));
+    await checkA11y(page, 'the dialogue-meeting page');
+
+    // Print: no navigation, no way back, the content stays.
+    const nav = page.getByRole('navigation', { name: 'Hovedmeny', exact: true });
+    const back = page.getByRole('link', { name: 'Tilbake til oppfølgingen', exact: true });
+    expect(await nav.isVisible(), 'the navigation shows on screen').toBe(true);
+    await page.emulateMedia({ media: 'print' });
+    expect(await nav.isHidden(), 'the navigation is hidden in print').toBe(true);
+    expect(await page.locator('.site-header').isHidden(), 'the header is hidden in print').toBe(true);
+    expect(await page.getByRole('button', { name: 'Logg ut' }).isHidden(), 'the logout button is hidden in print').toBe(true);
+    expect(await back.isHidden(), 'the back link is hidden in print').toBe(true);
+    expect(await page.locator('h1').isVisible(), 'the heading prints').toBe(true);
+    expect(await page.getByText(PROMPT_SIGN, { exact: true }).isVisible(), 'the prompts print').toBe(true);
+    await checkA11y(page, 'the dialogue-meeting page in print media');
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString('latin1'), 'a PDF').toBe('%PDF-');
+    expect(pdf.length, 'a PDF with content').toBeGreaterThan(5_000);
+    await page.emulateMedia({ media: 'screen' });
+    expect(errors).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 3. The project leader's overview
+
+describe("the project leader's overview", () => {
+  test('units with follow-up and action counts, the overdue action, factors without actions lowest first, and the CSV', async () => {
+    const { page, errors } = await newPage('admin', DESKTOP);
+    await visit(page, overviewPath());
+    expect(await text(page.locator('h1'))).toBe(`Oppfølging etter kartleggingen: ${waveName}`);
+
+    // Every unit with its follow-up, actions and overdue actions, as stored.
+    const table = await readTable(page.getByRole('table', { name: 'Oppfølging etter kartleggingen', exact: true }));
+    expect(table.headers).toEqual(['Enhet', 'Valgt styrker og områder', 'Tiltak', 'Forfalt']);
+    const names = new Map(listUnits(db).map((u) => [u.name, u.id]));
+    const actions = listActions(db, wave);
+    const withFollowup = new Set(listFollowups(db, wave).map((f) => f.unitId));
+    const wrong: string[] = [];
+    for (const r of table.rows) {
+      const name = r.label.replace(/ \(bruker resultatene over\)$/, '');
+      const id = names.get(name) ?? '';
+      const own = actions.filter((a) => a.unitId === id);
+      const overdue = own.filter((a) => isOverdue(a, day)).length;
+      const want = [withFollowup.has(id) ? 'Ja' : 'Nei', String(own.length), overdue > 0 ? String(overdue) : ''];
+      if (JSON.stringify(r.cells) !== JSON.stringify(want)) wrong.push(`${name}: ${JSON.stringify(r.cells)}, expected ${JSON.stringify(want)}`);
+      if (r.link !== unitPath(id)) wrong.push(`${name}: links to ${r.link}`);
+    }
+    expect(wrong, 'every row as stored').toEqual([]);
+    expect(table.rows.length, 'every unit of the demo').toBe(listUnits(db).length);
+    const row = (name: string) => table.rows.find((r) => r.label.startsWith(name));
+    expect(row('Solbakken, avdeling 1')?.cells[0], "the demo's follow-up").toBe('Ja');
+    expect(row('Solbakken, avdeling 1')?.cells[2], "the demo's overdue action").toBe('1');
+    expect(row('Nordby skole')?.cells.slice(0, 2)).toEqual(['Nei', '1']);
+    expect(row('Solbakken, avdeling 2')?.label, 'a hidden unit uses the results above').toBe('Solbakken, avdeling 2 (bruker resultatene over)');
+
+    const overdue = await listTexts(page.locator('section[aria-labelledby="overdue-title"]'));
+    const late = DEMO_ACTIONS.find((a) => a.what === OVERDUE_DEMO);
+    const lateDue = actions.find((a) => a.what === OVERDUE_DEMO)?.dueOn ?? '';
+    expect(overdue.length, 'one overdue action').toBe(1);
+    // The unit is named by its id today; its name would do as well.
+    expect(overdue[0], 'the overdue demo action is listed with its unit and due date').toMatch(new RegExp(`^${escapeRe(OVERDUE_DEMO)} \\((${late?.unit}|Solbakken, avdeling 1), Frist ${lateDue}\\)$`));
+
+    // Factors nobody acts on, lowest organisation mean first.
+    expect(await page.getByRole('heading', { name: 'Faktorer uten tiltak', exact: true }).count()).toBe(1);
+    const untargeted = await page.locator('section[aria-labelledby="untargeted-title"] li').evaluateAll((els) =>
+      els.map((el) => ({ label: (el.querySelector('[lang]')?.textContent ?? '').trim(), mean: /([\d,]+)\)$/.exec((el.textContent ?? '').trim())?.[1] ?? '' })),
+    );
+    const targeted = new Set(actions.filter((a) => a.status !== 'dropped').map((a) => a.factorId));
+    expect(untargeted.map((u) => u.label).sort(), 'exactly the factors without actions').toEqual(survey.factors.filter((f) => !targeted.has(f.id)).map((f) => f.label).sort());
+    for (const f of ['Anerkjennelse', 'Håndterbarhet', 'Støtte fra kolleger']) expect(untargeted.map((u) => u.label), `${f} has a demo action`).not.toContain(f);
+    const means = untargeted.map((u) => figure(u.mean));
+    expect(means.every((m) => Number.isFinite(m)), 'each with the organisation mean').toBe(true);
+    expect(means, 'lowest first').toEqual([...means].sort((a, b) => a - b));
+    await checkA11y(page, "the project leader's follow-up overview");
+
+    // The CSV of all actions.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: CSV_LINK, exact: true }).click()]);
+    expect(download.suggestedFilename()).toBe(`tiltak-maling-${wave}.csv`);
+    const bytes = fs.readFileSync(await download.path());
+    expect([...bytes.subarray(0, 3)], 'starts with a UTF-8 byte order mark').toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(bytes.subarray(3).toString('utf8'), ';').filter((r) => r.some((c) => c !== ''));
+    expect(rows[0]).toEqual(['enhet_id', 'enhet', 'tiltak', 'faktor', 'ansvarlig', 'frist', 'status', 'notat', 'sist_endret']);
+    expect(rows.length - 1, 'a row per action of the wave').toBe(actions.length);
+    expect(rows.every((r) => r.length === 9), 'every row has the nine columns').toBe(true);
+    for (const a of DEMO_ACTIONS) {
+      expect(rows.find((r) => r[2] === a.what)?.filter((_, i) => i === 0 || i === 6), `the demo action "${a.what}"`).toEqual([a.unit, a.status]);
+    }
+    expect(errors).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. No access outside one's own units
+
+describe('access', () => {
+  test('a leader of another unit gets "Ingen tilgang" on the follow-up and its dialogue page', async () => {
+    const { page, errors } = await newPage('other', DESKTOP);
+    for (const path of [unitPath('solbakken_avd1'), unitPath('solbakken_avd1', '/dialog')]) {
+      await visit(page, path, 403);
+      expect(await text(page.locator('h1'))).toBe('Ingen tilgang');
+      expect(await page.title()).toBe('Ingen tilgang – Kartlegg');
+      expect(await text(page.locator('main'))).not.toContain('Solbakken');
+      expect(await page.getByRole('form').count(), 'nothing to edit').toBe(0);
+      await checkA11y(page, `the 403 page on ${path}`);
+    }
+    // Chromium logs the refused page's 403 as a failed resource load: that one is expected.
+    expect(errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+  });
+});
