@@ -159,6 +159,13 @@ export function missingRequired(survey: Survey, answers: Answers): Item[] {
   return survey.items.filter((item) => item.required && visible.has(item.id) && !isComplete(item, answers[item.id]));
 }
 
+// Key order does not matter ({desired, now} is the same pair as {now, desired}).
+function sameValue(a: AnswerValue | undefined, b: AnswerValue): boolean {
+  if (a === undefined) return false;
+  if (Array.isArray(a) || Array.isArray(b) || typeof a !== 'object' || typeof b !== 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return a.now === b.now && a.desired === b.desired && Object.keys(b).every((k) => k === 'now' || k === 'desired');
+}
+
 /** revalidate checks stored draft answers against the survey again before they become a response,
  *  returning the ids of answers that no longer fit (the draft is never trusted blindly). */
 export function revalidate(survey: Survey, answers: Answers): string[] {
@@ -176,7 +183,7 @@ export function revalidate(survey: Survey, answers: Answers): string[] {
       if (value.desired !== undefined) body[`${id}.desired`] = String(value.desired);
     } else body[id] = Array.isArray(value) ? value : String(value);
     const parsed = parseItem(survey, item, body, {});
-    if (parsed.error || JSON.stringify(parsed.value) !== JSON.stringify(value)) bad.push(id);
+    if (parsed.error || !sameValue(parsed.value, value)) bad.push(id);
   }
   return bad;
 }

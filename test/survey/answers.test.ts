@@ -237,6 +237,10 @@ describe('missingRequired', () => {
 });
 
 describe('revalidate', () => {
+  test('a now/desired pair stored in the other key order is still valid', () => {
+    expect(revalidate(survey, { nd: { desired: 5, now: 2 } })).toEqual([]);
+    expect(revalidate(survey, { nd: { desired: 5, now: 2, extra: 1 } as unknown as Answers[string] })).toEqual(['nd']);
+  });
   const valid: Answers = {
     l: 'dk',
     lnodk: 5,

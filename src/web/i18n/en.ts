@@ -496,5 +496,8 @@ export const en: Catalogue = {
   'dialogue.back': 'Back to the follow-up',
   'compare.actionsTitle': 'Actions from earlier measurements',
   'compare.actionsPrompt': 'What has got better?',
+  'followup.statement': 'statement',
+  'rateLimited.title': 'Too many requests',
+  'rateLimited.body': 'You have sent a great many requests in a short time. Wait {minutes} minutes and try again. The answers you have saved are kept.',
   'results.heatLegend': 'Colours: green 4.2 and above, light green 3.6–4.1, yellow 3.0–3.5, red below 3.0. The figure is always shown in the cell.',
 };

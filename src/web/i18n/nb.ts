@@ -494,6 +494,9 @@ export const nb = {
   'dialogue.back': 'Tilbake til oppfølgingen',
   'compare.actionsTitle': 'Tiltak fra tidligere målinger',
   'compare.actionsPrompt': 'Hva er blitt bedre?',
+  'followup.statement': 'påstand',
+  'rateLimited.title': 'For mange forespørsler',
+  'rateLimited.body': 'Du har sendt svært mange forespørsler på kort tid. Vent {minutes} minutter og prøv igjen. Svarene du har lagret, er tatt vare på.',
   'results.heatLegend': 'Farger: grønn 4,2 og over, lys grønn 3,6–4,1, gul 3,0–3,5, rød under 3,0. Tallet står alltid i cellen.',
 } as const;
 

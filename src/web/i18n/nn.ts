@@ -496,5 +496,8 @@ export const nn: Catalogue = {
   'dialogue.back': 'Tilbake til oppfølginga',
   'compare.actionsTitle': 'Tiltak frå tidlegare målingar',
   'compare.actionsPrompt': 'Kva har blitt betre?',
+  'followup.statement': 'påstand',
+  'rateLimited.title': 'For mange førespurnader',
+  'rateLimited.body': 'Du har sendt svært mange førespurnader på kort tid. Vent {minutes} minutt og prøv igjen. Svara du har lagra, er tekne vare på.',
   'results.heatLegend': 'Fargar: grøn 4,2 og over, lys grøn 3,6–4,1, gul 3,0–3,5, raud under 3,0. Talet står alltid i cella.',
 };

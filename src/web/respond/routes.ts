@@ -8,10 +8,13 @@ import { getSurveyVersion } from '../../store/survey-versions.js';
 import { getUnit } from '../../store/units.js';
 import { getWave } from '../../store/waves.js';
 import * as h from './handlers.js';
+import { RESPONDENT_LIMITS, respondentLimiter, type RespondentLimits } from './rate-limit.js';
 
-/** respondRouter serves welcome, pages, review, submit and thanks for a respondent link. */
-export function respondRouter(deps: AppDeps): express.Router {
+/** respondRouter serves welcome, pages, review, submit and thanks for a respondent link, rate-limited
+ *  per draft and (draft creation, wrong resume codes) per address; `limits` is for tests. */
+export function respondRouter(deps: AppDeps, limits: RespondentLimits = RESPONDENT_LIMITS): express.Router {
   const router = express.Router();
+  const limit = respondentLimiter(limits);
 
   // Loader: attaches the link's wave, unit and frozen survey, or answers 404.
   router.param('code', (req: Request, res: Response, next: NextFunction, code: string) => {
@@ -26,11 +29,11 @@ export function respondRouter(deps: AppDeps): express.Router {
 
   router.get('/:code', h.welcome(deps));
   router.get('/:code/takk', h.thanks);
-  router.post('/:code/start', h.requireOpen, h.start(deps));
-  router.post('/:code/fortsett', h.requireOpen, h.resume(deps));
+  router.post('/:code/start', limit.draftCreation, h.requireOpen, h.start(deps));
+  router.post('/:code/fortsett', limit.resumeGuessing, h.requireOpen, h.resume(deps));
   router.get('/:code/del/:section', h.requireOpen, h.showPage(deps));
-  router.post('/:code/del/:section', h.requireOpen, h.savePage(deps));
+  router.post('/:code/del/:section', limit.draftPosts, h.requireOpen, h.savePage(deps));
   router.get('/:code/oppsummering', h.requireOpen, h.review(deps));
-  router.post('/:code/send', h.requireOpen, h.submit(deps));
+  router.post('/:code/send', limit.draftPosts, h.requireOpen, h.submit(deps));
   return router;
 }
