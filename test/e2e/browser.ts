@@ -1,4 +1,5 @@
-// Shared helpers for the end-to-end browser tests: the system Chromium, viewports and axe checks.
+// Shared helpers for the end-to-end browser tests: the system Chromium, viewports, axe checks and
+// reading what a page shows.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AxeResults, Result } from 'axe-core';
@@ -88,4 +89,69 @@ export async function submitWith(page: Page, button: Locator | (() => Promise<vo
   const [response] = await Promise.all([shown, committed]);
   await page.waitForLoadState('load');
   return response;
+}
+
+/** pathOf is the path of the page's current address. */
+export const pathOf = (page: Page): string => new URL(page.url()).pathname;
+
+/** text is an element's text with white space folded and trimmed. */
+export async function text(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Table is a data table as readTable reads it. */
+export interface Table {
+  headers: string[];
+  rows: { label: string; cells: string[]; link: string | null }[];
+}
+
+/** readTable reads a data table: column headers, and each body row's header, cells and link (the
+ *  text a sighted reader sees; the visually hidden reasons of withheld figures are left out). */
+export function readTable(table: Locator): Promise<Table> {
+  return table.evaluate((el) => {
+    const seen = (node: Element): string => {
+      const clone = node.cloneNode(true) as Element;
+      clone.querySelectorAll('.visually-hidden').forEach((h) => h.remove());
+      return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
+    };
+    return {
+      headers: Array.from(el.querySelectorAll('thead th'), seen),
+      rows: Array.from(el.querySelectorAll('tbody tr'), (tr) => ({
+        label: seen(tr.querySelector('th') ?? tr),
+        cells: Array.from(tr.querySelectorAll('td'), seen),
+        link: tr.querySelector('th a')?.getAttribute('href') ?? null,
+      })),
+    };
+  });
+}
+
+/** column returns the cells under a column header (the first header is the row headers'). */
+export function column(table: Table, header: string): string[] {
+  const i = table.headers.indexOf(header);
+  if (i < 1) throw new Error(`no column "${header}" in a table with ${JSON.stringify(table.headers)}`);
+  return table.rows.map((r) => r.cells[i - 1] ?? '');
+}
+
+/** parseCsv reads RFC 4180 CSV with the given delimiter (quoted cells, doubled quotes, CRLF; with
+ *  bareLf a lone LF ends a row too). */
+export function parseCsv(source: string, delimiter: string, opts: { bareLf?: boolean } = {}): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (quoted) {
+      if (c === '"' && source[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) row.push(cell), (cell = '');
+    else if ((opts.bareLf && c === '\n') || (c === '\r' && source[i + 1] === '\n')) {
+      row.push(cell), rows.push(row), (row = []), (cell = '');
+      if (c === '\r') i++;
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
+  return rows;
 }

@@ -8,30 +8,22 @@
 // One server and one browser for the file; the app runs on an in-memory database with the demo
 // organisation and its history. The three-wave block runs last and turns the two-wave project into
 // a three-wave one in its own beforeAll, so the blocks before it see two waves.
-import { once } from 'node:events';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { hashPassword } from '../../src/auth/password.js';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { today } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { seededRandom, syntheticAnswers } from '../../src/demo-answers.js';
-import { seedDemo } from '../../src/demo.js';
-import { createAccount } from '../../src/store/accounts.js';
-import { openDb, type Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/db.js';
 import { randomResponseId } from '../../src/store/ids.js';
 import { getProject } from '../../src/store/projects.js';
 import { answerRows } from '../../src/store/responses.js';
-import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { listUnits } from '../../src/store/units.js';
 import { getWave } from '../../src/store/waves.js';
 import type { Survey } from '../../src/survey/model.js';
-import { bundledSurveys } from '../helpers/app.js';
-import { PASSWORD } from '../helpers/staff.js';
-import { checkA11y, DESKTOP, launchBrowser, PHONE, submitWith } from './browser.js';
+import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
+import { checkA11y, column, DESKTOP, parseCsv, pathOf, PHONE, readTable, submitWith, text, type Table } from './browser.js';
+import { createStaff, staffSessions, useE2e, watch, type Watched } from './harness.js';
 
 /** The project leader (sees everything) and a leader scoped to Solbakken sykehjem and its units. */
 const ACCOUNTS = {
@@ -53,121 +45,41 @@ const CSV_READING: Record<string, string> = {
 };
 const NESTED = 'En gruppe kan ikke inneholde både en enhet og en enhet under den.';
 
+let t: HistoryApp;
 let db: Db;
 let survey: Survey;
-let server: Server | undefined;
-let browser: Browser | undefined;
-let base = '';
 let project = 0;
 let projectName = '';
 /** The project's waves in time order: the baseline, last year's, and the open one. */
 let waveIds: number[] = [];
 let waveNames: string[] = [];
 let day = '';
-const contexts: BrowserContext[] = [];
-const sessions = new Map<Who, Promise<Awaited<ReturnType<BrowserContext['storageState']>>>>();
 
-beforeAll(async () => {
-  const config = testConfig();
-  db = openDb(':memory:');
-  syncSurveyVersions(db, bundledSurveys().values());
-  const s = bundledSurveys().get('kartlegging');
-  if (!s) throw new Error('bundled survey "kartlegging" is missing');
-  survey = s;
-  day = today(config.TIME_ZONE);
-  const demo = seedDemo(db, survey, day, { history: true });
-  if (demo.projectId === undefined || demo.baselineWaveId === undefined || demo.closedWaveId === undefined) throw new Error('the demo has no project with two closed waves');
-  project = demo.projectId;
-  projectName = getProject(db, project)?.name ?? '';
-  waveIds = [demo.baselineWaveId, demo.closedWaveId, demo.waveId];
-  waveNames = waveIds.map((id) => getWave(db, id)?.name ?? '');
-  expect(getWave(db, demo.waveId)?.status).toBe('open');
-  const hash = await hashPassword(PASSWORD);
-  for (const a of Object.values(ACCOUNTS)) createAccount(db, { username: a.username, displayName: a.displayName, role: a.role, unitIds: [...a.unitIds], passwordHash: hash });
-
-  server = createApp({ db, config }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const s = server;
-  if (s) {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-  db?.close();
+const e2e = useE2e({
+  async serve() {
+    day = today(testConfig().TIME_ZONE);
+    t = makeHistoryApp({ day });
+    db = t.db;
+    survey = t.survey;
+    project = t.projectId;
+    projectName = getProject(db, project)?.name ?? '';
+    waveIds = [t.baselineWaveId, t.closedWaveId, t.demo.waveId];
+    waveNames = waveIds.map((id) => getWave(db, id)?.name ?? '');
+    expect(getWave(db, t.demo.waveId)?.status).toBe('open');
+    await createStaff(db, ACCOUNTS);
+    return t.app;
+  },
+  close: () => t?.close(),
 });
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const pathOf = (page: Page): string => new URL(page.url()).pathname;
-
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** session logs the account in through the login page (once per file, axe on the login page and
- *  the overview) and returns the signed-in browser state for new contexts. */
-function session(who: Who): Promise<Awaited<ReturnType<BrowserContext['storageState']>>> {
-  let s = sessions.get(who);
-  if (!s) {
-    s = (async () => {
-      if (!browser) throw new Error('the browser did not start');
-      const account = ACCOUNTS[who];
-      const context = await browser.newContext(DESKTOP);
-      try {
-        const page = await context.newPage();
-        await page.goto(`${base}/innlogging`);
-        await checkA11y(page, 'the login page');
-        await page.getByLabel('Brukernavn', { exact: true }).fill(account.username);
-        await page.getByLabel('Passord', { exact: true }).fill(PASSWORD);
-        const response = await submitWith(page, page.getByRole('button', { name: 'Logg inn', exact: true }));
-        expect(response.status(), `login of ${who}`).toBe(200);
-        expect(pathOf(page)).toBe('/oversikt');
-        expect(await text(page.locator('.who'))).toBe(account.who);
-        await checkA11y(page, `the overview of the ${who}`);
-        return await context.storageState();
-      } finally {
-        await context.close();
-      }
-    })();
-    sessions.set(who, s);
-  }
-  return s;
-}
-
-interface Watched {
-  page: Page;
-  /** Console errors (Chromium reports CSP violations there) and uncaught page errors. */
-  errors: string[];
-}
+const session = staffSessions(e2e, ACCOUNTS);
 
 /** newPage opens a signed-in page in a fresh context, recording console and page errors. */
 async function newPage(who: Who, options: BrowserContextOptions = DESKTOP): Promise<Watched> {
-  if (!browser) throw new Error('the browser did not start');
-  const context = await browser.newContext({ ...options, storageState: await session(who) });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return { page, errors };
-}
-
-/** visit goes to a path and expects the status. */
-async function visit(page: Page, path: string, status = 200): Promise<void> {
-  const response = await page.goto(`${base}${path}`);
-  expect(response?.status(), path).toBe(status);
+  return watch(await e2e.newPage({ ...options, storageState: await session(who) }));
 }
 
 /** number reads a figure as the page or the CSV writes it ("3,9", "+0,25", "−0,12", "±0,00",
@@ -185,38 +97,6 @@ function interval(cell: string): { low: number; high: number } | null {
   const low = m?.[1] === undefined ? null : number(m[1]);
   const high = m?.[2] === undefined ? null : number(m[2]);
   return low === null || high === null ? null : { low, high };
-}
-
-interface Table {
-  headers: string[];
-  rows: { label: string; cells: string[]; link: string | null }[];
-}
-
-/** readTable reads a data table: column headers, and each body row's header, cells and link (the
- *  text a sighted reader sees; the visually hidden reasons of withheld figures are left out). */
-function readTable(table: Locator): Promise<Table> {
-  return table.evaluate((el) => {
-    const seen = (node: Element): string => {
-      const clone = node.cloneNode(true) as Element;
-      clone.querySelectorAll('.visually-hidden').forEach((h) => h.remove());
-      return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
-    };
-    return {
-      headers: Array.from(el.querySelectorAll('thead th'), seen),
-      rows: Array.from(el.querySelectorAll('tbody tr'), (tr) => ({
-        label: seen(tr.querySelector('th') ?? tr),
-        cells: Array.from(tr.querySelectorAll('td'), seen),
-        link: tr.querySelector('th a')?.getAttribute('href') ?? null,
-      })),
-    };
-  });
-}
-
-/** column returns the cells under a column header (the first header is the row headers'). */
-function column(table: Table, header: string): string[] {
-  const i = table.headers.indexOf(header);
-  if (i < 1) throw new Error(`no column "${header}" in a table with ${JSON.stringify(table.headers)}`);
-  return table.rows.map((r) => r.cells[i - 1] ?? '');
 }
 
 interface DrawnChart {
@@ -269,28 +149,6 @@ async function drawnChart(page: Page): Promise<DrawnChart> {
       viewport: document.documentElement.clientWidth,
     };
   });
-}
-
-/** parseCsv reads RFC 4180 CSV with the given delimiter (quoted cells, doubled quotes, CRLF). */
-function parseCsv(source: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (quoted) {
-      if (c === '"' && source[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) row.push(cell), (cell = '');
-    else if (c === '\r' && source[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
-  return rows;
 }
 
 const indexPath = (): string => `/sammenligning/${project}`;
@@ -355,7 +213,7 @@ describe('two waves: a leader scoped to Solbakken', () => {
     const { page, errors } = await newPage('leader', viewport);
 
     // The project's unit list: Solbakken's units only.
-    await visit(page, indexPath());
+    await e2e.visit(page, indexPath());
     expect(await text(page.locator('h1'))).toBe(`Før og etter: ${projectName}`);
     expect(await text(page.locator('main'))).toContain(`Ikke avsluttet ennå: ${waveNames[2]}.`);
     const index = await readTable(page.getByRole('table', { name: 'Før og etter', exact: true }));
@@ -466,7 +324,7 @@ describe('two waves: a leader scoped to Solbakken', () => {
     }
 
     // A unit hidden in a compared wave: no comparison, no numbers.
-    await visit(page, unitPath('solbakken_natt'));
+    await e2e.visit(page, unitPath('solbakken_natt'));
     expect(await text(page.locator('h1'))).toBe('Solbakken, nattevakter');
     const status = page.getByRole('status');
     expect(await text(status.getByRole('heading'))).toBe('Ingen sammenligning for enheten');
@@ -484,7 +342,7 @@ describe('two waves: a leader scoped to Solbakken', () => {
 describe('two waves: the project leader', () => {
   test('the overview of clear changes lists only changes whose interval excludes 0, as the unit pages show them', async () => {
     const { page, errors } = await newPage('admin', DESKTOP);
-    await visit(page, indexPath());
+    await e2e.visit(page, indexPath());
     const index = await readTable(page.getByRole('table', { name: 'Før og etter', exact: true }));
     expect(index.rows.map((r) => rowName(r.label)), 'the project leader sees every unit').toEqual(expect.arrayContaining(['Demo kommune', 'Nordby skole', 'Solbakken, avdeling 1']));
     await checkA11y(page, 'the project page of the project leader');
@@ -530,7 +388,7 @@ describe('two waves: the project leader', () => {
 
   test('the mapping form is used with the keyboard alone; a nested mapping shows the error summary with focus on it', async () => {
     const { page, errors } = await newPage('admin', DESKTOP);
-    await visit(page, indexPath());
+    await e2e.visit(page, indexPath());
     const form = page.locator(`form[action="/sammenligning/${project}/koblinger"]`);
     expect(await form.count()).toBe(1);
     const oldSelect = page.getByLabel('Enhet før omorganiseringen', { exact: true });
@@ -613,7 +471,7 @@ describe('three waves', () => {
     ['leader', 'solbakken_avd1', 'Solbakken, avdeling 1', PHONE],
   ] as const)('as the %s: the index lists three waves; %s draws a trend line per factor from the table', async (who, unit, name, viewport) => {
     const { page, errors } = await newPage(who, viewport);
-    await visit(page, indexPath());
+    await e2e.visit(page, indexPath());
     expect(await text(page.locator('main')), 'no wave is pending').not.toContain('Ikke avsluttet ennå');
     expect(await text(page.locator('main p').first())).toBe(`Sammenligning av ${waveNames.join(' → ')}. Enheter med for få svar i en av målingene sammenlignes ikke.`);
     const index = await readTable(page.getByRole('table', { name: 'Før og etter', exact: true }));

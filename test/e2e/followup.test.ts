@@ -9,27 +9,19 @@
 // /innlogging once per account; each test gets fresh browser contexts carrying that session. The
 // tests that read the whole wave (dialogue, overview, CSV) take their expectations from the
 // database, so they hold whether or not the phone walk-through ran before them.
-import { once } from 'node:events';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { hashPassword } from '../../src/auth/password.js';
+import type { BrowserContextOptions, Locator } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { addDays, today } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
-import { seedDemo } from '../../src/demo.js';
-import { createAccount } from '../../src/store/accounts.js';
-import { openDb, type Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/db.js';
 import { getFollowup, isOverdue, listActions, listFollowups } from '../../src/store/followups.js';
-import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { listUnits } from '../../src/store/units.js';
 import { getWave } from '../../src/store/waves.js';
 import type { Survey } from '../../src/survey/model.js';
-import { bundledSurveys } from '../helpers/app.js';
-import { PASSWORD } from '../helpers/staff.js';
-import { checkA11y, DESKTOP, launchBrowser, PHONE, submitWith } from './browser.js';
+import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
+import { checkA11y, DESKTOP, parseCsv, pathOf, PHONE, readTable, submitWith, text } from './browser.js';
+import { createStaff, staffSessions, useE2e, watch, type Watched } from './harness.js';
 
 /** The project leader, a leader scoped to Solbakken sykehjem, a representative of Solbakken's
  *  avdeling 2 (hidden in the results) and a leader of Oppvekst (outside Solbakken). */
@@ -56,121 +48,44 @@ const DEMO_ACTIONS = [
 ];
 const OVERDUE_DEMO = 'Prøve 15 minutters overlapp mellom kveld og natt';
 
+let t: HistoryApp;
 let db: Db;
 let survey: Survey;
-let server: Server | undefined;
-let browser: Browser | undefined;
-let base = '';
 let wave = 0;
 let waveName = '';
 let day = '';
-const contexts: BrowserContext[] = [];
-const sessions = new Map<Who, Promise<Awaited<ReturnType<BrowserContext['storageState']>>>>();
 
-beforeAll(async () => {
-  const config = testConfig();
-  db = openDb(':memory:');
-  syncSurveyVersions(db, bundledSurveys().values());
-  const s = bundledSurveys().get('kartlegging');
-  if (!s) throw new Error('bundled survey "kartlegging" is missing');
-  survey = s;
-  day = today(config.TIME_ZONE);
-  const demo = seedDemo(db, survey, day, { history: true });
-  if (demo.closedWaveId === undefined) throw new Error('the demo has no closed wave');
-  wave = demo.closedWaveId;
-  waveName = getWave(db, wave)?.name ?? '';
-  const hash = await hashPassword(PASSWORD);
-  for (const a of Object.values(ACCOUNTS)) createAccount(db, { username: a.username, displayName: a.displayName, role: a.role, unitIds: [...a.unitIds], passwordHash: hash });
-
-  server = createApp({ db, config }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const s = server;
-  if (s) {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-  db?.close();
+const e2e = useE2e({
+  async serve() {
+    day = today(testConfig().TIME_ZONE);
+    t = makeHistoryApp({ day });
+    db = t.db;
+    survey = t.survey;
+    wave = t.closedWaveId;
+    waveName = getWave(db, wave)?.name ?? '';
+    await createStaff(db, ACCOUNTS);
+    return t.app;
+  },
+  close: () => t?.close(),
 });
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const pathOf = (page: Page): string => new URL(page.url()).pathname;
 const unitPath = (unit: string, tail = ''): string => `/oppfolging/${wave}/enhet/${encodeURIComponent(unit)}${tail}`;
 const overviewPath = (): string => `/oppfolging/${wave}`;
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
 const focused = (locator: Locator): Promise<boolean> => locator.evaluate((el) => el === document.activeElement);
 
-/** session logs the account in through the login page (once per file, axe on the login page and
- *  the overview) and returns the signed-in browser state for new contexts. */
-function session(who: Who): Promise<Awaited<ReturnType<BrowserContext['storageState']>>> {
-  let s = sessions.get(who);
-  if (!s) {
-    s = (async () => {
-      if (!browser) throw new Error('the browser did not start');
-      const account = ACCOUNTS[who];
-      const context = await browser.newContext(DESKTOP);
-      try {
-        const page = await context.newPage();
-        await page.goto(`${base}/innlogging`);
-        if (sessions.size === 1) await checkA11y(page, 'the login page');
-        await page.getByLabel('Brukernavn', { exact: true }).fill(account.username);
-        await page.getByLabel('Passord', { exact: true }).fill(PASSWORD);
-        const response = await submitWith(page, page.getByRole('button', { name: 'Logg inn', exact: true }));
-        expect(response.status(), `login of ${who}`).toBe(200);
-        expect(pathOf(page)).toBe('/oversikt');
-        expect(await text(page.locator('.who'))).toBe(account.who);
-        await checkA11y(page, `the overview of the ${who}`);
-        return await context.storageState();
-      } finally {
-        await context.close();
-      }
-    })();
-    sessions.set(who, s);
-  }
-  return s;
-}
-
-interface Watched {
-  page: Page;
-  /** Console errors (Chromium reports CSP violations there) and uncaught page errors. */
-  errors: string[];
-}
+/** session logs the account in once per file; axe checks the login page only at the first login. */
+const session = staffSessions(e2e, ACCOUNTS, { loginPageOnce: true });
 
 /** newPage opens a signed-in page in a fresh context, recording console and page errors. */
 async function newPage(who: Who, options: BrowserContextOptions = DESKTOP): Promise<Watched> {
-  if (!browser) throw new Error('the browser did not start');
-  const context = await browser.newContext({ ...options, acceptDownloads: true, storageState: await session(who) });
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await e2e.newPage({ ...options, acceptDownloads: true, storageState: await session(who) });
   page.setDefaultTimeout(10_000);
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return { page, errors };
-}
-
-/** visit goes to a path and expects the status. */
-async function visit(page: Page, path: string, status = 200): Promise<void> {
-  const response = await page.goto(`${base}${path}`);
-  expect(response?.status(), path).toBe(status);
+  return watch(page);
 }
 
 /** A figure as the pages write it ("3,9") as a number. */
@@ -181,6 +96,8 @@ interface Option {
   label: string;
   mean: number;
   checked: boolean;
+  /** Factors first, then a few statements (marked "påstand" beside the mean). */
+  statement: boolean;
 }
 
 /** options reads a choice group's checkboxes: value, label text (without the mean), mean, state. */
@@ -190,61 +107,15 @@ function options(group: Locator): Promise<Option[]> {
       const input = el as HTMLInputElement;
       const label = input.labels?.[0];
       const name = label?.querySelector('[lang]')?.textContent?.trim() ?? '';
-      const mean = /\(([\d,]+)\)/.exec(label?.querySelector('.muted')?.textContent ?? '')?.[1] ?? '';
-      return { id: input.value, label: name, mean: Number(mean.replace(',', '.')), checked: input.checked };
+      const muted = label?.querySelector('.muted')?.textContent ?? '';
+      const mean = /(\d+,\d)\)$/.exec(muted.trim())?.[1] ?? '';
+      return { id: input.value, label: name, mean: Number(mean.replace(',', '.')), checked: input.checked, statement: muted.includes('påstand') };
     }),
   );
 }
 
 /** The checkbox of a choice, found as a user finds it: by its label (the name, then the mean). */
 const checkbox = (group: Locator, label: string): Locator => group.getByRole('checkbox', { name: new RegExp(`^${escapeRe(label)} \\(`) });
-
-interface Table {
-  headers: string[];
-  rows: { label: string; cells: string[]; link: string | null }[];
-}
-
-/** readTable reads a data table: column headers, and each body row's header, cells and link. */
-function readTable(table: Locator): Promise<Table> {
-  return table.evaluate((el) => {
-    const seen = (node: Element): string => {
-      const clone = node.cloneNode(true) as Element;
-      clone.querySelectorAll('.visually-hidden').forEach((h) => h.remove());
-      return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
-    };
-    return {
-      headers: Array.from(el.querySelectorAll('thead th'), seen),
-      rows: Array.from(el.querySelectorAll('tbody tr'), (tr) => ({
-        label: seen(tr.querySelector('th') ?? tr),
-        cells: Array.from(tr.querySelectorAll('td'), seen),
-        link: tr.querySelector('th a')?.getAttribute('href') ?? null,
-      })),
-    };
-  });
-}
-
-/** parseCsv reads RFC 4180 CSV with the given delimiter (quoted cells, doubled quotes, CRLF or LF). */
-function parseCsv(source: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (quoted) {
-      if (c === '"' && source[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) row.push(cell), (cell = '');
-    else if (c === '\n' || (c === '\r' && source[i + 1] === '\n')) {
-      row.push(cell), rows.push(row), (row = []), (cell = '');
-      if (c === '\r') i++;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
-  return rows;
-}
 
 /** listTexts reads the text of each list item under a locator. */
 const listTexts = (locator: Locator): Promise<string[]> => locator.locator('li').evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
@@ -255,13 +126,14 @@ const listTexts = (locator: Locator): Promise<string[]> => locator.locator('li')
 describe("a unit's follow-up", () => {
   test('a representative of a unit hidden in the results gets a follow-up that builds on the parent unit', async () => {
     const { page, errors } = await newPage('rep', PHONE);
-    await visit(page, unitPath('solbakken_avd2'));
+    await e2e.visit(page, unitPath('solbakken_avd2'));
     expect(await text(page.locator('h1'))).toBe('Oppfølging: Solbakken, avdeling 2');
     expect(await text(page.getByRole('status')), 'the page says whose results the dialogue uses').toBe(PARENT_BASIS);
     const results = page.getByRole('link', { name: 'Resultatene for Solbakken sykehjem', exact: true });
     expect(await results.getAttribute('href'), "the results link is the parent's").toBe(`/resultater/${wave}/enhet/solbakken`);
     const strengths = await options(page.getByRole('group', { name: STRENGTHS, exact: true }));
-    expect(strengths.length, "the parent's factors to choose from").toBe(survey.factors.length);
+    expect(strengths.filter((o) => !o.statement).length, "the parent's factors to choose from").toBe(survey.factors.length);
+    expect(strengths.filter((o) => o.statement).length, "and the parent's highest statements").toBe(5);
     expect(await page.getByRole('form', { name: 'Nytt tiltak', exact: true }).count(), 'the representative may add actions').toBe(1);
     await checkA11y(page, "the follow-up of a unit hidden in the results (representative, phone)");
 
@@ -275,7 +147,7 @@ describe("a unit's follow-up", () => {
   test('a leader chooses strengths and areas, adds an action with the keyboard after a validation error, and completes it (phone)', async () => {
     const { page, errors } = await newPage('leader', PHONE);
     // From the leader's overview to the unit.
-    await visit(page, overviewPath());
+    await e2e.visit(page, overviewPath());
     const overview = await readTable(page.getByRole('table', { name: 'Oppfølging etter kartleggingen', exact: true }));
     expect(overview.rows.map((r) => r.label.replace(/ \(bruker resultatene over\)$/, '')), 'the leader sees Solbakken and its units').toEqual([
       'Solbakken sykehjem',
@@ -296,10 +168,14 @@ describe("a unit's follow-up", () => {
     // Strengths and areas: two checked boxes each, plus one strength in own words.
     const strengthGroup = page.getByRole('group', { name: STRENGTHS, exact: true });
     const areaGroup = page.getByRole('group', { name: AREAS, exact: true });
-    const strengthOptions = await options(strengthGroup);
-    const areaOptions = await options(areaGroup);
+    const strengthOptions = (await options(strengthGroup)).filter((o) => !o.statement);
+    const areaOptions = (await options(areaGroup)).filter((o) => !o.statement);
+    const strengthStatements = (await options(strengthGroup)).filter((o) => o.statement);
+    const areaStatements = (await options(areaGroup)).filter((o) => o.statement);
     expect(strengthOptions.map((o) => o.mean), 'strengths are offered highest first').toEqual([...strengthOptions.map((o) => o.mean)].sort((a, b) => b - a));
     expect(areaOptions.map((o) => o.mean), 'areas are offered lowest first').toEqual([...areaOptions.map((o) => o.mean)].sort((a, b) => a - b));
+    expect(strengthStatements.map((o) => o.mean), 'statements among strengths: highest first').toEqual([...strengthStatements.map((o) => o.mean)].sort((a, b) => b - a));
+    expect(areaStatements.map((o) => o.mean), 'statements among areas: lowest first').toEqual([...areaStatements.map((o) => o.mean)].sort((a, b) => a - b));
     const pickStrengths = strengthOptions.slice(0, 2);
     const pickAreas = areaOptions.slice(0, 2);
     expect(new Set([...pickStrengths, ...pickAreas].map((o) => o.id)).size, 'four different factors').toBe(4);
@@ -403,7 +279,7 @@ describe("a unit's follow-up", () => {
 describe('the dialogue-meeting page', () => {
   test('strengths first, then areas, the chosen items and the forward-looking prompts; prints without navigation', async () => {
     const { page, errors } = await newPage('leader', DESKTOP);
-    await visit(page, unitPath('solbakken_avd1'));
+    await e2e.visit(page, unitPath('solbakken_avd1'));
     await submitWith(page, () => page.getByRole('link', { name: 'Side for dialogmøtet (utskrift)', exact: true }).click());
     expect(pathOf(page)).toBe(unitPath('solbakken_avd1', '/dialog'));
     expect(await text(page.locator('h1'))).toBe('Dialogmøte: Solbakken, avdeling 1');
@@ -464,7 +340,7 @@ describe('the dialogue-meeting page', () => {
 describe("the project leader's overview", () => {
   test('units with follow-up and action counts, the overdue action, factors without actions lowest first, and the CSV', async () => {
     const { page, errors } = await newPage('admin', DESKTOP);
-    await visit(page, overviewPath());
+    await e2e.visit(page, overviewPath());
     expect(await text(page.locator('h1'))).toBe(`Oppfølging etter kartleggingen: ${waveName}`);
 
     // Every unit with its follow-up, actions and overdue actions, as stored.
@@ -516,7 +392,7 @@ describe("the project leader's overview", () => {
     expect(download.suggestedFilename()).toBe(`tiltak-maling-${wave}.csv`);
     const bytes = fs.readFileSync(await download.path());
     expect([...bytes.subarray(0, 3)], 'starts with a UTF-8 byte order mark').toEqual([0xef, 0xbb, 0xbf]);
-    const rows = parseCsv(bytes.subarray(3).toString('utf8'), ';').filter((r) => r.some((c) => c !== ''));
+    const rows = parseCsv(bytes.subarray(3).toString('utf8'), ';', { bareLf: true }).filter((r) => r.some((c) => c !== ''));
     expect(rows[0]).toEqual(['enhet_id', 'enhet', 'tiltak', 'faktor', 'ansvarlig', 'frist', 'status', 'notat', 'sist_endret']);
     expect(rows.length - 1, 'a row per action of the wave').toBe(actions.length);
     expect(rows.every((r) => r.length === 9), 'every row has the nine columns').toBe(true);
@@ -534,7 +410,7 @@ describe('access', () => {
   test('a leader of another unit gets "Ingen tilgang" on the follow-up and its dialogue page', async () => {
     const { page, errors } = await newPage('other', DESKTOP);
     for (const path of [unitPath('solbakken_avd1'), unitPath('solbakken_avd1', '/dialog')]) {
-      await visit(page, path, 403);
+      await e2e.visit(page, path, 403);
       expect(await text(page.locator('h1'))).toBe('Ingen tilgang');
       expect(await page.title()).toBe('Ingen tilgang – Kartlegg');
       expect(await text(page.locator('main'))).not.toContain('Solbakken');

@@ -2,40 +2,19 @@
 // database: a phone answering the whole combined survey, conditional questions, save and resume,
 // validation, the review page, no JavaScript, and keyboard use. Every page is checked with axe.
 // Each test uses its own demo unit and its own browser context, so none depends on another.
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
-import { checkA11y, DESKTOP, launchBrowser, PHONE, submitWith } from './browser.js';
+import { checkA11y, DESKTOP, pathOf, PHONE, submitWith, text } from './browser.js';
+import { useE2e } from './harness.js';
 
 let t: TestApp;
-let server: Server | undefined;
-let browser: Browser | undefined;
-let base = '';
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  t = makeTestApp({ file: true });
-  server = t.app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const s = server;
-  if (s) {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-  t?.close();
+const e2e = useE2e({
+  serve() {
+    t = makeTestApp({ file: true });
+    return t.app;
+  },
+  close: () => t?.close(),
 });
 
 /** One stored answer row, as the answer table holds it. */
@@ -49,15 +28,10 @@ interface Row {
 /** What to answer for items that have no default: typed text, or the label(s) to click. */
 type Plan = Record<string, string | string[]>;
 
-async function newPage(options: BrowserContextOptions = PHONE): Promise<Page> {
-  if (!browser) throw new Error('the browser did not start');
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  return context.newPage();
-}
+/** newPage opens a page in a fresh context, on a phone unless told otherwise. */
+const newPage = (options: BrowserContextOptions = PHONE): Promise<Page> => e2e.newPage(options);
 
-const linkOf = (unitId: string): string => `${base}/s/${t.code(unitId)}`;
-const pathOf = (page: Page): string => new URL(page.url()).pathname;
+const linkOf = (unitId: string): string => `${e2e.base}/s/${t.code(unitId)}`;
 const pagePath = (unitId: string, sectionId: string): string => `/s/${t.code(unitId)}/del/${sectionId}`;
 const button = (page: Page, name: string): Locator => page.getByRole('button', { name, exact: true });
 const exactly = (text: string): RegExp => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
@@ -66,10 +40,6 @@ function titleOf(sectionId: string): string {
   const section = t.survey.sections.find((s) => s.id === sectionId);
   if (!section) throw new Error(`no section ${sectionId}`);
   return section.title;
-}
-
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
 async function start(page: Page, unitId: string): Promise<void> {
@@ -94,9 +64,7 @@ function draftAnswers(resumeCode: string): Record<string, unknown> {
  *  JavaScript (it runs on timers), so it runs in a twin context with the same cookies where the
  *  app's own scripts are blocked; the page's CSP stays on. */
 async function checkA11yWithoutScripts(page: Page, label: string): Promise<void> {
-  if (!browser) throw new Error('the browser did not start');
-  const twin = await browser.newContext(PHONE);
-  contexts.push(twin);
+  const twin = await e2e.newContext(PHONE);
   await twin.addCookies(await page.context().cookies());
   await twin.route('**/*.js', (route) => route.abort());
   const copy = await twin.newPage();

@@ -6,24 +6,15 @@
 // organisation and its history: a closed wave of synthetic answers and an open wave without any.
 // Staff log in through /innlogging once per account; each test gets fresh browser contexts that
 // carry that session, so no test depends on another.
-import { once } from 'node:events';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { hashPassword } from '../../src/auth/password.js';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { today } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
-import { seedDemo } from '../../src/demo.js';
 import { involvedUnits } from '../../src/report/wave-results.js';
-import { createAccount } from '../../src/store/accounts.js';
-import { openDb, type Db } from '../../src/store/db.js';
-import { syncSurveyVersions } from '../../src/store/survey-versions.js';
-import { bundledSurveys } from '../helpers/app.js';
-import { PASSWORD } from '../helpers/staff.js';
-import { checkA11y, DESKTOP, launchBrowser, PHONE, submitWith } from './browser.js';
+import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
+import { checkA11y, column, DESKTOP, parseCsv, PHONE, readTable, text } from './browser.js';
+import { createStaff, staffSessions, useE2e, watch, type Watched } from './harness.js';
 
 /** The project leader (sees everything) and a leader scoped to Solbakken sykehjem and its units. */
 const ACCOUNTS = {
@@ -41,157 +32,45 @@ const INVOLUNTARY = [
 const NOT_READY = 'Resultatene vises når målingen er avsluttet.';
 const HIDDEN_COMPLEMENTARY = 'skjult så andre skjulte tall ikke kan regnes ut';
 
-let db: Db;
-let server: Server | undefined;
-let browser: Browser | undefined;
-let base = '';
+let t: HistoryApp;
 let closed = 0;
 let open = 0;
-const contexts: BrowserContext[] = [];
-const sessions = new Map<Who, Promise<Awaited<ReturnType<BrowserContext['storageState']>>>>();
 
-beforeAll(async () => {
-  const config = testConfig();
-  db = openDb(':memory:');
-  syncSurveyVersions(db, bundledSurveys().values());
-  const survey = bundledSurveys().get('kartlegging');
-  if (!survey) throw new Error('bundled survey "kartlegging" is missing');
-  const demo = seedDemo(db, survey, today(config.TIME_ZONE), { history: true });
-  if (demo.closedWaveId === undefined) throw new Error('the demo has no closed wave');
-  closed = demo.closedWaveId;
-  open = demo.waveId;
-  const hash = await hashPassword(PASSWORD);
-  for (const a of Object.values(ACCOUNTS)) createAccount(db, { username: a.username, displayName: a.displayName, role: a.role, unitIds: [...a.unitIds], passwordHash: hash });
-
-  server = createApp({ db, config }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const s = server;
-  if (s) {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-  db?.close();
+const e2e = useE2e({
+  async serve() {
+    t = makeHistoryApp({ day: today(testConfig().TIME_ZONE) });
+    closed = t.closedWaveId;
+    open = t.demo.waveId;
+    await createStaff(t.db, ACCOUNTS);
+    return t.app;
+  },
+  close: () => t?.close(),
 });
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const pathOf = (page: Page): string => new URL(page.url()).pathname;
-
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** session logs the account in through the login page (once per file, axe on the login page and
- *  the overview) and returns the signed-in browser state for new contexts. */
-function session(who: Who): Promise<Awaited<ReturnType<BrowserContext['storageState']>>> {
-  let s = sessions.get(who);
-  if (!s) {
-    s = (async () => {
-      if (!browser) throw new Error('the browser did not start');
-      const account = ACCOUNTS[who];
-      const context = await browser.newContext(DESKTOP);
-      try {
-        const page = await context.newPage();
-        await page.goto(`${base}/innlogging`);
-        await checkA11y(page, 'the login page');
-        await page.getByLabel('Brukernavn', { exact: true }).fill(account.username);
-        await page.getByLabel('Passord', { exact: true }).fill(PASSWORD);
-        const response = await submitWith(page, page.getByRole('button', { name: 'Logg inn', exact: true }));
-        expect(response.status(), `login of ${who}`).toBe(200);
-        expect(pathOf(page)).toBe('/oversikt');
-        expect(await text(page.locator('.who'))).toBe(account.who);
-        await checkA11y(page, `the overview of the ${who}`);
-        return await context.storageState();
-      } finally {
-        await context.close();
-      }
-    })();
-    sessions.set(who, s);
-  }
-  return s;
-}
-
-interface Watched {
-  page: Page;
-  /** Console errors (Chromium reports CSP violations there) and uncaught page errors. */
-  errors: string[];
-}
+const session = staffSessions(e2e, ACCOUNTS);
 
 /** newPage opens a signed-in page in a fresh context, recording console errors, page errors and
  *  securitypolicyviolation events (the last read back with cspViolations). */
 async function newPage(who: Who, options: BrowserContextOptions = DESKTOP): Promise<Watched> {
-  if (!browser) throw new Error('the browser did not start');
-  const context = await browser.newContext({ ...options, storageState: await session(who) });
-  contexts.push(context);
+  const context = await e2e.newContext({ ...options, storageState: await session(who) });
   await context.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __csp: string[] }).__csp = seen;
     document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`));
   });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return { page, errors };
+  return watch(await context.newPage());
 }
 
 /** cspViolations returns the securitypolicyviolation events the page has seen. */
 const cspViolations = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
 
-/** visit goes to a path and expects the status. */
-async function visit(page: Page, path: string, status = 200): Promise<void> {
-  const response = await page.goto(`${base}${path}`);
-  expect(response?.status(), path).toBe(status);
-}
-
 /** number reads a figure as the page writes it ("3,9") or null for a withheld/empty cell ("–"). */
 function number(cell: string): number | null {
   const m = /^(\d+(?:,\d+)?)(?:\s*%)?$/.exec(cell.trim());
   return m?.[1] === undefined ? null : Number(m[1].replace(',', '.'));
-}
-
-interface Table {
-  headers: string[];
-  rows: { label: string; cells: string[] }[];
-}
-
-/** readTable reads a data table: column headers, and each body row's header and cells (the text a
- *  sighted reader sees; the visually hidden reasons of withheld figures are left out). */
-function readTable(table: Locator): Promise<Table> {
-  return table.evaluate((el) => {
-    const seen = (node: Element): string => {
-      const clone = node.cloneNode(true) as Element;
-      clone.querySelectorAll('.visually-hidden').forEach((h) => h.remove());
-      return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
-    };
-    return {
-      headers: Array.from(el.querySelectorAll('thead th'), seen),
-      rows: Array.from(el.querySelectorAll('tbody tr'), (tr) => ({
-        label: seen(tr.querySelector('th') ?? tr),
-        cells: Array.from(tr.querySelectorAll('td'), seen),
-      })),
-    };
-  });
-}
-
-/** column returns the cells under a column header (the first header is the row headers'). */
-function column(table: Table, header: string): string[] {
-  const i = table.headers.indexOf(header);
-  if (i < 1) throw new Error(`no column "${header}" in a table with ${JSON.stringify(table.headers)}`);
-  return table.rows.map((r) => r.cells[i - 1] ?? '');
 }
 
 interface DrawnChart {
@@ -243,28 +122,6 @@ async function drawnChart(page: Page): Promise<DrawnChart> {
   });
 }
 
-/** parseCsv reads RFC 4180 CSV with the given delimiter (quoted cells, doubled quotes, CRLF). */
-function parseCsv(source: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (quoted) {
-      if (c === '"' && source[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) row.push(cell), (cell = '');
-    else if (c === '\r' && source[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
-  return rows;
-}
-
 const unitPath = (wave: number, unit: string): string => `/resultater/${wave}/enhet/${unit}`;
 const factorTable = (page: Page): Locator => page.getByRole('table', { name: 'Gjennomsnitt per faktor', exact: true });
 
@@ -277,7 +134,7 @@ describe('a leader opens a unit\'s results', () => {
     ['desktop', DESKTOP],
   ] as const)('on a %s: chart.js draws the factor table\'s numbers, strengths before areas, RAUS and position panels, CSP on', async (label, viewport) => {
     const { page, errors } = await newPage('leader', viewport);
-    const response = await page.goto(`${base}${unitPath(closed, 'solbakken_avd1')}`);
+    const response = await page.goto(`${e2e.base}${unitPath(closed, 'solbakken_avd1')}`);
     expect(response?.status()).toBe(200);
     const csp = response?.headers()['content-security-policy'] ?? '';
     expect(csp, 'a Content-Security-Policy is sent').toContain("script-src 'self'");
@@ -354,7 +211,7 @@ describe('a leader opens a unit\'s results', () => {
 
 test('the "Last ned som CSV (Excel)" link downloads UTF-8 with BOM, semicolons, and the page\'s factor numbers', async () => {
   const { page, errors } = await newPage('leader', DESKTOP);
-  await visit(page, unitPath(closed, 'solbakken_avd1'));
+  await e2e.visit(page, unitPath(closed, 'solbakken_avd1'));
   await checkA11y(page, 'the unit page before the download');
   const table = await readTable(factorTable(page));
   const lead = await text(page.locator('p.lead'));
@@ -399,7 +256,7 @@ test('the "Last ned som CSV (Excel)" link downloads UTF-8 with BOM, semicolons, 
 
 test('a unit below k explains in plain words and links to its parent, which lists the hidden units with reasons', async () => {
   const { page, errors } = await newPage('leader', DESKTOP);
-  await visit(page, unitPath(closed, 'solbakken_natt'));
+  await e2e.visit(page, unitPath(closed, 'solbakken_natt'));
   expect(await text(page.locator('h1'))).toBe('Solbakken, nattevakter');
   const status = page.getByRole('status');
   expect(await text(status.getByRole('heading'))).toBe('Resultatene for enheten vises ikke');
@@ -436,11 +293,11 @@ test('a unit below k explains in plain words and links to its parent, which list
 
 test('the organisation overview: a row per unit, hidden cells marked, a keyboard-focusable scroll region', async () => {
   const { page, errors } = await newPage('admin', DESKTOP);
-  await visit(page, `/resultater/${closed}/organisasjon`);
+  await e2e.visit(page, `/resultater/${closed}/organisasjon`);
   expect(await text(page.locator('h1'))).toBe('Oversikt over enhetene: Arbeidsmiljøkartlegging i fjor (demo)');
   const heat = page.getByRole('table', { name: 'Gjennomsnitt per faktor og enhet (1–5)', exact: true });
   const table = await readTable(heat);
-  const units = involvedUnits(db, closed);
+  const units = involvedUnits(t.db, closed);
   expect(table.rows.map((r) => r.label).sort(), 'a row per unit of the wave').toEqual(units.map((u) => u.name).sort());
   const factorCount = table.headers.length - 2;
   expect(factorCount).toBeGreaterThan(3);
@@ -500,7 +357,7 @@ test('the organisation overview: a row per unit, hidden cells marked, a keyboard
 test('while a wave is open its results pages say results come at close and show no numbers', async () => {
   const { page, errors } = await newPage('leader', DESKTOP);
   for (const path of [`/resultater/${open}`, unitPath(open, 'solbakken_avd1'), `/resultater/${open}/organisasjon`]) {
-    await visit(page, path);
+    await e2e.visit(page, path);
     expect(await text(page.locator('h1')), path).toBe('Resultater: Arbeidsmiljøkartlegging (demo)');
     expect(await text(page.getByRole('status')), path).toContain(NOT_READY);
     expect(await page.locator('main table, main canvas').count(), `${path}: no tables or chart`).toBe(0);
@@ -510,7 +367,7 @@ test('while a wave is open its results pages say results come at close and show 
     await checkA11y(page, `the open wave's ${path}`);
   }
   // Nor through the CSV address.
-  const csv = await page.request.get(`${base}${unitPath(open, 'solbakken_avd1')}/csv`);
+  const csv = await page.request.get(`${e2e.base}${unitPath(open, 'solbakken_avd1')}/csv`);
   expect(csv.headers()['content-type']).not.toContain('text/csv');
   expect(await csv.text()).toContain(NOT_READY);
   expect(errors).toEqual([]);
@@ -522,7 +379,7 @@ test('while a wave is open its results pages say results come at close and show 
 describe('print', () => {
   test('the print layout hides the navigation and the buttons and keeps the tables', async () => {
     const { page } = await newPage('leader', DESKTOP);
-    await visit(page, unitPath(closed, 'solbakken_avd1'));
+    await e2e.visit(page, unitPath(closed, 'solbakken_avd1'));
     await drawnChart(page);
     await checkA11y(page, 'the unit page before printing');
     expect(await page.locator('.staff-nav').isVisible(), 'the menu is on screen').toBe(true);
@@ -551,7 +408,7 @@ describe('print', () => {
 
   test('the unit page prints to an A4 PDF', async (ctx) => {
     const { page } = await newPage('leader', DESKTOP);
-    await visit(page, unitPath(closed, 'solbakken_avd1'));
+    await e2e.visit(page, unitPath(closed, 'solbakken_avd1'));
     await drawnChart(page);
     await checkA11y(page, 'the unit page before the PDF');
     const pdf = await page.pdf({ format: 'A4', printBackground: true }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));

@@ -5,15 +5,12 @@
 // (empty database, setup code), http://127.0.0.1:<port> the demo organisation with an open wave.
 // Each test logs in through the page in its own browser context and uses its own units and
 // accounts, so none depends on another.
-import { once } from 'node:events';
 import fs from 'node:fs';
-import http, { type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Response } from 'playwright-core';
+import type { Locator, Page, Response } from 'playwright-core';
 import QRCode from 'qrcode';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/password.js';
 import { testConfig } from '../../src/config.js';
@@ -23,82 +20,52 @@ import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { getUnit } from '../../src/store/units.js';
 import { bundledSurveys, makeTestApp, type TestApp } from '../helpers/app.js';
 import { PASSWORD } from '../helpers/staff.js';
-import { checkA11y, DESKTOP, launchBrowser, PHONE, submitWith } from './browser.js';
+import { checkA11y, DESKTOP, pathOf, PHONE, submitWith, text } from './browser.js';
+import { useE2e } from './harness.js';
 
 const SETUP_CODE = 'kode123';
 const ADMIN = 'pia.prosjekt';
 
 let t: TestApp;
 let first: { app: ReturnType<typeof createApp>; db: Db; dir: string } | undefined;
-let server: Server | undefined;
-let browser: Browser | undefined;
-let base = '';
-let firstBase = '';
-const contexts: BrowserContext[] = [];
+const e2e = useE2e({
+  async serve() {
+    t = makeTestApp({ file: true });
+    createAccount(t.db, { username: ADMIN, displayName: 'Pia Prosjekt', role: 'admin', passwordHash: await hashPassword(PASSWORD) });
 
-beforeAll(async () => {
-  t = makeTestApp({ file: true });
-  createAccount(t.db, { username: ADMIN, displayName: 'Pia Prosjekt', role: 'admin', passwordHash: await hashPassword(PASSWORD) });
+    // The first-run app: bundled surveys, no units, no accounts, a setup code.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-first-'));
+    const config = testConfig({ DATABASE_PATH: path.join(dir, 'first.db') });
+    const db = openDb(config.DATABASE_PATH);
+    syncSurveyVersions(db, bundledSurveys().values());
+    first = { app: createApp({ db, config, setupToken: SETUP_CODE }), db, dir };
 
-  // The first-run app: bundled surveys, no units, no accounts, a setup code.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-first-'));
-  const config = testConfig({ DATABASE_PATH: path.join(dir, 'first.db') });
-  const db = openDb(config.DATABASE_PATH);
-  syncSurveyVersions(db, bundledSurveys().values());
-  first = { app: createApp({ db, config, setupToken: SETUP_CODE }), db, dir };
-
-  const firstRun = first;
-  server = http.createServer((req, res) => {
-    const app = req.headers.host?.startsWith('localhost:') ? firstRun.app : t.app;
-    app(req, res);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  base = `http://127.0.0.1:${port}`;
-  firstBase = `http://localhost:${port}`;
-  browser = await launchBrowser();
+    const firstRun = first;
+    return (req, res) => {
+      const app = req.headers.host?.startsWith('localhost:') ? firstRun.app : t.app;
+      app(req, res);
+    };
+  },
+  close() {
+    t?.close();
+    if (first) {
+      first.db.close();
+      fs.rmSync(first.dir, { recursive: true, force: true });
+    }
+  },
 });
 
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const s = server;
-  if (s) {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-  t?.close();
-  if (first) {
-    first.db.close();
-    fs.rmSync(first.dir, { recursive: true, force: true });
-  }
-});
-
-async function newPage(options: BrowserContextOptions = DESKTOP): Promise<Page> {
-  if (!browser) throw new Error('the browser did not start');
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  return context.newPage();
-}
-
-const pathOf = (page: Page): string => new URL(page.url()).pathname;
+/** The first-run app's address: the same server, asked for by the host name localhost. */
+const firstBase = (): string => `http://localhost:${e2e.port}`;
 const button = (page: Page, name: string): Locator => page.getByRole('button', { name, exact: true });
 const field = (page: Page, label: string): Locator => page.getByLabel(label, { exact: true });
-
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
 
 /** focusedIsErrorSummary tells whether focus sits on an error summary, as on the respondent pages. */
 const focusedIsErrorSummary = (page: Page): Promise<boolean> => page.evaluate(() => document.activeElement?.classList.contains('error-summary') ?? false);
 
 /** logIn signs in through the login page and lands on the overview. */
 async function logIn(page: Page, username = ADMIN, password = PASSWORD): Promise<void> {
-  await page.goto(`${base}/innlogging`);
+  await page.goto(`${e2e.base}/innlogging`);
   await field(page, 'Brukernavn').fill(username);
   await field(page, 'Passord').fill(password);
   const response = await submitWith(page, button(page, 'Logg inn'));
@@ -157,11 +124,11 @@ async function answerWholeSurvey(page: Page): Promise<void> {
 
 test('first run: the one-time setup page creates the project leader and loads the demo organisation', async () => {
   if (!first) throw new Error('no first-run app');
-  const page = await newPage(DESKTOP);
-  const wrong = await page.goto(`${firstBase}/oppsett?kode=feil`);
+  const page = await e2e.newPage(DESKTOP);
+  const wrong = await page.goto(`${firstBase()}/oppsett?kode=feil`);
   expect(wrong?.status(), 'a wrong setup code').toBe(404);
 
-  const shown = await page.goto(`${firstBase}/oppsett?kode=${SETUP_CODE}`);
+  const shown = await page.goto(`${firstBase()}/oppsett?kode=${SETUP_CODE}`);
   expect(shown?.status()).toBe(200);
   expect(await text(page.locator('h1'))).toBe('Kom i gang med Kartlegg');
   const demo = field(page, 'Last inn en demo-organisasjon');
@@ -209,14 +176,14 @@ test('first run: the one-time setup page creates the project leader and loads th
   await checkA11y(page, 'the overview after the first run');
 
   // The setup page is gone once an account exists.
-  const again = await page.goto(`${firstBase}/oppsett?kode=${SETUP_CODE}`);
+  const again = await page.goto(`${firstBase()}/oppsett?kode=${SETUP_CODE}`);
   expect(again?.status()).toBe(404);
   expect(first.db.prepare("SELECT username, role FROM account").all()).toEqual([{ username: 'ola', role: 'admin' }]);
 });
 
 test('a project leader logs in on a desktop; a wrong password is refused accessibly (401)', async () => {
-  const page = await newPage(DESKTOP);
-  await page.goto(`${base}/oversikt`);
+  const page = await e2e.newPage(DESKTOP);
+  await page.goto(`${e2e.base}/oversikt`);
   expect(pathOf(page), 'staff pages send visitors to the login page').toBe('/innlogging');
   expect(await text(page.locator('h1'))).toBe('Logg inn');
   await checkA11y(page, 'the login page');
@@ -245,12 +212,12 @@ test('a project leader logs in on a desktop; a wrong password is refused accessi
 
   await submitWith(page, button(page, 'Logg ut'));
   expect(pathOf(page)).toBe('/innlogging');
-  await page.goto(`${base}/oversikt`);
+  await page.goto(`${e2e.base}/oversikt`);
   expect(pathOf(page), 'logged out').toBe('/innlogging');
 });
 
 test('CSV import: a bad parent is listed as a problem and nothing is written; the corrected file is previewed and saved', async () => {
-  const page = await newPage(DESKTOP);
+  const page = await e2e.newPage(DESKTOP);
   await logIn(page);
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Enheter' }).click();
   await page.waitForURL('**/admin/enheter');
@@ -301,9 +268,9 @@ test('CSV import: a bad parent is listed as a problem and nothing is written; th
 });
 
 test('a new wave for two imported units: a respondent answers through its link and the count goes from 0 to 1', async () => {
-  const page = await newPage(DESKTOP);
+  const page = await e2e.newPage(DESKTOP);
   await logIn(page);
-  await page.goto(`${base}/admin/import`);
+  await page.goto(`${e2e.base}/admin/import`);
   await upload(page, 'id;navn;overordnet;antall_ansatte\nteknisk;Teknisk drift;demo;\nvei;Veivedlikehold;teknisk;5\nvann;Vannverket;teknisk;8\n');
   await submitWith(page, button(page, 'Lagre endringene'));
   expect(pathOf(page)).toBe('/admin/enheter');
@@ -329,7 +296,7 @@ test('a new wave for two imported units: a respondent answers through its link a
   expect(pathOf(page)).toBe(`/admin/malinger/${waveId}`);
   expect(await text(page.locator('main .status'))).toBe('Åpen');
   const link = await field(page, 'Lenke for Veivedlikehold').inputValue();
-  expect(link).toMatch(new RegExp(`^${base.replace(/\./g, '\\.')}/s/[A-Za-z0-9_-]+$`));
+  expect(link).toMatch(new RegExp(`^${e2e.base.replace(/\./g, '\\.')}/s/[A-Za-z0-9_-]+$`));
   expect(await field(page, 'Lenke for Vannverket').inputValue()).not.toBe(link);
   await checkA11y(page, 'the open wave with its links');
 
@@ -342,7 +309,7 @@ test('a new wave for two imported units: a respondent answers through its link a
   await checkA11y(page, 'the response-rate page');
 
   // A respondent on a phone, in a browser of their own.
-  const phone = await newPage(PHONE);
+  const phone = await e2e.newPage(PHONE);
   await phone.goto(link);
   await answerWholeSurvey(phone);
   expect(t.db.prepare('SELECT unit_id AS unitId FROM response WHERE wave_id = ?').all(waveId)).toEqual([{ unitId: 'vei' }]);
@@ -352,16 +319,16 @@ test('a new wave for two imported units: a respondent answers through its link a
   expect(await rowCells(page, 'Vannverket')).toEqual(['0', '8', '0 %']);
   expect(await rowCells(page, 'Teknisk drift')).toEqual(['1', '13', '8 %']);
   await checkA11y(page, 'the response-rate page with a response');
-  await page.goto(`${base}/admin/malinger/${waveId}`);
+  await page.goto(`${e2e.base}/admin/malinger/${waveId}`);
   expect(await text(page.locator('main > p').first())).toContain('1 svar');
   expect(await page.getByText('Målingen har svar: anonymitetsgrensene kan bare heves').count()).toBe(1);
   await checkA11y(page, 'the wave page with a response');
 });
 
 test('a leader scoped to one unit sets a password from the link, sees only that subtree, and gets 403 on admin pages', async () => {
-  const admin = await newPage(DESKTOP);
+  const admin = await e2e.newPage(DESKTOP);
   await logIn(admin);
-  await admin.goto(`${base}/admin/kontoer`);
+  await admin.goto(`${e2e.base}/admin/kontoer`);
   expect(await text(admin.locator('h1'))).toBe('Brukere');
   await checkA11y(admin, 'the accounts page');
   await field(admin, 'Navn').fill('Lise Leder');
@@ -371,10 +338,10 @@ test('a leader scoped to one unit sets a password from the link, sees only that 
   await submitWith(admin, button(admin, 'Opprett bruker'));
   expect(await text(admin.locator('h1'))).toBe('Lenke for å sette passord');
   const link = await field(admin, 'Lenke').inputValue();
-  expect(link).toMatch(new RegExp(`^${base.replace(/\./g, '\\.')}/passord/\\S+$`));
+  expect(link).toMatch(new RegExp(`^${e2e.base.replace(/\./g, '\\.')}/passord/\\S+$`));
   await checkA11y(admin, 'the set-password link page');
 
-  const leader = await newPage(DESKTOP);
+  const leader = await e2e.newPage(DESKTOP);
   await leader.goto(link);
   expect(await text(leader.locator('h1'))).toBe('Sett passord');
   expect(await text(leader.locator('main > p').first())).toBe('Velg et passord for Lise Leder (brukernavn lise.leder).');
@@ -412,22 +379,22 @@ test('a leader scoped to one unit sets a password from the link, sees only that 
   ]);
   await checkA11y(leader, 'the response-rate page of a leader');
 
-  const forbidden = await leader.goto(`${base}/admin/enheter`);
+  const forbidden = await leader.goto(`${e2e.base}/admin/enheter`);
   expect(forbidden?.status()).toBe(403);
   expect(await text(leader.locator('h1'))).toBe('Ingen tilgang');
   await checkA11y(leader, 'the 403 page');
 });
 
 test('the printable page for a unit shows its link and a QR code of it', async () => {
-  const page = await newPage(DESKTOP);
+  const page = await e2e.newPage(DESKTOP);
   await logIn(page);
-  await page.goto(`${base}/admin/malinger/${t.demo.waveId}`);
+  await page.goto(`${e2e.base}/admin/malinger/${t.demo.waveId}`);
   expect(await text(page.locator('h1'))).toBe('Arbeidsmiljøkartlegging (demo)');
   await checkA11y(page, 'the demo wave page');
   await page.getByRole('link', { name: 'Utskrift med QR-kode Administrasjon', exact: true }).click();
   await page.waitForURL(`**/admin/malinger/${t.demo.waveId}/utskrift/administrasjon`);
 
-  const url = `${base}/s/${t.code('administrasjon')}`;
+  const url = `${e2e.base}/s/${t.code('administrasjon')}`;
   expect(await text(page.locator('h1'))).toBe('Hvordan har vi det på jobb?');
   expect(await text(page.locator('.print-sheet .lead'))).toBe('Arbeidsmiljøkartlegging for Administrasjon');
   expect(await text(page.locator('.print-url'))).toBe(url);
@@ -443,8 +410,8 @@ test('the printable page for a unit shows its link and a QR code of it', async (
 });
 
 test('keyboard: the login form is filled and submitted with the keyboard alone', async () => {
-  const page = await newPage(DESKTOP);
-  await page.goto(`${base}/innlogging`);
+  const page = await e2e.newPage(DESKTOP);
+  await page.goto(`${e2e.base}/innlogging`);
   const focused = (): Promise<{ id: string; outline: string }> =>
     page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;

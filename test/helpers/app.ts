@@ -36,12 +36,37 @@ export interface TestApp {
 export function makeTestApp(opts: { file?: boolean; config?: Partial<Config> } = {}): TestApp {
   const dir = opts.file ? fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-')) : undefined;
   const config = testConfig({ DATABASE_PATH: dir ? path.join(dir, 'test.db') : ':memory:', ...opts.config });
+  return seededApp(config, today(config.TIME_ZONE), {}, dir);
+}
+
+export interface HistoryApp extends TestApp {
+  /** The demo's most recent closed wave (a year back), with synthetic answers and follow-ups. */
+  closedWaveId: number;
+  /** The demo's closed baseline wave (two years back). */
+  baselineWaveId: number;
+  /** The demo project holding the baseline, the closed and the open wave. */
+  projectId: number;
+}
+
+/** makeHistoryApp is makeTestApp on an in-memory database with the demo's history as well: two
+ *  closed waves of synthetic answers in one project with the open wave, seeded as of `day`
+ *  (2026-11-23 unless given). */
+export function makeHistoryApp(opts: { day?: string } = {}): HistoryApp {
+  const t = seededApp(testConfig(), opts.day ?? '2026-11-23', { history: true });
+  const { closedWaveId, baselineWaveId, projectId } = t.demo;
+  if (closedWaveId === undefined || baselineWaveId === undefined || projectId === undefined) throw new Error('the demo has no history');
+  return { ...t, closedWaveId, baselineWaveId, projectId };
+}
+
+/** seededApp opens config's database, syncs the bundled surveys, seeds the demo as of `day` and
+ *  builds the app; close() also removes dir, the temp folder holding a file database. */
+function seededApp(config: Config, day: string, seed: { history?: boolean }, dir?: string): TestApp {
   const db = openDb(config.DATABASE_PATH);
   const surveys = bundledSurveys();
   syncSurveyVersions(db, surveys.values());
   const survey = surveys.get('kartlegging');
   if (!survey) throw new Error('bundled survey "kartlegging" is missing');
-  const demo = seedDemo(db, survey, today(config.TIME_ZONE));
+  const demo = seedDemo(db, survey, day, seed);
   return {
     app: createApp({ db, config }),
     db,

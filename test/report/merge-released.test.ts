@@ -1,14 +1,11 @@
 // Merging released groups must give exactly what the pooled answers give: checked against a parent
 // unit whose only members are the merged units.
 import { describe, expect, test } from 'vitest';
-import { seedDemo } from '../../src/demo.js';
 import { mergeReleased, mergeStats } from '../../src/report/merge-released.js';
 import type { ShownGroup } from '../../src/report/released.js';
 import { waveResults } from '../../src/report/wave-results.js';
-import { openDb } from '../../src/store/db.js';
-import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { getWave } from '../../src/store/waves.js';
-import { bundledSurveys } from '../helpers/app.js';
+import { makeHistoryApp } from '../helpers/app.js';
 
 describe('mergeStats', () => {
   test.each([
@@ -32,12 +29,8 @@ describe('mergeStats', () => {
 
 describe('mergeReleased on real tables', () => {
   test('Nordby skole + Solsikken barnehage equals their parent Oppvekst, figure for figure', () => {
-    const db = openDb(':memory:');
-    syncSurveyVersions(db, bundledSurveys().values());
-    const survey = bundledSurveys().get('kartlegging');
-    if (!survey) throw new Error('no survey');
-    const demo = seedDemo(db, survey, '2026-11-23', { history: true });
-    const wave = getWave(db, demo.closedWaveId ?? 0);
+    const { db, closedWaveId, close } = makeHistoryApp();
+    const wave = getWave(db, closedWaveId);
     const results = wave && waveResults(db, wave);
     if (!results) throw new Error('no results');
     const [skole, solsikken, oppvekst] = ['nordby_skole', 'solsikken', 'oppvekst'].map((id) => results.tables.get(id));
@@ -57,6 +50,6 @@ describe('mergeReleased on real tables', () => {
     const mergedItem = merged.items.find((i) => i.id === 'hefa_beg_rolle');
     expect(parent.items.find((i) => i.id === 'hefa_beg_rolle')?.distribution.released).toBe(true);
     expect(mergedItem?.distribution.released).toBe(false);
-    db.close();
+    close();
   });
 });

@@ -1,23 +1,16 @@
 // waveResults tallies once (per unit and full-/part-time category) and sums the categories; the
 // tables must be exactly those of the plain per-unit tally.
 import { expect, test } from 'vitest';
-import { seedDemo } from '../../src/demo.js';
 import { disclose, thresholdsOf } from '../../src/report/disclosure.js';
 import { releaseTables } from '../../src/report/released.js';
 import { rollUp, tallyWave } from '../../src/report/tally.js';
 import { waveResults } from '../../src/report/wave-results.js';
-import { openDb } from '../../src/store/db.js';
-import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { getWave } from '../../src/store/waves.js';
-import { bundledSurveys } from '../helpers/app.js';
+import { makeHistoryApp } from '../helpers/app.js';
 
 test('the one-pass tables equal the tables from a plain per-unit tally', () => {
-  const db = openDb(':memory:');
-  syncSurveyVersions(db, bundledSurveys().values());
-  const survey = bundledSurveys().get('kartlegging');
-  if (!survey) throw new Error('no survey');
-  const demo = seedDemo(db, survey, '2026-11-23', { history: true });
-  const wave = getWave(db, demo.closedWaveId ?? 0);
+  const { db, survey, closedWaveId, close } = makeHistoryApp();
+  const wave = getWave(db, closedWaveId);
   if (!wave) throw new Error('no wave');
   const results = waveResults(db, wave);
   if (!results) throw new Error('not released');
@@ -29,5 +22,5 @@ test('the one-pass tables equal the tables from a plain per-unit tally', () => {
   expect(rounded([...results.tables])).toEqual(rounded([...expected]));
   // Cached: the same object while nothing changed.
   expect(waveResults(db, wave)).toBe(results);
-  db.close();
+  close();
 });

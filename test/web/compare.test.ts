@@ -1,29 +1,18 @@
 // Before/after pages through the real app: access, disclosure across waves, CSV = page.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { testConfig } from '../../src/config.js';
-import { seedDemo } from '../../src/demo.js';
-import { openDb } from '../../src/store/db.js';
-import { syncSurveyVersions } from '../../src/store/survey-versions.js';
-import { bundledSurveys, type TestApp } from '../helpers/app.js';
+import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { signIn, type SignedIn } from '../helpers/staff.js';
 
-let t: TestApp;
+let t: HistoryApp;
 let project: number;
 let admin: SignedIn;
 let leader: SignedIn;
 let other: SignedIn;
 
 beforeAll(async () => {
-  const db = openDb(':memory:');
-  syncSurveyVersions(db, bundledSurveys().values());
-  const survey = bundledSurveys().get('kartlegging');
-  if (!survey) throw new Error('no survey');
-  const demo = seedDemo(db, survey, '2026-11-23', { history: true });
-  project = demo.projectId ?? 0;
-  const config = testConfig();
-  t = { app: createApp({ db, config }), db, config, demo, survey, code: () => '', close: () => db.close() };
+  t = makeHistoryApp();
+  project = t.projectId;
   admin = await signIn(t, 'admin');
   leader = await signIn(t, 'leader', ['solbakken']);
   other = await signIn(t, 'leader', ['oppvekst']);
@@ -117,5 +106,21 @@ describe('reorganisations', () => {
     expect((await leader.agent.get(`/sammenligning/${project}/enhet/${key}`)).status).toBe(403);
     expect((await post(`/sammenligning/${project}/koblinger/slett`, { oldUnitId: 'nordby_skole', newUnitId: 'solsikken' })).status).toBe(303);
     expect((await admin.agent.get(`/sammenligning/${project}/enhet/${key}`)).status).toBe(404);
+  });
+});
+
+describe('a split', () => {
+  test('one old unit mapped to two new ones forms one group whose n is their sum in each wave', async () => {
+    const post = (url: string, body: Record<string, string>) => admin.agent.post(url).type('form').send({ _csrf: admin.csrf, ...body });
+    expect((await post(`/sammenligning/${project}/koblinger`, { oldUnitId: 'administrasjon', newUnitId: 'hjemmetjenesten' })).status).toBe(303);
+    expect((await post(`/sammenligning/${project}/koblinger`, { oldUnitId: 'administrasjon', newUnitId: 'nordby_skole' })).status).toBe(303);
+    const key = encodeURIComponent('gruppe:administrasjon+hjemmetjenesten+nordby_skole');
+    const page = text((await admin.agent.get(`/sammenligning/${project}/enhet/${key}`)).text);
+    // The members left the identity list while mapped, so read their n from the results pages instead.
+    const results = async (unit: string) => Number(/(\d+) av \d+ har svart/.exec(text((await admin.agent.get(`/resultater/${t.baselineWaveId}/enhet/${unit}`)).text))?.[1]);
+    const sum = (await results('administrasjon')) + (await results('hjemmetjenesten')) + (await results('nordby_skole'));
+    expect(sum).toBeGreaterThan(0);
+    expect(page).toContain(`Nullpunkt for to år siden (demo): ${sum} svar`);
+    for (const newUnitId of ['hjemmetjenesten', 'nordby_skole']) await post(`/sammenligning/${project}/koblinger/slett`, { oldUnitId: 'administrasjon', newUnitId });
   });
 });

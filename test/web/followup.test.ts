@@ -2,16 +2,11 @@
 // the parent's results for small units, the project leader's overview and the actions CSV.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { testConfig } from '../../src/config.js';
-import { seedDemo } from '../../src/demo.js';
-import { openDb } from '../../src/store/db.js';
 import { listActions } from '../../src/store/followups.js';
-import { syncSurveyVersions } from '../../src/store/survey-versions.js';
-import { bundledSurveys, type TestApp } from '../helpers/app.js';
+import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { signIn, type SignedIn } from '../helpers/staff.js';
 
-let t: TestApp;
+let t: HistoryApp;
 let wave: number;
 let baseline: number;
 let project: number;
@@ -21,16 +16,10 @@ let rep: SignedIn;
 let other: SignedIn;
 
 beforeAll(async () => {
-  const db = openDb(':memory:');
-  syncSurveyVersions(db, bundledSurveys().values());
-  const survey = bundledSurveys().get('kartlegging');
-  if (!survey) throw new Error('no survey');
-  const demo = seedDemo(db, survey, '2026-11-23', { history: true });
-  wave = demo.closedWaveId ?? 0;
-  baseline = demo.baselineWaveId ?? 0;
-  project = demo.projectId ?? 0;
-  const config = testConfig();
-  t = { app: createApp({ db, config }), db, config, demo, survey, code: () => '', close: () => db.close() };
+  t = makeHistoryApp();
+  wave = t.closedWaveId;
+  baseline = t.baselineWaveId;
+  project = t.projectId;
   admin = await signIn(t, 'admin');
   leader = await signIn(t, 'leader', ['solbakken']);
   rep = await signIn(t, 'representative', ['solbakken_avd1']);

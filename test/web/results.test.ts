@@ -1,16 +1,15 @@
 // Results pages through the real app: access, no live results, suppression on every output,
 // and the CSV carrying exactly the page's numbers.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { seedDemo } from '../../src/demo.js';
+import { createApp } from '../../src/app.js';
+import { testConfig } from '../../src/config.js';
 import { openDb } from '../../src/store/db.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { setWaveStatus } from '../../src/store/waves.js';
-import { createApp } from '../../src/app.js';
-import { testConfig } from '../../src/config.js';
-import { bundledSurveys, type TestApp } from '../helpers/app.js';
+import { bundledSurveys, makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { signIn, type SignedIn } from '../helpers/staff.js';
 
-let t: TestApp;
+let t: HistoryApp;
 let closed: number;
 let admin: SignedIn;
 let leader: SignedIn;
@@ -18,14 +17,8 @@ let rep: SignedIn;
 let other: SignedIn;
 
 beforeAll(async () => {
-  const db = openDb(':memory:');
-  syncSurveyVersions(db, bundledSurveys().values());
-  const survey = bundledSurveys().get('kartlegging');
-  if (!survey) throw new Error('no survey');
-  const demo = seedDemo(db, survey, '2026-11-23', { history: true });
-  closed = demo.closedWaveId ?? 0;
-  const config = testConfig();
-  t = { app: createApp({ db, config }), db, config, demo, survey, code: () => '', close: () => db.close() };
+  t = makeHistoryApp();
+  closed = t.closedWaveId;
   admin = await signIn(t, 'admin');
   leader = await signIn(t, 'leader', ['solbakken']);
   rep = await signIn(t, 'representative', ['solbakken_avd1']);
