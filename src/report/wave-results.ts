@@ -1,7 +1,7 @@
 // A closed wave's results, end to end: tally -> roll up -> disclose -> suppressed tables. Cached
 // per wave while nothing that feeds it changes (a closed wave's answers cannot change; a reopened
 // wave is not releasable until it closes again, and then has new counts).
-import type { Db } from '../store/db.js';
+import { prepared, type Db } from '../store/db.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { listUnits, type Unit } from '../store/units.js';
 import { waveUnitIds, type Wave } from '../store/waves.js';
@@ -66,7 +66,7 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
   if (!survey) throw new Error(`survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing`);
   const units = involvedUnits(db, wave.id);
-  const count = (db.prepare('SELECT count(*) AS n FROM response WHERE wave_id = ?').get(wave.id) as { n: number }).n;
+  const count = (prepared(db, 'SELECT responses FROM wave_count WHERE wave_id = ?').get(wave.id) as { responses: number } | undefined)?.responses ?? 0;
   // Anything that changes the figures or who they are shown for is part of the key.
   const key = JSON.stringify([wave.status, wave.kResults, wave.kDistribution, wave.kText, wave.freeTextInReports, count, units.map((u) => [u.id, u.parentId, u.headcount])]);
   let byWave = cache.get(db);

@@ -193,6 +193,22 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX action_wave_unit ON action(wave_id, unit_id);
   `,
+  // 6: a response count per wave kept by triggers, so checking whether cached results are still
+  // current reads one row instead of counting a wave's responses on every request.
+  `
+  CREATE TABLE wave_count (
+    wave_id INTEGER PRIMARY KEY REFERENCES wave(id) ON DELETE CASCADE,
+    responses INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO wave_count (wave_id, responses) SELECT wave_id, count(*) FROM response GROUP BY wave_id;
+  CREATE TRIGGER response_counted AFTER INSERT ON response BEGIN
+    INSERT INTO wave_count (wave_id, responses) VALUES (NEW.wave_id, 1)
+    ON CONFLICT (wave_id) DO UPDATE SET responses = responses + 1;
+  END;
+  CREATE TRIGGER response_uncounted AFTER DELETE ON response BEGIN
+    UPDATE wave_count SET responses = responses - 1 WHERE wave_id = OLD.wave_id;
+  END;
+  `,
 ];
 
 /** schemaVersion is the version a fully migrated database has. */

@@ -24,3 +24,25 @@ test('the one-pass tables equal the tables from a plain per-unit tally', () => {
   expect(waveResults(db, wave)).toBe(results);
   close();
 });
+
+test('the cache notices new responses after a reopen and close (the trigger-kept count)', async () => {
+  const { answerRows } = await import('../../src/store/responses.js');
+  const { setWaveStatus } = await import('../../src/store/waves.js');
+  const { seededRandom, syntheticAnswers } = await import('../../src/demo-answers.js');
+  const t = makeHistoryApp();
+  const wave = () => getWave(t.db, t.closedWaveId);
+  const before = waveResults(t.db, wave() as NonNullable<ReturnType<typeof wave>>);
+  const n = (r: typeof before) => (r?.tables.get('demo')?.released ? (r.tables.get('demo') as { n: number }).n : -1);
+  const counted = () => (t.db.prepare('SELECT responses FROM wave_count WHERE wave_id = ?').get(t.closedWaveId) as { responses: number }).responses;
+  const actual = () => (t.db.prepare('SELECT count(*) AS n FROM response WHERE wave_id = ?').get(t.closedWaveId) as { n: number }).n;
+  expect(counted()).toBe(actual());
+  setWaveStatus(t.db, t.closedWaveId, 'open');
+  t.db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (7, ?, 'administrasjon', ?, ?, '2026-01-01')").run(t.closedWaveId, t.survey.id, t.survey.version);
+  for (const r of answerRows(t.survey, syntheticAnswers(t.survey, seededRandom(3), 0))) t.db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (7, ?, ?, ?, ?)').run(r.itemId, r.part, r.num, r.txt);
+  setWaveStatus(t.db, t.closedWaveId, 'closed');
+  expect(counted()).toBe(actual());
+  const after = waveResults(t.db, wave() as NonNullable<ReturnType<typeof wave>>);
+  expect(after).not.toBe(before);
+  expect(n(after)).toBe(n(before) + 1);
+  t.close();
+});
