@@ -70,3 +70,21 @@ export function mergeTallies(a: GroupTally, b: GroupTally): GroupTally {
   addGroupTally(sum, b);
   return sum;
 }
+
+/** Plain-JSON form of a GroupTally (Maps as entry lists), for storing computed tallies. */
+export type GroupTallyJson = Omit<GroupTally, 'items' | 'nowDesired' | 'factors' | 'texts'> & {
+  items: [string, ItemTally][];
+  nowDesired: [string, NowDesiredTally][];
+  factors: [string, Moments][];
+  texts: [string, number][];
+};
+
+/** groupTallyToJson turns a tally into plain JSON data (fromJson restores it exactly). */
+export function groupTallyToJson(t: GroupTally): GroupTallyJson {
+  return { ...t, items: [...t.items], nowDesired: [...t.nowDesired], factors: [...t.factors], texts: [...t.texts] };
+}
+
+/** groupTallyFromJson restores a tally stored by groupTallyToJson. */
+export function groupTallyFromJson(j: GroupTallyJson): GroupTally {
+  return { ...j, items: new Map(j.items), nowDesired: new Map(j.nowDesired), factors: new Map(j.factors), texts: new Map(j.texts) };
+}

@@ -9,7 +9,8 @@ import type { Survey } from '../survey/model.js';
 import { breakdown, BREAKDOWNS, type BreakdownResult } from './breakdown.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure } from './disclosure.js';
 import { releaseTables, type ReleasedGroup } from './released.js';
-import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
+import { loadTallyData, saveTallyData } from '../store/tally-cache.js';
+import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, type GroupTally, type GroupTallyJson } from './group.js';
 import { rollUp, tallyWave, tallyWaveByCategory } from './tally.js';
 
 export interface WaveResults {
@@ -34,6 +35,21 @@ export function involvedUnits(db: Db, waveId: number): Unit[] {
     for (let u = byId.get(id); u && !keep.has(u.id); u = u.parentId ? byId.get(u.parentId) : undefined) keep.add(u.id);
   }
   return all.filter((u) => keep.has(u.id));
+}
+
+// Tallies per unit and category: read from wave_tally when computed from the same responses,
+// else computed in one pass and stored. Without position items there is one category ('').
+function storedOrComputed(db: Db, survey: Survey, waveId: number, count: number, withPosition: boolean): Map<string, Map<string, GroupTally>> {
+  const stored = loadTallyData(db, waveId, count);
+  if (stored !== undefined) {
+    const entries = JSON.parse(stored) as [string, [string, GroupTallyJson][]][];
+    return new Map(entries.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
+  }
+  const computed = withPosition
+    ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify)
+    : new Map([...tallyWave(db, survey, waveId)].map(([unit, t]) => [unit, new Map([['', t]])]));
+  saveTallyData(db, waveId, count, JSON.stringify([...computed].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])])));
+  return computed;
 }
 
 function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, GroupTally>>): Map<string, GroupTally> {
@@ -78,15 +94,15 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   // With position items, one pass tallies per unit and full-/part-time category, and a unit's
   // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
   const withPosition = survey.items.some((i) => i.id === 'stilling_naa');
-  const byCategory = withPosition ? tallyWaveByCategory(db, survey, wave.id, BREAKDOWNS.fullTime.classify) : undefined;
-  const direct = byCategory ? sumCategories(byCategory) : tallyWave(db, survey, wave.id);
+  const byCategory = storedOrComputed(db, survey, wave.id, count, withPosition);
+  const direct = sumCategories(byCategory);
   const rolled = rollUp(refs, direct);
   const disclosure = disclose(refs, rolled, thresholdsOf(wave));
   const tables = releaseTables(survey, refs, rolled, disclosure);
   const ids = new Set(units.map((u) => u.id));
   const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
   const breakdowns = new Map<string, BreakdownResult>();
-  if (byCategory) {
+  if (withPosition) {
     for (const root of rootIds) breakdowns.set(root, breakdown(survey, refs, byCategory, disclosure, root, BREAKDOWNS.fullTime));
   }
   const results: WaveResults = { wave, survey, units, rootIds, tables, disclosure, breakdowns };

@@ -209,6 +209,15 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE wave_count SET responses = responses - 1 WHERE wave_id = OLD.wave_id;
   END;
   `,
+  // 7: a closed wave's computed tallies (sufficient statistics per unit and background category,
+  // never individual answers), so results survive a restart without reading every answer again.
+  `
+  CREATE TABLE wave_tally (
+    wave_id INTEGER PRIMARY KEY REFERENCES wave(id) ON DELETE CASCADE,
+    responses INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  `,
 ];
 
 /** schemaVersion is the version a fully migrated database has. */

@@ -1,0 +1,14 @@
+// Stored tallies of closed waves: aggregates per unit and category, computed once and reused after
+// a restart. Valid only for the response count they were computed from.
+import { prepared, type Db } from './db.js';
+
+/** loadTallyData returns the stored JSON for a wave if it was computed from `responses` responses. */
+export function loadTallyData(db: Db, waveId: number, responses: number): string | undefined {
+  const row = prepared(db, 'SELECT responses, data FROM wave_tally WHERE wave_id = ?').get(waveId) as { responses: number; data: string } | undefined;
+  return row && row.responses === responses ? row.data : undefined;
+}
+
+/** saveTallyData stores (or replaces) a wave's computed tallies. */
+export function saveTallyData(db: Db, waveId: number, responses: number, data: string): void {
+  prepared(db, 'INSERT INTO wave_tally (wave_id, responses, data) VALUES (?, ?, ?) ON CONFLICT (wave_id) DO UPDATE SET responses = excluded.responses, data = excluded.data').run(waveId, responses, data);
+}
