@@ -17,6 +17,7 @@ import { createWave } from '../../src/store/waves.js';
 import { loadSurveyDir } from '../../src/survey/load.js';
 import type { Answers, Survey } from '../../src/survey/model.js';
 import { surveysDir } from '../helpers/app.js';
+import { seededRandom } from '../../src/demo-answers.js';
 
 const survey = loadSurveyDir(surveysDir).get('kartlegging') as Survey;
 
@@ -300,16 +301,7 @@ function attackAll(s: Scenario, released = release(s)): string[] {
 // ---- Scenarios -------------------------------------------------------------------------------
 
 /** A seeded PRNG (mulberry32), so a failing tree can be reproduced from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 /** A respondent's answers, varied so that items are skipped, "vet ikke" and follow-ups differ;
  *  a unit's habits (many "vet ikke", many skipping the position questions) make subtraction targets. */
