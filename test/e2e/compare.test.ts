@@ -252,6 +252,8 @@ describe('two waves: a leader scoped to Solbakken', () => {
     expect(chart.inkedPixels, 'chart.js painted the canvas').toBeGreaterThan(1000);
     expect(chart.box.right, 'the chart fits the viewport').toBeLessThanOrEqual(chart.viewport + 1);
     expect(await page.locator('canvas[data-chart]').getAttribute('role')).toBe('img');
+    // Wide tables scroll inside their own box: the page itself never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 'no sideways page scroll').toBeLessThanOrEqual(1);
     expect(await page.locator('canvas[data-chart]').getAttribute('aria-label')).toContain('Søylediagram');
 
     const withChange = factors.filter((r) => r.cells[2] !== '');

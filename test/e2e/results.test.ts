@@ -168,6 +168,8 @@ describe('a leader opens a unit\'s results', () => {
     expect(chart.box.height).toBeGreaterThan(0);
     expect(chart.inkedPixels, 'something is painted on the canvas').toBeGreaterThan(1000);
     expect(chart.box.right, 'the chart fits the viewport').toBeLessThanOrEqual(chart.viewport + 1);
+    // Wide tables scroll inside their own box: the page itself never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 'no sideways page scroll').toBeLessThanOrEqual(1);
 
     // Strengths first, then areas to improve, then the factors; the top strength is the highest
     // factor of the table and the top area the lowest.
