@@ -7,6 +7,7 @@ import { loadConfig, type Config } from './config.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
 import { openDb, type Db } from './store/db.js';
 import { deleteExpiredDrafts } from './store/drafts.js';
+import { deleteExpiredSessions } from './store/sessions.js';
 import { listLinks } from './store/links.js';
 import { syncSurveyVersions } from './store/survey-versions.js';
 import { countAccounts } from './store/accounts.js';
@@ -52,6 +53,7 @@ function start(): void {
   if (changed.length > 0) fail(`Survey definitions changed without a new version:\n  ${changed.join('\n  ')}`);
 
   const purge = (): void => {
+    deleteExpiredSessions(db, Date.now());
     const n = deleteExpiredDrafts(db, today(config.TIME_ZONE));
     if (n > 0) console.log(`Deleted ${n} expired draft(s).`);
   };

@@ -26,15 +26,6 @@ export function streamWaveAnswers(db: Db, waveId: number): IterableIterator<Wave
   return db.prepare(ANSWERS_SQL).iterate(waveId) as IterableIterator<WaveAnswerRow>;
 }
 
-/** countWaveResponses returns the number of submitted responses per unit of a wave (units without any are absent). */
-export function countWaveResponses(db: Db, waveId: number): Map<string, number> {
-  const rows = db.prepare('SELECT unit_id AS unitId, count(*) AS n FROM response WHERE wave_id = ? GROUP BY unit_id').all(waveId) as {
-    unitId: string;
-    n: number;
-  }[];
-  return new Map(rows.map((r) => [r.unitId, r.n]));
-}
-
 /** freeTexts returns a free-text item's answers from the given units of a wave, sorted alphabetically
  *  so their order says nothing about who wrote them or when. Call only where disclosure allows. */
 export function freeTexts(db: Db, waveId: number, unitIds: readonly string[], itemId: string): string[] {

@@ -111,19 +111,10 @@ export function isAcceptingAnswers(wave: Wave, today: string): boolean {
 
 /** waveResponseCount returns how many responses a wave has. */
 export function waveResponseCount(db: Db, waveId: number): number {
-  return (prepared(db, 'SELECT count(*) AS n FROM response WHERE wave_id = ?').get(waveId) as { n: number }).n;
+  return (prepared(db, 'SELECT responses FROM wave_count WHERE wave_id = ?').get(waveId) as { responses: number } | undefined)?.responses ?? 0;
 }
 
-export interface WaveSettings {
-  name: string;
-  opensOn: string | null;
-  closesOn: string | null;
-  kResults: number;
-  kDistribution: number;
-  kText: number;
-  freeTextInReports: boolean;
-  linkMode: LinkMode;
-}
+export type WaveSettings = Pick<Wave, 'name' | 'opensOn' | 'closesOn' | 'kResults' | 'kDistribution' | 'kText' | 'freeTextInReports' | 'linkMode'>;
 
 /** settingsProblem says why new settings may not replace the current ones once answers exist
  *  (anonymity may not be weakened, the link mode may not change), or undefined when they may. */

@@ -188,11 +188,6 @@ export function revalidate(survey: Survey, answers: Answers): string[] {
   return bad;
 }
 
-/** sectionFor finds the section holding an item. */
-export function sectionFor(survey: Survey, itemId: string): Section | undefined {
-  return survey.sections.find((s) => s.items.some((i) => i.id === itemId));
-}
-
 /** visibleSections lists the sections with at least one visible item. */
 export function visibleSections(survey: Survey, answers: Answers): Section[] {
   const visible = visibleItemIds(survey, answers);

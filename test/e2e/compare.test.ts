@@ -22,7 +22,7 @@ import { listUnits } from '../../src/store/units.js';
 import { getWave } from '../../src/store/waves.js';
 import type { Survey } from '../../src/survey/model.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
-import { checkA11y, column, DESKTOP, parseCsv, pathOf, PHONE, readTable, submitWith, text, type Table } from './browser.js';
+import { checkA11y, DESKTOP, parseCsv, pathOf, PHONE, readTable, submitWith, text, type Table } from './browser.js';
 import { createStaff, staffSessions, useE2e, watch, type Watched } from './harness.js';
 
 /** The project leader (sees everything) and a leader scoped to Solbakken sykehjem and its units. */

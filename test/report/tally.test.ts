@@ -5,7 +5,8 @@ import { mergeTallies, rollUp, tallyWave, tallyWaveByCategory, UNCLASSIFIED, typ
 import { openDb, type Db } from '../../src/store/db.js';
 import { createDraft } from '../../src/store/drafts.js';
 import { submitResponse } from '../../src/store/responses.js';
-import { countWaveResponses, streamWaveAnswers, type WaveAnswerRow } from '../../src/store/results.js';
+import { countResponses } from '../../src/store/responses.js';
+import { streamWaveAnswers, type WaveAnswerRow } from '../../src/store/results.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { addUnit } from '../../src/store/units.js';
 import { createWave } from '../../src/store/waves.js';
@@ -98,8 +99,8 @@ describe('streaming a wave', () => {
     expect(seen.size).toBe(4);
     expect(rows.filter((r) => r.itemId === null)).toHaveLength(1);
     expect(rows.filter((r) => r.itemId !== null)).toHaveLength(11 + 9 + 7);
-    expect(countWaveResponses(db, waveId)).toEqual(new Map([['u1', 2], ['u2', 2]]));
-    expect(countWaveResponses(db, other)).toEqual(new Map([['u1', 1]]));
+    expect(countResponses(db, waveId)).toEqual(new Map([['u1', 2], ['u2', 2]]));
+    expect(countResponses(db, other)).toEqual(new Map([['u1', 1]]));
   });
 });
 

@@ -109,3 +109,17 @@ describe('login and sessions', () => {
     expect((await request(t.app).get(`/passord/${token}`)).status).toBe(404);
   });
 });
+
+describe('expiry', () => {
+  test('expired sessions and set-password links are purged; live ones stay', async () => {
+    const { deleteExpiredSessions } = await import('../../src/store/sessions.js');
+    const admin = await signIn(t, 'admin');
+    createPasswordLink(t.db, admin.accountId, Date.now() - 1);
+    createPasswordLink(t.db, admin.accountId, Date.now() + 60_000);
+    t.db.prepare('INSERT INTO session (id_hash, account_id, csrf_token, expires_at) VALUES (?, ?, ?, ?)').run('old', admin.accountId, 'x', Date.now() - 1);
+    deleteExpiredSessions(t.db, Date.now());
+    expect(t.db.prepare('SELECT count(*) AS n FROM password_link').get()).toEqual({ n: 1 });
+    expect(t.db.prepare("SELECT count(*) AS n FROM session WHERE id_hash = 'old'").get()).toEqual({ n: 0 });
+    expect((await admin.agent.get('/oversikt')).status).toBe(200);
+  });
+});

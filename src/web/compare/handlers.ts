@@ -10,7 +10,7 @@ import { decimal, decimal2 } from '../results/format.js';
 import { audit } from '../../store/audit.js';
 import { listActions } from '../../store/followups.js';
 import { addMapping, removeMapping } from '../../store/projects.js';
-import type { Unit } from '../../store/units.js';
+import { subtreeIds } from '../../store/units.js';
 import { staffOf } from '../staff/session.js';
 import { comparisonCsv } from './csv.js';
 import { compareUnit, loadComparison, visibleGroups, type ProjectComparison } from './model.js';
@@ -47,11 +47,6 @@ function trendChart(c: ProjectComparison, comparison: UnitComparison) {
   return JSON.stringify({ kind: 'line', labels, series: comparison.factors.map((f) => ({ label: f.text ?? f.id, data: labels.map((_, k) => mean(f, k)) })), min: 1, max: 5 });
 }
 
-function isAncestor(units: Map<string, Unit>, ancestorId: string, id: string): boolean {
-  for (let u = units.get(id); u?.parentId; u = units.get(u.parentId)) if (u.parentId === ancestorId) return true;
-  return false;
-}
-
 /** mappingProblem says why a new mapping cannot be added, or undefined: both units must be in the
  *  compared waves, the new one in the latest, and a group may not hold a unit and one below it. */
 function mappingProblem(c: ProjectComparison, oldId: string, newId: string): string | undefined {
@@ -59,9 +54,8 @@ function mappingProblem(c: ProjectComparison, oldId: string, newId: string): str
   if (!c.unitsById.has(oldId) || !last?.tables.has(newId) || oldId === newId) return 'compare.mapInvalid';
   const members = new Set([oldId, newId, ...c.mappings.flatMap((m) => [m.oldUnitId, m.newUnitId])]);
   for (const w of c.waves) {
-    const units = new Map(w.units.map((u) => [u.id, u]));
-    const present = [...members].filter((id) => units.has(id));
-    if (present.some((a) => present.some((b) => a !== b && isAncestor(units, a, b)))) return 'compare.mapNested';
+    const present = [...members].filter((id) => w.tables.has(id));
+    if (present.some((a) => present.some((b) => a !== b && subtreeIds(w.units, [a]).has(b)))) return 'compare.mapNested';
   }
   return undefined;
 }

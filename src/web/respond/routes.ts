@@ -17,7 +17,7 @@ export function respondRouter(deps: AppDeps, limits: RespondentLimits = RESPONDE
   const limit = respondentLimiter(limits);
 
   // Loader: attaches the link's wave, unit and frozen survey, or answers 404.
-  router.param('code', (req: Request, res: Response, next: NextFunction, code: string) => {
+  router.param('code', (_req: Request, res: Response, next: NextFunction, code: string) => {
     const access = resolveCode(deps.db, code);
     const wave = access && getWave(deps.db, access.waveId);
     const unit = access && getUnit(deps.db, access.unitId);

@@ -59,7 +59,7 @@ export function resultHandlers(deps: AppDeps) {
       const lang = res.locals.lang as Lang;
       const parent = unit.parentId ? results.tables.get(unit.parentId) : undefined;
       const parentUnit = unit.parentId ? results.units.find((u) => u.id === unit.parentId) : undefined;
-      const rootId = results.rootIds.find((id) => id !== unit.id && isAncestor(results, id, unit.id));
+      const rootId = results.rootIds.find((id) => id !== unit.id && subtreeIds(results.units, [id]).has(unit.id));
       const org = rootId ? results.tables.get(rootId) : undefined;
       const children = results.units.filter((u) => u.parentId === unit.id).map((u) => ({ unit: u, group: results.tables.get(u.id) }));
       const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
@@ -111,8 +111,3 @@ export function resultHandlers(deps: AppDeps) {
   };
 }
 
-function isAncestor(results: WaveResults, ancestorId: string, unitId: string): boolean {
-  const byId = new Map(results.units.map((u) => [u.id, u]));
-  for (let u = byId.get(unitId); u; u = u.parentId ? byId.get(u.parentId) : undefined) if (u.id === ancestorId) return true;
-  return false;
-}
