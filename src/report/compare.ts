@@ -136,7 +136,7 @@ export interface WaveGroup {
   group: ReleasedGroup | undefined;
 }
 
-export type HiddenReason = 'below_k' | 'complementary' | 'missing';
+export type HiddenReason = 'below_k' | 'complementary' | 'release' | 'missing';
 
 export type UnitComparison =
   | { unitId: string; shown: false; reason: HiddenReason; waves: { waveId: number; label: string; reason?: HiddenReason; fewerThan?: number }[] }

@@ -11,8 +11,8 @@
 // a measure may be decided on its own n within the groups already released.
 import type { Wave } from '../store/waves.js';
 import { buildForest, type Forest, type UnitRef } from './forest.js';
-import { emptyGroupTally, type GroupTally } from './group.js';
-import { measureSpecs } from './measures.js';
+import { emptyGroupTally, subtractTallies, type GroupTally } from './group.js';
+import { measureSpecs, type MeasureSpec } from './measures.js';
 
 export interface Thresholds {
   /** Minimum n for any group figure: response counts, means, SDs, shares favourable. */
@@ -26,8 +26,11 @@ export interface Thresholds {
 }
 
 /** Why a figure is not shown: too few respondents; hidden so another hidden figure cannot be
- *  computed by subtraction; or switched off (free text). */
-export type SuppressionReason = 'below_k' | 'complementary' | 'disabled';
+ *  computed by subtraction; switched off (free text); held back because, beside what an earlier
+ *  release of the same wave showed, it would single out the few who answered since; or held back
+ *  because beside the group's other figures it would single out a few respondents ("linked": e.g.
+ *  the 2 of 12 who answered "vet ikke", whose count is the group's n minus the item's n). */
+export type SuppressionReason = 'below_k' | 'complementary' | 'disabled' | 'release' | 'linked';
 
 export interface Release {
   released: boolean;
@@ -38,7 +41,11 @@ export interface Release {
 
 export interface MeasureRelease {
   value: Release;
-  /** Present for measures that have a distribution; never released when value is not. */
+  /** SD and share favourable: figures that with n and the mean can pin a small group's counts per
+   *  option, so they follow the distribution threshold. Without them the mean is shown on a coarse
+   *  grid at the ends of the scale (released.ts). Never released when value is not. */
+  moments: Release;
+  /** Present for measures that have a distribution; never released when moments are not. */
   distribution?: Release;
 }
 
@@ -77,15 +84,17 @@ export interface Suppression {
 }
 
 /** suppress decides one measure over the forest: n per unit index (subtree counts), released only among
- *  candidates (default all), with primary and complementary suppression; the result is a safe release. */
-export function suppress(forest: Forest, n: readonly number[], threshold: number, candidates?: readonly boolean[]): Suppression {
+ *  candidates (default all), with primary and complementary suppression; the result is a safe release.
+ *  With zeroOk a count of 0 passes too: for counts that single people out (rules 2 and 3 below), where
+ *  0 means nobody is singled out. */
+export function suppress(forest: Forest, n: readonly number[], threshold: number, candidates?: readonly boolean[], zeroOk = false): Suppression {
   const size = forest.ids.length;
   const released = new Array<boolean>(size).fill(false);
   const reason = new Array<SuppressionReason | undefined>(size).fill(undefined);
   const count = (u: number) => n[u] ?? 0;
   for (let u = 0; u < size; u++) {
     if (candidates && !candidates[u]) continue;
-    if (count(u) >= threshold) released[u] = true;
+    if (count(u) >= threshold || (zeroOk && count(u) === 0)) released[u] = true;
     else reason[u] = 'below_k';
   }
   const maximal = (r: number): number[] => {
@@ -148,43 +157,112 @@ export function suppress(forest: Forest, n: readonly number[], threshold: number
 }
 
 const hidden = (reason: SuppressionReason | undefined, threshold: number): Release => ({ released: false, reason: reason ?? 'below_k', threshold });
+const shown = (threshold: number): Release => ({ released: true, threshold });
 
-/** disclose decides, for every unit's whole-subtree tally (see rollUp), whether the group and each of its measures may be shown. */
-export function disclose(units: readonly UnitRef[], rolled: ReadonlyMap<string, GroupTally>, thresholds: Thresholds): Disclosure {
+interface Pass {
+  /** Thresholds for the group count, for values, for moments and distributions, and for free text. */
+  group: number;
+  value: number;
+  moments: number;
+  text: number;
+  /** Counts of 0 pass: for the respondents added since an earlier release, where 0 repeats a figure. */
+  zeroOk: boolean;
+  /** The reason given for what this pass hides among candidates. */
+  reason?: SuppressionReason;
+}
+
+// One pass of decisions over the forest, each family released only among `prior`'s released
+// groups and measures (all, without a prior). Every family it decides is a safe release on its own.
+function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolean, pass: Pass, prior?: readonly GroupDisclosure[]): GroupDisclosure[] {
+  const { zeroOk } = pass;
+  const why = (r: SuppressionReason | undefined) => (r === 'below_k' || r === undefined ? (pass.reason ?? r) : r);
+  const group = suppress(
+    forest,
+    tallies.map((t) => t.responses),
+    pass.group,
+    prior?.map((g) => g.released),
+    zeroOk,
+  );
+  const result: GroupDisclosure[] = forest.ids.map((_, u) => {
+    if (group.released[u]) return { ...shown(pass.group), measures: new Map() };
+    const before = prior?.[u];
+    return { ...hidden(before && !before.released ? before.reason : why(group.reason[u]), pass.group), measures: new Map() };
+  });
+  // A family decided among candidates: released, or hidden with the candidate's own reason.
+  const family = (n: (t: GroupTally) => number, threshold: number, candidates: readonly boolean[], linked: readonly ((t: GroupTally) => number)[] = []) => {
+    let s = suppress(forest, tallies.map(n), threshold, candidates, zeroOk);
+    // Rule 3: each linked count (respondents the measure's figures single out beside the group's
+    // others) must be a safe release too, 0 passing; deciding it among the released keeps both safe.
+    for (const l of linked) {
+      const next = suppress(forest, tallies.map(l), pass.group, s.released, true);
+      // Hidden here (on its own or as a complement) to protect a linked count, not the value itself.
+      const linkedReason = next.reason.map((r) => (r === undefined ? r : ('linked' as const)));
+      s = { released: next.released, reason: s.released.map((r, u) => (r ? linkedReason[u] : s.reason[u])) };
+    }
+    return s;
+  };
+  const priorMeasure = (u: number, key: string) => prior?.[u]?.measures.get(key);
+
+  for (const spec of measureSpecs(tallies)) {
+    const inherit = (u: number, pick: (m: MeasureRelease) => Release | undefined): Release | undefined => {
+      if (!prior) return undefined;
+      const m = priorMeasure(u, spec.key);
+      const r = m && pick(m);
+      return r && !r.released ? r : m ? undefined : hidden('release', pass.value);
+    };
+    const candidates = (pick: (m: MeasureRelease) => Release | undefined, within: readonly boolean[]) =>
+      within.map((ok, u) => ok && (!prior || (pick(priorMeasure(u, spec.key) ?? ({} as MeasureRelease))?.released ?? false)));
+    const threshold = spec.text ? pass.text : pass.value;
+    const textOff = spec.text === true && !freeText;
+    const value: Suppression = textOff
+      ? { released: [], reason: [] }
+      : family(spec.n, threshold, candidates((m) => m.value, group.released), spec.linked);
+    const moments = spec.text ? undefined : suppress(forest, tallies.map(spec.n), pass.moments, candidates((m) => m.moments, value.released), zeroOk);
+    // Counts per option also give the sum and sum of squares: deciding distributions only among
+    // the groups whose moments are shown keeps everything that reveals them within one safe release.
+    const dist =
+      spec.distributionN && moments
+        ? family(spec.distributionN, pass.moments, candidates((m) => m.distribution, moments.released), spec.distributionLinked)
+        : undefined;
+    forest.ids.forEach((_, u) => {
+      const gd = result[u] as GroupDisclosure;
+      const decided = (s: Suppression, t: number, pick: (m: MeasureRelease) => Release | undefined): Release =>
+        s.released[u] ? shown(t) : (inherit(u, pick) ?? hidden(why(s.reason[u]), t));
+      let v: Release;
+      if (!gd.released) v = hidden(gd.reason, pass.group);
+      else if (textOff) v = { released: false, reason: 'disabled', threshold };
+      else v = decided(value, threshold, (m) => m.value);
+      const m: MeasureRelease = { value: v, moments: v.released && moments ? decided(moments, pass.moments, (x) => x.moments) : v };
+      if (dist) m.distribution = m.moments.released ? decided(dist, pass.moments, (x) => x.distribution) : m.moments;
+      gd.measures.set(spec.key, m);
+    });
+  }
+  return result;
+}
+
+/** An earlier release of the same wave: its whole-subtree tallies and what it showed. */
+export interface EarlierRelease {
+  rolled: ReadonlyMap<string, GroupTally>;
+  disclosure: Disclosure;
+}
+
+/** disclose decides, for every unit's whole-subtree tally (see rollUp), whether the group and each of
+ *  its measures may be shown; given the wave's previous release, only what that release showed and
+ *  what the respondents added since cannot single out (rule 2). */
+export function disclose(units: readonly UnitRef[], rolled: ReadonlyMap<string, GroupTally>, thresholds: Thresholds, previous?: EarlierRelease): Disclosure {
   assertThresholds(thresholds);
   const { k, kDistribution, kText, freeText } = thresholds;
   const forest = buildForest(units);
   const empty = emptyGroupTally();
   const tallies = forest.ids.map((id) => rolled.get(id) ?? empty);
-  const group = suppress(
-    forest,
-    tallies.map((t) => t.responses),
-    k,
-  );
-  const result: GroupDisclosure[] = forest.ids.map((_, u) =>
-    group.released[u] ? { released: true, threshold: k, measures: new Map() } : { ...hidden(group.reason[u], k), measures: new Map() },
-  );
-  // A measure of a hidden group carries the group's own reason.
-  const groupHidden = (u: number): Release => hidden(group.reason[u], k);
-
-  for (const spec of measureSpecs(tallies)) {
-    const threshold = spec.text ? kText : k;
-    const value: Suppression = spec.text && !freeText ? { released: [], reason: [] } : suppress(forest, tallies.map(spec.n), threshold, group.released);
-    // Counts per option also give the sum (count x value): deciding distributions only among the
-    // groups whose value is shown keeps everything that reveals a sum within one safe release.
-    const dist = spec.distributionN && suppress(forest, tallies.map(spec.distributionN), kDistribution, value.released);
-    forest.ids.forEach((_, u) => {
-      let v: Release;
-      if (!group.released[u]) v = groupHidden(u);
-      else if (spec.text && !freeText) v = { released: false, reason: 'disabled', threshold };
-      else v = value.released[u] ? { released: true, threshold } : hidden(value.reason[u], threshold);
-      const m: MeasureRelease = { value: v };
-      if (dist) {
-        if (!v.released) m.distribution = v;
-        else m.distribution = dist.released[u] ? { released: true, threshold: kDistribution } : hidden(dist.reason[u], kDistribution);
-      }
-      result[u]?.measures.set(spec.key, m);
-    });
+  const before = previous && forest.ids.map((id) => previous.disclosure.units.get(id) ?? { ...hidden('release', k), measures: new Map() });
+  let decided = decide(forest, tallies, freeText, { group: k, value: k, moments: kDistribution, text: kText, zeroOk: false }, before);
+  if (previous) {
+    // Rule 2: the respondents added since the previous release form a release of their own (their
+    // figures are the differences), decided with 0 passing: 0 repeats a figure. Their means come with
+    // sums of squares by subtraction, so values need the distribution threshold here.
+    const added = forest.ids.map((id, u) => subtractTallies(tallies[u] as GroupTally, previous.rolled.get(id) ?? empty));
+    decided = decide(forest, added, freeText, { group: k, value: kDistribution, moments: kDistribution, text: kText, zeroOk: true, reason: 'release' }, decided);
   }
-  return { thresholds, units: new Map(forest.ids.map((id, u) => [id, result[u] as GroupDisclosure])) };
+  return { thresholds, units: new Map(forest.ids.map((id, u) => [id, decided[u] as GroupDisclosure])) };
 }

@@ -29,15 +29,40 @@ export interface GroupTally {
   factors: Map<string, Moments>;
   /** Free-text items: respondents who wrote something (the texts themselves are not tallied). */
   texts: Map<string, number>;
+  /** Per factor, who answered some and who answered all of its items: a factor score is linear in
+   *  the item figures only for complete respondents, so the others decide what may be shown. */
+  factorCoverage: Map<string, Coverage>;
+  /** The same for the RAUS total over the four statements. */
+  rausCoverage?: Coverage;
   /** Per respondent mean of the valid RAUS answers; present when the survey has RAUS statements. */
   rausTotal?: Moments;
   /** Present when the survey has the position-size items. */
   position?: PositionTally;
 }
 
+/** Respondents with at least one valid component of a derived measure, and with all of them. */
+export interface Coverage {
+  any: number;
+  complete: number;
+}
+
+/** MIN_SHARE_OF_ITEMS: a factor score (or RAUS total) needs valid answers to at least this share of
+ *  its items; with fewer, one or two answers would stand for the whole factor (METHODS.md). */
+export const MIN_SHARE_OF_ITEMS = 0.5;
+
+/** minValidItems is how many valid items of `items` a respondent needs for a score. */
+export function minValidItems(items: number): number {
+  return Math.max(1, Math.ceil(items * MIN_SHARE_OF_ITEMS));
+}
+
 /** emptyGroupTally returns a tally of no respondents and no items. */
 export function emptyGroupTally(): GroupTally {
-  return { responses: 0, items: new Map(), nowDesired: new Map(), factors: new Map(), texts: new Map() };
+  return { responses: 0, items: new Map(), nowDesired: new Map(), factors: new Map(), texts: new Map(), factorCoverage: new Map() };
+}
+
+function addCoverage(into: Coverage, from: Coverage): void {
+  into.any += from.any;
+  into.complete += from.complete;
 }
 
 /** addGroupTally adds `from` into `into` in place; entries only `from` has are copied, never shared. */
@@ -59,6 +84,12 @@ export function addGroupTally(into: GroupTally, from: GroupTally): void {
     addMoments(target, m);
   }
   for (const [id, n] of from.texts) into.texts.set(id, (into.texts.get(id) ?? 0) + n);
+  for (const [id, c] of from.factorCoverage) {
+    let target = into.factorCoverage.get(id);
+    if (!target) into.factorCoverage.set(id, (target = { any: 0, complete: 0 }));
+    addCoverage(target, c);
+  }
+  if (from.rausCoverage) addCoverage((into.rausCoverage ??= { any: 0, complete: 0 }), from.rausCoverage);
   if (from.rausTotal) addMoments((into.rausTotal ??= emptyMoments()), from.rausTotal);
   if (from.position) addPositionTally((into.position ??= emptyPositionTally()), from.position);
 }
@@ -72,19 +103,41 @@ export function mergeTallies(a: GroupTally, b: GroupTally): GroupTally {
 }
 
 /** Plain-JSON form of a GroupTally (Maps as entry lists), for storing computed tallies. */
-export type GroupTallyJson = Omit<GroupTally, 'items' | 'nowDesired' | 'factors' | 'texts'> & {
+export type GroupTallyJson = Omit<GroupTally, 'items' | 'nowDesired' | 'factors' | 'texts' | 'factorCoverage'> & {
   items: [string, ItemTally][];
   nowDesired: [string, NowDesiredTally][];
   factors: [string, Moments][];
   texts: [string, number][];
+  factorCoverage: [string, Coverage][];
 };
 
 /** groupTallyToJson turns a tally into plain JSON data (fromJson restores it exactly). */
 export function groupTallyToJson(t: GroupTally): GroupTallyJson {
-  return { ...t, items: [...t.items], nowDesired: [...t.nowDesired], factors: [...t.factors], texts: [...t.texts] };
+  return { ...t, items: [...t.items], nowDesired: [...t.nowDesired], factors: [...t.factors], texts: [...t.texts], factorCoverage: [...t.factorCoverage] };
 }
 
 /** groupTallyFromJson restores a tally stored by groupTallyToJson. */
 export function groupTallyFromJson(j: GroupTallyJson): GroupTally {
-  return { ...j, items: new Map(j.items), nowDesired: new Map(j.nowDesired), factors: new Map(j.factors), texts: new Map(j.texts) };
+  return { ...j, items: new Map(j.items), nowDesired: new Map(j.nowDesired), factors: new Map(j.factors), texts: new Map(j.texts), factorCoverage: new Map(j.factorCoverage) };
+}
+
+// Every number in a tally is a count or a sum over respondents, so negating them all and adding
+// subtracts one group of respondents from another that contains it.
+function negate(value: unknown): unknown {
+  if (typeof value === 'number') return -value;
+  if (Array.isArray(value)) return value.map(negate);
+  if (value !== null && typeof value === 'object') {
+    const out = Object.create(Object.getPrototypeOf(value) === null ? null : Object.prototype) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) out[k] = negate(v);
+    return out;
+  }
+  return value;
+}
+
+/** subtractTallies returns the tally of the respondents in `whole` but not in `part` (part must be a subset of whole). */
+export function subtractTallies(whole: GroupTally, part: GroupTally): GroupTally {
+  const out = emptyGroupTally();
+  addGroupTally(out, whole);
+  addGroupTally(out, groupTallyFromJson(negate(groupTallyToJson(part)) as GroupTallyJson));
+  return out;
 }

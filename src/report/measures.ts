@@ -1,6 +1,6 @@
 // The measures disclosure control decides on one by one: each has its own n per group, because
 // "vet ikke", skipped and conditional items lower it below the group's response count.
-import type { GroupTally } from './group.js';
+import type { Coverage, GroupTally } from './group.js';
 import { validN, type ItemTally } from './stats.js';
 
 /** Keys naming a measure in a Disclosure. */
@@ -25,6 +25,12 @@ export interface MeasureSpec {
   distributionN?: (t: GroupTally) => number;
   /** Free text: the text threshold and the wave's switch apply. */
   text?: boolean;
+  /** Counts of respondents that this measure's figures single out when set beside the group's
+   *  other figures (the group's n minus this measure's n; for a factor score, those who answered
+   *  some but not all of its items): each must be 0 or at least k (disclosure.ts, rule 3). */
+  linked: ((t: GroupTally) => number)[];
+  /** The same for the distribution (the group's n minus those who answered, "vet ikke" included). */
+  distributionLinked?: ((t: GroupTally) => number)[];
 }
 
 const itemN = (get: (t: GroupTally) => ItemTally | undefined) => (t: GroupTally) => {
@@ -50,24 +56,36 @@ export function measureSpecs(tallies: Iterable<GroupTally>): MeasureSpec[] {
     position ||= t.position !== undefined;
   }
   const specs: MeasureSpec[] = [];
-  for (const id of items) {
-    const get = (t: GroupTally) => t.items.get(id);
-    specs.push({ key: measureKey.item(id), n: itemN(get), distributionN: answeredN(get) });
-  }
+  const missing = (n: (t: GroupTally) => number) => (t: GroupTally) => t.responses - n(t);
+  const part = (key: string, get: (t: GroupTally) => ItemTally | undefined): MeasureSpec => {
+    const n = itemN(get);
+    const distributionN = answeredN(get);
+    return { key, n, distributionN, linked: [missing(n)], distributionLinked: [missing(distributionN)] };
+  };
+  for (const id of items) specs.push(part(measureKey.item(id), (t) => t.items.get(id)));
+  // The gap is the difference of the released desired and now means, so it needs no decision of its own.
   for (const id of nowDesired) {
-    const now = (t: GroupTally) => t.nowDesired.get(id)?.now;
-    const desired = (t: GroupTally) => t.nowDesired.get(id)?.desired;
-    specs.push({ key: measureKey.now(id), n: itemN(now), distributionN: answeredN(now) });
-    specs.push({ key: measureKey.desired(id), n: itemN(desired), distributionN: answeredN(desired) });
-    specs.push({ key: measureKey.gap(id), n: (t) => t.nowDesired.get(id)?.gap.n ?? 0 });
+    specs.push(part(measureKey.now(id), (t) => t.nowDesired.get(id)?.now));
+    specs.push(part(measureKey.desired(id), (t) => t.nowDesired.get(id)?.desired));
   }
-  for (const id of factors) specs.push({ key: measureKey.factor(id), n: (t) => t.factors.get(id)?.n ?? 0 });
-  if (raus) specs.push({ key: measureKey.rausTotal, n: (t) => t.rausTotal?.n ?? 0 });
+  const irregular = (c: (t: GroupTally) => Coverage | undefined) => (t: GroupTally) => {
+    const cov = c(t);
+    return cov ? cov.any - cov.complete : 0;
+  };
+  for (const id of factors) {
+    const n = (t: GroupTally) => t.factors.get(id)?.n ?? 0;
+    specs.push({ key: measureKey.factor(id), n, linked: [missing(n), irregular((t) => t.factorCoverage.get(id))] });
+  }
+  if (raus) {
+    const n = (t: GroupTally) => t.rausTotal?.n ?? 0;
+    specs.push({ key: measureKey.rausTotal, n, linked: [missing(n), irregular((t) => t.rausCoverage)] });
+  }
   if (position) {
     const n = (t: GroupTally) => t.position?.n ?? 0;
-    specs.push({ key: measureKey.position, n, distributionN: n });
-    specs.push({ key: measureKey.positionDesired, n: (t) => t.position?.desired.n ?? 0 });
+    specs.push({ key: measureKey.position, n, distributionN: n, linked: [missing(n)], distributionLinked: [missing(n)] });
+    const desired = (t: GroupTally) => t.position?.desired.n ?? 0;
+    specs.push({ key: measureKey.positionDesired, n: desired, linked: [missing(desired)] });
   }
-  for (const id of texts) specs.push({ key: measureKey.text(id), n: (t) => t.texts.get(id) ?? 0, text: true });
+  for (const id of texts) specs.push({ key: measureKey.text(id), n: (t) => t.texts.get(id) ?? 0, text: true, linked: [] });
   return specs;
 }

@@ -2,7 +2,7 @@
 // are compared as the sum of their member units' RELEASED figures. Combining released numbers
 // reveals nothing the tables do not already show, so disclosure control carries over; the price
 // is that a member hidden on its own hides the merged figure too (see docs/ARCHITECTURE.md).
-import type { Distribution, PositionDistribution, ReleasedGroup, ReleasedItem, ReleasedPart, ShownGroup, Stats, Withheld } from './released.js';
+import { gapOf, type Distribution, type PositionDistribution, type ReleasedGroup, type ReleasedItem, type ReleasedPart, type ShownGroup, type Stats, type Withheld } from './released.js';
 
 type Figure = Stats | Withheld;
 
@@ -22,7 +22,8 @@ export function mergeStats(figures: readonly Figure[]): Figure {
   const n = stats.reduce((s, f) => s + f.n, 0);
   const out: Stats = { released: true, n };
   const withMean = stats.filter((f) => f.n > 0);
-  if (n > 0 && withMean.every((f) => f.mean !== undefined)) {
+  // A mean shown only as a bound is not exact, so the merged mean would not be either.
+  if (n > 0 && withMean.every((f) => f.mean !== undefined && f.meanBound === undefined)) {
     const sum = withMean.reduce((s, f) => s + f.n * (f.mean as number), 0);
     // Sum of squares from each member: (n-1)·sd² + n·mean² (sd undefined only for n = 1).
     const sumSq = withMean.reduce((s, f) => s + (f.n - 1) * (f.sd ?? 0) ** 2 + f.n * (f.mean as number) ** 2, 0);
@@ -78,12 +79,14 @@ export function mergeReleased(id: string, members: readonly ReleasedGroup[]): Re
     items: first.items.map((item): ReleasedItem => ({ ...item, ...mergePart(gs.map((g) => g.items.find((x) => x.id === item.id) as ReleasedItem)) })),
     nowDesired: first.nowDesired.map((nd) => {
       const all = gs.map((g) => g.nowDesired.find((x) => x.id === nd.id) ?? nd);
-      return { ...nd, now: mergePart(all.map((a) => a.now)), desired: mergePart(all.map((a) => a.desired)), gap: mergeStats(all.map((a) => a.gap)) };
+      const now = mergePart(all.map((a) => a.now));
+      const desired = mergePart(all.map((a) => a.desired));
+      return { ...nd, gap: gapOf(now.value, desired.value) };
     }),
     factors: first.factors.map((f) => ({ ...f, value: mergeStats(gs.map((g) => g.factors.find((x) => x.id === f.id)?.value ?? f.value)) })),
     // Free text is never merged: its threshold decision belongs to each group's own table.
     texts: [],
-    withheld: { below_k: 0, complementary: 0, disabled: 0 },
+    withheld: { below_k: 0, complementary: 0, disabled: 0, release: 0, linked: 0 },
   };
   if (gs.every((g) => g.headcount !== undefined)) {
     out.headcount = gs.reduce((s, g) => s + (g.headcount ?? 0), 0);

@@ -3,7 +3,7 @@
 // gaps, RAUS totals, position figures and any background category need all of a person's answers.
 import type { WaveAnswerRow } from '../store/results.js';
 import { DONT_KNOW, type Survey } from '../survey/model.js';
-import { emptyGroupTally, RAUS_ITEM_IDS, type GroupTally } from './group.js';
+import { emptyGroupTally, minValidItems, RAUS_ITEM_IDS, type Coverage, type GroupTally } from './group.js';
 import {
   addPositionRespondent,
   clearPositionAnswers,
@@ -51,6 +51,7 @@ interface Sink {
   items: ItemTally[];
   nd: NowDesiredTally[];
   factors: Moments[];
+  coverage: Coverage[];
 }
 
 function range(min: number, max: number): string[] {
@@ -59,7 +60,7 @@ function range(min: number, max: number): string[] {
   return out;
 }
 
-function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; itemCount: number; ndCount: number } {
+function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; factorItems: number[]; rausItems: number; itemCount: number; ndCount: number } {
   const factorIds = survey.factors.map((f) => f.id);
   const plans = new Map<string, Plan>();
   let itemCount = 0;
@@ -91,18 +92,30 @@ function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; 
         break;
     }
   }
-  return { plans, factorIds, itemCount, ndCount };
+  const factorItems = factorIds.map(() => 0);
+  let rausItems = 0;
+  for (const p of plans.values()) {
+    if (p.factor >= 0) factorItems[p.factor] = (factorItems[p.factor] ?? 0) + 1;
+    if (p.raus) rausItems += 1;
+  }
+  return { plans, factorIds, factorItems, rausItems, itemCount, ndCount };
+}
+
+function countCoverage(c: Coverage, valid: number, items: number): void {
+  if (valid === 0) return;
+  c.any += 1;
+  if (valid === items) c.complete += 1;
 }
 
 /** Tallies rows into sinks chosen per respondent; returns nothing, the sinks hold the result. */
 function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respondent, make: () => Sink) => Sink, classifying: boolean): void {
-  const { plans, factorIds, itemCount, ndCount } = plan(survey);
+  const { plans, factorIds, factorItems, rausItems, itemCount, ndCount } = plan(survey);
   const hasRaus = survey.items.some((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id));
   const hasPosition = survey.items.some((i) => i.id === POSITION_ITEM.current);
   const planList = [...plans.values()];
   const make = (): Sink => {
     const tally = emptyGroupTally();
-    const sink: Sink = { tally, items: new Array<ItemTally>(itemCount), nd: new Array<NowDesiredTally>(ndCount), factors: [] };
+    const sink: Sink = { tally, items: new Array<ItemTally>(itemCount), nd: new Array<NowDesiredTally>(ndCount), factors: [], coverage: [] };
     for (const p of planList) {
       if (p.kind === 'nowDesired') tally.nowDesired.set(p.id, (sink.nd[p.slot] = emptyNowDesiredTally(p.keys)));
       else if (p.kind === 'text') tally.texts.set(p.id, 0);
@@ -112,8 +125,14 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
       const m = emptyMoments();
       tally.factors.set(id, m);
       sink.factors.push(m);
+      const c = { any: 0, complete: 0 };
+      tally.factorCoverage.set(id, c);
+      sink.coverage.push(c);
     }
-    if (hasRaus) tally.rausTotal = emptyMoments();
+    if (hasRaus) {
+      tally.rausTotal = emptyMoments();
+      tally.rausCoverage = { any: 0, complete: 0 };
+    }
     if (hasPosition) tally.position = emptyPositionTally();
     return sink;
   };
@@ -229,7 +248,9 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
     tally.responses += 1;
     for (let f = 0; f < factorIds.length; f++) {
       const c = factorCount[f] ?? 0;
-      if (c > 0) addValue(sink.factors[f] as Moments, (factorSum[f] ?? 0) / c);
+      const items = factorItems[f] ?? 0;
+      if (c >= minValidItems(items)) addValue(sink.factors[f] as Moments, (factorSum[f] ?? 0) / c);
+      countCoverage(sink.coverage[f] as Coverage, c, items);
     }
     for (let i = 0; i < ndCount; i++) {
       const now = ndNow[i] ?? NaN;
@@ -237,7 +258,8 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
       // NaN marks a missing or "vet ikke" part: the gap needs both.
       if (!Number.isNaN(now) && !Number.isNaN(desired)) addValue((sink.nd[i] as NowDesiredTally).gap, desired - now);
     }
-    if (tally.rausTotal && rausCount > 0) addValue(tally.rausTotal, rausSum / rausCount);
+    if (tally.rausTotal && rausCount >= minValidItems(rausItems)) addValue(tally.rausTotal, rausSum / rausCount);
+    if (tally.rausCoverage) countCoverage(tally.rausCoverage, rausCount, rausItems);
     if (tally.position) addPositionRespondent(tally.position, position);
     buffer.length = 0;
   };

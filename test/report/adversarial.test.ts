@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { breakdown, BREAKDOWNS } from '../../src/report/breakdown.js';
 import { disclose, type Thresholds } from '../../src/report/disclosure.js';
 import { releaseTables, type ReleasedGroup, type ShownGroup, type Stats, type Withheld } from '../../src/report/released.js';
+import { minValidItems } from '../../src/report/group.js';
 import { positionAnswersFrom, selfReported } from '../../src/report/position.js';
 import { rollUp, tallyWave, tallyWaveByCategory } from '../../src/report/tally.js';
 import { openDb, type Db } from '../../src/store/db.js';
@@ -68,7 +69,9 @@ function release(s: Scenario) {
 
 type Figure = { n: number; sum: number } | Withheld | undefined;
 const num = (p: Person, id: string) => (typeof p.answers[id] === 'number' ? (p.answers[id] as number) : undefined);
-const stat = (s: Stats | Withheld | undefined, f: (s: Stats) => number = (x) => (x.mean ?? 0) * x.n): Figure => (s && s.released ? { n: s.n, sum: f(s) } : s);
+// A mean shown only as a bound ("over 4,5") is no equation; the attacker cannot use it as one.
+const stat = (s: Stats | Withheld | undefined, f: (s: Stats) => number = (x) => (x.mean ?? 0) * x.n): Figure =>
+  s && s.released ? (s.meanBound ? undefined : { n: s.n, sum: f(s) }) : s;
 
 interface Measure {
   name: string;
@@ -88,9 +91,11 @@ const itemSum = (g: ShownGroup, id: string): Figure => {
   if (d && d.released) return { n: d.n - (d.dontKnow ?? 0), sum: d.counts.reduce((s, c) => s + Number(c.key) * c.count, 0) };
   return v;
 };
+const begItems = survey.items.filter((i) => i.type === 'likert' && i.factor === 'begripelighet').map((i) => i.id);
+/** The factor score as METHODS.md defines it: the mean of the valid items, given at least half of them. */
 const begScore = (p: Person) => {
-  const xs = [num(p, 'hefa_beg_rolle'), num(p, 'hefa_beg_info')].filter((x): x is number => x !== undefined);
-  return xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length;
+  const xs = begItems.map((id) => num(p, id)).filter((x): x is number => x !== undefined);
+  return xs.length < minValidItems(begItems.length) ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length;
 };
 const nd = (p: Person) => p.answers['hefa_nd_innflytelse'] as { now?: number | 'dk'; desired?: number | 'dk' } | undefined;
 
@@ -108,7 +113,11 @@ const MEASURES: Measure[] = [
     threshold: (t) => t.k,
     member: (p) => num(p, 'hefa_beg_rolle') !== undefined,
     value: (p) => ((num(p, 'hefa_beg_rolle') ?? 0) >= 4 ? 1 : 0),
-    read: (g) => stat(item(g, 'hefa_beg_rolle')?.value, (s) => (s.shareFavourable ?? 0) * s.n),
+    read: (g) => {
+      const v = item(g, 'hefa_beg_rolle')?.value;
+      // Below the distribution threshold the share is not shown at all.
+      return v?.released && v.shareFavourable === undefined ? undefined : stat(v, (s) => (s.shareFavourable ?? 0) * s.n);
+    },
   },
   {
     name: 'likert distribution (answers of 5)',
@@ -137,12 +146,20 @@ const MEASURES: Measure[] = [
     value: (p) => begScore(p) ?? 0,
     read: (g) => stat(g.factors.find((f) => f.id === 'begripelighet')?.value),
   },
+  // The gap is the difference of these two released means, so it is attacked through them.
   {
-    name: 'now/desired gap',
+    name: 'now/desired: now',
     threshold: (t) => t.k,
-    member: (p) => typeof nd(p)?.now === 'number' && typeof nd(p)?.desired === 'number',
-    value: (p) => (nd(p)?.desired as number) - (nd(p)?.now as number),
-    read: (g) => stat(g.nowDesired.find((i) => i.id === 'hefa_nd_innflytelse')?.gap),
+    member: (p) => typeof nd(p)?.now === 'number',
+    value: (p) => nd(p)?.now as number,
+    read: (g) => stat(g.nowDesired.find((i) => i.id === 'hefa_nd_innflytelse')?.now.value),
+  },
+  {
+    name: 'now/desired: desired',
+    threshold: (t) => t.k,
+    member: (p) => typeof nd(p)?.desired === 'number',
+    value: (p) => nd(p)?.desired as number,
+    read: (g) => stat(g.nowDesired.find((i) => i.id === 'hefa_nd_innflytelse')?.desired.value),
   },
   {
     name: '0-10 mean',
@@ -381,7 +398,8 @@ describe('adversarial battery: known small organisations', () => {
     const rolle = (id: string) => (out.tables.get(id) as ShownGroup).items.find((it) => it.id === 'hefa_beg_rolle')?.value;
     expect(rolle('u')).toEqual({ released: false, reason: 'below_k', fewerThan: 5 });
     expect(rolle('v')).toEqual({ released: false, reason: 'complementary' });
-    expect(rolle('p')).toMatchObject({ released: true, n: 9 });
+    // p's 12 minus its item n of 9 would tell that 3 said "vet ikke": the item is held back there too.
+    expect(rolle('p')).toEqual({ released: false, reason: 'linked' });
     expect(attackAll(s, out)).toEqual([]);
   });
 

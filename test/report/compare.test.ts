@@ -58,7 +58,7 @@ function group(n: number, f: Figures = {}, position?: ReleasedPosition, id = 'u1
     rausTotal: fig('raus_total'),
     ...(position ? { position } : {}),
     texts: [],
-    withheld: { below_k: 0, complementary: 0, disabled: 0 },
+    withheld: { below_k: 0, complementary: 0, disabled: 0, release: 0, linked: 0 },
   };
 }
 

@@ -38,13 +38,19 @@ describe('mergeReleased on real tables', () => {
     const merged = mergeReleased('g', [skole, solsikken] as ShownGroup[]) as ShownGroup;
     const parent = oppvekst as ShownGroup;
     expect(merged.n).toBe(parent.n);
+    let compared = 0;
     for (const f of parent.factors) {
       const m = merged.factors.find((x) => x.id === f.id)?.value;
-      if (!f.value.released || !m?.released) throw new Error(`factor ${f.id} withheld`);
+      // Merging never shows what a member withholds (or shows only as a bound); where both are
+      // shown exactly, they must agree.
+      if (!f.value.released || !m?.released || m.mean === undefined) continue;
+      compared += 1;
       expect(m.n).toBe(f.value.n);
       expect(m.mean).toBeCloseTo(f.value.mean as number, 9);
-      expect(m.sd).toBeCloseTo(f.value.sd as number, 9);
+      // Solsikken (7 answers) shows no SD under the distribution threshold, so neither does the merge.
+      expect(m.sd).toBeUndefined();
     }
+    expect(compared).toBeGreaterThan(0);
     // Solsikken's distribution is withheld (7 answers, threshold 10), so the merged distribution is
     // withheld even though the parent's (33) is shown: merging never reveals a withheld figure.
     const mergedItem = merged.items.find((i) => i.id === 'hefa_beg_rolle');

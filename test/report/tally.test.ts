@@ -159,7 +159,11 @@ describe('tallying direct respondents', () => {
     const t = tallyWave(db, kartlegging, waveId).get('u') as GroupTally;
     expect(t.rausTotal).toEqual({ n: 1, sum: 4, sumSq: 16 });
     expect(t.factors.get('raus')).toEqual({ n: 1, sum: 4, sumSq: 16 });
-    expect(t.factors.get('medvirkning')).toEqual({ n: 1, sum: 4, sumSq: 16 });
+    // medvirkning has 5 items; one valid answer is under the minimum of half (3): no score, but
+    // the respondent is counted as covering it partly (disclosure.ts rule 3).
+    expect(t.factors.get('medvirkning')).toEqual({ n: 0, sum: 0, sumSq: 0 });
+    expect(t.factorCoverage.get('medvirkning')).toEqual({ any: 1, complete: 0 });
+    expect(t.rausCoverage).toEqual({ any: 1, complete: 0 });
     expect(t.nowDesired.get('hefa_nd_innflytelse')?.gap).toEqual({ n: 1, sum: 4, sumSq: 16 });
     expect(t.position).toMatchObject({ n: 2, fullTime: 1, more: 1, same: 1, less: 0, involuntary: { selfReported: 1, drammen: 1, surnadal: 0 } });
     expect(t.position?.current).toEqual({ n: 2, sum: 160, sumSq: 60 ** 2 + 100 ** 2 });
@@ -180,7 +184,9 @@ describe('tallying direct respondents', () => {
     expect(by.get('a')?.get('heltid')?.responses).toBe(1);
     expect(by.get('a')?.get('deltid')?.responses).toBe(2);
     expect(by.get('org')?.get(UNCLASSIFIED)?.responses).toBe(1);
-    expect(by.get('org')?.get(UNCLASSIFIED)?.rausTotal).toEqual({ n: 1, sum: 5, sumSq: 25 });
+    // One of the four statements is under the minimum of two for a RAUS total.
+    expect(by.get('org')?.get(UNCLASSIFIED)?.rausTotal).toEqual({ n: 0, sum: 0, sumSq: 0 });
+    expect(by.get('org')?.get(UNCLASSIFIED)?.rausCoverage).toEqual({ any: 1, complete: 0 });
   });
 });
 

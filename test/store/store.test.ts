@@ -101,9 +101,9 @@ function dump(db: Db): string {
 describe('opening and migrating', () => {
   test('a new database gets the latest schema version and every table', () => {
     const db = open();
-    expect(schemaVersion).toBe(7);
+    expect(schemaVersion).toBe(8);
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
-    expect(tableNames(db)).toEqual(['account', 'account_unit', 'action', 'answer', 'audit_log', 'draft', 'followup', 'link', 'password_link', 'project', 'response', 'session', 'survey_version', 'token', 'unit', 'unit_map', 'wave', 'wave_count', 'wave_tally', 'wave_unit']);
+    expect(tableNames(db)).toEqual(['account', 'account_unit', 'action', 'answer', 'audit_log', 'draft', 'followup', 'link', 'password_link', 'project', 'response', 'session', 'survey_version', 'token', 'unit', 'unit_map', 'wave', 'wave_count', 'wave_release', 'wave_tally', 'wave_unit']);
   });
 
   test('migrations are idempotent: opening a file twice keeps its version and data', () => {
@@ -117,7 +117,7 @@ describe('opening and migrating', () => {
     expect(listUnits(second).map((u) => u.id)).toEqual(['u1']);
     migrate(second);
     expect(second.pragma('user_version', { simple: true })).toBe(schemaVersion);
-    expect(tableNames(second)).toHaveLength(20);
+    expect(tableNames(second)).toHaveLength(21);
   });
 
   test('a database from a newer Kartlegg is refused', () => {
