@@ -196,11 +196,12 @@ export function breakdown(
       for (const c of categories) decisions.get(c)?.set(spec.key, { value: off, moments: off });
       continue;
     }
-    const value = decide(k, spec.n, (id) => decisionOf(id)?.value.released ?? false, () => true, spec.linked);
+    // The missing count is checked for categories too: a category's distribution is decided after.
+    const value = decide(k, spec.n, (id) => decisionOf(id)?.value.released ?? false, () => true, spec.missing ? [...spec.linked, spec.missing] : spec.linked);
     const moments = decide(kDistribution, spec.n, (id) => decisionOf(id)?.moments.released ?? false, (c) => value.get(c)?.released ?? false);
     const dist =
       spec.distributionN &&
-      decide(kDistribution, spec.distributionN, (id) => decisionOf(id)?.distribution?.released ?? false, (c) => moments.get(c)?.released ?? false, spec.distributionLinked);
+      decide(kDistribution, spec.distributionN, (id) => decisionOf(id)?.distribution?.released ?? false, (c) => moments.get(c)?.released ?? false);
     for (const c of categories) {
       const v = value.get(c) as Release;
       const m = v.released ? (moments.get(c) as Release) : v;

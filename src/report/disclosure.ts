@@ -83,18 +83,30 @@ export interface Suppression {
   reason: (SuppressionReason | undefined)[];
 }
 
-/** suppress decides one measure over the forest: n per unit index (subtree counts), released only among
- *  candidates (default all), with primary and complementary suppression; the result is a safe release.
- *  With zeroOk a count of 0 passes too: for counts that single people out (rules 2 and 3 below), where
- *  0 means nobody is singled out. */
-export function suppress(forest: Forest, n: readonly number[], threshold: number, candidates?: readonly boolean[], zeroOk = false): Suppression {
+/** Options of suppress beyond the plain rule. */
+export interface SuppressOptions {
+  /** Release only among these (default all). */
+  candidates?: readonly boolean[];
+  /** A count of 0 passes too: for counts that single people out (rules 2 and 3 below), where 0
+   *  means nobody is singled out. */
+  zeroOk?: boolean;
+  /** Groups whose count is public anyway (their distribution shows it): they stay released and
+   *  count in every cell, but are never hidden to protect another. */
+  fixed?: readonly boolean[];
+}
+
+/** suppress decides one measure over the forest: n per unit index (subtree counts), with primary and
+ *  complementary suppression; the result is a safe release (see SuppressOptions). */
+export function suppress(forest: Forest, n: readonly number[], threshold: number, options: SuppressOptions = {}): Suppression {
+  const { candidates, zeroOk = false, fixed } = options;
   const size = forest.ids.length;
   const released = new Array<boolean>(size).fill(false);
   const reason = new Array<SuppressionReason | undefined>(size).fill(undefined);
   const count = (u: number) => n[u] ?? 0;
+  const isFixed = (u: number) => fixed?.[u] === true;
   for (let u = 0; u < size; u++) {
     if (candidates && !candidates[u]) continue;
-    if (count(u) >= threshold || (zeroOk && count(u) === 0)) released[u] = true;
+    if (isFixed(u) || count(u) >= threshold || (zeroOk && count(u) === 0)) released[u] = true;
     else reason[u] = 'below_k';
   }
   const maximal = (r: number): number[] => {
@@ -109,39 +121,53 @@ export function suppress(forest: Forest, n: readonly number[], threshold: number
   };
   const cell = (r: number, desc: readonly number[]) => desc.reduce((s, d) => s - count(d), count(r));
 
-  // What each unit's maximal released descendants hold, children before parents: O(units), so
-  // cells that already pass (nearly all) cost no tree walk.
-  const below = new Array<number>(size).fill(0);
-  for (let i = forest.preorder.length - 1; i >= 0; i--) {
-    const u = forest.preorder[i] as number;
-    for (const c of forest.children[u] ?? []) below[u] = (below[u] ?? 0) + (released[c] ? count(c) : (below[c] ?? 0));
-  }
-
   // Hiding a maximal descendant of R changes no cell but R's, so one parent-first pass suffices
-  // (and `below` stays right for every released unit still to come).
-  for (const r of forest.preorder) {
-    if (!released[r]) continue;
-    let open = count(r) - (below[r] ?? 0);
-    if (open === 0 || open >= threshold) continue;
-    let desc = maximal(r);
-    while (open > 0 && open < threshold) {
-      // The next smallest (ties: unit id); a descendant whose own cell is empty would add nothing.
-      let pick = -1;
-      let pickPositive = false;
-      for (const d of desc) {
-        const positive = cell(d, maximal(d)) > 0;
-        const better =
-          pick < 0 || (positive && !pickPositive) || (positive === pickPositive && (count(d) < count(pick) || (count(d) === count(pick) && d < pick)));
-        if (better) {
-          pick = d;
-          pickPositive = positive;
+  // (and `below` stays right for every released unit still to come). Only where a cell cannot be
+  // mended below R (every descendant fixed) is R itself hidden, which changes its ancestors'
+  // cells: then the pass runs again (each run only hides, so this ends).
+  for (let again = true; again; ) {
+    again = false;
+    const below = new Array<number>(size).fill(0);
+    for (let i = forest.preorder.length - 1; i >= 0; i--) {
+      const u = forest.preorder[i] as number;
+      for (const c of forest.children[u] ?? []) below[u] = (below[u] ?? 0) + (released[c] ? count(c) : (below[c] ?? 0));
+    }
+    for (const r of forest.preorder) {
+      if (!released[r]) continue;
+      let open = count(r) - (below[r] ?? 0);
+      if (open === 0 || open >= threshold) continue;
+      let desc = maximal(r);
+      while (open > 0 && open < threshold) {
+        // The next smallest (ties: unit id); a descendant whose own cell is empty would add nothing.
+        let pick = -1;
+        let pickPositive = false;
+        for (const d of desc) {
+          if (isFixed(d)) continue;
+          const positive = cell(d, maximal(d)) > 0;
+          const better =
+            pick < 0 || (positive && !pickPositive) || (positive === pickPositive && (count(d) < count(pick) || (count(d) === count(pick) && d < pick)));
+          if (better) {
+            pick = d;
+            pickPositive = positive;
+          }
         }
+        if (pick < 0) {
+          // Every released descendant is fixed: their counts are public, so hide R instead, unless
+          // R's is public too (then the cell is public through the fixed figures anyway).
+          if (!isFixed(r)) {
+            released[r] = false;
+            reason[r] = 'complementary';
+            again = true;
+          }
+          break;
+        }
+        released[pick] = false;
+        reason[pick] = 'complementary';
+        const inner = maximal(pick);
+        desc = desc.filter((d) => d !== pick).concat(inner);
+        open += cell(pick, inner);
       }
-      released[pick] = false;
-      reason[pick] = 'complementary';
-      const inner = maximal(pick);
-      desc = desc.filter((d) => d !== pick).concat(inner);
-      open += cell(pick, inner);
+      if (again) break;
     }
   }
   // A group hidden on the way whose respondents all sit in released descendants protects nobody,
@@ -172,7 +198,8 @@ interface Pass {
 }
 
 // One pass of decisions over the forest, each family released only among `prior`'s released
-// groups and measures (all, without a prior). Every family it decides is a safe release on its own.
+// groups and measures (all, without a prior). Every family it decides is a safe release on its own,
+// and each later family only hides more of the earlier ones, which keeps those safe.
 function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolean, pass: Pass, prior?: readonly GroupDisclosure[]): GroupDisclosure[] {
   const { zeroOk } = pass;
   const why = (r: SuppressionReason | undefined) => (r === 'below_k' || r === undefined ? (pass.reason ?? r) : r);
@@ -180,54 +207,52 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
     forest,
     tallies.map((t) => t.responses),
     pass.group,
-    prior?.map((g) => g.released),
-    zeroOk,
+    { candidates: prior?.map((g) => g.released), zeroOk },
   );
   const result: GroupDisclosure[] = forest.ids.map((_, u) => {
     if (group.released[u]) return { ...shown(pass.group), measures: new Map() };
     const before = prior?.[u];
     return { ...hidden(before && !before.released ? before.reason : why(group.reason[u]), pass.group), measures: new Map() };
   });
-  // A family decided among candidates: released, or hidden with the candidate's own reason.
-  const family = (n: (t: GroupTally) => number, threshold: number, candidates: readonly boolean[], linked: readonly ((t: GroupTally) => number)[] = []) => {
-    let s = suppress(forest, tallies.map(n), threshold, candidates, zeroOk);
-    // Rule 3: each linked count (respondents the measure's figures single out beside the group's
-    // others) must be a safe release too, 0 passing; deciding it among the released keeps both safe.
-    for (const l of linked) {
-      const next = suppress(forest, tallies.map(l), pass.group, s.released, true);
-      // Hidden here (on its own or as a complement) to protect a linked count, not the value itself.
-      const linkedReason = next.reason.map((r) => (r === undefined ? r : ('linked' as const)));
-      s = { released: next.released, reason: s.released.map((r, u) => (r ? linkedReason[u] : s.reason[u])) };
-    }
-    return s;
+  // Rule 3: a linked count (respondents a measure's figures single out beside the group's other
+  // figures) must be a safe release too, 0 passing; deciding it among the released keeps both safe.
+  // What it hides is hidden to protect that count, not the figure itself: reason 'linked'.
+  const linkedBy = (s: Suppression, count: (t: GroupTally) => number, fixed?: readonly boolean[]): Suppression => {
+    const next = suppress(forest, tallies.map(count), pass.group, { candidates: s.released, zeroOk: true, ...(fixed ? { fixed } : {}) });
+    return { released: next.released, reason: s.released.map((r, u) => (r ? (next.reason[u] === undefined ? undefined : 'linked') : s.reason[u])) };
   };
-  const priorMeasure = (u: number, key: string) => prior?.[u]?.measures.get(key);
 
   for (const spec of measureSpecs(tallies)) {
-    const inherit = (u: number, pick: (m: MeasureRelease) => Release | undefined): Release | undefined => {
+    const before = (u: number) => prior?.[u]?.measures.get(spec.key);
+    // Hidden because the prior (an earlier release or pass) hid it: keep the prior's reason.
+    const inherited = (u: number, pick: (m: MeasureRelease) => Release | undefined): Release | undefined => {
       if (!prior) return undefined;
-      const m = priorMeasure(u, spec.key);
+      const m = before(u);
       const r = m && pick(m);
       return r && !r.released ? r : m ? undefined : hidden('release', pass.value);
     };
     const candidates = (pick: (m: MeasureRelease) => Release | undefined, within: readonly boolean[]) =>
-      within.map((ok, u) => ok && (!prior || (pick(priorMeasure(u, spec.key) ?? ({} as MeasureRelease))?.released ?? false)));
+      within.map((ok, u) => ok && (!prior || (before(u) !== undefined && (pick(before(u) as MeasureRelease)?.released ?? false))));
     const threshold = spec.text ? pass.text : pass.value;
     const textOff = spec.text === true && !freeText;
-    const value: Suppression = textOff
-      ? { released: [], reason: [] }
-      : family(spec.n, threshold, candidates((m) => m.value, group.released), spec.linked);
-    const moments = spec.text ? undefined : suppress(forest, tallies.map(spec.n), pass.moments, candidates((m) => m.moments, value.released), zeroOk);
+    let value: Suppression = textOff ? { released: [], reason: [] } : suppress(forest, tallies.map(spec.n), threshold, { candidates: candidates((m) => m.value, group.released), zeroOk });
+    for (const l of spec.linked) value = linkedBy(value, l);
+    let moments = spec.text ? undefined : suppress(forest, tallies.map(spec.n), pass.moments, { candidates: candidates((m) => m.moments, value.released), zeroOk });
     // Counts per option also give the sum and sum of squares: deciding distributions only among
     // the groups whose moments are shown keeps everything that reveals them within one safe release.
     const dist =
-      spec.distributionN && moments
-        ? family(spec.distributionN, pass.moments, candidates((m) => m.distribution, moments.released), spec.distributionLinked)
-        : undefined;
+      spec.distributionN && moments ? suppress(forest, tallies.map(spec.distributionN), pass.moments, { candidates: candidates((m) => m.distribution, moments.released), zeroOk }) : undefined;
+    if (spec.missing) {
+      // The group's n minus the measure's n: public where the distribution is shown (it counts
+      // "vet ikke" and the answered), a linked count where it is not.
+      value = linkedBy(value, spec.missing, dist?.released);
+      const m = moments as Suppression;
+      moments = { released: m.released.map((r, u) => r && (value.released[u] ?? false)), reason: m.reason };
+    }
     forest.ids.forEach((_, u) => {
       const gd = result[u] as GroupDisclosure;
       const decided = (s: Suppression, t: number, pick: (m: MeasureRelease) => Release | undefined): Release =>
-        s.released[u] ? shown(t) : (inherit(u, pick) ?? hidden(why(s.reason[u]), t));
+        s.released[u] ? shown(t) : (inherited(u, pick) ?? hidden(why(s.reason[u]), t));
       let v: Release;
       if (!gd.released) v = hidden(gd.reason, pass.group);
       else if (textOff) v = { released: false, reason: 'disabled', threshold };

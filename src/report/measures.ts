@@ -29,8 +29,9 @@ export interface MeasureSpec {
    *  other figures (the group's n minus this measure's n; for a factor score, those who answered
    *  some but not all of its items): each must be 0 or at least k (disclosure.ts, rule 3). */
   linked: ((t: GroupTally) => number)[];
-  /** The same for the distribution (the group's n minus those who answered, "vet ikke" included). */
-  distributionLinked?: ((t: GroupTally) => number)[];
+  /** The group's n minus this measure's n, for a measure with a distribution: a linked count
+   *  where the distribution is withheld, public (and allowed) where it is shown. */
+  missing?: (t: GroupTally) => number;
 }
 
 const itemN = (get: (t: GroupTally) => ItemTally | undefined) => (t: GroupTally) => {
@@ -60,7 +61,7 @@ export function measureSpecs(tallies: Iterable<GroupTally>): MeasureSpec[] {
   const part = (key: string, get: (t: GroupTally) => ItemTally | undefined): MeasureSpec => {
     const n = itemN(get);
     const distributionN = answeredN(get);
-    return { key, n, distributionN, linked: [missing(n)], distributionLinked: [missing(distributionN)] };
+    return { key, n, distributionN, linked: [], missing: missing(n) };
   };
   for (const id of items) specs.push(part(measureKey.item(id), (t) => t.items.get(id)));
   // The gap is the difference of the released desired and now means, so it needs no decision of its own.
@@ -82,7 +83,7 @@ export function measureSpecs(tallies: Iterable<GroupTally>): MeasureSpec[] {
   }
   if (position) {
     const n = (t: GroupTally) => t.position?.n ?? 0;
-    specs.push({ key: measureKey.position, n, distributionN: n, linked: [missing(n)], distributionLinked: [missing(n)] });
+    specs.push({ key: measureKey.position, n, distributionN: n, linked: [], missing: missing(n) });
     const desired = (t: GroupTally) => t.position?.desired.n ?? 0;
     specs.push({ key: measureKey.positionDesired, n: desired, linked: [missing(desired)] });
   }

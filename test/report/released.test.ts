@@ -103,9 +103,10 @@ describe('suppressed result tables', () => {
       ],
     });
     const info = g.items.find((i) => i.id === 'hefa_beg_info');
-    // 3 of b2's 13 said "vet ikke": n 10 beside the group's 13 would single them out (rule 3).
-    expect(info?.value).toEqual({ released: false, reason: 'linked' });
-    expect(info?.distribution).toEqual({ released: false, reason: 'linked' });
+    // 3 of b2's 13 said "vet ikke": n 10 beside the group's 13 tells it, but so does the
+    // distribution, which 13 answers (10 valid) may show: public, so allowed (rule 3).
+    expect(info?.value).toEqual({ released: true, n: 10, mean: 4, sd: 0, shareFavourable: 1 });
+    expect(info?.distribution).toMatchObject({ released: true, n: 13, dontKnow: 3 });
     const trivsel = g.items.find((i) => i.id === 'hefa_trivsel_total');
     expect(trivsel?.distribution.released && trivsel.distribution.counts.map((c) => c.key)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
     expect(trivsel?.value).not.toHaveProperty('shareFavourable');
@@ -118,10 +119,10 @@ describe('suppressed result tables', () => {
     const g = shown('b2');
     const nd = g.nowDesired.find((i) => i.id === 'hefa_nd_innflytelse');
     expect(nd?.now.value).toMatchObject({ n: 13, mean: 2, sd: 0 });
-    // The desired part has 3 "vet ikke" of 13 (rule 3), and the gap needs both means.
-    expect(nd?.desired.value).toEqual({ released: false, reason: 'linked' });
-    expect(nd?.gap).toEqual({ released: false, reason: 'linked' });
-    expect(nd?.desired.distribution).toEqual({ released: false, reason: 'linked' });
+    expect(nd?.desired.value).toMatchObject({ n: 10, mean: 5 });
+    // The gap is the difference of the two released means; its n is the smaller of theirs.
+    expect(nd?.gap).toEqual({ released: true, n: 10, mean: 3 });
+    expect(nd?.desired.distribution).toMatchObject({ released: true, n: 13, dontKnow: 3 });
     const raus = b2.map((p) => ((p['raus_velkommen'] as number) + (p['raus_glad'] as number)) / 2);
     expect(g.factors.find((f) => f.id === 'raus')?.value).toMatchObject({ n: 13 });
     expect((g.rausTotal as Stats).mean).toBeCloseTo(meanOf(raus), 12);
