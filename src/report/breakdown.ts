@@ -174,12 +174,9 @@ export function breakdown(
     n: (t: GroupTally) => number,
     unitReleased: (id: string) => boolean,
     eligible: (c: string) => boolean,
-    linked: readonly ((t: GroupTally) => number)[] = [],
   ): Map<string, Release> => {
     const shown = categories.filter((c) => eligible(c) && n(totals.get(c) as GroupTally) >= threshold);
-    // Linked counts (disclosure.ts rule 3) must not be isolatable either: at least k, or none.
-    const safe =
-      smallestIsolatable(atomsOf(unitReleased, n, shown)) >= threshold && linked.every((l) => smallestIsolatable(atomsOf(unitReleased, l, shown)) >= k);
+    const safe = smallestIsolatable(atomsOf(unitReleased, n, shown)) >= threshold;
     return new Map(
       categories.map((c): [string, Release] => {
         if (!eligible(c)) return [c, { released: false, reason: 'below_k', threshold }];
@@ -196,8 +193,7 @@ export function breakdown(
       for (const c of categories) decisions.get(c)?.set(spec.key, { value: off, moments: off });
       continue;
     }
-    // The missing count is checked for categories too: a category's distribution is decided after.
-    const value = decide(k, spec.n, (id) => decisionOf(id)?.value.released ?? false, () => true, spec.missing ? [...spec.linked, spec.missing] : spec.linked);
+    const value = decide(k, spec.n, (id) => decisionOf(id)?.value.released ?? false, () => true);
     const moments = decide(kDistribution, spec.n, (id) => decisionOf(id)?.moments.released ?? false, (c) => value.get(c)?.released ?? false);
     const dist =
       spec.distributionN &&

@@ -26,11 +26,10 @@ export interface Thresholds {
 }
 
 /** Why a figure is not shown: too few respondents; hidden so another hidden figure cannot be
- *  computed by subtraction; switched off (free text); held back because, beside what an earlier
- *  release of the same wave showed, it would single out the few who answered since; or held back
- *  because beside the group's other figures it would single out a few respondents ("linked": e.g.
- *  the 2 of 12 who answered "vet ikke", whose count is the group's n minus the item's n). */
-export type SuppressionReason = 'below_k' | 'complementary' | 'disabled' | 'release' | 'linked';
+ *  computed by subtraction (for a factor: from it and its items); switched off (free text); or held
+ *  back because, beside what an earlier release of the same wave showed, it would single out the
+ *  few who answered since. */
+export type SuppressionReason = 'below_k' | 'complementary' | 'disabled' | 'release';
 
 export interface Release {
   released: boolean;
@@ -41,11 +40,13 @@ export interface Release {
 
 export interface MeasureRelease {
   value: Release;
-  /** SD and share favourable: figures that with n and the mean can pin a small group's counts per
-   *  option, so they follow the distribution threshold. Without them the mean is shown on a coarse
-   *  grid at the ends of the scale (released.ts). Never released when value is not. */
+  /** SD, share favourable and (for measures without a distribution) the exact n: figures that with
+   *  the mean can pin a small group's counts per option, so they follow the distribution threshold.
+   *  Without them the mean is shown as a bound near the ends of the scale (released.ts). Never
+   *  released when value is not. */
   moments: Release;
-  /** Present for measures that have a distribution; never released when moments are not. */
+  /** Present for measures that have a distribution (its counts, and the measure's exact n: the
+   *  group's n minus it is how many skipped or said "vet ikke"); never released when moments are not. */
   distribution?: Release;
 }
 
@@ -87,26 +88,22 @@ export interface Suppression {
 export interface SuppressOptions {
   /** Release only among these (default all). */
   candidates?: readonly boolean[];
-  /** A count of 0 passes too: for counts that single people out (rules 2 and 3 below), where 0
-   *  means nobody is singled out. */
+  /** A count of 0 passes too: for the respondents added since an earlier release (rule 2), where 0
+   *  repeats a figure. */
   zeroOk?: boolean;
-  /** Groups whose count is public anyway (their distribution shows it): they stay released and
-   *  count in every cell, but are never hidden to protect another. */
-  fixed?: readonly boolean[];
 }
 
 /** suppress decides one measure over the forest: n per unit index (subtree counts), with primary and
  *  complementary suppression; the result is a safe release (see SuppressOptions). */
 export function suppress(forest: Forest, n: readonly number[], threshold: number, options: SuppressOptions = {}): Suppression {
-  const { candidates, zeroOk = false, fixed } = options;
+  const { candidates, zeroOk = false } = options;
   const size = forest.ids.length;
   const released = new Array<boolean>(size).fill(false);
   const reason = new Array<SuppressionReason | undefined>(size).fill(undefined);
   const count = (u: number) => n[u] ?? 0;
-  const isFixed = (u: number) => fixed?.[u] === true;
   for (let u = 0; u < size; u++) {
     if (candidates && !candidates[u]) continue;
-    if (isFixed(u) || count(u) >= threshold || (zeroOk && count(u) === 0)) released[u] = true;
+    if (count(u) >= threshold || (zeroOk && count(u) === 0)) released[u] = true;
     else reason[u] = 'below_k';
   }
   const maximal = (r: number): number[] => {
@@ -121,53 +118,40 @@ export function suppress(forest: Forest, n: readonly number[], threshold: number
   };
   const cell = (r: number, desc: readonly number[]) => desc.reduce((s, d) => s - count(d), count(r));
 
+  // What each unit's maximal released descendants hold, children before parents: O(units), so
+  // cells that already pass (nearly all) cost no tree walk.
+  const below = new Array<number>(size).fill(0);
+  for (let i = forest.preorder.length - 1; i >= 0; i--) {
+    const u = forest.preorder[i] as number;
+    for (const c of forest.children[u] ?? []) below[u] = (below[u] ?? 0) + (released[c] ? count(c) : (below[c] ?? 0));
+  }
+
   // Hiding a maximal descendant of R changes no cell but R's, so one parent-first pass suffices
-  // (and `below` stays right for every released unit still to come). Only where a cell cannot be
-  // mended below R (every descendant fixed) is R itself hidden, which changes its ancestors'
-  // cells: then the pass runs again (each run only hides, so this ends).
-  for (let again = true; again; ) {
-    again = false;
-    const below = new Array<number>(size).fill(0);
-    for (let i = forest.preorder.length - 1; i >= 0; i--) {
-      const u = forest.preorder[i] as number;
-      for (const c of forest.children[u] ?? []) below[u] = (below[u] ?? 0) + (released[c] ? count(c) : (below[c] ?? 0));
-    }
-    for (const r of forest.preorder) {
-      if (!released[r]) continue;
-      let open = count(r) - (below[r] ?? 0);
-      if (open === 0 || open >= threshold) continue;
-      let desc = maximal(r);
-      while (open > 0 && open < threshold) {
-        // The next smallest (ties: unit id); a descendant whose own cell is empty would add nothing.
-        let pick = -1;
-        let pickPositive = false;
-        for (const d of desc) {
-          if (isFixed(d)) continue;
-          const positive = cell(d, maximal(d)) > 0;
-          const better =
-            pick < 0 || (positive && !pickPositive) || (positive === pickPositive && (count(d) < count(pick) || (count(d) === count(pick) && d < pick)));
-          if (better) {
-            pick = d;
-            pickPositive = positive;
-          }
+  // (and `below` stays right for every released unit still to come). Counts are subtree sums, so
+  // an open cell of 1..threshold-1 always has a released descendant to hide.
+  for (const r of forest.preorder) {
+    if (!released[r]) continue;
+    let open = count(r) - (below[r] ?? 0);
+    if (open === 0 || open >= threshold) continue;
+    let desc = maximal(r);
+    while (open > 0 && open < threshold) {
+      // The next smallest (ties: unit id); a descendant whose own cell is empty would add nothing.
+      let pick = -1;
+      let pickPositive = false;
+      for (const d of desc) {
+        const positive = cell(d, maximal(d)) > 0;
+        const better =
+          pick < 0 || (positive && !pickPositive) || (positive === pickPositive && (count(d) < count(pick) || (count(d) === count(pick) && d < pick)));
+        if (better) {
+          pick = d;
+          pickPositive = positive;
         }
-        if (pick < 0) {
-          // Every released descendant is fixed: their counts are public, so hide R instead, unless
-          // R's is public too (then the cell is public through the fixed figures anyway).
-          if (!isFixed(r)) {
-            released[r] = false;
-            reason[r] = 'complementary';
-            again = true;
-          }
-          break;
-        }
-        released[pick] = false;
-        reason[pick] = 'complementary';
-        const inner = maximal(pick);
-        desc = desc.filter((d) => d !== pick).concat(inner);
-        open += cell(pick, inner);
       }
-      if (again) break;
+      released[pick] = false;
+      reason[pick] = 'complementary';
+      const inner = maximal(pick);
+      desc = desc.filter((d) => d !== pick).concat(inner);
+      open += cell(pick, inner);
     }
   }
   // A group hidden on the way whose respondents all sit in released descendants protects nobody,
@@ -214,14 +198,6 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
     const before = prior?.[u];
     return { ...hidden(before && !before.released ? before.reason : why(group.reason[u]), pass.group), measures: new Map() };
   });
-  // Rule 3: a linked count (respondents a measure's figures single out beside the group's other
-  // figures) must be a safe release too, 0 passing; deciding it among the released keeps both safe.
-  // What it hides is hidden to protect that count, not the figure itself: reason 'linked'.
-  const linkedBy = (s: Suppression, count: (t: GroupTally) => number, fixed?: readonly boolean[]): Suppression => {
-    const next = suppress(forest, tallies.map(count), pass.group, { candidates: s.released, zeroOk: true, ...(fixed ? { fixed } : {}) });
-    return { released: next.released, reason: s.released.map((r, u) => (r ? (next.reason[u] === undefined ? undefined : 'linked') : s.reason[u])) };
-  };
-
   for (const spec of measureSpecs(tallies)) {
     const before = (u: number) => prior?.[u]?.measures.get(spec.key);
     // Hidden because the prior (an earlier release or pass) hid it: keep the prior's reason.
@@ -235,20 +211,12 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
       within.map((ok, u) => ok && (!prior || (before(u) !== undefined && (pick(before(u) as MeasureRelease)?.released ?? false))));
     const threshold = spec.text ? pass.text : pass.value;
     const textOff = spec.text === true && !freeText;
-    let value: Suppression = textOff ? { released: [], reason: [] } : suppress(forest, tallies.map(spec.n), threshold, { candidates: candidates((m) => m.value, group.released), zeroOk });
-    for (const l of spec.linked) value = linkedBy(value, l);
-    let moments = spec.text ? undefined : suppress(forest, tallies.map(spec.n), pass.moments, { candidates: candidates((m) => m.moments, value.released), zeroOk });
+    const value: Suppression = textOff ? { released: [], reason: [] } : suppress(forest, tallies.map(spec.n), threshold, { candidates: candidates((m) => m.value, group.released), zeroOk });
+    const moments = spec.text ? undefined : suppress(forest, tallies.map(spec.n), pass.moments, { candidates: candidates((m) => m.moments, value.released), zeroOk });
     // Counts per option also give the sum and sum of squares: deciding distributions only among
     // the groups whose moments are shown keeps everything that reveals them within one safe release.
     const dist =
       spec.distributionN && moments ? suppress(forest, tallies.map(spec.distributionN), pass.moments, { candidates: candidates((m) => m.distribution, moments.released), zeroOk }) : undefined;
-    if (spec.missing) {
-      // The group's n minus the measure's n: public where the distribution is shown (it counts
-      // "vet ikke" and the answered), a linked count where it is not.
-      value = linkedBy(value, spec.missing, dist?.released);
-      const m = moments as Suppression;
-      moments = { released: m.released.map((r, u) => r && (value.released[u] ?? false)), reason: m.reason };
-    }
     forest.ids.forEach((_, u) => {
       const gd = result[u] as GroupDisclosure;
       const decided = (s: Suppression, t: number, pick: (m: MeasureRelease) => Release | undefined): Release =>

@@ -1,6 +1,6 @@
 // The measures disclosure control decides on one by one: each has its own n per group, because
 // "vet ikke", skipped and conditional items lower it below the group's response count.
-import type { Coverage, GroupTally } from './group.js';
+import type { GroupTally } from './group.js';
 import { validN, type ItemTally } from './stats.js';
 
 /** Keys naming a measure in a Disclosure. */
@@ -25,13 +25,6 @@ export interface MeasureSpec {
   distributionN?: (t: GroupTally) => number;
   /** Free text: the text threshold and the wave's switch apply. */
   text?: boolean;
-  /** Counts of respondents that this measure's figures single out when set beside the group's
-   *  other figures (the group's n minus this measure's n; for a factor score, those who answered
-   *  some but not all of its items): each must be 0 or at least k (disclosure.ts, rule 3). */
-  linked: ((t: GroupTally) => number)[];
-  /** The group's n minus this measure's n, for a measure with a distribution: a linked count
-   *  where the distribution is withheld, public (and allowed) where it is shown. */
-  missing?: (t: GroupTally) => number;
 }
 
 const itemN = (get: (t: GroupTally) => ItemTally | undefined) => (t: GroupTally) => {
@@ -57,36 +50,22 @@ export function measureSpecs(tallies: Iterable<GroupTally>): MeasureSpec[] {
     position ||= t.position !== undefined;
   }
   const specs: MeasureSpec[] = [];
-  const missing = (n: (t: GroupTally) => number) => (t: GroupTally) => t.responses - n(t);
-  const part = (key: string, get: (t: GroupTally) => ItemTally | undefined): MeasureSpec => {
-    const n = itemN(get);
-    const distributionN = answeredN(get);
-    return { key, n, distributionN, linked: [], missing: missing(n) };
-  };
+  const part = (key: string, get: (t: GroupTally) => ItemTally | undefined): MeasureSpec => ({ key, n: itemN(get), distributionN: answeredN(get) });
   for (const id of items) specs.push(part(measureKey.item(id), (t) => t.items.get(id)));
   // The gap is the difference of the released desired and now means, so it needs no decision of its own.
   for (const id of nowDesired) {
     specs.push(part(measureKey.now(id), (t) => t.nowDesired.get(id)?.now));
     specs.push(part(measureKey.desired(id), (t) => t.nowDesired.get(id)?.desired));
   }
-  const irregular = (c: (t: GroupTally) => Coverage | undefined) => (t: GroupTally) => {
-    const cov = c(t);
-    return cov ? cov.any - cov.complete : 0;
-  };
-  for (const id of factors) {
-    const n = (t: GroupTally) => t.factors.get(id)?.n ?? 0;
-    specs.push({ key: measureKey.factor(id), n, linked: [missing(n), irregular((t) => t.factorCoverage.get(id))] });
-  }
-  if (raus) {
-    const n = (t: GroupTally) => t.rausTotal?.n ?? 0;
-    specs.push({ key: measureKey.rausTotal, n, linked: [missing(n), irregular((t) => t.rausCoverage)] });
-  }
+  // A factor's mean is the mean of its items' means (shown or withheld with them); its n and SD
+  // are its own figures, decided here.
+  for (const id of factors) specs.push({ key: measureKey.factor(id), n: (t) => t.factors.get(id)?.n ?? 0 });
+  if (raus) specs.push({ key: measureKey.rausTotal, n: (t) => t.rausTotal?.n ?? 0 });
   if (position) {
     const n = (t: GroupTally) => t.position?.n ?? 0;
-    specs.push({ key: measureKey.position, n, distributionN: n, linked: [], missing: missing(n) });
-    const desired = (t: GroupTally) => t.position?.desired.n ?? 0;
-    specs.push({ key: measureKey.positionDesired, n: desired, linked: [missing(desired)] });
+    specs.push({ key: measureKey.position, n, distributionN: n });
+    specs.push({ key: measureKey.positionDesired, n: (t) => t.position?.desired.n ?? 0 });
   }
-  for (const id of texts) specs.push({ key: measureKey.text(id), n: (t) => t.texts.get(id) ?? 0, text: true, linked: [] });
+  for (const id of texts) specs.push({ key: measureKey.text(id), n: (t) => t.texts.get(id) ?? 0, text: true });
   return specs;
 }

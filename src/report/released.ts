@@ -6,17 +6,21 @@ import { offersDontKnow, type Survey } from '../survey/model.js';
 import type { Item } from '../survey/schema.js';
 import type { GroupDisclosure, MeasureRelease, Release } from './disclosure.js';
 import { buildForest, type UnitRef } from './forest.js';
-import { RAUS_ITEM_IDS, type GroupTally } from './group.js';
+import { compositeSd, RAUS_ITEM_IDS, type CompositeTally, type GroupTally } from './group.js';
 import { measureKey } from './measures.js';
 import { INVOLUNTARY_DEFINITIONS, POSITION_ITEM, type InvoluntaryDefinitionId, type PositionTally } from './position.js';
 import { favourableCount, favourableValues, mean, sampleSd, validN, type ItemTally, type Moments } from './stats.js';
 
-export type Withheld = { released: false; reason: 'below_k'; fewerThan: number } | { released: false; reason: 'complementary' | 'disabled' | 'release' | 'linked' };
+export type Withheld = { released: false; reason: 'below_k'; fewerThan: number } | { released: false; reason: 'complementary' | 'disabled' | 'release' };
 
 /** n and, for numeric measures, mean, SD (sample) and share favourable (0..1, scale items only). */
 export interface Stats {
   released: true;
-  n: number;
+  /** The exact number of respondents behind the figure: given only where the figure's distribution
+   *  (for measures without one: its SD) may be shown, because the group's n minus it counts those
+   *  who skipped or said "vet ikke". Elsewhere nUpTo says it is at most the group's n. */
+  n?: number;
+  nUpTo?: number;
   mean?: number;
   /** Set when the mean is only known to lie above ('above') or below ('below') `mean`: without SD
    *  and share favourable (fewer than the distribution threshold), a mean within half a point of the
@@ -102,7 +106,7 @@ export interface ShownGroup {
   /** Whether each free-text item's texts may be shown for this group (the texts are fetched elsewhere). */
   texts: { id: string; text: string; release: Stats | Withheld }[];
   /** How many figures of this group were withheld, by reason, for the plain-words note. */
-  withheld: { below_k: number; complementary: number; disabled: number; release: number; linked: number };
+  withheld: { below_k: number; complementary: number; disabled: number; release: number };
 }
 
 export type HiddenGroup = { id: string; released: false; reason: 'below_k'; fewerThan: number } | { id: string; released: false; reason: 'complementary' | 'release' };
@@ -112,7 +116,7 @@ export type ReleasedGroup = ShownGroup | HiddenGroup;
 /** releaseGroup builds one group's suppressed table from its tally and disclosure decision. */
 export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: GroupDisclosure, headcount?: number): ReleasedGroup {
   if (!gd.released) return gd.reason === 'complementary' || gd.reason === 'release' ? { id, released: false, reason: gd.reason } : { id, released: false, reason: 'below_k', fewerThan: gd.threshold };
-  const withheld = { below_k: 0, complementary: 0, disabled: 0, release: 0, linked: 0 };
+  const withheld = { below_k: 0, complementary: 0, disabled: 0, release: 0 };
   const missing: Release = { released: false, reason: 'below_k', threshold: gd.threshold };
   const release = (key: string): MeasureRelease => gd.measures.get(key) ?? { value: missing, moments: missing };
   const withhold = (r: Release): Withheld => {
@@ -120,9 +124,10 @@ export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: 
     withheld[reason] += 1;
     return reason === 'below_k' ? { released: false, reason, fewerThan: r.threshold } : { released: false, reason };
   };
-  const stats = (r: MeasureRelease, n: number, m?: Moments, range?: Range, favourable?: number): Stats | Withheld => {
+  // exact: whether the figure's exact n may be shown (see Stats.n).
+  const stats = (r: MeasureRelease, n: number, m?: Moments, range?: Range, favourable?: number, exact = (r.distribution ?? r.moments).released): Stats | Withheld => {
     if (!r.value.released) return withhold(r.value);
-    const s: Stats = { released: true, n };
+    const s: Stats = exact ? { released: true, n } : { released: true, nUpTo: tally.responses };
     const mu = m && mean(m);
     if (mu !== undefined) s.mean = mu;
     if (r.moments.released) {
@@ -152,7 +157,7 @@ export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: 
   }
   for (const item of survey.items) {
     if (item.type === 'text') {
-      shown.texts.push({ id: item.id, text: item.text, release: stats(release(measureKey.text(item.id)), tally.texts.get(item.id) ?? 0) });
+      shown.texts.push({ id: item.id, text: item.text, release: stats(release(measureKey.text(item.id)), tally.texts.get(item.id) ?? 0, undefined, undefined, undefined, true) });
     } else if (item.type === 'nowDesired') {
       const nd = tally.nowDesired.get(item.id);
       const now = part(item, measureKey.now(item.id), nd?.now, item.scale);
@@ -170,14 +175,27 @@ export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: 
       shown.items.push({ id: item.id, type: item.type, text: item.text, ...(item.factor === undefined ? {} : { factor: item.factor }), ...p });
     }
   }
+  // A composite's mean is the mean of its items' means: shown only where every one of them is shown
+  // exactly, since with the others it would give a withheld one away.
+  const composite = (r: MeasureRelease, c: CompositeTally | undefined, range: Range | undefined): Stats | Withheld => {
+    if (!r.value.released) return withhold(r.value);
+    const parts = (c?.items ?? []).map((id) => shown.items.find((i) => i.id === id)?.value);
+    if (!c || parts.length === 0 || !parts.every((v) => v?.released && v.mean !== undefined && v.meanBound === undefined)) {
+      return withhold({ released: false, reason: 'complementary', threshold: r.value.threshold });
+    }
+    const means = c.items.map((id) => mean((tally.items.get(id) as ItemTally).moments) as number);
+    const s: Stats = r.moments.released ? { released: true, n: c.n } : { released: true, nUpTo: tally.responses };
+    s.mean = means.reduce((a, b) => a + b, 0) / means.length;
+    if (r.moments.released) {
+      const sd = compositeSd(c, means);
+      if (sd !== undefined) s.sd = sd;
+    } else if (range) boundMean(s, s.mean, range);
+    return s;
+  };
   for (const f of survey.factors) {
-    const m = tally.factors.get(f.id);
-    shown.factors.push({ id: f.id, label: f.label, value: stats(release(measureKey.factor(f.id)), m?.n ?? 0, m, factorRange(survey, (i) => i.type === 'likert' && i.factor === f.id)) });
+    shown.factors.push({ id: f.id, label: f.label, value: composite(release(measureKey.factor(f.id)), tally.factors.get(f.id), factorRange(survey, (i) => i.type === 'likert' && i.factor === f.id)) });
   }
-  if (tally.rausTotal) {
-    const range = factorRange(survey, (i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id));
-    shown.rausTotal = stats(release(measureKey.rausTotal), tally.rausTotal.n, tally.rausTotal, range);
-  }
+  if (tally.rausTotal) shown.rausTotal = composite(release(measureKey.rausTotal), tally.rausTotal, factorRange(survey, (i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id)));
   if (tally.position) {
     const current = survey.items.find((i) => i.id === POSITION_ITEM.current);
     shown.position = releasePosition(tally.position, release(measureKey.position), release(measureKey.positionDesired), current && rangeOf(survey, current), stats, withhold);
@@ -233,11 +251,13 @@ function boundMean(s: Stats, mu: number, range: Range): void {
 /** gapOf computes a now/desired gap from the two released means only, so it reveals nothing they do not. */
 export function gapOf(now: Stats | Withheld, desired: Stats | Withheld, withhold: (r: Release) => Withheld = hide): Stats | Withheld {
   if (now.released && desired.released && now.mean !== undefined && desired.mean !== undefined && !now.meanBound && !desired.meanBound) {
-    return { released: true, n: Math.min(now.n, desired.n), mean: desired.mean - now.mean };
+    const n = now.n !== undefined && desired.n !== undefined ? { n: Math.min(now.n, desired.n) } : { nUpTo: Math.max(now.n ?? now.nUpTo ?? 0, desired.n ?? desired.nUpTo ?? 0) };
+    return { released: true, ...n, mean: desired.mean - now.mean };
   }
   const reason = !now.released ? now : !desired.released ? desired : undefined;
   if (reason) return reason.reason === 'below_k' ? { released: false, reason: 'below_k', fewerThan: reason.fewerThan } : { released: false, reason: reason.reason };
-  return withhold({ released: false, reason: 'below_k', threshold: Math.max(now.released ? now.n : 0, desired.released ? desired.n : 0) + 1 });
+  // Both shown, one only as a bound: the difference of a bound is no figure.
+  return withhold({ released: false, reason: 'complementary', threshold: 0 });
 }
 
 function releasePosition(

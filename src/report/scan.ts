@@ -3,7 +3,7 @@
 // gaps, RAUS totals, position figures and any background category need all of a person's answers.
 import type { WaveAnswerRow } from '../store/results.js';
 import { DONT_KNOW, type Survey } from '../survey/model.js';
-import { emptyGroupTally, minValidItems, RAUS_ITEM_IDS, type Coverage, type GroupTally } from './group.js';
+import { addCompositeRespondent, emptyCompositeTally, emptyGroupTally, RAUS_ITEM_IDS, type CompositeTally, type GroupTally } from './group.js';
 import {
   addPositionRespondent,
   clearPositionAnswers,
@@ -37,9 +37,12 @@ interface Plan {
   kind: Kind;
   /** Index into the sink's item or now/desired array. */
   slot: number;
-  /** Factor index for likert items with a factor, else -1. */
+  /** Factor index for likert items with a factor, else -1; and the item's place among the factor's items. */
   factor: number;
+  factorSlot: number;
   raus: boolean;
+  /** The item's place among the RAUS statements, or -1. */
+  rausSlot: number;
   position: boolean;
   /** Count answers per value: not for free numbers, where a rare exact value (62.5 %) points at a person. */
   countValues: boolean;
@@ -50,8 +53,7 @@ interface Sink {
   tally: GroupTally;
   items: ItemTally[];
   nd: NowDesiredTally[];
-  factors: Moments[];
-  coverage: Coverage[];
+  factors: CompositeTally[];
 }
 
 function range(min: number, max: number): string[] {
@@ -60,13 +62,13 @@ function range(min: number, max: number): string[] {
   return out;
 }
 
-function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; factorItems: number[]; rausItems: number; itemCount: number; ndCount: number } {
+function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; factorItems: string[][]; rausItems: string[]; itemCount: number; ndCount: number } {
   const factorIds = survey.factors.map((f) => f.id);
   const plans = new Map<string, Plan>();
   let itemCount = 0;
   let ndCount = 0;
   for (const item of survey.items) {
-    const base = { id: item.id, factor: -1, raus: false, position: isPositionItem(item.id), countValues: true, keys: [] as string[] };
+    const base = { id: item.id, factor: -1, factorSlot: -1, raus: false, rausSlot: -1, position: isPositionItem(item.id), countValues: true, keys: [] as string[] };
     switch (item.type) {
       case 'likert': {
         const keys = (survey.scales[item.scale]?.points ?? []).map((p) => String(p.value));
@@ -92,19 +94,13 @@ function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; 
         break;
     }
   }
-  const factorItems = factorIds.map(() => 0);
-  let rausItems = 0;
+  const factorItems = factorIds.map((): string[] => []);
+  const rausItems: string[] = [];
   for (const p of plans.values()) {
-    if (p.factor >= 0) factorItems[p.factor] = (factorItems[p.factor] ?? 0) + 1;
-    if (p.raus) rausItems += 1;
+    if (p.factor >= 0) p.factorSlot = (factorItems[p.factor] as string[]).push(p.id) - 1;
+    if (p.raus) p.rausSlot = rausItems.push(p.id) - 1;
   }
   return { plans, factorIds, factorItems, rausItems, itemCount, ndCount };
-}
-
-function countCoverage(c: Coverage, valid: number, items: number): void {
-  if (valid === 0) return;
-  c.any += 1;
-  if (valid === items) c.complete += 1;
 }
 
 /** Tallies rows into sinks chosen per respondent; returns nothing, the sinks hold the result. */
@@ -115,31 +111,26 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
   const planList = [...plans.values()];
   const make = (): Sink => {
     const tally = emptyGroupTally();
-    const sink: Sink = { tally, items: new Array<ItemTally>(itemCount), nd: new Array<NowDesiredTally>(ndCount), factors: [], coverage: [] };
+    const sink: Sink = { tally, items: new Array<ItemTally>(itemCount), nd: new Array<NowDesiredTally>(ndCount), factors: [] };
     for (const p of planList) {
       if (p.kind === 'nowDesired') tally.nowDesired.set(p.id, (sink.nd[p.slot] = emptyNowDesiredTally(p.keys)));
       else if (p.kind === 'text') tally.texts.set(p.id, 0);
       else tally.items.set(p.id, (sink.items[p.slot] = emptyItemTally(p.keys)));
     }
-    for (const id of factorIds) {
-      const m = emptyMoments();
-      tally.factors.set(id, m);
-      sink.factors.push(m);
-      const c = { any: 0, complete: 0 };
-      tally.factorCoverage.set(id, c);
-      sink.coverage.push(c);
-    }
-    if (hasRaus) {
-      tally.rausTotal = emptyMoments();
-      tally.rausCoverage = { any: 0, complete: 0 };
-    }
+    factorIds.forEach((id, f) => {
+      const c = emptyCompositeTally(factorItems[f] ?? []);
+      tally.factors.set(id, c);
+      sink.factors.push(c);
+    });
+    if (hasRaus) tally.rausTotal = emptyCompositeTally(rausItems);
     if (hasPosition) tally.position = emptyPositionTally();
     return sink;
   };
 
   // Per-respondent scratch space, reused for every respondent.
-  const factorSum = new Float64Array(factorIds.length);
-  const factorCount = new Int32Array(factorIds.length);
+  // A respondent's valid answers per factor (and to the RAUS statements), by the item's place.
+  const factorAnswers = factorItems.map((items) => new Array<number | undefined>(items.length));
+  const rausAnswers = new Array<number | undefined>(rausItems.length);
   const ndNow = new Float64Array(ndCount);
   const ndDesired = new Float64Array(ndCount);
   const multiSeen = new Int32Array(itemCount);
@@ -154,14 +145,12 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
     const first = buffer[0];
     if (!first) return;
     seq += 1;
-    factorSum.fill(0);
-    factorCount.fill(0);
+    for (const a of factorAnswers) a.fill(undefined);
+    rausAnswers.fill(undefined);
     ndNow.fill(NaN);
     ndDesired.fill(NaN);
     clearPositionAnswers(position);
     values.clear();
-    let rausSum = 0;
-    let rausCount = 0;
     for (let i = 0; i < buffer.length; i++) {
       const row = buffer[i] as WaveAnswerRow;
       const p = row.itemId === null ? undefined : plans.get(row.itemId);
@@ -190,14 +179,8 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
               const key = String(num);
               t.counts[key] = (t.counts[key] ?? 0) + 1;
             }
-            if (p.factor >= 0) {
-              factorSum[p.factor] = (factorSum[p.factor] ?? 0) + num;
-              factorCount[p.factor] = (factorCount[p.factor] ?? 0) + 1;
-            }
-            if (p.raus) {
-              rausSum += num;
-              rausCount += 1;
-            }
+            if (p.factor >= 0) (factorAnswers[p.factor] as (number | undefined)[])[p.factorSlot] = num;
+            if (p.raus) rausAnswers[p.rausSlot] = num;
           } else if (txt === DONT_KNOW) {
             t.answered += 1;
             t.dontKnow += 1;
@@ -246,20 +229,14 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
     }
     const tally = sink.tally;
     tally.responses += 1;
-    for (let f = 0; f < factorIds.length; f++) {
-      const c = factorCount[f] ?? 0;
-      const items = factorItems[f] ?? 0;
-      if (c >= minValidItems(items)) addValue(sink.factors[f] as Moments, (factorSum[f] ?? 0) / c);
-      countCoverage(sink.coverage[f] as Coverage, c, items);
-    }
+    factorAnswers.forEach((answers, f) => addCompositeRespondent(sink.factors[f] as CompositeTally, answers));
     for (let i = 0; i < ndCount; i++) {
       const now = ndNow[i] ?? NaN;
       const desired = ndDesired[i] ?? NaN;
       // NaN marks a missing or "vet ikke" part: the gap needs both.
       if (!Number.isNaN(now) && !Number.isNaN(desired)) addValue((sink.nd[i] as NowDesiredTally).gap, desired - now);
     }
-    if (tally.rausTotal && rausCount >= minValidItems(rausItems)) addValue(tally.rausTotal, rausSum / rausCount);
-    if (tally.rausCoverage) countCoverage(tally.rausCoverage, rausCount, rausItems);
+    if (tally.rausTotal) addCompositeRespondent(tally.rausTotal, rausAnswers);
     if (tally.position) addPositionRespondent(tally.position, position);
     buffer.length = 0;
   };

@@ -50,8 +50,8 @@ function storedOrComputed(db: Db, survey: Survey, waveId: number, count: number,
   return computed;
 }
 
-// Tallies stored before factor coverage was counted lack it (and used another factor-score rule).
-const currentFormat = (t: GroupTally): boolean => t.factorCoverage instanceof Map && (t.factors.size === 0 || t.factorCoverage.size > 0);
+// Tallies stored before composite scores were tallied per item hold plain moments per factor.
+const currentFormat = (t: GroupTally): boolean => [...t.factors.values()].every((c) => Array.isArray(c.items)) && (t.rausTotal === undefined || Array.isArray(t.rausTotal.items));
 
 function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, GroupTally>>): Map<string, GroupTally> {
   const out = new Map<string, GroupTally>();

@@ -6,7 +6,6 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { breakdown, BREAKDOWNS } from '../../src/report/breakdown.js';
 import { disclose, type Thresholds } from '../../src/report/disclosure.js';
 import { releaseTables, type ReleasedGroup, type ShownGroup, type Stats, type Withheld } from '../../src/report/released.js';
-import { minValidItems } from '../../src/report/group.js';
 import { positionAnswersFrom, selfReported } from '../../src/report/position.js';
 import { rollUp, tallyWave, tallyWaveByCategory } from '../../src/report/tally.js';
 import { openDb, type Db } from '../../src/store/db.js';
@@ -70,8 +69,9 @@ function release(s: Scenario) {
 type Figure = { n: number; sum: number } | Withheld | undefined;
 const num = (p: Person, id: string) => (typeof p.answers[id] === 'number' ? (p.answers[id] as number) : undefined);
 // A mean shown only as a bound ("over 4,5") is no equation; the attacker cannot use it as one.
-const stat = (s: Stats | Withheld | undefined, f: (s: Stats) => number = (x) => (x.mean ?? 0) * x.n): Figure =>
-  s && s.released ? (s.meanBound ? undefined : { n: s.n, sum: f(s) }) : s;
+// Without its exact n (a small group) a mean is no sum either.
+const stat = (s: Stats | Withheld | undefined, f: (s: Stats & { n: number }) => number = (x) => (x.mean ?? 0) * x.n): Figure =>
+  s && s.released ? (s.meanBound || s.n === undefined ? undefined : { n: s.n, sum: f({ ...s, n: s.n }) }) : s;
 
 interface Measure {
   name: string;
@@ -90,12 +90,6 @@ const itemSum = (g: ShownGroup, id: string): Figure => {
   const d = it?.distribution;
   if (d && d.released) return { n: d.n - (d.dontKnow ?? 0), sum: d.counts.reduce((s, c) => s + Number(c.key) * c.count, 0) };
   return v;
-};
-const begItems = survey.items.filter((i) => i.type === 'likert' && i.factor === 'begripelighet').map((i) => i.id);
-/** The factor score as METHODS.md defines it: the mean of the valid items, given at least half of them. */
-const begScore = (p: Person) => {
-  const xs = begItems.map((id) => num(p, id)).filter((x): x is number => x !== undefined);
-  return xs.length < minValidItems(begItems.length) ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length;
 };
 const nd = (p: Person) => p.answers['hefa_nd_innflytelse'] as { now?: number | 'dk'; desired?: number | 'dk' } | undefined;
 
@@ -139,13 +133,8 @@ const MEASURES: Measure[] = [
       return d && d.released ? { n: d.n, sum: d.dontKnow ?? 0 } : d;
     },
   },
-  {
-    name: 'factor score',
-    threshold: (t) => t.k,
-    member: (p) => begScore(p) !== undefined,
-    value: (p) => begScore(p) ?? 0,
-    read: (g) => stat(g.factors.find((f) => f.id === 'begripelighet')?.value),
-  },
+  // A factor's mean is the mean of its items' means: attacked through the items (and tested to be
+  // exactly that, so it adds nothing, in released.test.ts).
   // The gap is the difference of these two released means, so it is attacked through them.
   {
     name: 'now/desired: now',
@@ -398,8 +387,10 @@ describe('adversarial battery: known small organisations', () => {
     const rolle = (id: string) => (out.tables.get(id) as ShownGroup).items.find((it) => it.id === 'hefa_beg_rolle')?.value;
     expect(rolle('u')).toEqual({ released: false, reason: 'below_k', fewerThan: 5 });
     expect(rolle('v')).toEqual({ released: false, reason: 'complementary' });
-    // p's 12 minus its item n of 9 would tell that 3 said "vet ikke": the item is held back there too.
-    expect(rolle('p')).toEqual({ released: false, reason: 'linked' });
+    // p shows the mean, but not its exact n: 12 minus 9 would tell that 3 said "vet ikke", and its
+    // distribution (which would show it) needs 10 valid answers.
+    expect(rolle('p')).toMatchObject({ released: true, nUpTo: 12 });
+    expect(rolle('p')).not.toHaveProperty('n');
     expect(attackAll(s, out)).toEqual([]);
   });
 

@@ -38,16 +38,24 @@ describe('mergeReleased on real tables', () => {
     const merged = mergeReleased('g', [skole, solsikken] as ShownGroup[]) as ShownGroup;
     const parent = oppvekst as ShownGroup;
     expect(merged.n).toBe(parent.n);
-    let compared = 0;
+    // Solsikken (7 answers) gives no exact n, so the merge cannot weight its means: it says only
+    // "at most" that many, and never more than the parent shows.
     for (const f of parent.factors) {
       const m = merged.factors.find((x) => x.id === f.id)?.value;
-      // Merging never shows what a member withholds (or shows only as a bound); where both are
-      // shown exactly, they must agree.
+      if (!m?.released) continue;
+      expect(m).toEqual({ released: true, nUpTo: parent.n });
+    }
+    // Where every member has exact figures (Solbakken and Hjemmetjenesten make up Helse), the merge equals the parent.
+    const [solbakken, hjemme, helse] = ['solbakken', 'hjemmetjenesten', 'helse'].map((id) => results.tables.get(id) as ShownGroup);
+    const sum = mergeReleased('h', [solbakken, hjemme] as ShownGroup[]) as ShownGroup;
+    let compared = 0;
+    for (const f of (helse as ShownGroup).factors) {
+      const m = sum.factors.find((x) => x.id === f.id)?.value;
       if (!f.value.released || !m?.released || m.mean === undefined) continue;
       compared += 1;
       expect(m.n).toBe(f.value.n);
       expect(m.mean).toBeCloseTo(f.value.mean as number, 9);
-      // Solsikken (7 answers) shows no SD under the distribution threshold, so neither does the merge.
+      // No SD: each member's filled-in scores used its own item means.
       expect(m.sd).toBeUndefined();
     }
     expect(compared).toBeGreaterThan(0);

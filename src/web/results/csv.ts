@@ -9,7 +9,8 @@ interface Row {
   section: string;
   id: string;
   text: string;
-  n?: number;
+  /** A count, or "≤N" where only an upper bound may be shown (Stats.nUpTo). */
+  n?: number | string;
   mean?: string;
   sd?: string;
   count?: number;
@@ -44,8 +45,6 @@ export function withheldNote(w: Withheld): string {
   switch (w.reason) {
     case 'complementary':
       return 'skjult så et annet skjult tall ikke kan regnes ut';
-    case 'linked':
-      return 'holdt tilbake: ville vise hvor få som svarte «vet ikke», hoppet over eller svarte på bare noen av spørsmålene';
     case 'release':
       return 'holdt tilbake: ville sammen med tall vist før avsløre de få som svarte etter at målingen ble åpnet igjen';
     case 'disabled':
@@ -65,7 +64,7 @@ export function unitCsv(unit: Unit, group: ReleasedGroup, delimiter: Delimiter):
       section,
       id,
       text,
-      n: f.n,
+      n: f.n ?? (f.nUpTo === undefined ? undefined : `≤${f.nUpTo}`),
       mean: boundedMean(f, num),
       sd: num(f.sd),
       ...(favourable && f.shareFavourable !== undefined ? { share: percent(f.shareFavourable) } : {}),
