@@ -1,18 +1,52 @@
 // Disclosure control (DOMAIN.md 3): which group figures may be shown. Every results output is
-// built from a Disclosure, through released.ts; nothing else decides what is visible.
+// built from a Disclosure, through released.ts; nothing else decides what is visible. The
+// attacker holds every figure ever shown for a wave (all releases, all measures, every output)
+// and combines them linearly; no combination may isolate 1..k-1 respondents.
 //
-// Model: a released figure is a sum over a set of respondents. Released groups form a laminar
-// (tree-shaped) family, so every linear combination of released figures is a combination of its
-// "cells": cell(R) = R minus the union of R's maximal released descendants (a unit's direct
-// respondents fall in its own cell). Subtraction can isolate a cell and nothing finer. A release
-// is therefore safe iff every released group has n >= threshold and every cell is 0 or >= it.
-// Hiding a released group merges its cell into its parent's, and a sum of sizes that are each 0
-// or >= threshold is again 0 or >= threshold: any subset of a safe release is safe. That is why
-// a measure may be decided on its own n within the groups already released.
+// Rule 1, one measure in one release. A released figure is a sum over a set of respondents.
+// Released groups form a laminar (tree-shaped) family, so every linear combination of released
+// figures is a combination of its "cells": cell(R) = R minus the union of R's maximal released
+// descendants (a unit's direct respondents fall in its own cell). Subtraction can isolate a cell
+// and nothing finer. A release is therefore safe iff every released group has n >= threshold and
+// every cell is 0 or >= it. Hiding a released group merges its cell into its parent's, and a sum
+// of sizes that are each 0 or >= threshold is again 0 or >= threshold: any subset of a safe
+// release is safe. That is why a measure may be decided on its own n within the groups already
+// released, and why every later rule may only hide more.
+//
+// Rule 2, releases. A closed wave's release is recorded (store/releases.ts): the tree, the
+// thresholds and the tallies at close; later edits of units never move it. A later release of
+// the same answers (after a reopen and close, or with raised thresholds) shows a figure only if
+// the previous release showed it (so the sets S_r(G) shown now were shown before as S_{r-1}(G))
+// and the respondents added since, D(G) = S_r(G) - S_{r-1}(G), themselves form a safe release
+// (rule 1 over the differences, where 0 passes). Then the span of everything shown is
+// span{S_1(G)} + span{D_2(G)} + ... over disjoint respondent sets, each safe: a nonzero
+// combination has support of at least k. New respondents' means come with their sums of squares
+// by subtraction, so their values need the distribution threshold. Raised thresholds are a later
+// release with no new respondents: only monotone hiding. The breakdown is refused after new
+// respondents, and otherwise shown only as far as every threshold step showed it.
+//
+// Rule 3, measures of one group. Figures over different respondent sets of the same answers must
+// not combine into a few people's answers. Derived measures are therefore functions of their
+// released components, never of respondents the components leave out: the now/desired gap is the
+// desired mean minus the now mean; a factor score and the RAUS total are the mean of their items'
+// means, shown only where every item mean is shown exactly (released.ts). Their SD is a figure of
+// its own (over each respondent's mean with unanswered items filled in by the group's item means),
+// decided like any SD (rule 4). An item's exact n beside the group's n counts those who skipped
+// or said "vet ikke": it is shown only where the item's distribution (which shows that count) is;
+// elsewhere the n is given as "at most" the group's n. Measures without a distribution give their
+// exact n with their SD.
+//
+// Rule 4, moments. n, mean, SD and share favourable of a small group can pin its counts per
+// option, and SD 0 says everyone answered alike. SD, share favourable and exact n therefore follow
+// the distribution threshold, as a family of their own with complementary suppression (so no cell
+// below it gets them by subtraction). Below it only the mean is shown, and a mean within half a
+// point of a scale end is shown as a bound ("over 4,5"): n values summing to within one step of
+// the extreme are the only sums with a single count vector, and half a point covers at least two
+// sums for n >= 4 (tested exhaustively for every scale and n from k to the distribution threshold).
 import type { Wave } from '../store/waves.js';
 import { buildForest, type Forest, type UnitRef } from './forest.js';
 import { emptyGroupTally, subtractTallies, type GroupTally } from './group.js';
-import { measureSpecs, type MeasureSpec } from './measures.js';
+import { measureSpecs } from './measures.js';
 
 export interface Thresholds {
   /** Minimum n for any group figure: response counts, means, SDs, shares favourable. */
@@ -194,7 +228,7 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
     { candidates: prior?.map((g) => g.released), zeroOk },
   );
   const result: GroupDisclosure[] = forest.ids.map((_, u) => {
-    if (group.released[u]) return { ...shown(pass.group), measures: new Map() };
+    if (group.released[u]) return { ...shown(prior?.[u]?.threshold ?? pass.group), measures: new Map() };
     const before = prior?.[u];
     return { ...hidden(before && !before.released ? before.reason : why(group.reason[u]), pass.group), measures: new Map() };
   });
@@ -219,8 +253,12 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
       spec.distributionN && moments ? suppress(forest, tallies.map(spec.distributionN), pass.moments, { candidates: candidates((m) => m.distribution, moments.released), zeroOk }) : undefined;
     forest.ids.forEach((_, u) => {
       const gd = result[u] as GroupDisclosure;
-      const decided = (s: Suppression, t: number, pick: (m: MeasureRelease) => Release | undefined): Release =>
-        s.released[u] ? shown(t) : (inherited(u, pick) ?? hidden(why(s.reason[u]), t));
+      // Shown again: as the prior showed it (the threshold a later pass checks is not the figure's).
+      const decided = (s: Suppression, t: number, pick: (m: MeasureRelease) => Release | undefined): Release => {
+        const was = before(u);
+        if (s.released[u]) return (was && pick(was)) ?? shown(t);
+        return inherited(u, pick) ?? hidden(why(s.reason[u]), t);
+      };
       let v: Release;
       if (!gd.released) v = hidden(gd.reason, pass.group);
       else if (textOff) v = { released: false, reason: 'disabled', threshold };
