@@ -252,6 +252,12 @@ export async function unitPage(agent: Agent, survey: Survey, waveId: number, uni
       if (id) distributions.set(id, [...(row[2] ?? '').matchAll(/>(\d+)</g)].map((m) => Number(m[1])));
     }
   }
+  const wellbeing = /<section aria-labelledby="wellbeing-title">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+  for (const chunk of wellbeing.split('<p><span lang="nb">').slice(1)) {
+    const id = idByText.get(unescape(chunk.slice(0, chunk.indexOf('<'))));
+    const row = /<tbody><tr>((?:<td class="num">\d+<\/td>)+)<\/tr><\/tbody>/.exec(chunk)?.[1];
+    if (id && row) distributions.set(id, [...row.matchAll(/>(\d+)</g)].map((m) => Number(m[1])));
+  }
   const dontKnow = new Map<string, number>();
   for (const table of html.matchAll(/<table class="data items">([\s\S]*?)<\/table>/g)) {
     for (const row of (table[1] ?? '').matchAll(/<tr><th scope="row" lang="nb">([^<]*)<\/th>((?:<td class="num">[\s\S]*?<\/td>){5})<\/tr>/g)) {

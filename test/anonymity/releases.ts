@@ -1,7 +1,7 @@
 // Attacks across releases: what a reader who kept every earlier download can derive by combining
 // it with a later one. Each check returns findings in words (empty = the attack failed).
 import { combinationVectors, derivableSmallSets, type MomentFigures, type Term } from './attacker.js';
-import type { FigureRow } from './helpers.js';
+import type { FigureRow, PageFigures } from './helpers.js';
 
 /** A group as one release showed it: its figures (results CSV rows) and who they are about. */
 export interface SeenGroup {
@@ -139,4 +139,30 @@ export function smallShifts(before: readonly SeenGroup[], after: readonly SeenGr
 /** summary keeps a failure readable: how many findings, and the first few. */
 export function summary(findings: readonly string[]): { findings: number; first: string[] } {
   return { findings: findings.length, first: findings.slice(0, 4) };
+}
+
+/** pageShifts: what two releases of the same unit pages differ by, where that is 1..k-1 people:
+ *  counts per option (the difference is the newcomers' answers), the free-text list, and the n of
+ *  each breakdown category. */
+export function pageShifts(before: ReadonlyMap<string, PageFigures>, after: ReadonlyMap<string, PageFigures>, k: number): { distributions: string[]; freeText: string[]; breakdown: string[] } {
+  const small = (d: number): boolean => d >= 1 && d < k;
+  const found = { distributions: [] as string[], freeText: [] as string[], breakdown: [] as string[] };
+  for (const [unit, page] of after) {
+    const old = before.get(unit);
+    if (!old) continue;
+    for (const [item, counts] of page.distributions) {
+      const was = old.distributions.get(item);
+      if (!was) continue;
+      const diff = counts.map((c, i) => c - (was[i] ?? 0));
+      if (small(diff.reduce((s, d) => s + Math.abs(d), 0))) found.distributions.push(`${unit} ${item}: counts per option moved by [${diff.join(', ')}]`);
+    }
+    const added = page.comments.filter((c) => !old.comments.includes(c));
+    const removed = old.comments.filter((c) => !page.comments.includes(c));
+    if (small(added.length + removed.length)) found.freeText.push(`${unit}: ${added.length} added (${added.join(' | ')}), ${removed.length} removed`);
+    for (const [category, n] of page.breakdown) {
+      const was = old.breakdown.get(category);
+      if (was !== undefined && small(Math.abs(n - was))) found.breakdown.push(`${unit} ${category}: n ${was} -> ${n}`);
+    }
+  }
+  return found;
 }
