@@ -86,7 +86,7 @@ describe('construction 2: reopen and close again', () => {
     ['distributions', 'the counts per option'],
     ['freeText', 'the free-text list'],
     ['breakdown', "the full-time breakdown's n"],
-  ] as const)('%s: %s do(es) not move by 1..k-1 people', (kind) => {
+  ] as const)('%s: %s changes by 0 or by at least k people', (kind) => {
     expect(summary(pageShifts(pagesFirst, pagesSecond, K)[kind])).toEqual(summary([]));
   });
 });
