@@ -83,10 +83,10 @@ describe('construction 2: reopen and close again', () => {
   });
 
   test.each([
-    ['distributions', 'the counts per option'],
+    ['distributions', 'each distribution'],
     ['freeText', 'the free-text list'],
     ['breakdown', "the full-time breakdown's n"],
-  ] as const)('%s: %s changes by 0 or by at least k people', (kind) => {
+  ] as const)('%s: %s changes by 0 or by at least k people', (kind, _what) => {
     expect(summary(pageShifts(pagesFirst, pagesSecond, K)[kind])).toEqual(summary([]));
   });
 });

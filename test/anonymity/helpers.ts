@@ -4,6 +4,8 @@
 import request from 'supertest';
 import { expect } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { seededRandom } from '../../src/demo-answers.js';
+import { parseCsv as parseCsvRecords } from '../../src/org/import.js';
 import { testConfig } from '../../src/config.js';
 import { openDb } from '../../src/store/db.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
@@ -133,17 +135,8 @@ export async function respond(t: TestApp, code: string, profile: Profile): Promi
   expect(sent.headers.location).toBe(`/s/${code}/takk`);
 }
 
-/** mulberry32: deterministic answers, so every run builds the same attack. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** seeded gives deterministic answers, so every run builds the same attack. */
+export const seeded = seededRandom;
 
 /** profile answers every statement, now/desired pair and the 0-10 scale from `rand` (uniformly, so
  *  answers differ between people), works full time (or `position` %) and wants the same. */
@@ -162,26 +155,7 @@ export function profile(survey: Survey, rand: () => number, opts: { position?: n
 
 /** parseCsv reads the product's CSV (BOM, ';' or ',', quoted cells, CRLF) into rows by header. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const body = text.replace(/^\uFEFF/, '');
-  const delimiter = body.startsWith('"') && body.indexOf('";"') >= 0 && body.indexOf('";"') < body.indexOf('\r\n') ? ';' : ',';
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string;
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) row.push(cell), (cell = '');
-    else if (c === '\r' && body[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
-  const [header, ...data] = rows;
+  const [header, ...data] = parseCsvRecords(text).records;
   return data.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i] ?? ''])));
 }
 

@@ -19,6 +19,8 @@ export interface SeenRelease {
 
 /** Statements on the 1-5 agreement scale: their CSV sections. */
 export const STATEMENT_SECTIONS = ['Påstand', 'RAUS'];
+/** isStatement: a row of one statement's integer answers (not the RAUS total, an average per person). */
+const isStatement = (row: FigureRow): boolean => STATEMENT_SECTIONS.includes(row.section) && row.id !== 'raus_total';
 const LIKERT = [1, 2, 3, 4, 5];
 const FAVOURABLE = [4, 5];
 
@@ -64,7 +66,7 @@ export function pinnedByDifference(a: SeenRelease, b: SeenRelease, k: number): s
     if (!gb) continue;
     for (const [key, ra] of ga.figures) {
       const rb = gb.figures.get(key);
-      if (!rb || !STATEMENT_SECTIONS.includes(ra.section) || ra.n === undefined || rb.n === undefined) continue;
+      if (!rb || !isStatement(ra) || ra.n === undefined || rb.n === undefined) continue;
       const [big, small] = ra.n > rb.n ? [ra, rb] : [rb, ra];
       const terms: Term[] = [
         { coef: 1, fig: momentsOf(big) },
@@ -83,7 +85,7 @@ export function pinnedByDifference(a: SeenRelease, b: SeenRelease, k: number): s
  *  combination; a finding for each statement where the combined people's answers are pinned. */
 export function pinnedByCombination(parts: { coef: 1 | -1; group: SeenGroup; label: string }[], k: number): string[] {
   const findings: string[] = [];
-  const keys = [...(parts[0]?.group.figures.keys() ?? [])].filter((key) => STATEMENT_SECTIONS.some((s) => key.startsWith(`${s}|`)));
+  const keys = [...(parts[0]?.group.figures ?? [])].filter(([, row]) => isStatement(row)).map(([key]) => key);
   for (const key of keys) {
     const rows = parts.map((p) => p.group.figures.get(key));
     if (rows.some((r) => !r?.mean)) continue;
