@@ -4,9 +4,9 @@
 import request from 'supertest';
 import { expect } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { testConfig } from '../../src/config.js';
 import { seededRandom } from '../../src/demo-answers.js';
 import { parseCsv as parseCsvRecords } from '../../src/org/import.js';
-import { testConfig } from '../../src/config.js';
 import { openDb } from '../../src/store/db.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import type { Survey } from '../../src/survey/model.js';
@@ -58,7 +58,7 @@ export class ProjectLeader {
     await this.post(`/admin/enheter/${id}`, { name: `Enhet ${id}`, parentId, headcount: '' });
   }
 
-  /** createWave makes a wave of the combined survey with open links, opens it and returns its id and link codes. */
+  /** openWave creates a wave of the combined survey with open links, opens it and returns its id and link codes. */
   async openWave(name: string, unitIds: string[], k: { kResults: number; kDistribution?: number; kText?: number; freeText?: boolean }): Promise<{ id: number; codes: Map<string, string> }> {
     const settings = { kResults: String(k.kResults), kDistribution: String(k.kDistribution ?? 10), kText: String(k.kText ?? 10), ...(k.freeText ? { freeText: 'on' } : {}) };
     const res = await this.post('/admin/malinger', { name, survey: 'kartlegging@1', unitIds, linkMode: 'open', opensOn: '', closesOn: '', ...settings });
