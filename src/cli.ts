@@ -30,6 +30,9 @@ const HELP = `Kartlegg command line (database: DATABASE_PATH, default data/kartl
 
 class UsageError extends Error {}
 
+// The database and backups are created owner-only (they hold free text and password hashes).
+process.umask(0o077);
+
 function surveysAndDb(): { db: Db; surveys: Map<string, Survey>; baseUrl: string; day: string } {
   const config = loadConfig();
   const surveys = loadSurveyDir(config.SURVEYS_DIR);

@@ -218,6 +218,11 @@ export const MIGRATIONS: readonly string[] = [
     data TEXT NOT NULL
   );
   `,
+  // 8: a session's start, so it ends 12 hours after login however often it slides (a stolen
+  // cookie cannot be kept alive). Sessions from before have 0 and end at once: everyone logs in anew.
+  `
+  ALTER TABLE session ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** schemaVersion is the version a fully migrated database has. */
