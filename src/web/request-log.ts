@@ -36,8 +36,8 @@ function fields(req: Request, res: Response, ms: number): Record<string, unknown
 
 // A respondent's error keeps its kind and where it happened; its message could quote the request.
 function errorFields(req: Request, err: Error): Record<string, unknown> {
-  if (isRespondentRequest(req)) return { err: { type: err.name, stack: err.stack?.split('\n').slice(1).join('\n') } };
-  return { err: { type: err.name, message: err.message, stack: err.stack } };
+  if (isRespondentRequest(req)) return { error: { type: err.name, stack: err.stack?.split('\n').slice(1).join('\n') } };
+  return { error: { type: err.name, message: err.message, stack: err.stack } };
 }
 
 /** requestLog returns the pino-http middleware writing one line per finished request. */
