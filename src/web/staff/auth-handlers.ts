@@ -14,8 +14,6 @@ import { nowOf, type AppDeps } from '../deps.js';
 import { formErrors, formText } from '../forms.js';
 import { startSession } from './session.js';
 
-export { loginHandlers } from './login.js';
-
 /** Username and DisplayName are the rules for an account's names (setup and the accounts page). */
 export const Username = z.string().regex(/^[\p{L}\p{N}._@-]{2,64}$/u, 'account.usernameInvalid');
 export const DisplayName = z.string().min(1, 'account.displayNameInvalid').max(100, 'account.displayNameInvalid');
