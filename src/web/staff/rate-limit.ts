@@ -90,6 +90,15 @@ export class Backoff {
     this.states.delete(key);
   }
 
+  /** refund takes back one counted attempt that turned out to be a successful login, so people
+   *  who sign in often from one address are never slowed by their own successes. */
+  refund(key: string): void {
+    const s = this.states.get(key);
+    if (!s) return;
+    s.count = Math.max(0, s.count - 1);
+    if (s.count < this.rule.free) s.until = 0;
+  }
+
   private live(key: string, now: number): State | undefined {
     const s = this.states.get(key);
     if (s && now - s.lastAt > this.rule.forgetMs && now >= s.until) {
@@ -159,9 +168,13 @@ export class LoginThrottle {
     return verdict;
   }
 
-  /** succeeded forgets the signing-in browser's own failures (not the account-wide count). */
+  /** succeeded forgets the signing-in browser's own failures and takes back its attempt from the
+   *  address and account counts (their other failures stay counted). */
   succeeded(a: LoginAttempt): void {
-    for (const [limit, key] of this.keys(a)) if (limit === 'pair' || limit === 'device') this.backoffs[limit].forget(key);
+    for (const [limit, key] of this.keys(a)) {
+      if (limit === 'pair' || limit === 'device') this.backoffs[limit].forget(key);
+      else this.backoffs[limit].refund(key);
+    }
   }
 
   /** deviceCookie returns a value that marks this browser as one that signed in to the account. */
