@@ -18,9 +18,31 @@ export function prepared(db: Db, sql: string): Database.Statement {
   return stmt;
 }
 
-/** openDb opens (creating if needed) the SQLite file, or ':memory:', and migrates it to the latest schema. */
+/** PRIVATE_FILE is the mode of every file the database writes: it holds free text and password hashes. */
+export const PRIVATE_FILE = 0o600;
+
+/** restrictDbFiles makes a database file and its -wal and -shm (those that exist) readable by
+ *  the owner only. SQLite creates -wal and -shm with the database file's mode, so a 0600
+ *  database keeps them 0600 too, whatever the umask. */
+export function restrictDbFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(f, PRIVATE_FILE);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+}
+
+/** openDb opens (creating if needed, owner-only: folder 0700, files 0600) the SQLite file, or
+ *  ':memory:', and migrates it to the latest schema. */
 export function openDb(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    // Created here with 0600 before SQLite opens it, so it is never readable by others, not even briefly.
+    fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE));
+    restrictDbFiles(file);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged response survives power loss, not only a process crash.
@@ -30,5 +52,6 @@ export function openDb(file: string): Db {
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  if (file !== ':memory:') restrictDbFiles(file);
   return db;
 }

@@ -101,7 +101,7 @@ function dump(db: Db): string {
 describe('opening and migrating', () => {
   test('a new database gets the latest schema version and every table', () => {
     const db = open();
-    expect(schemaVersion).toBe(8);
+    expect(schemaVersion).toBe(9);
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
     expect(tableNames(db)).toEqual(['account', 'account_unit', 'action', 'answer', 'audit_log', 'draft', 'followup', 'link', 'password_link', 'project', 'response', 'session', 'survey_version', 'token', 'unit', 'unit_map', 'wave', 'wave_count', 'wave_release', 'wave_tally', 'wave_unit']);
   });
