@@ -4,11 +4,12 @@
 import { offersDontKnow, type Survey } from '../survey/model.js';
 import type { Item } from '../survey/schema.js';
 import type { GroupDisclosure, Release } from './disclosure.js';
+import { ratio, toNumber, type Ratio } from './exact.js';
 import { buildForest, type UnitRef } from './forest.js';
 import type { GroupTally } from './group.js';
 import { measureKey } from './measures.js';
 import { INVOLUNTARY_DEFINITIONS, type InvoluntaryDefinitionId, type PositionTally } from './position.js';
-import { favourableCount, favourableValues, mean, sampleSd, validN, type ItemTally, type Moments } from './stats.js';
+import { emptyMoments, favourableCount, favourableValues, meanRatio, validN, varianceRatio, type ItemTally, type Moments } from './stats.js';
 
 export type Withheld = { released: false; reason: 'below_k'; fewerThan: number } | { released: false; reason: 'complementary' | 'disabled' };
 
@@ -19,6 +20,10 @@ export interface Stats {
   mean?: number;
   sd?: number;
   shareFavourable?: number;
+  /** The same figures as exact fractions (exact.ts), so every output rounds a tie the same way. A
+   *  display uses one only while it agrees with its number above: withholding or coarsening the
+   *  number withholds the fraction too. */
+  exact?: { mean?: Ratio; variance?: Ratio; shareFavourable?: Ratio };
 }
 
 export interface Distribution {
@@ -110,18 +115,20 @@ export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: 
   const stats = (r: Release, n: number, m?: Moments, favourable?: number): Stats | Withheld => {
     if (!r.released) return withhold(r);
     const s: Stats = { released: true, n };
-    const mu = m && mean(m);
-    if (mu !== undefined) s.mean = mu;
-    const sd = m && sampleSd(m);
-    if (sd !== undefined) s.sd = sd;
-    if (favourable !== undefined && n > 0) s.shareFavourable = favourable / n;
+    const exact: NonNullable<Stats['exact']> = {};
+    const mu = m && meanRatio(m);
+    if (mu !== undefined) [s.mean, exact.mean] = [toNumber(mu), mu];
+    const variance = m && varianceRatio(m);
+    if (variance !== undefined) [s.sd, exact.variance] = [Math.sqrt(toNumber(variance)), variance];
+    if (favourable !== undefined && n > 0) [s.shareFavourable, exact.shareFavourable] = [favourable / n, ratio(favourable, n)];
+    if (Object.keys(exact).length > 0) s.exact = exact;
     return s;
   };
 
   const part = (item: Item, key: string, t: ItemTally | undefined, scaleId?: string): ReleasedPart => {
     const r = release(key);
     const scale = scaleId === undefined ? undefined : survey.scales[scaleId];
-    const tt = t ?? { answered: 0, dontKnow: 0, moments: { n: 0, sum: 0, sumSq: 0 }, counts: {} };
+    const tt = t ?? { answered: 0, dontKnow: 0, moments: emptyMoments(), counts: {} };
     const numeric = item.type !== 'single' && item.type !== 'multi';
     const value = stats(r.value, validN(tt), numeric ? tt.moments : undefined, scale && favourableCount(tt, favourableValues(scale)));
     const d = r.distribution ?? r.value;

@@ -14,7 +14,7 @@ import {
   recordPositionAnswer,
   type PositionAnswers,
 } from './position.js';
-import { addValue, emptyItemTally, emptyMoments, emptyNowDesiredTally, type ItemTally, type Moments, type NowDesiredTally } from './stats.js';
+import { addFraction, addValue, emptyItemTally, emptyMoments, emptyNowDesiredTally, type ItemTally, type Moments, type NowDesiredTally } from './stats.js';
 
 /** What a background classifier sees of one respondent; reused for the next one, so valid only during the call. */
 export interface Respondent {
@@ -229,7 +229,8 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
     tally.responses += 1;
     for (let f = 0; f < factorIds.length; f++) {
       const c = factorCount[f] ?? 0;
-      if (c > 0) addValue(sink.factors[f] as Moments, (factorSum[f] ?? 0) / c);
+      // The score is kept as the fraction sum/count, so factor means stay exact (stats.ts).
+      if (c > 0) addFraction(sink.factors[f] as Moments, factorSum[f] ?? 0, c);
     }
     for (let i = 0; i < ndCount; i++) {
       const now = ndNow[i] ?? NaN;
@@ -237,7 +238,7 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
       // NaN marks a missing or "vet ikke" part: the gap needs both.
       if (!Number.isNaN(now) && !Number.isNaN(desired)) addValue((sink.nd[i] as NowDesiredTally).gap, desired - now);
     }
-    if (tally.rausTotal && rausCount > 0) addValue(tally.rausTotal, rausSum / rausCount);
+    if (tally.rausTotal && rausCount > 0) addFraction(tally.rausTotal, rausSum, rausCount);
     if (tally.position) addPositionRespondent(tally.position, position);
     buffer.length = 0;
   };

@@ -10,7 +10,7 @@ import { breakdown, BREAKDOWNS, type BreakdownResult } from './breakdown.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure } from './disclosure.js';
 import { releaseTables, type ReleasedGroup } from './released.js';
 import { loadTallyData, saveTallyData } from '../store/tally-cache.js';
-import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, type GroupTally, type GroupTallyJson } from './group.js';
+import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { rollUp, tallyWave, tallyWaveByCategory } from './tally.js';
 
 export interface WaveResults {
@@ -41,14 +41,16 @@ export function involvedUnits(db: Db, waveId: number): Unit[] {
 // else computed in one pass and stored. Without position items there is one category ('').
 function storedOrComputed(db: Db, survey: Survey, waveId: number, count: number, withPosition: boolean): Map<string, Map<string, GroupTally>> {
   const stored = loadTallyData(db, waveId, count);
-  if (stored !== undefined) {
-    const entries = JSON.parse(stored) as [string, [string, GroupTallyJson][]][];
-    return new Map(entries.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
+  // Tallies stored in an older layout (before exact sums) are recomputed, not misread.
+  const parsed = stored === undefined ? undefined : (JSON.parse(stored) as { format?: number; units?: [string, [string, GroupTallyJson][]][] });
+  if (parsed?.format === TALLY_FORMAT && parsed.units) {
+    return new Map(parsed.units.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
   }
   const computed = withPosition
     ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify)
     : new Map([...tallyWave(db, survey, waveId)].map(([unit, t]) => [unit, new Map([['', t]])]));
-  saveTallyData(db, waveId, count, JSON.stringify([...computed].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])])));
+  const units = [...computed].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])]);
+  saveTallyData(db, waveId, count, JSON.stringify({ format: TALLY_FORMAT, units }));
   return computed;
 }
 

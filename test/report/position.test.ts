@@ -94,8 +94,8 @@ describe('position tally', () => {
     const t = emptyPositionTally();
     for (const a of people) addPositionRespondent(t, positionAnswersFrom(a));
     expect(t.n).toBe(5);
-    expect(t.current).toEqual({ n: 5, sum: 60 + 100 + 50 + 80 + 75, sumSq: 60 ** 2 + 100 ** 2 + 50 ** 2 + 80 ** 2 + 75 ** 2 });
-    expect(t.desired).toEqual({ n: 5, sum: 100 + 100 + 50 + 60 + 90, sumSq: 100 ** 2 + 100 ** 2 + 50 ** 2 + 60 ** 2 + 90 ** 2 });
+    expect(t.current).toEqual({ n: 5, sum: 60 + 100 + 50 + 80 + 75, sumSq: 60 ** 2 + 100 ** 2 + 50 ** 2 + 80 ** 2 + 75 ** 2, den: 1 });
+    expect(t.desired).toEqual({ n: 5, sum: 100 + 100 + 50 + 60 + 90, sumSq: 100 ** 2 + 100 ** 2 + 50 ** 2 + 60 ** 2 + 90 ** 2, den: 1 });
     expect([t.fullTime, t.more, t.same, t.less]).toEqual([1, 2, 2, 1]);
     expect(t.involuntary).toEqual({ selfReported: 2, drammen: 1, surnadal: 1 });
   });

@@ -114,25 +114,26 @@ describe('tallying direct respondents', () => {
       const it = t.items.get(id);
       return it && { answered: it.answered, dontKnow: it.dontKnow, moments: it.moments, counts: { ...it.counts } };
     };
-    expect(item('a')).toEqual({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 9, sumSq: 41 }, counts: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1 } });
-    expect(item('b')).toEqual({ answered: 2, dontKnow: 1, moments: { n: 1, sum: 3, sumSq: 9 }, counts: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 0 } });
-    expect(item('c')).toEqual({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 6, sumSq: 20 }, counts: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 0 } });
-    expect(item('sc')?.moments).toEqual({ n: 3, sum: 18, sumSq: 164 });
+    expect(item('a')).toEqual({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 9, sumSq: 41, den: 1 }, counts: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1 } });
+    expect(item('b')).toEqual({ answered: 2, dontKnow: 1, moments: { n: 1, sum: 3, sumSq: 9, den: 1 }, counts: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 0 } });
+    expect(item('c')).toEqual({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 6, sumSq: 20, den: 1 }, counts: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 0 } });
+    expect(item('sc')?.moments).toEqual({ n: 3, sum: 18, sumSq: 164, den: 1 });
     expect(item('sc')?.counts).toMatchObject({ 0: 1, 1: 0, 8: 1, 10: 1 });
     expect(item('s')).toMatchObject({ answered: 3, dontKnow: 0, counts: { x: 2, y: 1 } });
     expect(item('m')).toMatchObject({ answered: 2, counts: { a: 2, b: 0, c: 1 } });
-    expect(item('num')?.moments).toEqual({ n: 2, sum: 162.5, sumSq: 62.5 ** 2 + 100 ** 2 });
+    // Kept exact in halves: 62.5 and 100 are 125/2 and 200/2.
+    expect(item('num')?.moments).toEqual({ n: 2, sum: 125 + 200, sumSq: 125 ** 2 + 200 ** 2, den: 2 });
     // Exact free numbers are not counted per value: a rare 62.5 % would point at one person.
     expect(item('num')?.counts).toEqual({});
     expect(t.texts.get('t')).toBe(2);
     // Factor scores are per-respondent means: f = mean(5, 3) and 4; g uses only likert c, not nd's "now".
-    expect(t.factors.get('f')).toEqual({ n: 2, sum: 8, sumSq: 32 });
-    expect(t.factors.get('g')).toEqual({ n: 2, sum: 6, sumSq: 20 });
+    expect(t.factors.get('f')).toEqual({ n: 2, sum: 8, sumSq: 32, den: 1 });
+    expect(t.factors.get('g')).toEqual({ n: 2, sum: 6, sumSq: 20, den: 1 });
     const nd = t.nowDesired.get('nd');
-    expect(nd?.now).toMatchObject({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 5, sumSq: 13 } });
-    expect(nd?.desired).toMatchObject({ answered: 3, dontKnow: 0, moments: { n: 3, sum: 12, sumSq: 50 } });
+    expect(nd?.now).toMatchObject({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 5, sumSq: 13, den: 1 } });
+    expect(nd?.desired).toMatchObject({ answered: 3, dontKnow: 0, moments: { n: 3, sum: 12, sumSq: 50, den: 1 } });
     // Gap only where both parts are valid: 5 - 2 and 3 - 3.
-    expect(nd?.gap).toEqual({ n: 2, sum: 3, sumSq: 9 });
+    expect(nd?.gap).toEqual({ n: 2, sum: 3, sumSq: 9, den: 1 });
     expect(t.rausTotal).toBeUndefined();
     expect(t.position).toBeUndefined();
   });
@@ -157,13 +158,13 @@ describe('tallying direct respondents', () => {
     });
     submit('u', { raus_velkommen: 'dk', raus_verdsatt: 'dk', raus_utvikler: 'dk', raus_glad: 'dk', stilling_naa: 100, onsket_endring: 'samme' });
     const t = tallyWave(db, kartlegging, waveId).get('u') as GroupTally;
-    expect(t.rausTotal).toEqual({ n: 1, sum: 4, sumSq: 16 });
-    expect(t.factors.get('raus')).toEqual({ n: 1, sum: 4, sumSq: 16 });
-    expect(t.factors.get('medvirkning')).toEqual({ n: 1, sum: 4, sumSq: 16 });
-    expect(t.nowDesired.get('hefa_nd_innflytelse')?.gap).toEqual({ n: 1, sum: 4, sumSq: 16 });
+    expect(t.rausTotal).toEqual({ n: 1, sum: 4, sumSq: 16, den: 1 });
+    expect(t.factors.get('raus')).toEqual({ n: 1, sum: 4, sumSq: 16, den: 1 });
+    expect(t.factors.get('medvirkning')).toEqual({ n: 1, sum: 4, sumSq: 16, den: 1 });
+    expect(t.nowDesired.get('hefa_nd_innflytelse')?.gap).toEqual({ n: 1, sum: 4, sumSq: 16, den: 1 });
     expect(t.position).toMatchObject({ n: 2, fullTime: 1, more: 1, same: 1, less: 0, involuntary: { selfReported: 1, drammen: 1, surnadal: 0 } });
-    expect(t.position?.current).toEqual({ n: 2, sum: 160, sumSq: 60 ** 2 + 100 ** 2 });
-    expect(t.position?.desired).toEqual({ n: 2, sum: 180, sumSq: 80 ** 2 + 100 ** 2 });
+    expect(t.position?.current).toEqual({ n: 2, sum: 160, sumSq: 60 ** 2 + 100 ** 2, den: 1 });
+    expect(t.position?.desired).toEqual({ n: 2, sum: 180, sumSq: 80 ** 2 + 100 ** 2, den: 1 });
     expect(t.items.get('villig_til')?.counts['flere_helger']).toBe(1);
   });
 
@@ -180,7 +181,7 @@ describe('tallying direct respondents', () => {
     expect(by.get('a')?.get('heltid')?.responses).toBe(1);
     expect(by.get('a')?.get('deltid')?.responses).toBe(2);
     expect(by.get('org')?.get(UNCLASSIFIED)?.responses).toBe(1);
-    expect(by.get('org')?.get(UNCLASSIFIED)?.rausTotal).toEqual({ n: 1, sum: 5, sumSq: 25 });
+    expect(by.get('org')?.get(UNCLASSIFIED)?.rausTotal).toEqual({ n: 1, sum: 5, sumSq: 25, den: 1 });
   });
 });
 
@@ -246,7 +247,7 @@ describe('rolling up', () => {
     const before = [plain(a), plain(b)];
     const sum = mergeTallies(a, b);
     expect([plain(a), plain(b)]).toEqual(before);
-    expect(sum.items.get('a')?.moments).toEqual({ n: 2, sum: 6, sumSq: 20 });
+    expect(sum.items.get('a')?.moments).toEqual({ n: 2, sum: 6, sumSq: 20, den: 1 });
     expect(sum.responses).toBe(2);
   });
 
