@@ -6,10 +6,10 @@
 // Rule: round half away from zero, on the exact value. A plain number (an interval bound computed
 // through a t quantile) is rounded on its exact binary value, which toFixed does.
 
-/** A fraction num/den with den > 0, kept in lowest terms. */
+/** A fraction num/den in lowest terms, den > 0, both safe integers: plain JSON, like every table. */
 export interface Ratio {
-  num: bigint;
-  den: bigint;
+  num: number;
+  den: number;
 }
 
 /** The square root of a fraction (a standard deviation), rounded exactly without taking the root. */
@@ -33,39 +33,64 @@ const big = (x: number | bigint): bigint => {
   return BigInt(x);
 };
 
-/** ratio returns num/den in lowest terms with a positive denominator; den must not be 0. */
-export function ratio(num: number | bigint, den: number | bigint = 1n): Ratio {
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** ratio returns num/den in lowest terms with a positive denominator; throws a RangeError when den
+ *  is 0 or the reduced fraction does not fit in safe integers (see exactly). */
+export function ratio(num: number | bigint, den: number | bigint = 1): Ratio {
   let n = big(num);
   let d = big(den);
   if (d === 0n) throw new RangeError('a fraction needs a non-zero denominator');
   if (d < 0n) [n, d] = [-n, -d];
   const g = gcd(n, d);
-  return g > 1n ? { num: n / g, den: d / g } : { num: n, den: d };
+  if (g > 1n) [n, d] = [n / g, d / g];
+  if (n > SAFE || -n > SAFE || d > SAFE) throw new RangeError('fraction too large to keep exact');
+  return { num: Number(n), den: Number(d) };
+}
+
+/** exactly runs an exact computation, or gives undefined when its fractions outgrow safe integers
+ *  (then the figure is rounded from its floating-point value instead). */
+export function exactly<T>(compute: () => T): T | undefined {
+  try {
+    return compute();
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
 }
 
 /** isRatio tells an exact fraction from a plain number or a root. */
 export function isRatio(x: unknown): x is Ratio {
-  return typeof x === 'object' && x !== null && typeof (x as Ratio).num === 'bigint' && typeof (x as Ratio).den === 'bigint';
+  return typeof x === 'object' && x !== null && typeof (x as Ratio).num === 'number' && typeof (x as Ratio).den === 'number';
 }
+
+const parts = (r: Ratio): [bigint, bigint] => [BigInt(r.num), BigInt(r.den)];
 
 /** add returns a + b exactly. */
 export function add(a: Ratio, b: Ratio): Ratio {
-  return ratio(a.num * b.den + b.num * a.den, a.den * b.den);
+  const [an, ad] = parts(a);
+  const [bn, bd] = parts(b);
+  return ratio(an * bd + bn * ad, ad * bd);
 }
 
 /** sub returns a - b exactly. */
 export function sub(a: Ratio, b: Ratio): Ratio {
-  return ratio(a.num * b.den - b.num * a.den, a.den * b.den);
+  const [bn, bd] = parts(b);
+  return add(a, { num: Number(-bn), den: Number(bd) });
 }
 
 /** mul returns a × b exactly. */
 export function mul(a: Ratio, b: Ratio): Ratio {
-  return ratio(a.num * b.num, a.den * b.den);
+  const [an, ad] = parts(a);
+  const [bn, bd] = parts(b);
+  return ratio(an * bn, ad * bd);
 }
 
 /** div returns a / b exactly; b must not be 0. */
 export function div(a: Ratio, b: Ratio): Ratio {
-  return ratio(a.num * b.den, a.den * b.num);
+  const [an, ad] = parts(a);
+  const [bn, bd] = parts(b);
+  return ratio(an * bd, ad * bn);
 }
 
 /** toNumber returns the nearest double (for arithmetic that is not shown, such as t statistics). */
@@ -76,8 +101,8 @@ export function toNumber(x: Num): number {
 }
 
 function ratioToNumber(r: Ratio): number {
-  // Exact parts give one correctly rounded division; larger ones (never shown) stay within a few ulp.
-  return Number(r.num) / Number(r.den);
+  // Both parts are exact doubles: one correctly rounded division.
+  return r.num / r.den;
 }
 
 /** isqrt returns floor(sqrt(n)) for n >= 0 (Newton's method from above, in integers). */
@@ -102,13 +127,14 @@ export function roundScaled(x: Num, decimals: number): bigint {
     return x < 0 ? -k : k;
   }
   if (isRatio(x)) {
-    const n = x.num < 0n ? -x.num : x.num;
+    const [num, den] = parts(x);
+    const n = num < 0n ? -num : num;
     // floor(|v|·s + 1/2): a tie (exactly half) goes up, that is away from zero.
-    const k = (2n * n * scale + x.den) / (2n * x.den);
-    return x.num < 0n ? -k : k;
+    const k = (2n * n * scale + den) / (2n * den);
+    return num < 0n ? -k : k;
   }
   // sqrt(P/Q)·s rounds to k where (k - 1/2)² <= W < (k + 1/2)², W = P·s²/Q: no root taken.
-  const { num: p, den: q } = x.sqrtOf;
+  const [p, q] = parts(x.sqrtOf);
   if (p < 0n) throw new RangeError('the square root of a negative fraction');
   const m = isqrt((4n * p * scale * scale) / q);
   return (m + 1n) / 2n;
@@ -127,4 +153,10 @@ export function fixed(x: Num, decimals: number, mark: ',' | '.' = ','): string {
 /** rounded returns x rounded half away from zero as a number (for chart data and colour bands). */
 export function rounded(x: Num, decimals: number): number {
   return Number(fixed(x, decimals, '.'));
+}
+
+/** agreeing returns the fraction r when it is the exact form of x, else undefined: a number that disclosure
+ *  control coarsened or removed is never replaced by a finer fraction carried beside it. */
+export function agreeing<T extends Num>(x: number | undefined, r: T | undefined): T | undefined {
+  return x !== undefined && r !== undefined && Math.abs(toNumber(r) - x) <= 1e-9 * Math.max(1, Math.abs(x)) ? r : undefined;
 }

@@ -4,12 +4,12 @@
 import { offersDontKnow, type Survey } from '../survey/model.js';
 import type { Item } from '../survey/schema.js';
 import type { GroupDisclosure, Release } from './disclosure.js';
-import { ratio, toNumber, type Ratio } from './exact.js';
+import { exactly, ratio, type Ratio } from './exact.js';
 import { buildForest, type UnitRef } from './forest.js';
 import type { GroupTally } from './group.js';
 import { measureKey } from './measures.js';
 import { INVOLUNTARY_DEFINITIONS, type InvoluntaryDefinitionId, type PositionTally } from './position.js';
-import { emptyMoments, favourableCount, favourableValues, meanRatio, validN, varianceRatio, type ItemTally, type Moments } from './stats.js';
+import { emptyMoments, favourableCount, favourableValues, mean, meanRatio, sampleSd, validN, varianceRatio, type ItemTally, type Moments } from './stats.js';
 
 export type Withheld = { released: false; reason: 'below_k'; fewerThan: number } | { released: false; reason: 'complementary' | 'disabled' };
 
@@ -71,7 +71,12 @@ export interface PositionDistribution {
   more: Share;
   same: Share;
   less: Share;
-  involuntary: ({ id: InvoluntaryDefinitionId; name: string; description: string } & Share)[];
+  /** Respondents below 100 %, the denominator of the "of part-time employees" shares (n minus full-time). */
+  partTime: Share;
+  /** Part-time respondents who want a larger position: share of part-time employees. */
+  moreOfPartTime: Share;
+  /** Each definition counts part-time employees only: share of all respondents, and ofPartTime of part-time employees. */
+  involuntary: ({ id: InvoluntaryDefinitionId; name: string; description: string; ofPartTime: number } & Share)[];
 }
 
 export interface ReleasedPosition {
@@ -116,10 +121,14 @@ export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: 
     if (!r.released) return withhold(r);
     const s: Stats = { released: true, n };
     const exact: NonNullable<Stats['exact']> = {};
-    const mu = m && meanRatio(m);
-    if (mu !== undefined) [s.mean, exact.mean] = [toNumber(mu), mu];
-    const variance = m && varianceRatio(m);
-    if (variance !== undefined) [s.sd, exact.variance] = [Math.sqrt(toNumber(variance)), variance];
+    const mu = m && exactly(() => meanRatio(m));
+    const mf = m && mean(m);
+    if (mf !== undefined) s.mean = mf;
+    if (mu !== undefined) exact.mean = mu;
+    const variance = m && exactly(() => varianceRatio(m));
+    const sd = m && sampleSd(m);
+    if (sd !== undefined) s.sd = sd;
+    if (variance !== undefined) exact.variance = variance;
     if (favourable !== undefined && n > 0) [s.shareFavourable, exact.shareFavourable] = [favourable / n, ratio(favourable, n)];
     if (Object.keys(exact).length > 0) s.exact = exact;
     return s;
@@ -180,6 +189,7 @@ function releasePosition(
 ): ReleasedPosition {
   const d = r.distribution ?? r.value;
   const share = (count: number): Share => ({ count, share: p.n > 0 ? count / p.n : 0 });
+  const ofPartTime = (count: number): Share => ({ count, share: p.partTime > 0 ? count / p.partTime : 0 });
   return {
     current: stats(r.value, p.n, p.current),
     desired: stats(desired, p.desired.n, p.desired),
@@ -191,7 +201,16 @@ function releasePosition(
           more: share(p.more),
           same: share(p.same),
           less: share(p.less),
-          involuntary: INVOLUNTARY_DEFINITIONS.map((def) => ({ id: def.id, name: def.name, description: def.description, ...share(p.involuntary[def.id]) })),
+          partTime: share(p.partTime),
+          // Wanting more while part-time is the self-reported definition's count.
+          moreOfPartTime: ofPartTime(p.involuntary.selfReported),
+          involuntary: INVOLUNTARY_DEFINITIONS.map((def) => ({
+            id: def.id,
+            name: def.name,
+            description: def.description,
+            ...share(p.involuntary[def.id]),
+            ofPartTime: ofPartTime(p.involuntary[def.id]).share,
+          })),
         }
       : withhold(d),
   };

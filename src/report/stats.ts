@@ -1,7 +1,7 @@
 // Sufficient statistics. Everything here is additive, so a parent group's figures are the plain
 // sums of its children's and of its own direct respondents': no second pass over the answers.
 import type { Scale } from '../survey/schema.js';
-import { ratio, toNumber, type Ratio } from './exact.js';
+import { ratio, type Ratio } from './exact.js';
 
 /** Count, sum and sum of squares of a set of numbers, kept exact: sum and sumSq are integers counting
  *  units of 1/den and 1/den², so a mean or variance is a fraction of integers (see exact.ts). Answers
@@ -88,14 +88,18 @@ export function varianceRatio(m: Moments): Ratio | undefined {
 
 /** mean returns the arithmetic mean (the double nearest the exact one), or undefined for no values. */
 export function mean(m: Moments): number | undefined {
-  const r = meanRatio(m);
-  return r && toNumber(r);
+  // Safe integers divide correctly rounded; no fraction needed.
+  return m.n > 0 ? m.sum / (m.n * m.den) : undefined;
 }
 
 /** sampleSd returns the sample standard deviation (divisor n - 1), or undefined for fewer than 2 values. */
 export function sampleSd(m: Moments): number | undefined {
-  const v = varianceRatio(m);
-  return v && Math.sqrt(toNumber(v));
+  if (m.n < 2) return undefined;
+  const n = BigInt(m.n);
+  const s = BigInt(m.sum);
+  // The numerator in integers, so everyone answering alike gives exactly 0.
+  const num = Number(n * BigInt(m.sumSq) - s * s);
+  return Math.sqrt(num / (m.n * (m.n - 1) * m.den * m.den));
 }
 
 /** A record with no prototype, so option ids such as "constructor" are plain keys. */

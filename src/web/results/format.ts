@@ -3,7 +3,7 @@
 // precision per kind of figure, so the same figure reads the same everywhere (docs/METHODS.md):
 // means and SDs 1 decimal, changes of means and their intervals 2, shares and percentage points
 // whole numbers.
-import { fixed, ratio, rounded, toNumber, type Num, type Ratio } from '../../report/exact.js';
+import { agreeing, fixed, mul, ratio, rounded, type Num, type Ratio } from '../../report/exact.js';
 import type { Stats } from '../../report/released.js';
 import type { Lang } from '../i18n/index.js';
 
@@ -27,7 +27,7 @@ export function decimal2(x: Num, style: Style): string {
 
 /** percent returns a 0..1 share in whole percent, rounded half away from zero. */
 export function percent(share: number | Ratio): number {
-  return rounded(typeof share === 'number' ? share * 100 : ratio(share.num * 100n, share.den), PRECISION.share);
+  return rounded(typeof share === 'number' ? share * 100 : mul(share, ratio(100)), PRECISION.share);
 }
 
 /** shareOf is count / n exactly (0 when n is 0), for percent. */
@@ -48,27 +48,20 @@ export function signed(x: Num, format: (v: Num) => string): string {
   return text.startsWith('-') ? `−${text.slice(1)}` : `+${text}`;
 }
 
-// A fraction may stand in for its number only while they agree: a number coarsened or removed by
-// disclosure control is never replaced by the finer fraction.
-const agrees = (x: number | undefined, r: Num | undefined): r is Num => x !== undefined && r !== undefined && Math.abs(toNumber(r) - x) <= 1e-9 * Math.max(1, Math.abs(x));
-
 /** exactMean returns a figure's mean as exactly as the tables have it, or undefined when not shown. */
 export function exactMean(s: Stats | undefined): Num | undefined {
-  if (!s || s.mean === undefined) return undefined;
-  return agrees(s.mean, s.exact?.mean) ? (s.exact?.mean as Ratio) : s.mean;
+  return s?.mean === undefined ? undefined : (agreeing(s.mean, s.exact?.mean) ?? s.mean);
 }
 
 /** exactSd returns a figure's SD as exactly as the tables have it (the root of its exact variance). */
 export function exactSd(s: Stats | undefined): Num | undefined {
-  if (!s || s.sd === undefined) return undefined;
-  const v = s.exact?.variance;
-  return v && agrees(s.sd, { sqrtOf: v }) ? { sqrtOf: v } : s.sd;
+  const v = s?.exact?.variance;
+  return s?.sd === undefined ? undefined : (agreeing(s.sd, v && { sqrtOf: v }) ?? s.sd);
 }
 
 /** exactFavourable returns a figure's share favourable (0..1) as exactly as the tables have it. */
-export function exactFavourable(s: Stats | undefined): Num | undefined {
-  if (!s || s.shareFavourable === undefined) return undefined;
-  return agrees(s.shareFavourable, s.exact?.shareFavourable) ? (s.exact?.shareFavourable as Ratio) : s.shareFavourable;
+export function exactFavourable(s: Stats | undefined): number | Ratio | undefined {
+  return s?.shareFavourable === undefined ? undefined : (agreeing(s.shareFavourable, s.exact?.shareFavourable) ?? s.shareFavourable);
 }
 
 /** chartValue is a mean as the chart plots it: rounded like the table, or null when not shown. */
