@@ -69,7 +69,9 @@ export function isPositionItem(itemId: string): boolean {
 export function recordPositionAnswer(p: PositionAnswers, itemId: string, part: string, num: number | null, txt: string | null): void {
   if (itemId === POSITION_ITEM.current) p.current = num ?? undefined;
   else if (itemId === POSITION_ITEM.desired) p.desired = num ?? undefined;
-  else if (itemId === POSITION_ITEM.willing) p.willing.push(part);
+  else if (itemId === POSITION_ITEM.willing) {
+    if (part !== '') p.willing.push(part);
+  }
   else {
     const field = Object.hasOwn(SINGLE_FIELD, itemId) ? SINGLE_FIELD[itemId] : undefined;
     if (field && txt !== null) p[field] = txt;

@@ -199,8 +199,9 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
             multiSeen[p.slot] = seq;
             t.answered += 1;
           }
+          // The empty row of "nothing ticked" counts as answered, for no option.
           const key = row.part ?? '';
-          t.counts[key] = (t.counts[key] ?? 0) + 1;
+          if (key !== '') t.counts[key] = (t.counts[key] ?? 0) + 1;
           break;
         }
         case 'nowDesired': {
