@@ -388,9 +388,10 @@ function positionShares(groups: ShownGroup[], comp: Comparability, minN: number,
   ];
 }
 
-export type OverviewEntry = { unitId: string; factorId: string; label: string; reading: 'increase' | 'decrease' } & Pick<Change, 'diff' | 'low' | 'high'>;
+export type OverviewEntry = { unitId: string; factorId: string; label: string; reading: 'increase' | 'decrease'; nA: number; nB: number } & Pick<Change, 'diff' | 'low' | 'high' | 'exact'>;
 
-/** overviewChanges lists, for the project leader, the units × factors whose first→last interval excludes zero (with enough n). */
+/** overviewChanges lists, for the project leader, the units × factors with a clear first→last change
+ *  (interval excludes zero, enough n, kept by the false-alarm rule), each with both waves' n. */
 export function overviewChanges(comparisons: readonly UnitComparison[]): OverviewEntry[] {
   const out: OverviewEntry[] = [];
   for (const c of comparisons) {
@@ -398,7 +399,19 @@ export function overviewChanges(comparisons: readonly UnitComparison[]): Overvie
     for (const f of c.factors) {
       const o = f.overall;
       if (!isChange(o) || (o.reading !== 'increase' && o.reading !== 'decrease')) continue;
-      out.push({ unitId: c.unitId, factorId: f.id, label: f.text ?? f.id, reading: o.reading, diff: o.diff, low: o.low, high: o.high });
+      const [a, b] = [f.figures[0], f.figures[f.figures.length - 1]];
+      out.push({
+        unitId: c.unitId,
+        factorId: f.id,
+        label: f.text ?? f.id,
+        reading: o.reading,
+        diff: o.diff,
+        low: o.low,
+        high: o.high,
+        ...(o.exact ? { exact: o.exact } : {}),
+        nA: a?.released ? a.n : 0,
+        nB: b?.released ? b.n : 0,
+      });
     }
   }
   return out;

@@ -12,6 +12,7 @@ import type { Unit } from '../../store/units.js';
 import { getWave, type Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
+import type { Num } from '../../report/exact.js';
 import { decimal } from '../results/format.js';
 import { rankFigures, strengthsAndAreas, visibleUnits } from '../results/view-model.js';
 import { staffOf } from '../staff/session.js';
@@ -77,7 +78,7 @@ export function followupHandlers(deps: AppDeps) {
       isOverdue,
       errors,
       actionForm: actionForm ?? { what: '', factorId: '', responsible: '', dueOn: '', status: 'planned', note: '' },
-      fmt: (x: number) => decimal(x, lang),
+      fmt: (x: Num) => decimal(x, lang),
     });
   };
   const actor = (res: Response) => ({ accountId: staffOf(res).account.id, actor: staffOf(res).account.username });
@@ -135,7 +136,7 @@ export function followupHandlers(deps: AppDeps) {
         ranked: c.basis ? strengthsAndAreas(c.basis.group) : undefined,
         actions: listActions(deps.db, c.wave.id, c.unit.id).filter((a) => a.status !== 'dropped'),
         factors: c.results.survey.factors,
-        fmt: (x: number) => decimal(x, lang),
+        fmt: (x: Num) => decimal(x, lang),
       });
     },
     overview(req: Request, res: Response): void {
@@ -157,12 +158,12 @@ export function followupHandlers(deps: AppDeps) {
       // The first thing a steering group should see: factors that no unit acts on, lowest first.
       const targeted = new Set(actions.filter((a) => a.status !== 'dropped').map((a) => a.factorId));
       const root = results.rootIds.map((id) => results.tables.get(id)).find((g) => g?.released) as ShownGroup | undefined;
-      const orgMeans = new Map(root ? rankFigures(root).factors.map((f) => [f.id, f.mean]) : []);
+      const orgMeans = new Map(root ? rankFigures(root).factors.map((f) => [f.id, f] as const) : []);
       const untargeted = results.survey.factors
         .filter((f) => !targeted.has(f.id))
-        .map((f) => ({ ...f, mean: orgMeans.get(f.id) }))
+        .map((f) => ({ ...f, mean: orgMeans.get(f.id)?.mean, exact: orgMeans.get(f.id)?.exact }))
         .sort((a, b) => (a.mean ?? 9) - (b.mean ?? 9));
-      res.render('followup/overview', { wave, units, untargeted, admin: staff.account.role === 'admin', fmt: (x: number) => decimal(x, lang), overdueList: actions.filter((a) => isOverdue(a, day) && staff.canSee(a.unitId)) });
+      res.render('followup/overview', { wave, units, untargeted, admin: staff.account.role === 'admin', fmt: (x: Num) => decimal(x, lang), overdueList: actions.filter((a) => isOverdue(a, day) && staff.canSee(a.unitId)) });
     },
     csv(req: Request, res: Response): void {
       const wave = getWave(deps.db, Number(req.params.waveId));

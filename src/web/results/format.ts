@@ -69,3 +69,42 @@ export function chartValue(s: Stats | undefined): number | null {
   const m = exactMean(s);
   return m === undefined ? null : rounded(m, PRECISION.mean);
 }
+
+/** figureFormat bundles the formatters a results or comparison view needs, in one language. */
+export function figureFormat(style: Style) {
+  return {
+    /** Any number with one decimal. */
+    fmt: (x: Num): string => decimal(x, style),
+    /** Any number with two decimals (changes, interval bounds). */
+    fmt2: (x: Num): string => decimal2(x, style),
+    /** A change with its sign, two decimals. */
+    signed: (x: Num): string => signed(x, (v) => decimal2(v, style)),
+    /** A change of whole numbers (percentage points) with its sign. */
+    signedWhole: (x: Num): string => signed(x, (v) => fixed(v, 0, mark(style))),
+    mean: (s: Stats | undefined): string | undefined => {
+      const m = exactMean(s);
+      return m === undefined ? undefined : decimal(m, style);
+    },
+    sd: (s: Stats | undefined): string | undefined => {
+      const v = exactSd(s);
+      return v === undefined ? undefined : decimal(v, style);
+    },
+    /** Share favourable in whole percent. */
+    favourable: (s: Stats | undefined): number | undefined => {
+      const v = exactFavourable(s);
+      return v === undefined ? undefined : percent(v);
+    },
+    /** A share in whole percent: count / n exactly, or a 0..1 number. */
+    pct: (share: number | Ratio): number => percent(share),
+    /** A relative change (a 0..1 fraction) in whole percent with its sign. */
+    signedPct: (x: number | Ratio): string => signedPercent(x, style),
+    share: (count: number, n: number): number => percent(shareOf(count, n)),
+  };
+}
+
+export type FigureFormat = ReturnType<typeof figureFormat>;
+
+/** signedPercent formats a 0..1 fraction (a relative change) in whole percent with its sign. */
+export function signedPercent(x: number | Ratio, style: Style): string {
+  return signed(typeof x === 'number' ? x * 100 : mul(x, ratio(100)), (v) => fixed(v, PRECISION.share, mark(style)));
+}

@@ -9,6 +9,7 @@ export function resultsRouter(deps: AppDeps): express.Router {
   const r = express.Router();
   const h = resultHandlers(deps);
   r.use(requireStaff);
+  r.get('/metode', h.methods);
   r.get('/:waveId', h.index);
   r.get('/:waveId/organisasjon', h.overview);
   r.get('/:waveId/enhet/:unitId', h.unit);
