@@ -155,7 +155,7 @@ export const INVOLUNTARY_DEFINITIONS: readonly InvoluntaryDefinition[] = [
     id: 'surnadal',
     name: 'Ufrivillig deltid, strengere definisjon (Surnadal)',
     description:
-      'Fast ansatt i deltid som ønsker større fast stilling, har meldt ønsket skriftlig, kan begynne innen 4 uker (eller kunne det hvis ventetid på barnehageplass ikke var det eneste hinderet) og vil bytte arbeidssted eller jobbe på tvers av enheter.',
+      'Fast ansatt i deltid som ønsker større fast stilling, har meldt ønsket skriftlig, kan begynne innen 4 uker (unntak: når ventetid på barnehageplass er det eneste som hindrer det) og vil bytte arbeidssted eller jobbe på tvers av enheter.',
     test: surnadal,
   },
 ];

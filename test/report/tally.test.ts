@@ -105,6 +105,36 @@ describe('streaming a wave', () => {
 });
 
 describe('tallying direct respondents', () => {
+  test('a multiple-choice question shown and left unticked counts in the denominator, for no option', () => {
+    const { db, waveId, submit } = setup(small, [['u1', null]]);
+    submit('u1', { m: ['a', 'c'] });
+    submit('u1', { m: [] });
+    submit('u1', {});
+    const m = tallyWave(db, small, waveId).get('u1')?.items.get('m');
+    // 3 respondents, 2 shown the question: a is ticked by 1 of 2 (50 %), not 1 of 1.
+    expect(m).toMatchObject({ answered: 2, counts: { a: 1, b: 0, c: 1 } });
+    expect(Object.keys(m?.counts ?? {})).toEqual(['a', 'b', 'c']);
+  });
+
+  test('factor scores are kept as exact fractions: 11/4 and 8/3 give a mean of 65/24', () => {
+    const four = (() => {
+      const def = {
+        id: 'ff',
+        version: 1,
+        title: 'F',
+        scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
+        factors: [{ id: 'f', label: 'F' }],
+        sections: [{ id: 'p', title: 'P', items: ['a', 'b', 'c', 'd'].map((id) => ({ id, type: 'likert', scale: 'enig5', factor: 'f', text: id })) }],
+      };
+      return parseSurveyFiles([{ file: 'ff.json', text: JSON.stringify(def) }]).get('ff') as Survey;
+    })();
+    const { db, waveId, submit } = setup(four, [['u1', null]]);
+    submit('u1', { a: 3, b: 3, c: 3, d: 2 }); // 11/4
+    submit('u1', { a: 3, b: 3, c: 2, d: 'dk' }); // 8/3
+    // Common denominator 12: 33/12 and 32/12; mean (11/4 + 8/3) / 2 = 65/24.
+    expect(tallyWave(db, four, waveId).get('u1')?.factors.get('f')).toEqual({ n: 2, sum: 33 + 32, sumSq: 33 ** 2 + 32 ** 2, den: 12 });
+  });
+
   test('every statistic of a hand-checked group', () => {
     const { db, waveId, submit } = setup(small, [['u1', null]]);
     for (const p of people) submit('u1', p);

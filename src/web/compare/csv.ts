@@ -56,7 +56,7 @@ export function comparisonCsv(c: ProjectComparison, unit: { id: string; name: st
   };
   const share = (s: ShareComparison): void => {
     const of = s.denominator === 'partTime' ? 'av deltidsansatte' : 'av alle';
-    const row: Record<string, unknown> = { section: `Stillingsstørrelse (andel % ${of})`, id: s.denominator === 'partTime' ? `${s.id}_av_deltid` : s.id, text: s.label ?? s.id };
+    const row: Record<string, unknown> = { section: `Stillingsstørrelse (andel % ${of}; endring i prosentpoeng)`, id: s.denominator === 'partTime' ? `${s.id}_av_deltid` : s.id, text: s.label ?? s.id };
     s.figures.forEach((f, k) => {
       row[`w${k}`] = f === undefined ? '' : f.released ? percent(shareOf(f.count, f.n)) : withheldNote(f);
       if (f?.released) row[`n${k}`] = f.n;
@@ -65,7 +65,7 @@ export function comparisonCsv(c: ProjectComparison, unit: { id: string; name: st
     if (isChange(o)) {
       const whole = (x: number): number => percent(x / 100);
       const relative = o.exact.relative === undefined ? '' : `; relativ endring ${signedPercent(o.exact.relative, style).replace('−', '-')} %`;
-      Object.assign(row, { diff: `${percent(o.exact.change)} prosentpoeng`, low: whole(o.low), high: whole(o.high), reading: `${CSV_READING[o.reading]}${relative}` });
+      Object.assign(row, { diff: percent(o.exact.change), low: whole(o.low), high: whole(o.high), reading: `${CSV_READING[o.reading]}${relative}` });
     }
     rows.push(row);
   };

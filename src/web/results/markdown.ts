@@ -56,8 +56,9 @@ export function markdownToHtml(source: string): string {
       while (i < lines.length && (lines[i] as string).trim().startsWith('|')) body.push(cells(lines[i++] as string));
       i--;
       out.push(
-        `<div class="table-scroll"><table class="data"><thead><tr>${head.map((h) => `<th scope="col">${inline(h)}</th>`).join('')}</tr></thead>` +
-          `<tbody>${body.map((r) => `<tr>${r.map((c, k) => (k === 0 ? `<th scope="row">${inline(c)}</th>` : `<td>${inline(c)}</td>`)).join('')}</tr>`).join('')}</tbody></table></div>`,
+        // public/js/staff.js gives wide tables their own scroll box, as on every staff page.
+        `<table class="data"><thead><tr>${head.map((h) => `<th scope="col">${inline(h)}</th>`).join('')}</tr></thead>` +
+          `<tbody>${body.map((r) => `<tr>${r.map((c, k) => (k === 0 ? `<th scope="row">${inline(c)}</th>` : `<td>${inline(c)}</td>`)).join('')}</tr>`).join('')}</tbody></table>`,
       );
     } else if (line.trim() === '') flush();
     else paragraph.push(line.trim());
