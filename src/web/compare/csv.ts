@@ -3,7 +3,7 @@
 import { isChange, type MeasureComparison, type ShareComparison, type UnitComparison } from '../../report/compare.js';
 import { toCsv, type Delimiter } from '../csv.js';
 import { withheldNote } from '../results/csv.js';
-import { decimal, decimal2, exactMean, percent, shareOf, signedPercent } from '../results/format.js';
+import { decimal, decimal2, exactMean, percent, shareOf, signedPercent, whole } from '../results/format.js';
 import type { ProjectComparison } from './model.js';
 
 /** The readings as the CSV words them (the page's words, in lower case). */
@@ -63,7 +63,6 @@ export function comparisonCsv(c: ProjectComparison, unit: { id: string; name: st
     });
     const o = s.overall;
     if (isChange(o)) {
-      const whole = (x: number): number => percent(x / 100);
       const relative = o.exact.relative === undefined ? '' : `; relativ endring ${signedPercent(o.exact.relative, style).replace('−', '-')} %`;
       Object.assign(row, { diff: percent(o.exact.change), low: whole(o.low), high: whole(o.high), reading: `${CSV_READING[o.reading]}${relative}` });
     }

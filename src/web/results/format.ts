@@ -108,3 +108,8 @@ export type FigureFormat = ReturnType<typeof figureFormat>;
 export function signedPercent(x: number | Ratio, style: Style): string {
   return signed(typeof x === 'number' ? x * 100 : mul(x, ratio(100)), (v) => fixed(v, PRECISION.share, mark(style)));
 }
+
+/** whole rounds to a whole number, half away from zero (percentage points, interval bounds of shares). */
+export function whole(x: Num): number {
+  return rounded(x, PRECISION.share);
+}
