@@ -2,7 +2,7 @@
 // answer rows with exact fractions (test/helpers/recompute.ts, no code shared with src/report) and
 // compared after rounding half away from zero: zero mismatches. Which figures are shown is disclosure
 // control's decision; every figure that is shown must be right, with its n.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { newcombe } from '../../src/report/proportions.js';
 import { detectableDifference, welch } from '../../src/report/welch.js';
 import type { Item } from '../../src/survey/schema.js';
@@ -25,8 +25,13 @@ interface Unit {
   headcount: number | null;
 }
 
-const mismatches: string[] = [];
+let mismatches: string[] = [];
 let checked = 0;
+// Each test counts its own figures and mismatches.
+beforeEach(() => {
+  mismatches = [];
+  checked = 0;
+});
 /** check records one displayed figure against its recomputed value. */
 function check(where: string, shown: string | undefined, expected: string | number | undefined): void {
   checked += 1;
