@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { newcombe } from '../../src/report/proportions.js';
 import { detectableDifference, welch } from '../../src/report/welch.js';
 import type { Item } from '../../src/survey/schema.js';
+import { CSV_READING } from '../../src/web/compare/csv.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { benjaminiHochberg, frac, Group, minus, over, percent, readRespondents, round, subtree, toFloat, type Figure, type Frac, type Respondent } from '../helpers/recompute.js';
 import { signIn, type SignedIn } from '../helpers/staff.js';
@@ -367,16 +368,6 @@ interface Expected {
   p?: number;
 }
 
-/** The CSV words the same readings in lower case, shorter. */
-const CSV_WORDS: Record<string, string> = {
-  too_few: 'for få svar til å si noe om endring',
-  no_variation: 'alle svarte likt: usikkerheten kan ikke beregnes',
-  no_clear_change: 'ingen tydelig endring',
-  possible_chance: 'mulig endring, men kan skyldes tilfeldigheter',
-  increase: 'tydelig økning',
-  decrease: 'tydelig nedgang',
-};
-
 const READING = {
   too_few: 'For få svar til å si noe om endring',
   no_variation: 'Alle svarte likt i begge målingene, så usikkerheten kan ikke beregnes',
@@ -527,7 +518,7 @@ test('every figure and change on the comparison pages and CSVs equals its exact 
       if (!e || r.endring === '') continue;
       check(`${at} change`, r.endring, e.diff);
       check(`${at} interval`, `${r.ki_95_lav} til ${r.ki_95_hoy}`, e.low === undefined ? ' til ' : `${e.low} til ${e.high}`);
-      check(`${at} reading`, r.vurdering, `${CSV_WORDS[e.reading]}${e.relative === undefined ? '' : `; relativ endring ${e.relative.replace('−', '-')} %`}`);
+      check(`${at} reading`, r.vurdering, `${CSV_READING[e.reading]}${e.relative === undefined ? '' : `; relativ endring ${e.relative.replace('−', '-')} %`}`);
       check(`${at} detectable`, r.minste_pavisbare_endring, e.detectable ?? '');
     }
 
