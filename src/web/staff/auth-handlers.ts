@@ -10,7 +10,7 @@ import { countAccounts, createAccount, findLogin, findPasswordLink, getAccount, 
 import { audit } from '../../store/audit.js';
 import { createSession, deleteSession } from '../../store/sessions.js';
 import { countUnits } from '../../store/units.js';
-import { getSurveyVersion } from '../../store/survey-versions.js';
+import { latestSurveyVersion } from '../../store/survey-versions.js';
 import { readCookie } from '../cookies.js';
 import { FailureLimiter } from './rate-limit.js';
 import { SESSION_COOKIE, SESSION_MS, staffOf } from './session.js';
@@ -104,7 +104,8 @@ export function setupHandlers(deps: AppDeps) {
       const id = createAccount(deps.db, { username: values.username, displayName: values.displayName, role: 'admin', passwordHash: hash });
       audit(deps.db, { accountId: id, actor: values.username, action: 'setup', detail: 'first project leader' });
       if (values.demo === 'on' && countUnits(deps.db) === 0) {
-        const survey = getSurveyVersion(deps.db, 'kartlegging', 1);
+        // The bundled definition as it is now: the demo's waves answer the latest version.
+        const survey = latestSurveyVersion(deps.db, 'kartlegging');
         if (survey) {
           seedDemo(deps.db, survey, today(deps.config.TIME_ZONE), { history: true });
           audit(deps.db, { accountId: id, actor: values.username, action: 'demo.load' });
