@@ -186,7 +186,7 @@ describe('rule 4: below the distribution threshold no shown figure pins the coun
     const t = emptyGroupTally();
     t.responses = 10;
     const it = emptyItemTally(['1', '2', '3', '4', '5']);
-    Object.assign(it, { answered: 10, moments: { n: 10, sum: 50, sumSq: 250 } });
+    Object.assign(it, { answered: 10, moments: { n: 10, sum: 50, sumSq: 250, den: 1 } });
     it.counts['5'] = 10;
     t.items.set('a', it);
     expect(shownKey(t, shown)).toContain('"sd":0');
