@@ -171,13 +171,18 @@ function momentsOf(survey: WaveResults['survey'], results: WaveResults, release:
   return out;
 }
 
-const describe = (m: Measure): string =>
-  m.type === 'derived' ? m.name : m.type === 'position' ? 'position' : m.type === 'category' ? `category ${m.category}` : `${m.type} ${m.item}`;
+/** describe names a figure's measure for labels; the position figures are three measures (current %, desired %, shares). */
+const describe = (m: Measure, stat?: Stat): string => {
+  if (m.type === 'derived') return m.name;
+  if (m.type === 'category') return `category ${m.category}`;
+  if (m.type === 'position') return stat === 'n' || stat === 'sum' || stat === 'sumSq' ? 'position current' : stat?.startsWith('des') ? 'position desired' : 'position shares';
+  return `${m.type} ${m.item}`;
+};
 
 /** equationsOf writes figures as equations over (respondent, variable) columns. */
 export function equationsOf(model: Model, people: readonly Person[], figures: readonly Figure[]): Equation[] {
   return figures.map((f) => ({
-    label: `R${f.release} ${describe(f.measure)}.${f.stat} @${f.group}`,
+    label: `R${f.release} ${describe(f.measure, f.stat)}.${f.stat} @${f.group}`,
     terms: f.set.flatMap((r) => termsOf(model.functional(f.measure, f.stat, people[r] as Person), r)),
   }));
 }
