@@ -166,14 +166,16 @@ async function checkComparison(h: Harness, projectId: number, results: WaveResul
       continue;
     }
     const key = resultsKeyOf(row.del ?? '', row.id ?? '');
-    const source = key === undefined ? undefined : resultsRows.get(key);
+    // A withheld position distribution is one note row in the results CSV.
+    const shares = row.del === 'Stillingsstørrelse (andel %)';
+    const source = (key === undefined ? undefined : resultsRows.get(key)) ?? (shares ? resultsRows.get('Stillingsstørrelse|fordeling') : undefined);
     if (cell === '') continue;
     if (!source) {
       problems.push(`comparison ${unitId}: ${row.del}|${row.id} shows "${cell}" with no results CSV row behind it`);
       continue;
     }
-    const shown = source.n === '' ? source.merknad : row.del === 'Stillingsstørrelse (andel %)' ? String(Math.round((1000 * num(source.antall)) / num(source.n)) / 10) : source.snitt;
-    const same = row.del === 'Stillingsstørrelse (andel %)' && source.n !== '' ? Math.abs(num(cell) - num(shown)) <= 0.05 + 1e-9 : cell === shown;
+    const shown = source.n === '' ? source.merknad : shares ? String(Math.round((1000 * num(source.antall)) / num(source.n)) / 10) : source.snitt;
+    const same = shares && source.n !== '' ? Math.abs(num(cell) - num(shown)) <= 0.05 + 1e-9 : cell === shown;
     if (!same) problems.push(`comparison ${unitId}: ${row.del}|${row.id} shows "${cell}", the results CSV "${shown}"`);
   }
   return problems;
