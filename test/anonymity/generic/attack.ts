@@ -58,7 +58,10 @@ export function attackCase(run: CaseRun): { findings: Finding[]; problems: strin
   for (const i of isolations(perRelease.flat(), run.k)) {
     const { measures, releases } = anatomy(i);
     const what = i.respondents.length === 0 ? 'undecided' : measures.length > 1 ? `across measures (${measures.join(' + ')})` : `one measure (${measures[0]})`;
-    const actions = releases.slice(1).map((r) => run.releases[Number(r) - 1]?.action.split(' ')[0]);
+    // The staff actions between the earliest and the latest release the figures come from.
+    const first = Number(releases[0] ?? 1);
+    const last = Number(releases[releases.length - 1] ?? 1);
+    const actions = run.releases.slice(first, last).map((r) => r.action.split(' ')[0]);
     const scope = releases.length <= 1 ? 'one release' : `across releases (${[...new Set(actions)].join('+')})`;
     const value = i.respondents.length > 0 ? witnessValue(run, i) : undefined;
     if (value && Math.abs(value.revealed - value.predicted) > 1e-6 * (1 + value.scale)) {
