@@ -44,19 +44,13 @@
 //   rounding.ts); fewer than two is a finding (the withheld distribution is pinned).
 // Not modelled: combining rounded figures across groups or releases beyond the exact linear
 // system, the comparison's two-decimal changes, and staff text.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { attackCase, type Finding } from './generic/attack.js';
-import { makeHarness, runCase, type CaseOptions, type Harness } from './generic/scenario.js';
+import { makeHarness, runCase, type CaseOptions } from './generic/scenario.js';
 
 const CASES = 200;
 const CHUNK = 25;
 const BUNDLED_SEEDS = [1001, 1002, 1003, 1004];
-
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.t.close());
 
 /** report words findings for a failure: counts by kind, then the first few in full. */
 function report(findings: Finding[]): string {
@@ -67,14 +61,20 @@ function report(findings: Finding[]): string {
   return [`${findings.length} finding(s) in ${cases} case(s):`, ...kinds, 'First findings:', ...findings.slice(0, 6).map((f) => `  ${f.detail}`)].join('\n');
 }
 
+/** attack runs the cases on a fresh app (one database per batch keeps the organisation tree small). */
 async function attack(seeds: number[], opts: (seed: number) => CaseOptions): Promise<void> {
   const findings: Finding[] = [];
   const problems: string[] = [];
-  for (const seed of seeds) {
-    const run = await runCase(h, seed, opts(seed));
-    const result = attackCase(run);
-    problems.push(...run.problems, ...result.problems);
-    findings.push(...result.findings);
+  const h = await makeHarness();
+  try {
+    for (const seed of seeds) {
+      const run = await runCase(h, seed, opts(seed));
+      const result = attackCase(run);
+      problems.push(...run.problems, ...result.problems);
+      findings.push(...result.findings);
+    }
+  } finally {
+    h.t.close();
   }
   expect(problems.slice(0, 20), 'figures the simulation cannot explain, or outputs that disagree').toEqual([]);
   expect(findings.length, report(findings)).toBe(0);
