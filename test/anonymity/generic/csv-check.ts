@@ -2,6 +2,7 @@
 // prints must be among the collected figures (same n, same mean, SD, share and counts) and every
 // collected figure of a kind the CSV prints must be in it; the project comparison CSV must print,
 // for this wave, exactly the results CSV's means and withheld notes (nothing the release lacks).
+import { parseCsv } from '../../../src/org/import.js';
 import type { WaveResults } from '../../../src/report/wave-results.js';
 import type { Figure } from './model.js';
 import type { ReleaseFigures } from './figures.js';
@@ -9,35 +10,9 @@ import type { Harness } from './scenario.js';
 
 type CsvRow = Record<string, string>;
 
-/** parseCsv reads the product's CSV (BOM, quoted cells, CRLF) into rows keyed by header. */
-export function parseCsv(text: string, delimiter = ';'): CsvRow[] {
-  const body = text.replace(/^\uFEFF/, '');
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i] as string;
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      record.push(field);
-      field = '';
-    } else if (ch === '\r' && body[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  const [header, ...rest] = records;
+/** rowsOf reads the product's CSV (with the organisation importer's parser) into rows keyed by header. */
+function rowsOf(text: string): CsvRow[] {
+  const [header, ...rest] = parseCsv(text).records;
   return rest.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i] ?? ''])));
 }
 
@@ -100,7 +75,7 @@ export async function checkRoutes(h: Harness, results: WaveResults, rf: ReleaseF
       problems.push(`results CSV of ${unit.id} answered ${res.status}`);
       continue;
     }
-    const rows = parseCsv(res.text);
+    const rows = rowsOf(res.text);
     const byKey = new Map(rows.map((r) => [`${r.del}|${r.id}`, r]));
     const expected = new Map<string, Expected>();
     for (const f of rf.figures) {
@@ -159,7 +134,7 @@ async function checkComparison(h: Harness, projectId: number, results: WaveResul
   if (res.status !== 200) return [`comparison CSV of ${unitId} answered ${res.status}`];
   const column = results.wave.name;
   const problems: string[] = [];
-  for (const row of parseCsv(res.text)) {
+  for (const row of rowsOf(res.text)) {
     const cell = row[column] ?? '';
     if (row.del === 'Enhet') {
       if (cell !== '' && cell !== `n=${resultsRows.get(`Enhet|${unitId}`)?.n ?? ''}`) problems.push(`comparison ${unitId}: ${cell} but the results CSV says n=${resultsRows.get(`Enhet|${unitId}`)?.n}`);
