@@ -63,12 +63,12 @@ interface Atom {
   cols: Map<string, number>;
 }
 
-function ratAdd(a: Rat, b: Rat): Rat {
-  const n = a.n * b.d + b.n * a.d;
-  const d = a.d * b.d;
-  const g = gcdNum(n, d) || 1;
+/** reduced writes a rational in lowest terms with a positive denominator, so equal coefficients compare equal. */
+function reduced(n: number, d: number): Rat {
+  const g = (gcdNum(n, d) || 1) * Math.sign(d);
   return { n: n / g, d: d / g };
 }
+const ratAdd = (a: Rat, b: Rat): Rat => reduced(a.n * b.d + b.n * a.d, a.d * b.d);
 
 /** canonical merges repeated (respondent, variable) terms and drops zeros. */
 function canonical(terms: readonly Term[]): Term[] {
@@ -76,7 +76,7 @@ function canonical(terms: readonly Term[]): Term[] {
   for (const t of terms) {
     const key = `${t.r}\u0000${t.kind}`;
     const had = merged.get(key);
-    merged.set(key, had ? { ...had, c: ratAdd(had.c, t.c) } : { ...t });
+    merged.set(key, had ? { ...had, c: ratAdd(had.c, t.c) } : { ...t, c: reduced(t.c.n, t.c.d) });
   }
   return [...merged.values()].filter((t) => t.c.n !== 0).sort((a, b) => a.r - b.r || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
 }
@@ -103,7 +103,9 @@ function channels(equations: readonly Indexed[]): Indexed[][] {
     const first = e.terms[0];
     if (!first) continue;
     const root = find(first.kind);
-    blocks.set(root, [...(blocks.get(root) ?? []), e]);
+    let list = blocks.get(root);
+    if (!list) blocks.set(root, (list = []));
+    list.push(e);
   }
   return [...blocks.values()];
 }
