@@ -21,9 +21,25 @@
 
 import { ColumnBasis, eliminate, gcd, normalise, type Row } from './sparse.js';
 
+/** An exact rational: BigInt numerator and (nonzero) denominator. Coefficients built from exact
+ *  means and variances of large groups outgrow doubles, so no step rounds. */
 export interface Rat {
-  n: number;
-  d: number;
+  n: bigint;
+  d: bigint;
+}
+
+/** rat builds a rational from integers (numbers must be safe integers). */
+export const rat = (n: number | bigint, d: number | bigint = 1n): Rat => reduced(BigInt(n), BigInt(d));
+/** ratAdd, ratMul and ratNeg are exact rational arithmetic in lowest terms. */
+export const ratAdd = (a: Rat, b: Rat): Rat => reduced(a.n * b.d + b.n * a.d, a.d * b.d);
+export const ratMul = (a: Rat, b: Rat): Rat => reduced(a.n * b.n, a.d * b.d);
+export const ratNeg = (a: Rat): Rat => ({ n: -a.n, d: a.d });
+
+/** ratToNumber is the nearest double, also for numerators and denominators beyond 2^1023. */
+export function ratToNumber(r: Rat): number {
+  const bits = (x: bigint) => (x < 0n ? -x : x).toString(2).length;
+  const shift = BigInt(Math.max(0, Math.max(bits(r.n), bits(r.d)) - 900));
+  return Number(r.n >> shift) / Number(r.d >> shift);
 }
 
 /** One coefficient of an equation: c times respondent r's variable `kind`. */
@@ -55,8 +71,6 @@ interface Indexed extends Equation {
   index: number;
 }
 
-const gcdNum = (a: number, b: number): number => (b === 0 ? Math.abs(a) : gcdNum(b, a % b));
-
 interface Atom {
   members: number[];
   /** Column index per variable of this atom. */
@@ -64,21 +78,21 @@ interface Atom {
 }
 
 /** reduced writes a rational in lowest terms with a positive denominator, so equal coefficients compare equal. */
-function reduced(n: number, d: number): Rat {
-  const g = (gcdNum(n, d) || 1) * Math.sign(d);
+function reduced(n: bigint, d: bigint): Rat {
+  if (d === 0n) throw new RangeError('a rational with denominator 0');
+  const g = (gcd(n, d) || 1n) * (d < 0n ? -1n : 1n);
   return { n: n / g, d: d / g };
 }
-const ratAdd = (a: Rat, b: Rat): Rat => reduced(a.n * b.d + b.n * a.d, a.d * b.d);
 
 /** canonical merges repeated (respondent, variable) terms and drops zeros. */
-function canonical(terms: readonly Term[]): Term[] {
+export function canonical(terms: readonly Term[]): Term[] {
   const merged = new Map<string, Term>();
   for (const t of terms) {
     const key = `${t.r}\u0000${t.kind}`;
     const had = merged.get(key);
     merged.set(key, had ? { ...had, c: ratAdd(had.c, t.c) } : { ...t, c: reduced(t.c.n, t.c.d) });
   }
-  return [...merged.values()].filter((t) => t.c.n !== 0).sort((a, b) => a.r - b.r || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  return [...merged.values()].filter((t) => t.c.n !== 0n).sort((a, b) => a.r - b.r || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
 }
 
 /** channels splits equations into blocks whose variables never meet in one equation. */
@@ -176,8 +190,8 @@ function isolateInBlock(block: readonly Indexed[], k: number, maxNodes: number):
   const colKind: string[] = [];
   const scale: Rat[] = [];
   const rows: Row[] = eqs.map((e, i) => {
-    let lcm = 1;
-    for (const t of e.terms) lcm = (lcm * t.c.d) / gcdNum(lcm, t.c.d);
+    let lcm = 1n;
+    for (const t of e.terms) lcm = (lcm * t.c.d) / gcd(lcm, t.c.d);
     const row: Row = new Map();
     for (const t of e.terms) {
       const atom = atomOf.get(t.r) as Atom;
@@ -190,11 +204,11 @@ function isolateInBlock(block: readonly Indexed[], k: number, maxNodes: number):
         colAtom[col] = atom;
         colKind[col] = t.kind;
       }
-      row.set(col, BigInt((t.c.n * lcm) / t.c.d));
+      row.set(col, (t.c.n * lcm) / t.c.d);
     }
     let g = 0n;
     for (const v of row.values()) g = gcd(g, v);
-    scale[i] = { n: lcm, d: Number(g) };
+    scale[i] = { n: lcm, d: g };
     return normalise(row);
   });
 
@@ -266,6 +280,6 @@ function isolateInBlock(block: readonly Indexed[], k: number, maxNodes: number):
   const kinds = [...new Set(real.map((c) => colKind[c] as string))].sort();
   const tags = witness ? [...witness].filter(([c]) => c >= TAG).map(([c, v]) => ({ e: c - TAG, v })) : [];
   const combination = tags.map(({ e, v }) => `${v > 0n ? '+' : ''}${v}×[${(eqs[e] as Equation).label}]`);
-  const weights = tags.map(({ e, v }) => ({ equation: (eqs[e] as Indexed).index, weight: { n: Number(v) * (scale[e] as Rat).n, d: (scale[e] as Rat).d } }));
+  const weights = tags.map(({ e, v }) => ({ equation: (eqs[e] as Indexed).index, weight: reduced(v * (scale[e] as Rat).n, (scale[e] as Rat).d) }));
   return { respondents: [...T].flatMap((a) => a.members).sort((a, b) => a - b), kinds, block: labels.join(', '), combination, weights };
 }

@@ -1,10 +1,12 @@
 // The attack on one simulated case: every release's figures in one exact linear system (a reader
 // keeps what was shown before), plus the rounding-aware check of each shown mean whose
 // distribution is withheld. Findings are classified so a failure says what leaked and how.
-import { isolations, type Isolation } from './algebra.js';
-import { equationsOf } from './figures.js';
-import { consistentVectors } from './rounding.js';
-import type { Person } from './model.js';
+import { isolations, ratToNumber, type Isolation } from './algebra.js';
+import { equationsOf, isCount } from './figures.js';
+import { derivableCombinations } from './knowledge.js';
+import { termsOf, type Person } from './model.js';
+import type { ShownMoments } from './figures.js';
+import { consistentVectors, type CountConstraint } from './rounding.js';
 import type { CaseRun } from './scenario.js';
 
 export interface Finding {
@@ -37,12 +39,12 @@ function witnessValue(run: CaseRun, i: Isolation): { revealed: number; predicted
   for (const { equation, weight } of i.weights) {
     const f = figures[equation];
     if (!f || Number.isNaN(f.value)) return undefined;
-    const w = weight.n / weight.d;
+    const w = ratToNumber(weight);
     revealed += w * f.value;
     scale += Math.abs(w * f.value);
     for (const r of f.set) {
       const p = run.people[r] as Person;
-      const fn = run.model.functional(f.measure, f.stat, p);
+      const fn = run.model.functional(f.measure, f.stat, p, f);
       predicted += w * (inT.has(r) ? run.model.evaluate(fn, p) : fn.constant);
     }
   }
@@ -70,16 +72,33 @@ export function attackCase(run: CaseRun): { findings: Finding[]; problems: strin
     const computed = value ? ` (the figures give ${Math.round(value.revealed * 1000) / 1000})` : '';
     findings.push({ seed: run.seed, kind: `${scope}: ${what}`, detail: `${run.description}: ${describeIsolation(i)}${computed}` });
   }
-  const seen = new Set<string>();
-  for (const r of run.releases) {
-    for (const m of r.figures.moments) {
-      const key = `${m.label.replace(/^R\d+ /, '')} ${m.n} ${m.mean} ${m.sd} ${m.share}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (consistentVectors(m) < 2) {
-        findings.push({ seed: run.seed, kind: 'moments pin a withheld distribution', detail: `${run.description}: ${m.label} n=${m.n} mean=${m.mean} sd=${m.sd ?? '-'} share=${m.share ?? '-'}` });
-      }
-    }
+  // The rounding check of every mean shown without its distribution and without its moments (SD,
+  // share): see the header of generic-attacker.test.ts for why means with moments are left out.
+  const moments = new Map<string, ShownMoments>();
+  for (const m of run.releases.flatMap((r) => r.figures.moments)) {
+    if (m.moments) continue;
+    moments.set(`${m.label.replace(/^R\d+ /, '')} [${m.set.join(',')}] ${m.nFrom}-${m.nTo} ${m.meanBound ?? ''}${m.mean}`, m);
   }
+  const checked = [...moments.values()];
+  const queries = checked.map((m) => m.points.map((v) => m.set.flatMap((r) => termsOf(run.model.functional(m.measure, `count:${v}`, run.people[r] as Person), r))));
+  // What the shown counts (every release) determine exactly; rounded figures give no exact value.
+  const counts = run.releases.flatMap((r) => r.figures.figures).filter(isCount);
+  const combinations = derivableCombinations(equationsOf(run.model, run.people, counts), queries);
+  checked.forEach((m, i) => {
+    const constraints: CountConstraint[] = (combinations[i] ?? []).map((a) => {
+      const weights = a.map(Number);
+      return { a: weights, value: weights.reduce((s, w, j) => s + w * (m.counts[j] ?? 0), 0) };
+    });
+    const shownToo = consistentVectors(m, 2, constraints);
+    const n = m.nFrom === m.nTo ? `${m.nTo}` : `${m.nFrom}..${m.nTo}`;
+    const shown = `${m.label} n=${n} mean=${m.meanBound === 'above' ? '>' : m.meanBound === 'below' ? '<' : ''}${m.mean}`;
+    const known = `${constraints.length} combination(s) of its counts determined by shown counts${m.upper ? `, at most ${m.upper.join('/')} per point` : ''}${m.lower?.some((x) => x > 0) ? `, at least ${m.lower.join('/')}` : ''}`;
+    // The true answers always display as shown: none agreeing is an error in the check, not safety.
+    if (shownToo === 0) problems.push(`case ${run.seed}: no count vector displays as ${shown} (${known}); true counts ${m.counts.join('/')}`);
+    // A finding when the mean pins what the shown counts and bounds alone leave open.
+    else if (shownToo < 2 && consistentVectors(m, 2, constraints, false) >= 2) {
+      findings.push({ seed: run.seed, kind: 'a mean pins a withheld distribution', detail: `${run.description}: ${shown}; ${known}: only ${m.counts.join('/')}` });
+    }
+  });
   return { findings, problems };
 }

@@ -1,15 +1,16 @@
 // The attacker's unknowns and how each shown figure constrains them (see the header of
 // generic-attacker.test.ts for the model). Every figure is a sum over a set of respondents of a
 // per-respondent quantity; here that quantity is written as a linear functional of the respondent's
-// variables, using the respondent's true answers for the coefficients that depend on them (which
-// items they answered validly: a conservative attacker knows who is in which set).
+// variables. Coefficients come from what the figure shows (exact means, for a mean without its n
+// or a composite's SD) and, only for position size and the breakdown's composite means, from the
+// respondent's true answers (which items they answered: a conservative attacker knows more).
 import { DONT_KNOW, offersDontKnow, type Answers, type NowDesiredValue, type Survey } from '../../../src/survey/model.js';
 import type { Item } from '../../../src/survey/schema.js';
 import { visibleItemIds } from '../../../src/survey/conditions.js';
 import { RAUS_ITEM_IDS } from '../../../src/report/group.js';
 import { desiredPercent, INVOLUNTARY_DEFINITIONS, positionAnswersFrom, POSITION_ITEM } from '../../../src/report/position.js';
 import { favourableValues } from '../../../src/report/stats.js';
-import type { Rat, Term } from './algebra.js';
+import { rat, ratAdd, ratMul, ratNeg, ratToNumber, type Rat, type Term } from './algebra.js';
 
 /** One simulated respondent: where they answered and what. */
 export interface Person {
@@ -18,10 +19,14 @@ export interface Person {
   answers: Answers;
 }
 
-/** What a figure is about: an item (or one half of a now/desired item), a derived measure, ... */
+/** What a figure is about: an item (or one half of a now/desired item), a composite, ... The
+ *  now/desired gap is no measure here: it is the difference of the two released means (checked in
+ *  figures.ts), so it adds no equation. */
 export type Measure =
-  | { type: 'item' | 'now' | 'desired' | 'gap' | 'text'; item: string }
-  /** Mean of the respondent's valid answers to `items` (a factor score, the RAUS total). */
+  | { type: 'item' | 'now' | 'desired' | 'text'; item: string }
+  /** A composite over `items` (a factor, the RAUS total): its count (at least one valid answer) and
+   *  the sum of squared scores, each score the mean of the respondent's answers with unanswered
+   *  items filled in by the group's item means (report/group.ts, CompositeTally). */
   | { type: 'derived'; name: string; items: string[] }
   | { type: 'position' }
   | { type: 'category'; category: 'heltid' | 'deltid' };
@@ -29,6 +34,8 @@ export type Measure =
 /** Which sum over the set a figure gives: n, sum, sum of squares, favourable count, counts per option, ... */
 export type Stat =
   | 'n'
+  /** A composite mean computed from item means the table does not print (the breakdown): see Figure.itemN. */
+  | 'meanOfMeans'
   | 'sum'
   | 'sumSq'
   | 'fav'
@@ -47,7 +54,7 @@ export type Stat =
   | `inv:${string}`;
 
 /** A shown figure as the sum over `set` of one per-respondent quantity; value is what the product showed (exact). */
-export interface Figure {
+export interface Figure extends FigureContext {
   release: number;
   group: string;
   set: readonly number[];
@@ -56,19 +63,31 @@ export interface Figure {
   value: number;
 }
 
+/** What a figure's per-respondent quantity depends on beyond its measure and statistic. */
+export interface FigureContext {
+  /** For a figure shown without its n: the quantity is stat - c x (the n statistic dev.n), so a mean
+   *  gives sum - mean x n = 0, an SD sumSq - (mean^2 + sd^2) x n = -sd^2, a share fav - share x n = 0. */
+  dev?: { n: Stat; c: Rat };
+  /** For a composite's sum of squared scores: the group's exact item means, in measure.items order. */
+  itemMeans?: Rat[];
+  /** For 'meanOfMeans': each item's valid count in the set (known only to the conservative attacker). */
+  itemN?: number[];
+}
+
 /** A per-respondent linear functional: a constant plus weighted variables. */
 export interface Functional {
   constant: number;
   terms: { kind: string; c: Rat }[];
 }
 
-const rat = (n: number, d = 1): Rat => ({ n, d });
 const empty = (): Functional => ({ constant: 0, terms: [] });
 function add(into: Functional, f: Functional, scale: Rat = rat(1)): Functional {
-  into.constant += (f.constant * scale.n) / scale.d;
-  for (const t of f.terms) into.terms.push({ kind: t.kind, c: rat(t.c.n * scale.n, t.c.d * scale.d) });
+  into.constant += f.constant * ratToNumber(scale);
+  for (const t of f.terms) into.terms.push({ kind: t.kind, c: ratMul(t.c, scale) });
   return into;
 }
+/** The pair variables of a composite's squared score (see compositeSquares). */
+const PAIR = { product: 'xx', valueValid: 'xv', bothValid: 'vv' } as const;
 const variable = (kind: string, c: Rat = rat(1)): Functional => ({ constant: 0, terms: [{ kind, c }] });
 
 /** An answerable part: an item, or the now or desired half of a now/desired item. */
@@ -172,30 +191,27 @@ export class Model {
   }
 
   /** functional writes respondent p's contribution to a figure as a linear functional of p's variables. */
-  functional(measure: Measure, stat: Stat, p: Person): Functional {
+  functional(measure: Measure, stat: Stat, p: Person, ctx: FigureContext = {}): Functional {
+    if (ctx.dev) return add(this.functional(measure, stat, p), this.functional(measure, ctx.dev.n, p), ratNeg(ctx.dev.c));
     switch (measure.type) {
       case 'item':
       case 'now':
       case 'desired':
         return this.partFunctional(measure.item, measure.type === 'item' ? undefined : measure.type, stat, p);
-      case 'gap': {
-        if (stat === 'n') return variable(`gapN:${measure.item}`);
-        const now = numericAnswer((p.answers[measure.item] as NowDesiredValue | undefined)?.now);
-        const desired = numericAnswer((p.answers[measure.item] as NowDesiredValue | undefined)?.desired);
-        if (now === undefined || desired === undefined) return empty();
-        if (stat === 'sumSq') return variable(`gap2:${measure.item}`);
-        const f = this.overPoints(p, measure.item, (v) => v, 'desired');
-        return add(f, this.overPoints(p, measure.item, (v) => v, 'now'), rat(-1));
-      }
       case 'derived': {
         const key = measure.items.join('+');
         if (stat === 'n') return variable(`fN:${key}`);
-        const valid = this.validCount(p, measure.items);
-        if (valid.length === 0) return empty();
-        if (stat === 'sumSq') return valid.length === 1 ? this.overPoints(p, valid[0] as string, (v) => v * v) : variable(`f2:${key}`);
-        const f = empty();
-        for (const id of valid) add(f, this.overPoints(p, id, (v) => v), rat(1, valid.length));
-        return f;
+        if (stat === 'sumSq' && ctx.itemMeans) return this.compositeSquares(measure.items, ctx.itemMeans, p);
+        if (stat === 'meanOfMeans' && ctx.itemN) {
+          const f = empty();
+          const m = measure.items.length;
+          measure.items.forEach((id, j) => {
+            const n = ctx.itemN?.[j] ?? 0;
+            if (n > 0) add(f, this.overPoints(p, id, (v) => v), rat(1, m * n));
+          });
+          return f;
+        }
+        throw new Error(`no ${stat} for composite ${measure.name} without its context`);
       }
       case 'text':
         return variable(stat === 'content' ? `textContent:${measure.item}` : `text:${measure.item}`);
@@ -207,6 +223,39 @@ export class Model {
         return add(this.answeredFunctional(p, POSITION_ITEM.current), fullTime, rat(-1));
       }
     }
+  }
+
+  // A composite's squared score times m^2, written without knowing which items p answered: with
+  // mu_j the group's item means, M their sum and d_j = (x_j - mu_j) x valid_j, m x score = M + sum d_j
+  // for a counted respondent (and every d_j = 0 for one who is not), so
+  //   m^2 score^2 = M^2 fN + 2M sum d_j + sum d_j^2 + 2 sum_{j<l} d_j d_l,
+  // where d_j and d_j^2 are linear in p's indicators and d_j d_l expands into the group-independent
+  // products x_j x_l, x_j valid_l, x_l valid_j, valid_j valid_l: variables of their own, shared by
+  // every group p is in (so the sums of squares of nested groups can combine, and do where the
+  // item means agree).
+  private compositeSquares(items: readonly string[], means: readonly Rat[], p: Person): Functional {
+    const m = items.length;
+    const key = items.join('+');
+    const total = means.reduce((s, mu) => ratAdd(s, mu), rat(0));
+    const f = variable(`fN:${key}`, ratMul(total, total));
+    items.forEach((id, j) => {
+      const mu = means[j] as Rat;
+      for (const v of this.part(id).values) {
+        const dev = ratAdd(rat(Number(v)), ratNeg(mu));
+        add(f, this.indicator(p, id, v), ratAdd(ratMul(rat(2), ratMul(total, dev)), ratMul(dev, dev)));
+      }
+    });
+    for (let j = 0; j < m; j++) {
+      for (let l = j + 1; l < m; l++) {
+        const [a, b] = [items[j] as string, items[l] as string];
+        const [ma, mb] = [means[j] as Rat, means[l] as Rat];
+        f.terms.push({ kind: `${PAIR.product}:${a}*${b}`, c: rat(2) });
+        f.terms.push({ kind: `${PAIR.valueValid}:${a}*${b}`, c: ratMul(rat(-2), mb) });
+        f.terms.push({ kind: `${PAIR.valueValid}:${b}*${a}`, c: ratMul(rat(-2), ma) });
+        f.terms.push({ kind: `${PAIR.bothValid}:${a}*${b}`, c: ratMul(rat(2), ratMul(ma, mb)) });
+      }
+    }
+    return add(empty(), f, rat(1, m * m));
   }
 
   private answeredFunctional(p: Person, itemId: string): Functional {
@@ -278,17 +327,11 @@ export class Model {
   trueValue(kind: string, p: Person): number {
     const [head, tail] = splitKind(kind);
     const a = p.answers;
-    if (head === 'gapN' || head === 'gap2') {
-      const nd = a[tail] as NowDesiredValue | undefined;
-      const now = numericAnswer(nd?.now);
-      const desired = numericAnswer(nd?.desired);
-      if (now === undefined || desired === undefined) return 0;
-      return head === 'gapN' ? 1 : (desired - now) ** 2;
-    }
-    if (head === 'fN' || head === 'f2') {
-      const valid = tail.split('+').map((id) => numericAnswer(a[id])).filter((v): v is number => v !== undefined);
-      if (valid.length === 0) return 0;
-      return head === 'fN' ? 1 : (valid.reduce((s, v) => s + v, 0) / valid.length) ** 2;
+    if (head === 'fN') return tail.split('+').some((id) => numericAnswer(a[id]) !== undefined) ? 1 : 0;
+    if (head === PAIR.product || head === PAIR.valueValid || head === PAIR.bothValid) {
+      const [x, y] = tail.split('*').map((id) => numericAnswer(a[id]));
+      if (x === undefined || y === undefined) return 0;
+      return head === PAIR.product ? x * y : head === PAIR.valueValid ? x : 1;
     }
     if (head === 'text') return typeof a[tail] === 'string' && a[tail] !== '' ? 1 : 0;
     if (head === 'textContent') return NaN;
@@ -318,20 +361,18 @@ export class Model {
 
   /** contribution is what respondent p adds to a figure, computed straight from the answers (the
    *  oracle the product's figures are checked against; NaN for free-text content). */
-  contribution(measure: Measure, stat: Stat, p: Person): number {
+  contribution(measure: Measure, stat: Stat, p: Person, ctx: FigureContext = {}): number {
     if (stat === 'content') return NaN;
+    if (ctx.dev) return this.contribution(measure, stat, p) - ratToNumber(ctx.dev.c) * this.contribution(measure, ctx.dev.n, p);
     if (measure.type === 'derived' && stat !== 'n') {
-      const valid = measure.items.map((id) => numericAnswer(p.answers[id])).filter((v): v is number => v !== undefined);
-      if (valid.length === 0) return 0;
-      const f = valid.reduce((s, v) => s + v, 0) / valid.length;
-      return stat === 'sum' ? f : f * f;
-    }
-    if (measure.type === 'gap' && stat !== 'n') {
-      const nd = p.answers[measure.item] as NowDesiredValue | undefined;
-      const now = numericAnswer(nd?.now);
-      const desired = numericAnswer(nd?.desired);
-      if (now === undefined || desired === undefined) return 0;
-      return stat === 'sum' ? desired - now : (desired - now) ** 2;
+      const answers = measure.items.map((id) => numericAnswer(p.answers[id]));
+      if (answers.every((x) => x === undefined)) return 0;
+      const m = measure.items.length;
+      if (stat === 'meanOfMeans') return answers.reduce((s: number, x, j) => s + (x === undefined ? 0 : x / (m * (ctx.itemN?.[j] ?? NaN))), 0);
+      if (stat !== 'sumSq' || !ctx.itemMeans) throw new Error(`no ${stat} for composite ${measure.name}`);
+      // The product's filled-in score (report/group.ts): unanswered items count at the group's mean.
+      const score = answers.reduce((s: number, x, j) => s + (x ?? ratToNumber(ctx.itemMeans?.[j] as Rat)), 0) / m;
+      return score * score;
     }
     if (measure.type === 'position' && (stat === 'desSum' || stat === 'desSumSq')) {
       const pos = positionAnswersFrom(p.answers);
@@ -344,7 +385,7 @@ export class Model {
 
   /** evaluate computes a functional at the respondent's true answers. */
   evaluate(f: Functional, p: Person): number {
-    return f.terms.reduce((s, t) => s + (t.c.n / t.c.d) * this.trueValue(t.kind, p), f.constant);
+    return f.terms.reduce((s, t) => s + ratToNumber(t.c) * this.trueValue(t.kind, p), f.constant);
   }
 }
 

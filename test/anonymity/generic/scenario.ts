@@ -14,8 +14,8 @@ import { createWave, getWave, setWaveStatus, updateWaveSettings, type Wave } fro
 import type { Answers, Survey } from '../../../src/survey/model.js';
 import { makeTestApp, type TestApp } from '../../helpers/app.js';
 import { signIn, type SignedIn } from '../../helpers/staff.js';
-import { checkRoutes } from './csv-check.js';
-import { releaseFigures, verifyFigures, type ReleaseFigures } from './figures.js';
+import { checkRoutes, type PrintedChange } from './csv-check.js';
+import { compositeWindows, releaseFigures, verifyFigures, type ReleaseFigures } from './figures.js';
 import { Model, type Person } from './model.js';
 import { tinySurvey } from './tiny-survey.js';
 
@@ -140,15 +140,19 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
     }
   })();
 
-  let projectId: number | undefined;
-  if (opts.viaRoutes) projectId = baselineProject(h, survey, seed, ids, waveId);
+  const baseline = opts.viaRoutes ? baselineProject(h, survey, seed, ids, waveId) : undefined;
 
-  const post = async (url: string, body: Record<string, string>): Promise<void> => {
+  const post = async (url: string, body: Record<string, string>, expected = 303): Promise<void> => {
     const params = new URLSearchParams({ _csrf: h.admin.csrf, ...body });
     const res = await h.admin.agent.post(url).type('form').send(params.toString());
-    if (res.status !== 303) throw new Error(`case ${seed}: POST ${url} answered ${res.status}: ${res.text.slice(0, 300)}`);
+    if (res.status !== expected) throw new Error(`case ${seed}: POST ${url} answered ${res.status}: ${res.text.slice(0, 300)}`);
   };
   const setStatus = (status: 'open' | 'closed') => post(`/admin/malinger/${waveId}/status`, { status });
+  // Reopening a released wave as a person would: the first POST shows what it will cost, the second confirms.
+  const reopen = async (): Promise<void> => {
+    await post(`/admin/malinger/${waveId}/status`, { status: 'open' }, 200);
+    await post(`/admin/malinger/${waveId}/status`, { status: 'open', confirm: 'yes' });
+  };
 
   const run: CaseRun = { seed, survey, model, people, releases: [], k, problems: [], description: '' };
   const actions: string[] = [];
@@ -158,7 +162,13 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
     if (!results) throw new Error(`case ${seed}: no results after ${action}`);
     const figures = releaseFigures(db, results, [...people], run.releases.length + 1, model);
     run.problems.push(...verifyFigures(model, people, figures).map((p) => `case ${seed}: ${p}`));
-    if (opts.viaRoutes) run.problems.push(...(await checkRoutes(h, results, figures, projectId)).map((p) => `case ${seed}: ${p}`));
+    let finer = new Map<string, [number, number]>();
+    if (baseline) {
+      const routes = await checkRoutes(h, results, figures, baseline.projectId);
+      run.problems.push(...routes.problems.map((p) => `case ${seed}: ${p}`));
+      finer = compositesFromChanges(db, baseline.waveId, routes.changes);
+    }
+    compositeWindows(figures, finer);
     run.releases.push({ action, figures });
   };
 
@@ -174,7 +184,7 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
       return units.filter((p) => !below.has(p.id) && p.id !== u.parentId).map((p) => ({ unit: u, parent: p.id }));
     });
     if (r < 0.4) {
-      await setStatus('open');
+      await reopen();
       const added = 1 + Math.floor(rand() * 3);
       db.transaction(() => {
         for (let i = 0; i < added; i++) answer(pick(rand, ids));
@@ -208,8 +218,25 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
   return run;
 }
 
+/** compositesFromChanges reads a composite's interval from the comparison CSV: the baseline's exact
+ *  mean plus the printed change (two decimals), keyed by group and composite as in ShownComposite. */
+function compositesFromChanges(db: TestApp['db'], baselineId: number, changes: readonly PrintedChange[]): Map<string, [number, number]> {
+  const before = waveResults(db, getWave(db, baselineId) as Wave);
+  const out = new Map<string, [number, number]>();
+  for (const c of changes) {
+    const [section, id] = c.row.split('|') as [string, string];
+    const key = section === 'Faktor' ? `factor:${id}` : id === 'raus_total' ? 'raus_total' : undefined;
+    const group = before?.tables.get(c.unit);
+    if (key === undefined || !group?.released) continue;
+    const value = key === 'raus_total' ? group.rausTotal : group.factors.find((f) => f.id === id)?.value;
+    if (!value?.released || value.mean === undefined || value.meanBound) continue;
+    out.set(`${c.unit}|${key}`, [value.mean + c.diff - 0.005, value.mean + c.diff + 0.005]);
+  }
+  return out;
+}
+
 /** baselineProject puts the case's wave in a project with an earlier closed wave, so the comparison pages exist. */
-function baselineProject(h: Harness, survey: Survey, seed: number, ids: string[], waveId: number): number {
+function baselineProject(h: Harness, survey: Survey, seed: number, ids: string[], waveId: number): { projectId: number; waveId: number } {
   const { db } = h.t;
   // Its own generator, so a case is the same whether or not it is also driven through the routes.
   const rand = seededRandom(seed + 1_000_000);
@@ -227,5 +254,5 @@ function baselineProject(h: Harness, survey: Survey, seed: number, ids: string[]
   const projectId = createProject(db, `Prosjekt ${seed}`, survey.id);
   setWaveProject(db, before, projectId);
   setWaveProject(db, waveId, projectId);
-  return projectId;
+  return { projectId, waveId: before };
 }

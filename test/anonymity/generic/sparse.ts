@@ -25,8 +25,8 @@ export function normalise(row: Row): Row {
   return row;
 }
 
-/** combine returns p[c]*q - q[c]*p: q with column c eliminated by pivot row p. */
-function combine(p: Row, q: Row, c: number): Row {
+/** combine returns p[c]*q - q[c]*p (gcd-normalised): q with column c eliminated by pivot row p. */
+export function combine(p: Row, q: Row, c: number): Row {
   const a = p.get(c) as bigint;
   const b = q.get(c) as bigint;
   const out: Row = new Map();
@@ -41,8 +41,9 @@ function combine(p: Row, q: Row, c: number): Row {
 }
 
 /** eliminate runs fraction-free Gaussian elimination on the given columns in order (sparsest pivot
- *  first). Returns the pivot rows and the remaining rows, which are zero on every column in `order`. */
-export function eliminate(input: readonly Row[], order: readonly number[]): { pivots: Row[]; rest: Row[] } {
+ *  first). Returns the pivot rows with the column each was chosen for (a pivot holds no earlier
+ *  pivot's column) and the remaining rows, which are zero on every column in `order`. */
+export function eliminate(input: readonly Row[], order: readonly number[]): { pivots: Row[]; pivotColumns: number[]; rest: Row[] } {
   const rows: (Row | undefined)[] = input.map((r) => new Map(r));
   const byCol = new Map<number, Set<number>>();
   const index = (i: number, row: Row, add: boolean): void => {
@@ -55,6 +56,7 @@ export function eliminate(input: readonly Row[], order: readonly number[]): { pi
   };
   rows.forEach((r, i) => r && index(i, r, true));
   const pivots: Row[] = [];
+  const pivotColumns: number[] = [];
   for (const c of order) {
     const holders = [...(byCol.get(c) ?? [])];
     if (holders.length === 0) continue;
@@ -64,6 +66,7 @@ export function eliminate(input: readonly Row[], order: readonly number[]): { pi
     index(p, pivot, false);
     rows[p] = undefined;
     pivots.push(pivot);
+    pivotColumns.push(c);
     for (const h of holders) {
       if (h === p) continue;
       const old = rows[h] as Row;
@@ -76,7 +79,7 @@ export function eliminate(input: readonly Row[], order: readonly number[]): { pi
       }
     }
   }
-  return { pivots, rest: rows.filter((r): r is Row => r !== undefined && r.size > 0) };
+  return { pivots, pivotColumns, rest: rows.filter((r): r is Row => r !== undefined && r.size > 0) };
 }
 
 /** Column vectors in incremental echelon form: add() tells whether a vector was independent. */
