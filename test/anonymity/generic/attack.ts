@@ -5,7 +5,7 @@ import { isolations, ratToNumber, type Isolation } from './algebra.js';
 import { equationsOf, isCount } from './figures.js';
 import { derivableCombinations } from './knowledge.js';
 import { termsOf, type Person } from './model.js';
-import type { ShownMoments } from './figures.js';
+import type { ShownMoments } from './shown-means.js';
 import { consistentVectors, type CountConstraint } from './rounding.js';
 import type { CaseRun } from './scenario.js';
 

@@ -186,10 +186,6 @@ export class Model {
     return f;
   }
 
-  private validCount(p: Person, items: readonly string[]): string[] {
-    return items.filter((id) => numericAnswer(p.answers[id]) !== undefined);
-  }
-
   /** functional writes respondent p's contribution to a figure as a linear functional of p's variables. */
   functional(measure: Measure, stat: Stat, p: Person, ctx: FigureContext = {}): Functional {
     if (ctx.dev) return add(this.functional(measure, stat, p), this.functional(measure, ctx.dev.n, p), ratNeg(ctx.dev.c));

@@ -8,7 +8,7 @@
 import { MEAN_BOUND_MARGIN } from '../../../src/report/released.js';
 import { mean, sampleSd } from '../../../src/report/stats.js';
 import { percent, round1 } from '../../../src/web/results/format.js';
-import type { ShownMoments } from './figures.js';
+import type { ShownMoments } from './shown-means.js';
 
 /** A linear combination of the counts per point (in points order) that the shown figures determine, with its value. */
 export interface CountConstraint {

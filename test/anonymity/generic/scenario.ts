@@ -15,7 +15,8 @@ import type { Answers, Survey } from '../../../src/survey/model.js';
 import { makeTestApp, type TestApp } from '../../helpers/app.js';
 import { signIn, type SignedIn } from '../../helpers/staff.js';
 import { checkRoutes, type PrintedChange } from './csv-check.js';
-import { compositeWindows, releaseFigures, verifyFigures, type ReleaseFigures } from './figures.js';
+import { releaseFigures, verifyFigures, type ReleaseFigures } from './figures.js';
+import { compositeWindows } from './shown-means.js';
 import { Model, type Person } from './model.js';
 import { tinySurvey } from './tiny-survey.js';
 
