@@ -24,7 +24,10 @@ import type { Db } from '../../../src/store/db.js';
 import { freeTexts } from '../../../src/store/results.js';
 import { subtreeIds } from '../../../src/store/units.js';
 import type { Item } from '../../../src/survey/schema.js';
-import { round1 } from '../../../src/web/results/format.js';
+import { rounded } from '../../../src/report/exact.js';
+import { exactMean } from '../../../src/web/results/format.js';
+
+const round1 = (x: number): number => rounded(x, 1);
 import { rat, ratAdd, ratMul, ratToNumber, type Equation, type Rat } from './algebra.js';
 import { termsOf, type Figure, type FigureContext, type Measure, type Model, type Person, type Stat } from './model.js';
 import { exactSum, momentsOf, type MeansContext, type ShownComposite, type ShownMoments } from './shown-means.js';
@@ -187,7 +190,7 @@ function composite(cx: Context, g: ShownGroup, set: readonly number[], measure: 
         const mu = means[j] as number;
         return i.distribution.released ? { id, exact: mu, window: [mu, mu] as [number, number] } : { id, window: [round1(mu) - 0.05, round1(mu) + 0.05] as [number, number] };
       });
-      cx.out.composites.push({ group: g.id, key, mean: round1(s.mean), items });
+      cx.out.composites.push({ group: g.id, key, mean: rounded(exactMean(s) ?? s.mean, 1), items });
     }
   }
   compositeEquations(cx, g.id, set, measure, s);

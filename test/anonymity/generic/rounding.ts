@@ -7,7 +7,9 @@
 // and what its nearest ancestor with a shown distribution holds: shown figures too.
 import { MEAN_BOUND_MARGIN } from '../../../src/report/released.js';
 import { mean, sampleSd } from '../../../src/report/stats.js';
-import { percent, round1 } from '../../../src/web/results/format.js';
+import { ratio, rounded } from '../../../src/report/exact.js';
+import { meanRatio, varianceRatio } from '../../../src/report/stats.js';
+import { percent } from '../../../src/web/results/format.js';
 import type { ShownMoments } from './shown-means.js';
 
 /** A linear combination of the counts per point (in points order) that the shown figures determine, with its value. */
@@ -79,8 +81,10 @@ function countVectors(
 
 /** agrees tells whether n answers with this sum, sum of squares and favourable count display as `m`. */
 export function agrees(m: ShownMoments, n: number, sum: number, sumSq: number, favourable: number): boolean {
-  const moments = { n, sum, sumSq };
+  const moments = { n, sum, sumSq, den: 1 };
   const mu = mean(moments);
+  // The product rounds the exact fraction, half away from zero (exact.ts): so does the attacker.
+  const round1 = (x: number): number => (x === mu ? rounded(meanRatio(moments) ?? ratio(0), 1) : rounded(x, 1));
   if (mu === undefined) return false;
   // A composite shown beside it may pin the mean closer than its own display (figures.ts).
   if (m.window && (mu < m.window[0] - 1e-9 || mu > m.window[1] + 1e-9)) return false;
@@ -92,8 +96,8 @@ export function agrees(m: ShownMoments, n: number, sum: number, sumSq: number, f
   }
   if (m.meanBound !== undefined || round1(mu) !== m.mean) return false;
   if (m.sd !== undefined) {
-    const sd = sampleSd(moments);
-    if (sd === undefined || round1(sd) !== m.sd) return false;
+    const variance = varianceRatio(moments);
+    if (variance === undefined || rounded({ sqrtOf: variance }, 1) !== m.sd) return false;
   }
   if (m.share !== undefined && percent(favourable / n) !== m.share) return false;
   return true;

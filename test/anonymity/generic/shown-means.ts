@@ -6,7 +6,8 @@ import { MEAN_BOUND_MARGIN, type Stats, type Withheld } from '../../../src/repor
 import { favourableValues } from '../../../src/report/stats.js';
 import type { WaveResults } from '../../../src/report/wave-results.js';
 import type { Item } from '../../../src/survey/schema.js';
-import { percent, round1 } from '../../../src/web/results/format.js';
+import { rounded } from '../../../src/report/exact.js';
+import { exactMean, exactSd, percent } from '../../../src/web/results/format.js';
 import type { Measure, Model, Person, Stat } from './model.js';
 
 /** A shown mean (with n or its range and, where shown, SD and share favourable) of a scale whose
@@ -92,7 +93,8 @@ export function momentsOf(cx: MeansContext, label: string, item: Item, measure: 
     points,
     nFrom: s.n ?? cx.k,
     nTo: s.n ?? (s.nUpTo as number),
-    mean: s.meanBound ? s.mean : round1(s.mean),
+    // As the page shows it: the exact fraction rounded half away from zero.
+    mean: s.meanBound ? s.mean : rounded(exactMean(s) ?? s.mean, 1),
     moments,
     min: points[0] as number,
     max: points[points.length - 1] as number,
@@ -101,7 +103,7 @@ export function momentsOf(cx: MeansContext, label: string, item: Item, measure: 
     counts: points.map((v) => Number(exactSum(cx, set, measure, `count:${v}`))),
   };
   if (s.meanBound) m.meanBound = s.meanBound;
-  if (s.sd !== undefined) m.sd = round1(s.sd);
+  if (s.sd !== undefined) m.sd = rounded(exactSd(s) ?? s.sd, 1);
   if (favourable && fav && s.shareFavourable !== undefined) {
     m.favourable = fav;
     m.share = percent(s.shareFavourable);
