@@ -46,10 +46,13 @@
 // point of a scale end is shown as a bound ("over 4,5"): n values summing to within one step of
 // the extreme are the only sums with a single count vector, and half a point covers at least two
 // sums for n >= 4 (tested exhaustively for every scale and n from k to the distribution threshold).
+// An ancestor's shown distribution caps a child's counts, so a child's mean is also checked against
+// it (pinned.ts) and decided again as a complement where fewer than two count vectors fit.
 import type { Wave } from '../store/waves.js';
 import { buildForest, type Forest, type UnitRef } from './forest.js';
 import { emptyGroupTally, subtractTallies, type GroupTally } from './group.js';
 import { measureSpecs } from './measures.js';
+import { pinnedMeans } from './pinned.js';
 
 export interface Thresholds {
   /** Minimum n for any group figure: response counts, means, SDs, shares favourable. */
@@ -221,7 +224,7 @@ interface Pass {
 // One pass of decisions over the forest, each family released only among `prior`'s released
 // groups and measures (all, without a prior). Every family it decides is a safe release on its own,
 // and each later family only hides more of the earlier ones, which keeps those safe.
-function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolean, pass: Pass, prior?: readonly GroupDisclosure[]): GroupDisclosure[] {
+function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolean, pass: Pass, prior?: readonly GroupDisclosure[], exclude?: ReadonlyMap<string, ReadonlySet<number>>): GroupDisclosure[] {
   const { zeroOk } = pass;
   const why = (r: SuppressionReason | undefined) => (r === 'below_k' || r === undefined ? (pass.reason ?? r) : r);
   const group = suppress(
@@ -248,6 +251,8 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
       within.map((ok, u) => ok && (!prior || (before(u) !== undefined && (pick(before(u) as MeasureRelease)?.released ?? false))));
     const threshold = spec.text ? pass.text : pass.value;
     const textOff = spec.text === true && !freeText;
+    // Means an ancestor's distribution would pin (pinned.ts): not candidates, hidden as complements.
+    const excluded = (u: number) => exclude?.get(spec.key)?.has(u) === true;
     // Rule 3: where a measure differs from another only for some respondents, their number is a
     // family of its own (0 passing), decided among the released.
     const differing = (s: Suppression, t: number): Suppression => {
@@ -257,7 +262,7 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
     };
     const value: Suppression = textOff
       ? { released: [], reason: [] }
-      : differing(suppress(forest, tallies.map(spec.n), threshold, { candidates: candidates((m) => m.value, group.released), zeroOk }), threshold);
+      : differing(suppress(forest, tallies.map(spec.n), threshold, { candidates: candidates((m) => m.value, group.released).map((ok, u) => ok && !excluded(u)), zeroOk }), threshold);
     const moments = spec.text ? undefined : differing(suppress(forest, tallies.map(spec.n), pass.moments, { candidates: candidates((m) => m.moments, value.released), zeroOk }), pass.moments);
     // Counts per option also give the sum and sum of squares: deciding distributions only among
     // the groups whose moments are shown keeps everything that reveals them within one safe release.
@@ -274,6 +279,7 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
       let v: Release;
       if (!gd.released) v = hidden(gd.reason, pass.group);
       else if (textOff) v = { released: false, reason: 'disabled', threshold };
+      else if (excluded(u)) v = hidden('complementary', threshold);
       else v = decided(value, threshold, (m) => m.value);
       const m: MeasureRelease = { value: v, moments: v.released && moments ? decided(moments, pass.moments, (x) => x.moments) : v };
       if (dist) m.distribution = m.moments.released ? decided(dist, pass.moments, (x) => x.distribution) : m.moments;
@@ -299,7 +305,21 @@ export function disclose(units: readonly UnitRef[], rolled: ReadonlyMap<string, 
   const empty = emptyGroupTally();
   const tallies = forest.ids.map((id) => rolled.get(id) ?? empty);
   const before = previous && forest.ids.map((id) => previous.disclosure.units.get(id) ?? { ...hidden('release', k), measures: new Map() });
-  let decided = decide(forest, tallies, freeText, { group: k, value: k, moments: kDistribution, text: kText, zeroOk: false }, before);
+  const standalone: Pass = { group: k, value: k, moments: kDistribution, text: kText, zeroOk: false };
+  let decided = decide(forest, tallies, freeText, standalone, before);
+  // Means an ancestor's distribution pins are decided again without them, until none is left (each
+  // round only hides, so this ends).
+  const exclude = new Map<string, Set<number>>();
+  for (let round = 0; round < 10; round++) {
+    const pinned = pinnedMeans(forest, tallies, decided);
+    if (pinned.size === 0) break;
+    for (const [key, units] of pinned) {
+      const set = exclude.get(key) ?? new Set<number>();
+      for (const u of units) set.add(u);
+      exclude.set(key, set);
+    }
+    decided = decide(forest, tallies, freeText, standalone, before, exclude);
+  }
   if (previous) {
     // Rule 2: the respondents added since the previous release form a release of their own (their
     // figures are the differences), decided with 0 passing: 0 repeats a figure. Their means come with

@@ -9,6 +9,7 @@ import { add, div, exactly, ratio, sub, type Ratio } from './exact.js';
 import { buildForest, type UnitRef } from './forest.js';
 import { compositeSd, RAUS_ITEM_IDS, type CompositeTally, type GroupTally } from './group.js';
 import { measureKey } from './measures.js';
+import { MEAN_BOUND_MARGIN } from './pinned.js';
 import { INVOLUNTARY_DEFINITIONS, POSITION_ITEM, type InvoluntaryDefinitionId, type PositionTally } from './position.js';
 import { emptyMoments, favourableCount, favourableValues, mean, meanRatio, sampleSd, validN, varianceRatio, type ItemTally, type Moments } from './stats.js';
 
@@ -38,8 +39,7 @@ export interface Stats {
 const hide = (r: Release): Withheld =>
   r.reason === 'below_k' || r.reason === undefined ? { released: false, reason: 'below_k', fewerThan: r.threshold } : { released: false, reason: r.reason };
 
-/** MEAN_BOUND_MARGIN: how close to a scale end (in the scale's units) a mean without moments is shown as a bound. */
-export const MEAN_BOUND_MARGIN = 0.5;
+export { MEAN_BOUND_MARGIN } from './pinned.js';
 
 export interface Distribution {
   released: true;

@@ -213,3 +213,32 @@ describe('rule 3: desired against current position %', () => {
     expect(state(d3, 'p', measureKey.positionDesired)).toBe('shown');
   });
 });
+
+describe('rule 4 across the tree: an ancestor’s distribution caps its children’s counts', () => {
+  test('a child mean that only one count vector inside the parent’s counts gives is held back, and so is its complement', () => {
+    // The generic attacker's case: p shows its 0-10 distribution (n = 7); u's mean 7,3 over 3
+    // answers can only be 3, 9 and 10 from p's counts, which would pin u and so v.
+    const two = [
+      { id: 'p', parentId: null },
+      { id: 'u', parentId: 'p' },
+      { id: 'v', parentId: 'p' },
+    ];
+    const people: [string, Answers][] = [
+      ['u', { sc: 3 }],
+      ['u', { sc: 9 }],
+      ['u', { sc: 10 }],
+      ['v', { sc: 1 }],
+      ['v', { sc: 1 }],
+      ['v', { sc: 7 }],
+      ['v', { sc: 8 }],
+    ];
+    const rows: WaveAnswerRow[] = people.flatMap(([unitId, answers], i) => answerRows(survey, answers).map((r) => ({ responseId: 3000 + i, unitId, ...r })));
+    const r = rollUp(two, tallyRows(survey, rows));
+    const d = disclose(two, r, { k: 3, kDistribution: 5, kText: 5, freeText: false });
+    const sc = measureKey.item('sc');
+    expect(d.units.get('p')?.measures.get(sc)?.distribution?.released).toBe(true);
+    expect(state(d, 'u', sc)).toBe('complementary');
+    // v alone would be p minus u: hidden with it.
+    expect(state(d, 'v', sc)).toBe('complementary');
+  });
+});
