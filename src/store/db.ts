@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate } from './migrations.js';
+import { DRAFTS_MOVED, migrate } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -26,9 +26,27 @@ export function openDb(file: string): Db {
   // FULL: an acknowledged response survives power loss, not only a process crash.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  // Deleted drafts (which may hold a token hash) are overwritten, not left in free pages.
+  // Deleted rows are overwritten, not left in free pages.
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  const from = migrate(db);
+  if (from > 0 && from < DRAFTS_MOVED) db.exec('VACUUM');
+  // Drafts in their own file: page saves commit without a sync (a power cut may lose the last
+  // saves, never a submit), and the respondent's history there never mixes with responses.
+  db.prepare('ATTACH DATABASE ? AS drafts').run(draftsPath(file));
+  db.pragma('drafts.journal_mode = WAL');
+  db.pragma('drafts.synchronous = NORMAL');
+  db.pragma('drafts.secure_delete = ON');
+  migrate(db, 'drafts');
+  // Whatever a crash left in the write-ahead logs goes into the database files now (see wal.ts).
+  db.pragma('main.wal_checkpoint(TRUNCATE)');
+  db.pragma('drafts.wal_checkpoint(TRUNCATE)');
   return db;
+}
+
+/** draftsPath is the drafts file of a database file: beside it, "-drafts" before the extension. */
+export function draftsPath(file: string): string {
+  if (file === ':memory:') return file;
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}-drafts${ext}`;
 }

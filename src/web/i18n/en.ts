@@ -27,7 +27,7 @@ export const en: Catalogue = {
 
   'resume.title': 'Do you have a resume code?',
   'resume.label': 'Resume code',
-  'resume.hint': 'Eight characters, for example KD7M-Q2XP.',
+  'resume.hint': 'Ten characters, for example KD7MQ-2XPR4.',
   'resume.submit': 'Continue with the code',
   'resume.notFound': 'We could not find an unfinished response with this code. Check that it is typed correctly. Unfinished answers are deleted after {days} days.',
 

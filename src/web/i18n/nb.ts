@@ -25,7 +25,7 @@ export const nb = {
 
   'resume.title': 'Har du en fortsettelseskode?',
   'resume.label': 'Fortsettelseskode',
-  'resume.hint': 'Åtte tegn, for eksempel KD7M-Q2XP.',
+  'resume.hint': 'Ti tegn, for eksempel KD7MQ-2XPR4.',
   'resume.submit': 'Fortsett med koden',
   'resume.notFound': 'Vi fant ingen påbegynt besvarelse med denne koden. Sjekk at den er skrevet riktig. Påbegynte svar slettes etter {days} dager.',
 

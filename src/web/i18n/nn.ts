@@ -27,7 +27,7 @@ export const nn: Catalogue = {
 
   'resume.title': 'Har du ein framhaldskode?',
   'resume.label': 'Framhaldskode',
-  'resume.hint': 'Åtte teikn, til dømes KD7M-Q2XP.',
+  'resume.hint': 'Ti teikn, til dømes KD7MQ-2XPR4.',
   'resume.submit': 'Hald fram med koden',
   'resume.notFound': 'Vi fann ikkje noko påbyrja svar med denne koden. Sjekk at han er skriven rett. Påbyrja svar blir sletta etter {days} dagar.',
 
