@@ -38,6 +38,8 @@ export function submitResponse(db: Db, survey: Survey, draftId: string, answers:
   const draft = getDraft(db, draftId, submittedOn);
   const mark = submitMark(draftId);
   if (!draft || !mark || !draftFits(draft, { waveId: draft.waveId, unitId: draft.unitId, tokenHash })) return 'no-draft';
+  // IMMEDIATE: it reads before it writes, and the WAL worker (wal.ts) may commit in between; a
+  // deferred transaction would then fail with SQLITE_BUSY instead of waiting for the lock.
   const outcome = db.transaction((): SubmitOutcome => {
     // A crash after this commit but before the draft's deletion leaves the draft: its mark refuses it.
     if (prepared(db, 'SELECT 1 FROM submitted_draft WHERE mark = ?').get(mark)) return 'no-draft';
@@ -55,7 +57,7 @@ export function submitResponse(db: Db, survey: Survey, draftId: string, answers:
     const insert = prepared(db, 'INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
     for (const r of answerRows(survey, answers)) insert.run(id, r.itemId, r.part, r.num, r.txt);
     return 'stored';
-  })();
+  }).immediate();
   // Its own commit in the drafts file, after the response's: the drafts file is never written in the
   // same transaction as the database (that would need a super-journal and its syncs).
   deleteDraft(db, draftId);

@@ -5,6 +5,8 @@
 // in that thread. SQLite's own advice: with checkpoints in a background thread, the server thread
 // never waits for their syncs. The server thread keeps one sync per respondent, its submit's commit
 // (synchronous=FULL), so durability never depends on this worker; anonymity at rest does.
+// Because this thread writes too, a write transaction on the server's connection that reads before
+// it writes must be `.immediate()`: a deferred one fails with SQLITE_BUSY if the worker wrote between.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { draftsPath, type Db } from './db.js';
