@@ -4,7 +4,9 @@
 // - the device key (32 random bytes) is the draft cookie and is never stored. HKDF of it gives the
 //   row id, the AES-256-GCM key sealing everything else, the submit mark and the token-reference key;
 // - the resume code gives, through scrypt, a second row id and a key sealing the device key, so the
-//   code alone finds and opens the draft on another device; only that id and the sealed key are kept;
+//   code alone finds and opens the draft on another device; only that id and the sealed key are kept,
+//   from the draft's first save (an empty draft has nothing to continue, and most abandoned starts
+//   never pay for the scrypt);
 // - the personal link is referenced only as an HMAC of its token hash under the device key.
 // So the files, even with every personal link at hand, say nothing about whose draft is whose or
 // what it holds (see docs/ARCHITECTURE.md, "Where anonymity is enforced"). A draft is deleted when
@@ -34,6 +36,8 @@ export interface Draft {
   /** The page the respondent last saved, to continue there. */
   lastSection: string | null;
   expiresOn: string;
+  /** Whether the resume code opens it on another device: from its first save on. */
+  resumable: boolean;
 }
 
 interface Sealed {
@@ -53,7 +57,7 @@ interface Keys {
 }
 
 // scrypt makes each guess at a resume code cost about 2 ms: with 31^10 codes, trying them against
-// a copied file takes tens of thousands of CPU-years, while a respondent's start pays it once.
+// a copied file takes tens of thousands of CPU-years, while a respondent pays it once.
 const SCRYPT = { N: 1024, r: 8, p: 1 };
 // A draft file that grows this many writes without a submit is emptied into its database file in
 // the background, so SQLite's own checkpoint (two syncs on the server thread) never has to run.
@@ -73,8 +77,9 @@ function keysOrThrow(id: string): Keys {
   return keys;
 }
 
-function resumeKeys(code: string, link: DraftLink): { resumeId: string; wrap: Buffer } {
-  const out = crypto.scryptSync(code, `kartlegg resume v1|${link.waveId}|${link.unitId}|${link.tokenHash ?? ''}`, 64, SCRYPT);
+// Salted with the wave and unit (a draft also knows them), so one computation covers one link's drafts only.
+function resumeKeys(code: string, link: { waveId: number; unitId: string }): { resumeId: string; wrap: Buffer } {
+  const out = crypto.scryptSync(code, `kartlegg resume v1|${link.waveId}|${link.unitId}`, 64, SCRYPT);
   return { resumeId: out.subarray(0, 32).toString('hex'), wrap: out.subarray(32) };
 }
 
@@ -114,34 +119,23 @@ function wrote(db: Db): void {
 export function createDraft(db: Db, d: DraftLink & { expiresOn: string }): Draft {
   const id = crypto.randomBytes(32).toString('base64url');
   const keys = keysOrThrow(id);
-  for (;;) {
-    const code = resumeCode();
-    const resume = resumeKeys(code, d);
-    const draft: Draft = { id, resumeCode: code, waveId: d.waveId, unitId: d.unitId, tokenRef: tokenRef(keys, d.tokenHash), answers: {}, lastSection: null, expiresOn: d.expiresOn };
-    const { changes } = prepared(db, 'INSERT INTO drafts.draft (id, resume_id, resume_key, sealed, expires_on) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
-      keys.rowId,
-      resume.resumeId,
-      seal(resume.wrap, Buffer.from(id, 'base64url'), resume.resumeId),
-      sealDraft(keys, draft),
-      d.expiresOn,
-    );
-    if (changes === 1) {
-      wrote(db);
-      return draft;
-    }
-    // Another draft on this link drew the same resume code (about 1 in 2^49): draw again.
-  }
+  const draft: Draft = { id, resumeCode: resumeCode(), waveId: d.waveId, unitId: d.unitId, tokenRef: tokenRef(keys, d.tokenHash), answers: {}, lastSection: null, expiresOn: d.expiresOn, resumable: false };
+  prepared(db, 'INSERT INTO drafts.draft (id, sealed, expires_on) VALUES (?, ?, ?)').run(keys.rowId, sealDraft(keys, draft), d.expiresOn);
+  wrote(db);
+  return draft;
 }
 
 /** getDraft opens the draft a device key names if it has not expired by `today`, or gives undefined. */
 export function getDraft(db: Db, id: string, today: string): Draft | undefined {
   const keys = keysOf(id);
   if (!keys) return undefined;
-  const row = prepared(db, 'SELECT sealed, expires_on FROM drafts.draft WHERE id = ? AND expires_on >= ?').get(keys.rowId, today) as { sealed: Buffer; expires_on: string } | undefined;
+  const row = prepared(db, 'SELECT sealed, expires_on, resume_id IS NOT NULL AS resumable FROM drafts.draft WHERE id = ? AND expires_on >= ?').get(keys.rowId, today) as
+    | { sealed: Buffer; expires_on: string; resumable: number }
+    | undefined;
   const plain = row && unseal(keys.seal, row.sealed, keys.rowId);
   if (!row || !plain) return undefined;
   const s = JSON.parse(plain.toString()) as Sealed;
-  return { id, resumeCode: s.c, waveId: s.w, unitId: s.u, tokenRef: s.t, answers: s.a, lastSection: s.s, expiresOn: row.expires_on };
+  return { id, resumeCode: s.c, waveId: s.w, unitId: s.u, tokenRef: s.t, answers: s.a, lastSection: s.s, expiresOn: row.expires_on, resumable: row.resumable === 1 };
 }
 
 /** draftFits tells whether a draft was started on this link (same wave, unit and personal link). */
@@ -159,11 +153,23 @@ export function findDraftByResumeCode(db: Db, code: string, link: DraftLink, tod
   return draft && draftFits(draft, link) ? draft : undefined;
 }
 
-/** saveDraftAnswers replaces a draft's answers, remembers the page, pushes its expiry forward and returns the draft as saved. */
+/** saveDraftAnswers replaces a draft's answers, remembers the page, pushes its expiry forward, makes it
+ *  resumable by its code (first save) and returns the draft as saved. */
 export function saveDraftAnswers(db: Db, draft: Draft, answers: Answers, lastSection: string | null, expiresOn: string): Draft {
   const keys = keysOrThrow(draft.id);
-  const next: Draft = { ...draft, answers, lastSection, expiresOn };
-  prepared(db, 'UPDATE drafts.draft SET sealed = ?, expires_on = ? WHERE id = ?').run(sealDraft(keys, next), expiresOn, keys.rowId);
+  let next: Draft = { ...draft, answers, lastSection, expiresOn, resumable: true };
+  if (draft.resumable) {
+    prepared(db, 'UPDATE drafts.draft SET sealed = ?, expires_on = ? WHERE id = ?').run(sealDraft(keys, next), expiresOn, keys.rowId);
+  } else {
+    const set = prepared(db, 'UPDATE OR IGNORE drafts.draft SET sealed = ?, expires_on = ?, resume_id = ?, resume_key = ? WHERE id = ?');
+    // Another draft on this link with the same resume code (about 1 in 2^49) keeps it: draw again.
+    for (let code = draft.resumeCode; ; code = resumeCode()) {
+      next = { ...next, resumeCode: code };
+      const resume = resumeKeys(code, draft);
+      const key = seal(resume.wrap, Buffer.from(draft.id, 'base64url'), resume.resumeId);
+      if (set.run(sealDraft(keys, next), expiresOn, resume.resumeId, key, keys.rowId).changes === 1) break;
+    }
+  }
   wrote(db);
   return next;
 }

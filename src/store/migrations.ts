@@ -248,13 +248,13 @@ export const DRAFTS_MOVED = MIGRATIONS.findIndex((sql) => sql.includes('DROP TAB
 /** DRAFT_MIGRATIONS build the drafts file (attached as `drafts`), append-only like MIGRATIONS. */
 export const DRAFT_MIGRATIONS: readonly string[] = [
   // 1: sealed drafts (store/drafts.ts). Nothing here is readable or linkable without the device key
-  // or the resume code: the ids are hashes of them, the rest is sealed. expires_on is the one clear
-  // value, so expired drafts can be deleted without any key.
+  // or the resume code: the ids are hashes of them, the rest is sealed (resume_id and resume_key from
+  // the first save). expires_on is the one clear value, so expired drafts can be deleted without any key.
   `
   CREATE TABLE drafts.draft (
     id TEXT PRIMARY KEY,
-    resume_id TEXT NOT NULL UNIQUE,
-    resume_key BLOB NOT NULL,
+    resume_id TEXT UNIQUE,
+    resume_key BLOB,
     sealed BLOB NOT NULL,
     expires_on TEXT NOT NULL
   );

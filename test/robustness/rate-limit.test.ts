@@ -32,9 +32,10 @@ const draftCookie = (res: request.Response): string => {
   return cookie.split(';')[0] ?? '';
 };
 const count = (sql: string): number => (t.db.prepare(sql).get() as { n: number }).n;
-/** The resume code a started draft's first page shows (the database holds only a hash of it). */
+/** Saves a started draft's first page for later and returns the resume code shown (the database
+ *  holds only a hash of it, from the first save on). */
 const resumeCodeOf = async (code: string, start: request.Response): Promise<string> => {
-  const page = await request(t.app).get(start.headers.location as string).set('Cookie', draftCookie(start));
+  const page = await request(t.app).post(start.headers.location as string).set('Cookie', draftCookie(start)).type('form').send(encode(sectionBody(firstSection(), {}, 'save')));
   const resume = /class="code">([^<]+)</.exec(page.text)?.[1];
   if (!resume) throw new Error(`no resume code on the first page of ${code}`);
   return resume;

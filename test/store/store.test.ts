@@ -377,7 +377,7 @@ describe('drafts', () => {
   test('createDraft starts an empty draft with a random device key and resume code', () => {
     const { db, waveId } = setup();
     const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
-    expect(draft).toMatchObject({ waveId, unitId: 'u1', tokenRef: null, answers: {}, lastSection: null, expiresOn: '2025-03-10' });
+    expect(draft).toMatchObject({ waveId, unitId: 'u1', tokenRef: null, answers: {}, lastSection: null, expiresOn: '2025-03-10', resumable: false });
     expect(draft.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(draft.resumeCode).toMatch(/^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$/);
     expect(getDraft(db, draft.id, '2025-03-01')).toEqual(draft);
@@ -431,7 +431,7 @@ describe('drafts', () => {
     const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
     const first = saveDraftAnswers(db, draft, { l: 3 }, null, '2025-03-12');
     const saved = saveDraftAnswers(db, first, answers, 'page', '2025-03-20');
-    expect(saved).toEqual({ ...draft, answers, lastSection: 'page', expiresOn: '2025-03-20' });
+    expect(saved).toEqual({ ...draft, answers, lastSection: 'page', expiresOn: '2025-03-20', resumable: true });
     expect(getDraft(db, draft.id, '2025-03-15')).toEqual(saved);
   });
 
@@ -450,10 +450,14 @@ describe('drafts', () => {
     expect(count(db, 'drafts.draft')).toBe(0);
   });
 
-  test('findDraftByResumeCode opens the draft only on its own link, until it expires', () => {
+  test('findDraftByResumeCode opens the draft only on its own link, once it holds answers and until it expires', () => {
     const { db, waveId } = setup();
     const otherWave = createWave(db, { name: 'Annen', surveyId: 'store', surveyVersion: 1, unitIds: ['u1'], linkMode: 'open' });
-    const draft = saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }), answers, 'page', '2025-03-10');
+    const empty = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    // Nothing to continue yet: the code is looked up only from the first save.
+    expect(findDraftByResumeCode(db, empty.resumeCode, link(waveId), '2025-03-10')).toBeUndefined();
+    const draft = saveDraftAnswers(db, empty, answers, 'page', '2025-03-10');
+    expect(draft.resumeCode).toBe(empty.resumeCode);
     expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId), '2025-03-10')).toEqual(draft);
     expect(findDraftByResumeCode(db, normaliseResumeCode(` ${draft.resumeCode.toLowerCase().replace('-', ' ')} `), link(waveId), '2025-03-10')?.id).toBe(draft.id);
     expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u2'), '2025-03-10')).toBeUndefined();
@@ -467,7 +471,7 @@ describe('drafts', () => {
   test('on a personal link the resume code opens the draft only through that link', () => {
     const { db, waveId } = setup('token');
     const [token = '', other = ''] = createTokens(db, waveId, 'u1', 2);
-    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: hashToken(token), expiresOn: '2025-03-10' });
+    const draft = saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: hashToken(token), expiresOn: '2025-03-10' }), { l: 2 }, 'page', '2025-03-10');
     expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u1', hashToken(token)), '2025-03-10')?.id).toBe(draft.id);
     expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u1', hashToken(other)), '2025-03-10')).toBeUndefined();
     expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId), '2025-03-10')).toBeUndefined();
