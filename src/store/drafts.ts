@@ -112,7 +112,7 @@ function sealDraft(keys: Keys, d: Draft): Buffer {
 function wrote(db: Db): void {
   const n = (writes.get(db) ?? 0) + 1;
   writes.set(db, n % WRITES_PER_CHECKPOINT);
-  if (n === WRITES_PER_CHECKPOINT) void truncateWals(db);
+  if (n === WRITES_PER_CHECKPOINT) void truncateWals(db, ['drafts']);
 }
 
 /** createDraft starts an empty draft on a link that expires on the given day. */

@@ -1,9 +1,11 @@
 // Emptying the write-ahead logs in a worker thread. A -wal file is a timeline: the commit that marks
 // a personal link used also holds the pages of the response stored with it, so a copy of the log
-// would join the two. After every submit the worker copies both logs (database and drafts file)
-// into their database files and truncates them, then rewrites one tick row so the next log begins
-// in that thread. SQLite's own advice: with checkpoints in a background thread, the server thread
-// never waits for their syncs. The server thread keeps one sync per respondent, its submit's commit
+// would join the two. After every submit the worker copies the database's log into the database
+// file and truncates it, then rewrites one tick row so the next log begins in that thread (a log's
+// first write syncs its header). The drafts file's log holds only sealed drafts; it is emptied the
+// same way every few hundred draft writes, so SQLite's own checkpoint never runs on the server
+// thread. SQLite's advice: with checkpoints in a background thread, the server thread never waits
+// for their syncs. The server thread keeps one sync per respondent, its submit's commit
 // (synchronous=FULL), so durability never depends on this worker; anonymity at rest does.
 // Because this thread writes too, a write transaction on the server's connection that reads before
 // it writes must be `.immediate()`: a deferred one fails with SQLITE_BUSY if the worker wrote between.
@@ -55,7 +57,7 @@ function empty(c, schema) {
 }
 parentPort.on('message', (what) => {
   clearTimeout(idle);
-  if (what === 'close') {
+  if (what.close) {
     if (db) db.close();
     db = undefined;
     parentPort.postMessage({ ok: true });
@@ -64,9 +66,7 @@ parentPort.on('message', (what) => {
   let reply;
   try {
     const c = connection();
-    const main = empty(c, 'main');
-    const drafts = empty(c, 'drafts');
-    reply = { ok: main && drafts };
+    reply = { ok: what.schemas.map((schema) => empty(c, schema)).every(Boolean) };
   } catch (err) {
     reply = { ok: false, error: String((err && err.message) || err) };
     if (db) db.close();
@@ -81,6 +81,7 @@ parentPort.on('message', (what) => {
 });
 `;
 
+type Schema = 'main' | 'drafts';
 const RETRY_MS = 1000;
 const driver = createRequire(import.meta.url).resolve('better-sqlite3');
 
@@ -89,20 +90,22 @@ class WalWorker {
   private answer: ((r: Reply) => void) | undefined;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  private wanted = new Set<Schema>();
   private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly file: string) {}
 
   // One run at a time; a request during a run is served by exactly one more run after it (its
   // commit may have come after the running checkpoint began), shared by all who asked meanwhile.
-  request(): Promise<void> {
+  request(schemas: readonly Schema[]): Promise<void> {
+    for (const s of schemas) this.wanted.add(s);
     if (!this.running) {
       this.running = this.run().finally(() => (this.running = undefined));
       return this.running;
     }
     this.queued ??= this.running.then(() => {
       this.queued = undefined;
-      return this.request();
+      return this.request([]);
     });
     return this.queued;
   }
@@ -111,23 +114,26 @@ class WalWorker {
     clearTimeout(this.retry);
     await this.running;
     if (!this.worker) return;
-    await this.send('close');
+    await this.send({ close: true });
     await this.worker.terminate();
     this.worker = undefined;
   }
 
   private async run(): Promise<void> {
-    const reply = await this.send('empty');
+    const schemas = [...this.wanted];
+    this.wanted.clear();
+    if (schemas.length === 0) return;
+    const reply = await this.send({ schemas });
     if (reply.error) console.error(`Emptying the write-ahead logs failed: ${reply.error}`);
     if (!reply.ok && !this.retry) {
       this.retry = setTimeout(() => {
         this.retry = undefined;
-        void this.request();
+        void this.request(schemas);
       }, RETRY_MS).unref();
     }
   }
 
-  private send(what: 'empty' | 'close'): Promise<Reply> {
+  private send(what: { schemas: Schema[] } | { close: true }): Promise<Reply> {
     const worker = (this.worker ??= this.spawn());
     worker.ref();
     return new Promise((resolve) => {
@@ -157,14 +163,14 @@ class WalWorker {
 
 const workers = new WeakMap<Db, WalWorker>();
 
-/** truncateWals empties the database's and the drafts file's write-ahead logs into their files (in a
- *  worker thread) and resolves when done; it never rejects (a busy log is tried again within a
- *  second). At once for an in-memory database. */
-export function truncateWals(db: Db): Promise<void> {
+/** truncateWals empties the database's write-ahead log (and the drafts file's, if asked) into its
+ *  file in a worker thread and resolves when done; it never rejects (a busy log is tried again
+ *  within a second). At once for an in-memory database. */
+export function truncateWals(db: Db, schemas: readonly Schema[] = ['main']): Promise<void> {
   if (db.memory) return Promise.resolve();
   let w = workers.get(db);
   if (!w) workers.set(db, (w = new WalWorker(db.name)));
-  return w.request();
+  return w.request(schemas);
 }
 
 /** closeWalWorker stops the database's WAL worker (before closing the database, so the server's
