@@ -1,5 +1,5 @@
 // Disk syncs and CPU per respondent (npm run bench:fsync -- [--respondents 200] [--concurrency 8]
-// [--no-doc]). Needs strace (apt-get install strace); the tests never do.
+// [--surveys bundled,onePage] [--no-doc]). Needs strace (apt-get install strace); the tests never do.
 // For the bundled survey (every section as a browser answers it, about 27 requests) and a one-page
 // survey of 66 statements (7 requests), simulated respondents answer through the real server (a
 // child process on loopback), and in the same run the bare limit (bench/bare-server.ts: Express
@@ -33,6 +33,7 @@ const { values } = parseArgs({
   options: {
     respondents: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '8' },
+    surveys: { type: 'string', default: 'bundled,onePage' },
     'no-doc': { type: 'boolean', default: false },
   },
 });
@@ -155,7 +156,7 @@ try {
   const bundledSurvey = workloads[0]?.prepared.survey;
   if (workloads[0] && bundledSurvey) workloads[0].requestsPerRespondent = 5 + 2 * bundledSurvey.sections.length;
 
-  for (const w of workloads) {
+  for (const w of workloads.filter((x) => (values.surveys ?? '').split(',').includes(x.key))) {
     const server = await startKartlegg(path.join(dir, w.key === 'bundled' ? 'bundled.db' : 'onepage.db'), w.env);
     children.push(server);
     console.log(`${w.label}: Kartlegg pid ${server.pid}, ${respondents} respondents per measurement`);
@@ -173,6 +174,7 @@ try {
     console.log(`  ours: ${ours.cpuSeconds.toFixed(4)} CPU-s per respondent (${ours.perSec.toFixed(1)} respondents/s at ${concurrency}); syncs per respondent alone ${per(ours.sequential)}, at ${concurrency} ${per(ours.concurrent)}`);
     console.log(`  bare: ${theirs.cpuSeconds.toFixed(4)} CPU-s per respondent; syncs per respondent alone ${per(theirs.sequential)}, at ${concurrency} ${per(theirs.concurrent)}`);
     for (const [file, n] of ours.sequential.byFile) console.log(`    ${file}: ${(n / respondents).toFixed(2)} per respondent (one at a time)`);
+    for (const [file, n] of ours.concurrent.byFile) console.log(`    ${file}: ${(n / respondents).toFixed(2)} per respondent (${concurrency} at a time)`);
   }
 } finally {
   for (const child of children) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
@@ -200,9 +202,9 @@ if (!values['no-doc']) {
         `| ${w.label} | ${w.requestsPerRespondent} | ${f(ours.cpuSeconds, 4)} / ${f(bare.cpuSeconds, 4)} | ${per(ours.sequential.serverThread)} / ${per(ours.concurrent.serverThread)} (${per(bare.sequential.serverThread)} / ${per(bare.concurrent.serverThread)}) | ${per(ours.sequential.total)} / ${per(ours.concurrent.total)} (${per(bare.sequential.total)} / ${per(bare.concurrent.total)}) |`,
     ),
     '',
-    'Where the syncs go, per respondent, one at a time:',
+    'Where the syncs go, per respondent:',
     '',
-    ...results.map(({ w, ours }) => `- ${w.label}: ${files(ours.sequential)}.`),
+    ...results.map(({ w, ours }) => `- ${w.label}, one at a time: ${files(ours.sequential)}; ${concurrency} at a time: ${files(ours.concurrent)}.`),
     '',
     'Targets (issue 13): at most one sync per respondent on the server thread: ' +
       results.map(({ w, ours }) => `${w.label} ${ours.sequential.serverThread <= respondents && ours.concurrent.serverThread <= respondents ? 'met' : '**not met**'}`).join(', ') +

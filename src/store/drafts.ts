@@ -59,9 +59,10 @@ interface Keys {
 // scrypt makes each guess at a resume code cost about 2 ms: with 31^10 codes, trying them against
 // a copied file takes tens of thousands of CPU-years, while a respondent pays it once.
 const SCRYPT = { N: 1024, r: 8, p: 1 };
-// A draft file that grows this many writes without a submit is emptied into its database file in
-// the background, so SQLite's own checkpoint (two syncs on the server thread) never has to run.
-const WRITES_PER_CHECKPOINT = 200;
+// Every this many draft writes (a few hundred log frames: each write changes the row and its
+// indexes) the drafts file is emptied into its database file in the background, well before
+// SQLite's own checkpoint would run (1000 frames, two syncs on the server thread).
+const WRITES_PER_CHECKPOINT = 64;
 const writes = new WeakMap<Db, number>();
 
 function keysOf(id: string): Keys | undefined {

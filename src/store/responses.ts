@@ -3,7 +3,7 @@
 // from the drafts file. Nothing written links the response to the token or the draft.
 import type { Answers, Survey } from '../survey/model.js';
 import { prepared, type Db } from './db.js';
-import { deleteDraft, draftFits, getDraft, submitMark } from './drafts.js';
+import { deleteDraft, draftFits, getDraft, submitMark, type Draft } from './drafts.js';
 import { randomResponseId } from './ids.js';
 
 export interface AnswerRow {
@@ -33,11 +33,32 @@ export function answerRows(survey: Survey, answers: Answers): AnswerRow[] {
 export type SubmitOutcome = 'stored' | 'no-draft' | 'token-used';
 
 /** submitResponse stores the draft's answers as a response, exactly once, and deletes the draft; a
- *  draft started on a personal link is submitted only with that link's token hash, which it consumes. */
-export function submitResponse(db: Db, survey: Survey, draftId: string, answers: Answers, submittedOn: string, tokenHash: string | null = null): SubmitOutcome {
+ *  draft started on a personal link is submitted only with that link's token hash, which it consumes.
+ *  With sync 'deferred' the commit is not synced: the caller acknowledges it only after
+ *  `settleSubmits` (wal.ts), which syncs it off the server thread. */
+export function submitResponse(
+  db: Db,
+  survey: Survey,
+  draftId: string,
+  answers: Answers,
+  submittedOn: string,
+  tokenHash: string | null = null,
+  sync: 'now' | 'deferred' = 'now',
+): SubmitOutcome {
   const draft = getDraft(db, draftId, submittedOn);
   const mark = submitMark(draftId);
   if (!draft || !mark || !draftFits(draft, { waveId: draft.waveId, unitId: draft.unitId, tokenHash })) return 'no-draft';
+  // The safety level can only change between transactions; inside a caller's transaction it is the caller's.
+  const defer = sync === 'deferred' && !db.inTransaction;
+  if (defer) prepared(db, 'PRAGMA main.synchronous = NORMAL').run();
+  try {
+    return storeOnce(db, survey, draft, mark, answers, submittedOn, tokenHash);
+  } finally {
+    if (defer) prepared(db, 'PRAGMA main.synchronous = FULL').run();
+  }
+}
+
+function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: Answers, submittedOn: string, tokenHash: string | null): SubmitOutcome {
   // IMMEDIATE: it reads before it writes, and the WAL worker (wal.ts) may commit in between; a
   // deferred transaction would then fail with SQLITE_BUSY instead of waiting for the lock.
   const outcome = db.transaction((): SubmitOutcome => {
@@ -60,7 +81,7 @@ export function submitResponse(db: Db, survey: Survey, draftId: string, answers:
   }).immediate();
   // Its own commit in the drafts file, after the response's: the drafts file is never written in the
   // same transaction as the database (that would need a super-journal and its syncs).
-  deleteDraft(db, draftId);
+  deleteDraft(db, draft.id);
   return outcome;
 }
 

@@ -1,51 +1,80 @@
-// Emptying the write-ahead logs in a worker thread. A -wal file is a timeline: the commit that marks
-// a personal link used also holds the pages of the response stored with it, so a copy of the log
-// would join the two. After every submit the worker copies the database's log into the database
-// file and truncates it, then rewrites one tick row so the next log begins in that thread (a log's
-// first write syncs its header). The drafts file's log holds only sealed drafts; it is emptied the
-// same way every few hundred draft writes, so SQLite's own checkpoint never runs on the server
-// thread. SQLite's advice: with checkpoints in a background thread, the server thread never waits
-// for their syncs. The server thread keeps one sync per respondent, its submit's commit
-// (synchronous=FULL), so durability never depends on this worker; anonymity at rest does.
-// Because this thread writes too, a write transaction on the server's connection that reads before
+// The write-ahead logs, kept off the server thread by a worker thread. Two jobs:
+// - Durability of submits. A submit commits without a sync (synchronous=NORMAL for that one
+//   transaction, see responses.ts); the thank-you page waits until the worker has synced the log
+//   (fdatasync, what synchronous=FULL does at commit), so an acknowledged submit is on disk. If the
+//   worker cannot say so, the server thread syncs the log itself.
+// - Anonymity at rest. A log is a timeline: the commit that marks a personal link used also holds
+//   the pages of the response stored with it, so a copy of the log would join the two. After every
+//   submit the worker copies the log into the database file, truncates it, and rewrites one tick row
+//   so the next log begins in the worker (a log's first write syncs its header). The drafts file's
+//   log holds only sealed drafts; it is emptied the same way every 64 draft writes, long before
+//   SQLite's own checkpoint would run on the server thread.
+// SQLite's own advice: with checkpoints in a background thread, the server thread never waits for
+// their syncs. Every step here gives way at once to the server's locks and tries again.
+// Because the worker writes too, a write transaction on the server's connection that reads before
 // it writes must be `.immediate()`: a deferred one fails with SQLITE_BUSY if the worker wrote between.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { draftsPath, type Db } from './db.js';
 
+type Schema = 'main' | 'drafts';
+
 interface Reply {
-  /** Both logs were emptied (false: a reader or writer was in the way; tried again later). */
-  ok: boolean;
+  /** The database's log was synced after every commit made before the request. */
+  durable: boolean;
+  /** Every log asked for was emptied (false: a reader or writer was in the way; tried again later). */
+  emptied: boolean;
   error?: string;
 }
 
-// Plain JavaScript (eval), so the same code runs under tsx, vitest and the compiled build. Every
-// step gives way at once when another connection holds a lock (busy_timeout 0), so the server
-// thread never waits on this one for long, and tries again a few milliseconds later.
+// Plain JavaScript (eval), so the same code runs under tsx, vitest and the compiled build.
 const WORKER = `
+const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const pause = new Int32Array(new SharedArrayBuffer(4));
 let db;
+let ticks = {};
 let idle;
 function connection() {
   if (!db) {
     db = new Database(workerData.file, { fileMustExist: true });
     db.prepare('ATTACH DATABASE ? AS drafts').run(workerData.drafts);
     db.pragma('busy_timeout = 0');
-    // NORMAL: the checkpoint syncs the log before copying and the database after; the tick needs no sync.
+    // NORMAL: a checkpoint syncs the log before copying and the database after; the tick needs no sync.
     db.pragma('main.synchronous = NORMAL');
     db.pragma('drafts.synchronous = NORMAL');
   }
   return db;
 }
+function release() {
+  if (db) db.close();
+  db = undefined;
+  ticks = {};
+}
+function syncLog() {
+  let fd;
+  try {
+    fd = fs.openSync(workerData.file + '-wal', 'r');
+  } catch (err) {
+    if (err.code === 'ENOENT') return; // no log: everything is in the database file
+    throw err;
+  }
+  try {
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 function empty(c, schema) {
+  const tick = (ticks[schema] ??= c.prepare('UPDATE ' + schema + '.wal_tick SET n = n + 1 WHERE id = 1'));
   for (let attempt = 0; attempt < 25; attempt++) {
     try {
       c.pragma(schema + '.wal_checkpoint(PASSIVE)');
       const [r] = c.pragma(schema + '.wal_checkpoint(TRUNCATE)');
       if (r.busy === 0 && r.log === 0) {
-        c.prepare('UPDATE ' + schema + '.wal_tick SET n = n + 1 WHERE id = 1').run();
+        tick.run();
         return true;
       }
     } catch (err) {
@@ -58,54 +87,52 @@ function empty(c, schema) {
 parentPort.on('message', (what) => {
   clearTimeout(idle);
   if (what.close) {
-    if (db) db.close();
-    db = undefined;
-    parentPort.postMessage({ ok: true });
+    release();
+    parentPort.postMessage({ durable: true, emptied: true });
     return;
   }
-  let reply;
+  const reply = { durable: false, emptied: false };
   try {
+    if (what.sync) syncLog();
+    reply.durable = true;
     const c = connection();
-    reply = { ok: what.schemas.map((schema) => empty(c, schema)).every(Boolean) };
+    reply.emptied = what.schemas.map((schema) => empty(c, schema)).every(Boolean);
   } catch (err) {
-    reply = { ok: false, error: String((err && err.message) || err) };
-    if (db) db.close();
-    db = undefined;
+    reply.error = String((err && err.message) || err);
+    release();
   }
   // An idle connection is closed, so the server's own is the last one when it stops.
-  idle = setTimeout(() => {
-    if (db) db.close();
-    db = undefined;
-  }, 10000);
+  idle = setTimeout(release, 10000);
   parentPort.postMessage(reply);
 });
 `;
 
-type Schema = 'main' | 'drafts';
 const RETRY_MS = 1000;
 const driver = createRequire(import.meta.url).resolve('better-sqlite3');
 
 class WalWorker {
   private worker: Worker | undefined;
   private answer: ((r: Reply) => void) | undefined;
-  private running: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
+  private running: Promise<Reply> | undefined;
+  private queued: Promise<Reply> | undefined;
   private wanted = new Set<Schema>();
+  private wantSync = false;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly file: string) {}
 
   // One run at a time; a request during a run is served by exactly one more run after it (its
-  // commit may have come after the running checkpoint began), shared by all who asked meanwhile.
-  request(schemas: readonly Schema[]): Promise<void> {
+  // commit may have come after the running one began), shared by all who asked meanwhile.
+  request(schemas: readonly Schema[], sync: boolean): Promise<Reply> {
     for (const s of schemas) this.wanted.add(s);
+    this.wantSync ||= sync;
     if (!this.running) {
       this.running = this.run().finally(() => (this.running = undefined));
       return this.running;
     }
     this.queued ??= this.running.then(() => {
       this.queued = undefined;
-      return this.request([]);
+      return this.request([], false);
     });
     return this.queued;
   }
@@ -119,21 +146,24 @@ class WalWorker {
     this.worker = undefined;
   }
 
-  private async run(): Promise<void> {
+  private async run(): Promise<Reply> {
     const schemas = [...this.wanted];
+    const sync = this.wantSync;
     this.wanted.clear();
-    if (schemas.length === 0) return;
-    const reply = await this.send({ schemas });
-    if (reply.error) console.error(`Emptying the write-ahead logs failed: ${reply.error}`);
-    if (!reply.ok && !this.retry) {
+    this.wantSync = false;
+    if (schemas.length === 0 && !sync) return { durable: true, emptied: true };
+    const reply = await this.send({ schemas, sync });
+    if (reply.error) console.error(`The write-ahead log worker failed: ${reply.error}`);
+    if (!reply.emptied && !this.retry) {
       this.retry = setTimeout(() => {
         this.retry = undefined;
-        void this.request(schemas);
+        void this.request(schemas, false);
       }, RETRY_MS).unref();
     }
+    return reply;
   }
 
-  private send(what: { schemas: Schema[] } | { close: true }): Promise<Reply> {
+  private send(what: { schemas: Schema[]; sync: boolean } | { close: true }): Promise<Reply> {
     const worker = (this.worker ??= this.spawn());
     worker.ref();
     return new Promise((resolve) => {
@@ -152,7 +182,7 @@ class WalWorker {
     // A worker that dies answers what it was asked with a failure; the next request starts a new one.
     const died = (err: unknown): void => {
       if (this.worker === worker) this.worker = undefined;
-      this.answer?.({ ok: false, error: err instanceof Error ? err.message : `worker exited (${String(err)})` });
+      this.answer?.({ durable: false, emptied: false, error: err instanceof Error ? err.message : `worker exited (${String(err)})` });
     };
     worker.on('error', died);
     worker.on('exit', died);
@@ -163,14 +193,32 @@ class WalWorker {
 
 const workers = new WeakMap<Db, WalWorker>();
 
-/** truncateWals empties the database's write-ahead log (and the drafts file's, if asked) into its
- *  file in a worker thread and resolves when done; it never rejects (a busy log is tried again
- *  within a second). At once for an in-memory database. */
-export function truncateWals(db: Db, schemas: readonly Schema[] = ['main']): Promise<void> {
-  if (db.memory) return Promise.resolve();
+function workerOf(db: Db): WalWorker {
   let w = workers.get(db);
   if (!w) workers.set(db, (w = new WalWorker(db.name)));
-  return w.request(schemas);
+  return w;
+}
+
+/** settleSubmits makes every commit so far durable and empties the database's write-ahead log, then
+ *  resolves; a submit committed without a sync is acknowledged only after this. The syncs happen in
+ *  the worker; if it cannot confirm one, in this thread. Never rejects unless the disk cannot sync. */
+export async function settleSubmits(db: Db): Promise<void> {
+  if (db.memory) return;
+  const reply = await workerOf(db).request(['main'], true);
+  if (reply.durable || !fs.existsSync(`${db.name}-wal`)) return;
+  const fd = fs.openSync(`${db.name}-wal`, 'r');
+  try {
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** truncateWals empties the given write-ahead logs into their files in the worker thread and resolves
+ *  when done, without waiting for a busy log (it is tried again within a second). At once for an
+ *  in-memory database. */
+export async function truncateWals(db: Db, schemas: readonly Schema[]): Promise<void> {
+  if (!db.memory) await workerOf(db).request(schemas, false);
 }
 
 /** closeWalWorker stops the database's WAL worker (before closing the database, so the server's

@@ -131,7 +131,10 @@ test('no file the server writes, nor a backup, links a personal link to answers,
     submitted.add(p);
   }
   expect(await findings(people, submitted)).toEqual([]);
-  // The answers are stored, and the links are used.
+  // The answers are stored, and the links are used; the thank-you pages came after the answers were
+  // copied into the database file itself (the log holds nothing of them).
   expect((t.db.prepare('SELECT count(*) AS n FROM response WHERE wave_id = ?').get(waveId) as { n: number }).n).toBe(4);
+  const databaseFile = fs.readFileSync(t.config.DATABASE_PATH);
+  for (const p of submitted) expect(databaseFile.includes(p.marker), p.marker).toBe(true);
   expect((t.db.prepare('SELECT sum(used) AS n FROM token WHERE wave_id = ?').get(waveId) as { n: number }).n).toBe(4);
 });

@@ -12,7 +12,7 @@ import { createDraft, draftFits, findDraftByResumeCode, getDraft, saveDraftAnswe
 import { normaliseResumeCode } from '../../store/ids.js';
 import type { Access } from '../../store/links.js';
 import { submitResponse } from '../../store/responses.js';
-import { truncateWals } from '../../store/wal.js';
+import { settleSubmits } from '../../store/wal.js';
 import type { Unit } from '../../store/units.js';
 import { isAcceptingAnswers, type Wave } from '../../store/waves.js';
 import { readCookie } from '../cookies.js';
@@ -189,7 +189,7 @@ export function review(deps: AppDeps) {
 }
 
 /** submit turns the draft into an anonymous response exactly once, or shows what is missing; it
- *  answers only once the write-ahead logs no longer hold the submit (see store/wal.ts). */
+ *  answers only once the submit is on disk and the write-ahead log no longer holds it (store/wal.ts). */
 export function submit(deps: AppDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const ctx = ctxOf(res);
@@ -210,8 +210,9 @@ export function submit(deps: AppDeps) {
       res.status(422).render('respond/review', reviewView(ctx, { ...draft, answers }, missing, true));
       return;
     }
-    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today, linkOf(ctx).tokenHash);
-    await truncateWals(deps.db);
+    // Committed without a sync; the worker syncs it (and empties the log) before the answer below.
+    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today, linkOf(ctx).tokenHash, 'deferred');
+    await settleSubmits(deps.db);
     res.clearCookie(DRAFT_COOKIE, { path: base(ctx) });
     if (outcome === 'token-used') {
       res.status(410).render('message', { titleKey: 'tokenUsed.title', bodyKey: 'tokenUsed.body', params: {} });

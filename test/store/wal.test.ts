@@ -1,0 +1,87 @@
+// The write-ahead log worker (src/store/wal.ts) on real files: a submit committed without a sync is
+// settled (synced, copied into the database file, the log truncated to one tick frame) before
+// settleSubmits resolves; a reader holding an old snapshot delays the truncation, never the answer.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, test, vi } from 'vitest';
+import { openDb, type Db } from '../../src/store/db.js';
+import { createDraft, saveDraftAnswers } from '../../src/store/drafts.js';
+import { submitResponse } from '../../src/store/responses.js';
+import { syncSurveyVersions } from '../../src/store/survey-versions.js';
+import { addUnit } from '../../src/store/units.js';
+import { closeWalWorker, settleSubmits, truncateWals } from '../../src/store/wal.js';
+import { createWave } from '../../src/store/waves.js';
+import { bundledSurveys } from '../helpers/app.js';
+
+const survey = bundledSurveys().get('kartlegging');
+if (!survey) throw new Error('no kartlegging survey');
+
+let dir: string;
+let db: Db;
+afterEach(async () => {
+  await closeWalWorker(db);
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(): { waveId: number; file: string } {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-wal-'));
+  const file = path.join(dir, 'k.db');
+  db = openDb(file);
+  syncSurveyVersions(db, [survey as NonNullable<typeof survey>]);
+  addUnit(db, { id: 'u1', name: 'Avdeling 1' });
+  const waveId = createWave(db, { name: 'W', surveyId: 'kartlegging', surveyVersion: 1, unitIds: ['u1'], linkMode: 'open', status: 'open' });
+  return { waveId, file };
+}
+
+// What a log holds: its 32-byte header and one 24-byte header per frame, then the page.
+const frames = (file: string): number => {
+  const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+  return size === 0 ? 0 : (size - 32) / (24 + 4096);
+};
+
+function submitOne(waveId: number, marker: string): void {
+  const draft = saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2999-01-01' }), { kommentar: marker }, null, '2999-01-01');
+  expect(submitResponse(db, survey as NonNullable<typeof survey>, draft.id, draft.answers, '2026-01-15', null, 'deferred')).toBe('stored');
+}
+
+test('a deferred submit is in the database file, and its log is one tick frame, once settleSubmits resolves', async () => {
+  const { waveId, file } = setup();
+  submitOne(waveId, 'svar som må ligge i databasefila');
+  // Committed without a sync: only in the log so far, and the connection is back at FULL for everything else.
+  expect(db.pragma('main.synchronous', { simple: true })).toBe(2);
+  expect(fs.readFileSync(file).includes('svar som må ligge i databasefila')).toBe(false);
+  await settleSubmits(db);
+  expect(fs.readFileSync(file).includes('svar som må ligge i databasefila')).toBe(true);
+  expect(frames(`${file}-wal`)).toBe(1);
+  expect(fs.readFileSync(`${file}-wal`).includes('svar som må ligge i databasefila')).toBe(false);
+});
+
+test('truncateWals empties the drafts file the same way', async () => {
+  const { waveId } = setup();
+  for (let i = 0; i < 5; i++) saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2999-01-01' }), { kommentar: `utkast ${i}` }, null, '2999-01-01');
+  const draftsLog = path.join(dir, 'k-drafts.db-wal');
+  expect(frames(draftsLog)).toBeGreaterThan(1);
+  await truncateWals(db, ['drafts']);
+  expect(frames(draftsLog)).toBe(1);
+});
+
+test('a reader holding an old snapshot delays emptying the log, not the answer; it is emptied once the reader is done', async () => {
+  const { waveId, file } = setup();
+  submitOne(waveId, 'første');
+  await settleSubmits(db);
+  // Another connection (a backup, say) reads a snapshot that includes the log.
+  submitOne(waveId, 'andre');
+  const reader = new Database(file, { readonly: true });
+  reader.exec('BEGIN');
+  expect((reader.prepare('SELECT count(*) AS n FROM response').get() as { n: number }).n).toBe(2);
+  submitOne(waveId, 'tredje');
+  await settleSubmits(db);
+  expect(frames(`${file}-wal`)).toBeGreaterThan(1);
+  reader.exec('COMMIT');
+  reader.close();
+  await vi.waitFor(() => expect(frames(`${file}-wal`)).toBe(1), { timeout: 10_000, interval: 100 });
+  expect(fs.readFileSync(file).includes('tredje')).toBe(true);
+});
