@@ -11,3 +11,8 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 }
+
+/** assertNever marks a switch as exhaustive: adding a case to the union makes the call a type error. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

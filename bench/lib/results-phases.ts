@@ -6,7 +6,7 @@ import { disclose, thresholdsOf } from '../../src/report/disclosure.js';
 import { releaseTables } from '../../src/report/released.js';
 import { addGroupTally, emptyGroupTally, type GroupTally } from '../../src/report/group.js';
 import { rollUp, tallyWaveByCategory } from '../../src/report/tally.js';
-import { involvedUnits } from '../../src/report/wave-results.js';
+import { waveTree as involvedUnits } from '../../src/store/releases.js';
 import { openDb } from '../../src/store/db.js';
 import { streamWaveAnswers } from '../../src/store/results.js';
 import { getSurveyVersion } from '../../src/store/survey-versions.js';

@@ -46,7 +46,7 @@ export const BREAKDOWNS: Readonly<Record<'fullTime' | 'positionBand', BreakdownD
   },
 };
 
-export type BreakdownRefusal = 'not_whole_organisation' | 'organisation_hidden' | 'category_below_k' | 'would_isolate';
+export type BreakdownRefusal = 'not_whole_organisation' | 'organisation_hidden' | 'category_below_k' | 'would_isolate' | 'release';
 
 export type BreakdownResult =
   | { refused: true; reason: BreakdownRefusal; category?: string }
@@ -189,15 +189,20 @@ export function breakdown(
     const decisionOf = (id: string) => groupOf(id).measures.get(spec.key);
     if (spec.text) {
       // Free text is never broken down by background: too few words identify a writer.
-      for (const c of categories) decisions.get(c)?.set(spec.key, { value: { released: false, reason: 'disabled', threshold: k } });
+      const off: Release = { released: false, reason: 'disabled', threshold: k };
+      for (const c of categories) decisions.get(c)?.set(spec.key, { value: off, moments: off });
       continue;
     }
     const value = decide(k, spec.n, (id) => decisionOf(id)?.value.released ?? false, () => true);
-    const dist = spec.distributionN && decide(kDistribution, spec.distributionN, (id) => decisionOf(id)?.distribution?.released ?? false, (c) => value.get(c)?.released ?? false);
+    const moments = decide(kDistribution, spec.n, (id) => decisionOf(id)?.moments.released ?? false, (c) => value.get(c)?.released ?? false);
+    const dist =
+      spec.distributionN &&
+      decide(kDistribution, spec.distributionN, (id) => decisionOf(id)?.distribution?.released ?? false, (c) => moments.get(c)?.released ?? false);
     for (const c of categories) {
       const v = value.get(c) as Release;
-      const d = dist ? (v.released ? dist.get(c) : v) : undefined;
-      decisions.get(c)?.set(spec.key, d ? { value: v, distribution: d } : { value: v });
+      const m = v.released ? (moments.get(c) as Release) : v;
+      const d = dist ? (m.released ? (dist.get(c) as Release) : m) : undefined;
+      decisions.get(c)?.set(spec.key, d ? { value: v, moments: m, distribution: d } : { value: v, moments: m });
     }
   }
   return {

@@ -136,7 +136,7 @@ export interface WaveGroup {
   group: ReleasedGroup | undefined;
 }
 
-export type HiddenReason = 'below_k' | 'complementary' | 'missing';
+export type HiddenReason = 'below_k' | 'complementary' | 'release' | 'missing';
 
 export type UnitComparison =
   | { unitId: string; shown: false; reason: HiddenReason; waves: { waveId: number; label: string; reason?: HiddenReason; fewerThan?: number }[] }
@@ -211,7 +211,9 @@ export function compareGroups(waves: readonly WaveGroup[], comparability: Readon
   const surveys = waves.map((w) => w.survey);
 
   const meanChange = (a: Stats, b: Stats): Change | NoChange => {
-    const w = welch(a, b, level);
+    // Without exact n (small groups) or with a mean shown only as a bound there is nothing to estimate from.
+    if (a.n === undefined || b.n === undefined || a.meanBound || b.meanBound) return { reason: 'no_estimate' };
+    const w = welch({ ...a, n: a.n }, { ...b, n: b.n }, level);
     if (!w) return { reason: 'no_estimate' };
     return { diff: w.diff, low: w.low, high: w.high, df: w.df, reading: readChange(w, a.n, b.n, minN) };
   };

@@ -1,17 +1,51 @@
 // Disclosure control (DOMAIN.md 3): which group figures may be shown. Every results output is
-// built from a Disclosure, through released.ts; nothing else decides what is visible.
+// built from a Disclosure, through released.ts; nothing else decides what is visible. The
+// attacker holds every figure ever shown for a wave (all releases, all measures, every output)
+// and combines them linearly; no combination may isolate 1..k-1 respondents.
 //
-// Model: a released figure is a sum over a set of respondents. Released groups form a laminar
-// (tree-shaped) family, so every linear combination of released figures is a combination of its
-// "cells": cell(R) = R minus the union of R's maximal released descendants (a unit's direct
-// respondents fall in its own cell). Subtraction can isolate a cell and nothing finer. A release
-// is therefore safe iff every released group has n >= threshold and every cell is 0 or >= it.
-// Hiding a released group merges its cell into its parent's, and a sum of sizes that are each 0
-// or >= threshold is again 0 or >= threshold: any subset of a safe release is safe. That is why
-// a measure may be decided on its own n within the groups already released.
+// Rule 1, one measure in one release. A released figure is a sum over a set of respondents.
+// Released groups form a laminar (tree-shaped) family, so every linear combination of released
+// figures is a combination of its "cells": cell(R) = R minus the union of R's maximal released
+// descendants (a unit's direct respondents fall in its own cell). Subtraction can isolate a cell
+// and nothing finer. A release is therefore safe iff every released group has n >= threshold and
+// every cell is 0 or >= it. Hiding a released group merges its cell into its parent's, and a sum
+// of sizes that are each 0 or >= threshold is again 0 or >= threshold: any subset of a safe
+// release is safe. That is why a measure may be decided on its own n within the groups already
+// released, and why every later rule may only hide more.
+//
+// Rule 2, releases. A closed wave's release is recorded (store/releases.ts): the tree, the
+// thresholds and the tallies at close; later edits of units never move it. A later release of
+// the same answers (after a reopen and close, or with raised thresholds) shows a figure only if
+// the previous release showed it (so the sets S_r(G) shown now were shown before as S_{r-1}(G))
+// and the respondents added since, D(G) = S_r(G) - S_{r-1}(G), themselves form a safe release
+// (rule 1 over the differences, where 0 passes). Then the span of everything shown is
+// span{S_1(G)} + span{D_2(G)} + ... over disjoint respondent sets, each safe: a nonzero
+// combination has support of at least k. New respondents' means come with their sums of squares
+// by subtraction, so their values need the distribution threshold. Raised thresholds are a later
+// release with no new respondents: only monotone hiding. The breakdown is refused after new
+// respondents, and otherwise shown only as far as every threshold step showed it.
+//
+// Rule 3, measures of one group. Figures over different respondent sets of the same answers must
+// not combine into a few people's answers. Derived measures are therefore functions of their
+// released components, never of respondents the components leave out: the now/desired gap is the
+// desired mean minus the now mean; a factor score and the RAUS total are the mean of their items'
+// means, shown only where every item mean is shown exactly (released.ts). Their SD is a figure of
+// its own (over each respondent's mean with unanswered items filled in by the group's item means),
+// decided like any SD (rule 4). An item's exact n beside the group's n counts those who skipped
+// or said "vet ikke": it is shown only where the item's distribution (which shows that count) is;
+// elsewhere the n is given as "at most" the group's n. Measures without a distribution give their
+// exact n with their SD.
+//
+// Rule 4, moments. n, mean, SD and share favourable of a small group can pin its counts per
+// option, and SD 0 says everyone answered alike. SD, share favourable and exact n therefore follow
+// the distribution threshold, as a family of their own with complementary suppression (so no cell
+// below it gets them by subtraction). Below it only the mean is shown, and a mean within half a
+// point of a scale end is shown as a bound ("over 4,5"): n values summing to within one step of
+// the extreme are the only sums with a single count vector, and half a point covers at least two
+// sums for n >= 4 (tested exhaustively for every scale and n from k to the distribution threshold).
 import type { Wave } from '../store/waves.js';
 import { buildForest, type Forest, type UnitRef } from './forest.js';
-import { emptyGroupTally, type GroupTally } from './group.js';
+import { emptyGroupTally, subtractTallies, type GroupTally } from './group.js';
 import { measureSpecs } from './measures.js';
 
 export interface Thresholds {
@@ -26,8 +60,10 @@ export interface Thresholds {
 }
 
 /** Why a figure is not shown: too few respondents; hidden so another hidden figure cannot be
- *  computed by subtraction; or switched off (free text). */
-export type SuppressionReason = 'below_k' | 'complementary' | 'disabled';
+ *  computed by subtraction (for a factor: from it and its items); switched off (free text); or held
+ *  back because, beside what an earlier release of the same wave showed, it would single out the
+ *  few who answered since. */
+export type SuppressionReason = 'below_k' | 'complementary' | 'disabled' | 'release';
 
 export interface Release {
   released: boolean;
@@ -38,7 +74,13 @@ export interface Release {
 
 export interface MeasureRelease {
   value: Release;
-  /** Present for measures that have a distribution; never released when value is not. */
+  /** SD, share favourable and (for measures without a distribution) the exact n: figures that with
+   *  the mean can pin a small group's counts per option, so they follow the distribution threshold.
+   *  Without them the mean is shown as a bound near the ends of the scale (released.ts). Never
+   *  released when value is not. */
+  moments: Release;
+  /** Present for measures that have a distribution (its counts, and the measure's exact n: the
+   *  group's n minus it is how many skipped or said "vet ikke"); never released when moments are not. */
   distribution?: Release;
 }
 
@@ -76,16 +118,26 @@ export interface Suppression {
   reason: (SuppressionReason | undefined)[];
 }
 
-/** suppress decides one measure over the forest: n per unit index (subtree counts), released only among
- *  candidates (default all), with primary and complementary suppression; the result is a safe release. */
-export function suppress(forest: Forest, n: readonly number[], threshold: number, candidates?: readonly boolean[]): Suppression {
+/** Options of suppress beyond the plain rule. */
+export interface SuppressOptions {
+  /** Release only among these (default all). */
+  candidates?: readonly boolean[];
+  /** A count of 0 passes too: for the respondents added since an earlier release (rule 2), where 0
+   *  repeats a figure. */
+  zeroOk?: boolean;
+}
+
+/** suppress decides one measure over the forest: n per unit index (subtree counts), with primary and
+ *  complementary suppression; the result is a safe release (see SuppressOptions). */
+export function suppress(forest: Forest, n: readonly number[], threshold: number, options: SuppressOptions = {}): Suppression {
+  const { candidates, zeroOk = false } = options;
   const size = forest.ids.length;
   const released = new Array<boolean>(size).fill(false);
   const reason = new Array<SuppressionReason | undefined>(size).fill(undefined);
   const count = (u: number) => n[u] ?? 0;
   for (let u = 0; u < size; u++) {
     if (candidates && !candidates[u]) continue;
-    if (count(u) >= threshold) released[u] = true;
+    if (count(u) >= threshold || (zeroOk && count(u) === 0)) released[u] = true;
     else reason[u] = 'below_k';
   }
   const maximal = (r: number): number[] => {
@@ -109,7 +161,8 @@ export function suppress(forest: Forest, n: readonly number[], threshold: number
   }
 
   // Hiding a maximal descendant of R changes no cell but R's, so one parent-first pass suffices
-  // (and `below` stays right for every released unit still to come).
+  // (and `below` stays right for every released unit still to come). Counts are subtree sums, so
+  // an open cell of 1..threshold-1 always has a released descendant to hide.
   for (const r of forest.preorder) {
     if (!released[r]) continue;
     let open = count(r) - (below[r] ?? 0);
@@ -148,43 +201,99 @@ export function suppress(forest: Forest, n: readonly number[], threshold: number
 }
 
 const hidden = (reason: SuppressionReason | undefined, threshold: number): Release => ({ released: false, reason: reason ?? 'below_k', threshold });
+const shown = (threshold: number): Release => ({ released: true, threshold });
 
-/** disclose decides, for every unit's whole-subtree tally (see rollUp), whether the group and each of its measures may be shown. */
-export function disclose(units: readonly UnitRef[], rolled: ReadonlyMap<string, GroupTally>, thresholds: Thresholds): Disclosure {
+interface Pass {
+  /** Thresholds for the group count, for values, for moments and distributions, and for free text. */
+  group: number;
+  value: number;
+  moments: number;
+  text: number;
+  /** Counts of 0 pass: for the respondents added since an earlier release, where 0 repeats a figure. */
+  zeroOk: boolean;
+  /** The reason given for what this pass hides among candidates. */
+  reason?: SuppressionReason;
+}
+
+// One pass of decisions over the forest, each family released only among `prior`'s released
+// groups and measures (all, without a prior). Every family it decides is a safe release on its own,
+// and each later family only hides more of the earlier ones, which keeps those safe.
+function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolean, pass: Pass, prior?: readonly GroupDisclosure[]): GroupDisclosure[] {
+  const { zeroOk } = pass;
+  const why = (r: SuppressionReason | undefined) => (r === 'below_k' || r === undefined ? (pass.reason ?? r) : r);
+  const group = suppress(
+    forest,
+    tallies.map((t) => t.responses),
+    pass.group,
+    { candidates: prior?.map((g) => g.released), zeroOk },
+  );
+  const result: GroupDisclosure[] = forest.ids.map((_, u) => {
+    if (group.released[u]) return { ...shown(prior?.[u]?.threshold ?? pass.group), measures: new Map() };
+    const before = prior?.[u];
+    return { ...hidden(before && !before.released ? before.reason : why(group.reason[u]), pass.group), measures: new Map() };
+  });
+  for (const spec of measureSpecs(tallies)) {
+    const before = (u: number) => prior?.[u]?.measures.get(spec.key);
+    // Hidden because the prior (an earlier release or pass) hid it: keep the prior's reason.
+    const inherited = (u: number, pick: (m: MeasureRelease) => Release | undefined): Release | undefined => {
+      if (!prior) return undefined;
+      const m = before(u);
+      const r = m && pick(m);
+      return r && !r.released ? r : m ? undefined : hidden('release', pass.value);
+    };
+    const candidates = (pick: (m: MeasureRelease) => Release | undefined, within: readonly boolean[]) =>
+      within.map((ok, u) => ok && (!prior || (before(u) !== undefined && (pick(before(u) as MeasureRelease)?.released ?? false))));
+    const threshold = spec.text ? pass.text : pass.value;
+    const textOff = spec.text === true && !freeText;
+    const value: Suppression = textOff ? { released: [], reason: [] } : suppress(forest, tallies.map(spec.n), threshold, { candidates: candidates((m) => m.value, group.released), zeroOk });
+    const moments = spec.text ? undefined : suppress(forest, tallies.map(spec.n), pass.moments, { candidates: candidates((m) => m.moments, value.released), zeroOk });
+    // Counts per option also give the sum and sum of squares: deciding distributions only among
+    // the groups whose moments are shown keeps everything that reveals them within one safe release.
+    const dist =
+      spec.distributionN && moments ? suppress(forest, tallies.map(spec.distributionN), pass.moments, { candidates: candidates((m) => m.distribution, moments.released), zeroOk }) : undefined;
+    forest.ids.forEach((_, u) => {
+      const gd = result[u] as GroupDisclosure;
+      // Shown again: as the prior showed it (the threshold a later pass checks is not the figure's).
+      const decided = (s: Suppression, t: number, pick: (m: MeasureRelease) => Release | undefined): Release => {
+        const was = before(u);
+        if (s.released[u]) return (was && pick(was)) ?? shown(t);
+        return inherited(u, pick) ?? hidden(why(s.reason[u]), t);
+      };
+      let v: Release;
+      if (!gd.released) v = hidden(gd.reason, pass.group);
+      else if (textOff) v = { released: false, reason: 'disabled', threshold };
+      else v = decided(value, threshold, (m) => m.value);
+      const m: MeasureRelease = { value: v, moments: v.released && moments ? decided(moments, pass.moments, (x) => x.moments) : v };
+      if (dist) m.distribution = m.moments.released ? decided(dist, pass.moments, (x) => x.distribution) : m.moments;
+      gd.measures.set(spec.key, m);
+    });
+  }
+  return result;
+}
+
+/** An earlier release of the same wave: its whole-subtree tallies and what it showed. */
+export interface EarlierRelease {
+  rolled: ReadonlyMap<string, GroupTally>;
+  disclosure: Disclosure;
+}
+
+/** disclose decides, for every unit's whole-subtree tally (see rollUp), whether the group and each of
+ *  its measures may be shown; given the wave's previous release, only what that release showed and
+ *  what the respondents added since cannot single out (rule 2). */
+export function disclose(units: readonly UnitRef[], rolled: ReadonlyMap<string, GroupTally>, thresholds: Thresholds, previous?: EarlierRelease): Disclosure {
   assertThresholds(thresholds);
   const { k, kDistribution, kText, freeText } = thresholds;
   const forest = buildForest(units);
   const empty = emptyGroupTally();
   const tallies = forest.ids.map((id) => rolled.get(id) ?? empty);
-  const group = suppress(
-    forest,
-    tallies.map((t) => t.responses),
-    k,
-  );
-  const result: GroupDisclosure[] = forest.ids.map((_, u) =>
-    group.released[u] ? { released: true, threshold: k, measures: new Map() } : { ...hidden(group.reason[u], k), measures: new Map() },
-  );
-  // A measure of a hidden group carries the group's own reason.
-  const groupHidden = (u: number): Release => hidden(group.reason[u], k);
-
-  for (const spec of measureSpecs(tallies)) {
-    const threshold = spec.text ? kText : k;
-    const value: Suppression = spec.text && !freeText ? { released: [], reason: [] } : suppress(forest, tallies.map(spec.n), threshold, group.released);
-    // Counts per option also give the sum (count x value): deciding distributions only among the
-    // groups whose value is shown keeps everything that reveals a sum within one safe release.
-    const dist = spec.distributionN && suppress(forest, tallies.map(spec.distributionN), kDistribution, value.released);
-    forest.ids.forEach((_, u) => {
-      let v: Release;
-      if (!group.released[u]) v = groupHidden(u);
-      else if (spec.text && !freeText) v = { released: false, reason: 'disabled', threshold };
-      else v = value.released[u] ? { released: true, threshold } : hidden(value.reason[u], threshold);
-      const m: MeasureRelease = { value: v };
-      if (dist) {
-        if (!v.released) m.distribution = v;
-        else m.distribution = dist.released[u] ? { released: true, threshold: kDistribution } : hidden(dist.reason[u], kDistribution);
-      }
-      result[u]?.measures.set(spec.key, m);
-    });
+  const before = previous && forest.ids.map((id) => previous.disclosure.units.get(id) ?? { ...hidden('release', k), measures: new Map() });
+  let decided = decide(forest, tallies, freeText, { group: k, value: k, moments: kDistribution, text: kText, zeroOk: false }, before);
+  if (previous) {
+    // Rule 2: the respondents added since the previous release form a release of their own (their
+    // figures are the differences), decided with 0 passing: 0 repeats a figure. Their means come with
+    // sums of squares by subtraction, so values need the distribution threshold here.
+    const added = forest.ids.map((id, u) => subtractTallies(tallies[u] as GroupTally, previous.rolled.get(id) ?? empty));
+    decided = decide(forest, added, freeText, { group: k, value: kDistribution, moments: kDistribution, text: kText, zeroOk: true, reason: 'release' }, decided);
   }
-  return { thresholds, units: new Map(forest.ids.map((id, u) => [id, result[u] as GroupDisclosure])) };
+  return { thresholds, units: new Map(forest.ids.map((id, u) => [id, decided[u] as GroupDisclosure])) };
 }

@@ -3,13 +3,10 @@
 import { addPositionTally, emptyPositionTally, type PositionTally } from './position.js';
 import {
   addItemTally,
-  addMoments,
   addNowDesiredTally,
   cloneItemTally,
-  emptyMoments,
   emptyNowDesiredTally,
   type ItemTally,
-  type Moments,
   type NowDesiredTally,
 } from './stats.js';
 
@@ -22,17 +19,89 @@ export interface GroupTally {
   /** Likert, 0-10 scale, number, single and multi items, by item id. */
   items: Map<string, ItemTally>;
   nowDesired: Map<string, NowDesiredTally>;
-  /** Per factor, the moments of respondents' factor scores: a respondent's score is the mean of
-   *  their valid answers to the factor's likert items; with none they are not counted. The "now"
-   *  part of now/desired items is left out: it is the same statement asked as a gap question, and
-   *  mixing it in would weight those statements twice for some factors and not for others. */
-  factors: Map<string, Moments>;
+  /** Per factor, what its score needs (see CompositeTally). The "now" part of now/desired items is
+   *  left out: it is the same statement asked as a gap question, and mixing it in would weight
+   *  those statements twice for some factors and not for others. */
+  factors: Map<string, CompositeTally>;
   /** Free-text items: respondents who wrote something (the texts themselves are not tallied). */
   texts: Map<string, number>;
-  /** Per respondent mean of the valid RAUS answers; present when the survey has RAUS statements. */
-  rausTotal?: Moments;
+  /** The four RAUS statements together; present when the survey has them. */
+  rausTotal?: CompositeTally;
   /** Present when the survey has the position-size items. */
   position?: PositionTally;
+}
+
+/** A composite score (a factor, the RAUS total) over its items. The score shown is the mean of the
+ *  items' means (DOMAIN.md 2.1), a function of figures the tables show anyway, so it reveals nothing
+ *  they do not. For its SD, a respondent's score is the mean of their answers with the items they
+ *  did not answer filled in with the group's item means: with s the sum of a respondent's valid
+ *  answers and z their 0/1 "not answered" vector, these sums give that SD for any group by addition. */
+export interface CompositeTally {
+  /** The items, in survey order; the vectors below follow it. */
+  items: string[];
+  /** Respondents with at least one valid answer among the items. */
+  n: number;
+  /** Σ s and Σ s². */
+  sum: number;
+  sumSq: number;
+  /** Σ z_i, Σ s·z_i, and Σ z_i·z_j (row-major, items × items). */
+  missing: number[];
+  cross: number[];
+  pairs: number[];
+}
+
+/** emptyCompositeTally returns a composite tally of no respondents over the items. */
+export function emptyCompositeTally(items: readonly string[]): CompositeTally {
+  const m = items.length;
+  return { items: [...items], n: 0, sum: 0, sumSq: 0, missing: new Array<number>(m).fill(0), cross: new Array<number>(m).fill(0), pairs: new Array<number>(m * m).fill(0) };
+}
+
+/** addCompositeRespondent adds one respondent: their valid answers by item index (undefined where not answered). */
+export function addCompositeRespondent(c: CompositeTally, answers: readonly (number | undefined)[]): void {
+  let s = 0;
+  let valid = 0;
+  for (const x of answers) {
+    if (x === undefined) continue;
+    s += x;
+    valid += 1;
+  }
+  if (valid === 0) return;
+  const m = c.items.length;
+  c.n += 1;
+  c.sum += s;
+  c.sumSq += s * s;
+  for (let i = 0; i < m; i++) {
+    if (answers[i] !== undefined) continue;
+    c.missing[i] = (c.missing[i] ?? 0) + 1;
+    c.cross[i] = (c.cross[i] ?? 0) + s;
+    for (let j = 0; j < m; j++) if (answers[j] === undefined) c.pairs[i * m + j] = (c.pairs[i * m + j] ?? 0) + 1;
+  }
+}
+
+function addComposite(into: CompositeTally, from: CompositeTally): void {
+  into.n += from.n;
+  into.sum += from.sum;
+  into.sumSq += from.sumSq;
+  from.missing.forEach((x, i) => (into.missing[i] = (into.missing[i] ?? 0) + x));
+  from.cross.forEach((x, i) => (into.cross[i] = (into.cross[i] ?? 0) + x));
+  from.pairs.forEach((x, i) => (into.pairs[i] = (into.pairs[i] ?? 0) + x));
+}
+
+/** compositeSd returns the sample SD of the filled-in scores, given the group's item means (in c.items order). */
+export function compositeSd(c: CompositeTally, means: readonly number[]): number | undefined {
+  if (c.n < 2) return undefined;
+  const m = c.items.length;
+  let sum = c.sum;
+  let sumSq = c.sumSq;
+  for (let i = 0; i < m; i++) {
+    const mi = means[i] ?? 0;
+    sum += mi * (c.missing[i] ?? 0);
+    sumSq += 2 * mi * (c.cross[i] ?? 0);
+    for (let j = 0; j < m; j++) sumSq += mi * (means[j] ?? 0) * (c.pairs[i * m + j] ?? 0);
+  }
+  // Scores are (s + Σ z_i·mean_i) / m; the m² cancels in the ratio below but not in the variance.
+  const variance = Math.max(0, (sumSq - (sum * sum) / c.n) / (c.n - 1)) / (m * m);
+  return Math.sqrt(variance);
 }
 
 /** emptyGroupTally returns a tally of no respondents and no items. */
@@ -53,13 +122,13 @@ export function addGroupTally(into: GroupTally, from: GroupTally): void {
     if (!target) into.nowDesired.set(id, (target = emptyNowDesiredTally()));
     addNowDesiredTally(target, t);
   }
-  for (const [id, m] of from.factors) {
+  for (const [id, c] of from.factors) {
     let target = into.factors.get(id);
-    if (!target) into.factors.set(id, (target = emptyMoments()));
-    addMoments(target, m);
+    if (!target) into.factors.set(id, (target = emptyCompositeTally(c.items)));
+    addComposite(target, c);
   }
   for (const [id, n] of from.texts) into.texts.set(id, (into.texts.get(id) ?? 0) + n);
-  if (from.rausTotal) addMoments((into.rausTotal ??= emptyMoments()), from.rausTotal);
+  if (from.rausTotal) addComposite((into.rausTotal ??= emptyCompositeTally(from.rausTotal.items)), from.rausTotal);
   if (from.position) addPositionTally((into.position ??= emptyPositionTally()), from.position);
 }
 
@@ -75,7 +144,7 @@ export function mergeTallies(a: GroupTally, b: GroupTally): GroupTally {
 export type GroupTallyJson = Omit<GroupTally, 'items' | 'nowDesired' | 'factors' | 'texts'> & {
   items: [string, ItemTally][];
   nowDesired: [string, NowDesiredTally][];
-  factors: [string, Moments][];
+  factors: [string, CompositeTally][];
   texts: [string, number][];
 };
 
@@ -87,4 +156,25 @@ export function groupTallyToJson(t: GroupTally): GroupTallyJson {
 /** groupTallyFromJson restores a tally stored by groupTallyToJson. */
 export function groupTallyFromJson(j: GroupTallyJson): GroupTally {
   return { ...j, items: new Map(j.items), nowDesired: new Map(j.nowDesired), factors: new Map(j.factors), texts: new Map(j.texts) };
+}
+
+// Every number in a tally is a count or a sum over respondents, so negating them all and adding
+// subtracts one group of respondents from another that contains it.
+function negate(value: unknown): unknown {
+  if (typeof value === 'number') return -value;
+  if (Array.isArray(value)) return value.map(negate);
+  if (value !== null && typeof value === 'object') {
+    const out = Object.create(Object.getPrototypeOf(value) === null ? null : Object.prototype) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) out[k] = negate(v);
+    return out;
+  }
+  return value;
+}
+
+/** subtractTallies returns the tally of the respondents in `whole` but not in `part` (part must be a subset of whole). */
+export function subtractTallies(whole: GroupTally, part: GroupTally): GroupTally {
+  const out = emptyGroupTally();
+  addGroupTally(out, whole);
+  addGroupTally(out, groupTallyFromJson(negate(groupTallyToJson(part)) as GroupTallyJson));
+  return out;
 }

@@ -50,17 +50,15 @@ export function measureSpecs(tallies: Iterable<GroupTally>): MeasureSpec[] {
     position ||= t.position !== undefined;
   }
   const specs: MeasureSpec[] = [];
-  for (const id of items) {
-    const get = (t: GroupTally) => t.items.get(id);
-    specs.push({ key: measureKey.item(id), n: itemN(get), distributionN: answeredN(get) });
-  }
+  const part = (key: string, get: (t: GroupTally) => ItemTally | undefined): MeasureSpec => ({ key, n: itemN(get), distributionN: answeredN(get) });
+  for (const id of items) specs.push(part(measureKey.item(id), (t) => t.items.get(id)));
+  // The gap is the difference of the released desired and now means, so it needs no decision of its own.
   for (const id of nowDesired) {
-    const now = (t: GroupTally) => t.nowDesired.get(id)?.now;
-    const desired = (t: GroupTally) => t.nowDesired.get(id)?.desired;
-    specs.push({ key: measureKey.now(id), n: itemN(now), distributionN: answeredN(now) });
-    specs.push({ key: measureKey.desired(id), n: itemN(desired), distributionN: answeredN(desired) });
-    specs.push({ key: measureKey.gap(id), n: (t) => t.nowDesired.get(id)?.gap.n ?? 0 });
+    specs.push(part(measureKey.now(id), (t) => t.nowDesired.get(id)?.now));
+    specs.push(part(measureKey.desired(id), (t) => t.nowDesired.get(id)?.desired));
   }
+  // A factor's mean is the mean of its items' means (shown or withheld with them); its n and SD
+  // are its own figures, decided here.
   for (const id of factors) specs.push({ key: measureKey.factor(id), n: (t) => t.factors.get(id)?.n ?? 0 });
   if (raus) specs.push({ key: measureKey.rausTotal, n: (t) => t.rausTotal?.n ?? 0 });
   if (position) {

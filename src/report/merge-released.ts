@@ -2,7 +2,8 @@
 // are compared as the sum of their member units' RELEASED figures. Combining released numbers
 // reveals nothing the tables do not already show, so disclosure control carries over; the price
 // is that a member hidden on its own hides the merged figure too (see docs/ARCHITECTURE.md).
-import type { Distribution, PositionDistribution, ReleasedGroup, ReleasedItem, ReleasedPart, ShownGroup, Stats, Withheld } from './released.js';
+import { RAUS_ITEM_IDS } from './group.js';
+import { gapOf, type Distribution, type PositionDistribution, type ReleasedGroup, type ReleasedItem, type ReleasedPart, type ShownGroup, type Stats, type Withheld } from './released.js';
 
 type Figure = Stats | Withheld;
 
@@ -19,10 +20,14 @@ export function mergeStats(figures: readonly Figure[]): Figure {
   const hidden = firstWithheld(figures);
   if (hidden) return hidden;
   const stats = figures as Stats[];
-  const n = stats.reduce((s, f) => s + f.n, 0);
+  // A member without an exact n (a small group) cannot be weighted: the merge says only "at most".
+  if (!stats.every((f) => f.n !== undefined)) return { released: true, nUpTo: stats.reduce((s, f) => s + (f.n ?? f.nUpTo ?? 0), 0) };
+  const exact = stats as (Stats & { n: number })[];
+  const n = exact.reduce((s, f) => s + f.n, 0);
   const out: Stats = { released: true, n };
-  const withMean = stats.filter((f) => f.n > 0);
-  if (n > 0 && withMean.every((f) => f.mean !== undefined)) {
+  const withMean = exact.filter((f) => f.n > 0);
+  // A mean shown only as a bound is not exact, so the merged mean would not be either.
+  if (n > 0 && withMean.every((f) => f.mean !== undefined && f.meanBound === undefined)) {
     const sum = withMean.reduce((s, f) => s + f.n * (f.mean as number), 0);
     // Sum of squares from each member: (n-1)·sd² + n·mean² (sd undefined only for n = 1).
     const sumSq = withMean.reduce((s, f) => s + (f.n - 1) * (f.sd ?? 0) ** 2 + f.n * (f.mean as number) ** 2, 0);
@@ -31,6 +36,16 @@ export function mergeStats(figures: readonly Figure[]): Figure {
   }
   if (n > 0 && withMean.every((f) => f.shareFavourable !== undefined)) out.shareFavourable = withMean.reduce((s, f) => s + f.n * (f.shareFavourable as number), 0) / n;
   return out;
+}
+
+// The merged composite: its n from the members', its mean from the merged items'. No SD: each
+// member's filled-in scores used that member's item means, which the merged group does not share.
+function mergeComposite(members: readonly Figure[], items: readonly Figure[]): Figure {
+  const counted = mergeStats(members.map((m) => (m.released ? { released: true, ...(m.n === undefined ? { nUpTo: m.nUpTo ?? 0 } : { n: m.n }) } : m)));
+  if (!counted.released) return counted;
+  const means = items.flatMap((v) => (v.released && v.mean !== undefined && v.meanBound === undefined ? [v.mean] : []));
+  if (means.length === 0 || means.length < items.length) return { released: false, reason: 'complementary' };
+  return { ...counted, mean: means.reduce((a, b) => a + b, 0) / means.length };
 }
 
 function mergeDistribution(parts: readonly (Distribution | Withheld)[]): Distribution | Withheld {
@@ -78,18 +93,23 @@ export function mergeReleased(id: string, members: readonly ReleasedGroup[]): Re
     items: first.items.map((item): ReleasedItem => ({ ...item, ...mergePart(gs.map((g) => g.items.find((x) => x.id === item.id) as ReleasedItem)) })),
     nowDesired: first.nowDesired.map((nd) => {
       const all = gs.map((g) => g.nowDesired.find((x) => x.id === nd.id) ?? nd);
-      return { ...nd, now: mergePart(all.map((a) => a.now)), desired: mergePart(all.map((a) => a.desired)), gap: mergeStats(all.map((a) => a.gap)) };
+      const now = mergePart(all.map((a) => a.now));
+      const desired = mergePart(all.map((a) => a.desired));
+      return { ...nd, now, desired, gap: gapOf(now.value, desired.value) };
     }),
-    factors: first.factors.map((f) => ({ ...f, value: mergeStats(gs.map((g) => g.factors.find((x) => x.id === f.id)?.value ?? f.value)) })),
+    factors: [],
     // Free text is never merged: its threshold decision belongs to each group's own table.
     texts: [],
-    withheld: { below_k: 0, complementary: 0, disabled: 0 },
+    withheld: { below_k: 0, complementary: 0, disabled: 0, release: 0 },
   };
   if (gs.every((g) => g.headcount !== undefined)) {
     out.headcount = gs.reduce((s, g) => s + (g.headcount ?? 0), 0);
     if (out.headcount > 0) out.responseRate = n / out.headcount;
   }
-  if (gs.every((g) => g.rausTotal)) out.rausTotal = mergeStats(gs.map((g) => g.rausTotal as Figure));
+  // A composite's mean is the mean of its items' means, so it is merged through them.
+  const itemsWhere = (member: (i: ReleasedItem) => boolean) => out.items.filter(member).map((i) => i.value);
+  out.factors = first.factors.map((f) => ({ ...f, value: mergeComposite(gs.map((g) => g.factors.find((x) => x.id === f.id)?.value ?? f.value), itemsWhere((i) => i.type === 'likert' && i.factor === f.id)) }));
+  if (gs.every((g) => g.rausTotal)) out.rausTotal = mergeComposite(gs.map((g) => g.rausTotal as Figure), itemsWhere((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id)));
   if (gs.every((g) => g.position)) {
     const ps = gs.map((g) => g.position as NonNullable<ShownGroup['position']>);
     const dists = ps.map((p) => p.distribution);

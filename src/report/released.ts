@@ -1,25 +1,40 @@
 // The suppressed result tables: the only input for HTML, chart data, CSV and JSON. A hidden figure
 // is absent, not zero: a withheld entry carries its reason and, for 'below_k', the threshold the
 // UI words as "fewer than k", and no number computed from the hidden respondents.
+import { assertNever } from '../errors.js';
 import { offersDontKnow, type Survey } from '../survey/model.js';
 import type { Item } from '../survey/schema.js';
-import type { GroupDisclosure, Release } from './disclosure.js';
+import type { GroupDisclosure, MeasureRelease, Release } from './disclosure.js';
 import { buildForest, type UnitRef } from './forest.js';
-import type { GroupTally } from './group.js';
+import { compositeSd, RAUS_ITEM_IDS, type CompositeTally, type GroupTally } from './group.js';
 import { measureKey } from './measures.js';
-import { INVOLUNTARY_DEFINITIONS, type InvoluntaryDefinitionId, type PositionTally } from './position.js';
+import { INVOLUNTARY_DEFINITIONS, POSITION_ITEM, type InvoluntaryDefinitionId, type PositionTally } from './position.js';
 import { favourableCount, favourableValues, mean, sampleSd, validN, type ItemTally, type Moments } from './stats.js';
 
-export type Withheld = { released: false; reason: 'below_k'; fewerThan: number } | { released: false; reason: 'complementary' | 'disabled' };
+export type Withheld = { released: false; reason: 'below_k'; fewerThan: number } | { released: false; reason: 'complementary' | 'disabled' | 'release' };
 
 /** n and, for numeric measures, mean, SD (sample) and share favourable (0..1, scale items only). */
 export interface Stats {
   released: true;
-  n: number;
+  /** The exact number of respondents behind the figure: given only where the figure's distribution
+   *  (for measures without one: its SD) may be shown, because the group's n minus it counts those
+   *  who skipped or said "vet ikke". Elsewhere nUpTo says it is at most the group's n. */
+  n?: number;
+  nUpTo?: number;
   mean?: number;
+  /** Set when the mean is only known to lie above ('above') or below ('below') `mean`: without SD
+   *  and share favourable (fewer than the distribution threshold), a mean within half a point of the
+   *  scale's end is shown as a bound, because the exact value could pin everyone's answer. */
+  meanBound?: 'above' | 'below';
   sd?: number;
   shareFavourable?: number;
 }
+
+const hide = (r: Release): Withheld =>
+  r.reason === 'below_k' || r.reason === undefined ? { released: false, reason: 'below_k', fewerThan: r.threshold } : { released: false, reason: r.reason };
+
+/** MEAN_BOUND_MARGIN: how close to a scale end (in the scale's units) a mean without moments is shown as a bound. */
+export const MEAN_BOUND_MARGIN = 0.5;
 
 export interface Distribution {
   released: true;
@@ -49,7 +64,8 @@ export interface ReleasedNowDesired {
   factor?: string;
   now: ReleasedPart;
   desired: ReleasedPart;
-  /** Mean of desired - now over respondents who gave both. */
+  /** Desired mean minus now mean, from the two released means (so it adds nothing to them); n is
+   *  the smaller of their n. Withheld unless both means are shown exactly. */
   gap: Stats | Withheld;
 }
 
@@ -90,31 +106,35 @@ export interface ShownGroup {
   /** Whether each free-text item's texts may be shown for this group (the texts are fetched elsewhere). */
   texts: { id: string; text: string; release: Stats | Withheld }[];
   /** How many figures of this group were withheld, by reason, for the plain-words note. */
-  withheld: { below_k: number; complementary: number; disabled: number };
+  withheld: { below_k: number; complementary: number; disabled: number; release: number };
 }
 
-export type HiddenGroup = { id: string; released: false; reason: 'below_k'; fewerThan: number } | { id: string; released: false; reason: 'complementary' };
+export type HiddenGroup = { id: string; released: false; reason: 'below_k'; fewerThan: number } | { id: string; released: false; reason: 'complementary' | 'release' };
 
 export type ReleasedGroup = ShownGroup | HiddenGroup;
 
 /** releaseGroup builds one group's suppressed table from its tally and disclosure decision. */
 export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: GroupDisclosure, headcount?: number): ReleasedGroup {
-  if (!gd.released) return gd.reason === 'complementary' ? { id, released: false, reason: 'complementary' } : { id, released: false, reason: 'below_k', fewerThan: gd.threshold };
-  const withheld = { below_k: 0, complementary: 0, disabled: 0 };
-  const release = (key: string) => gd.measures.get(key) ?? { value: { released: false, reason: 'below_k', threshold: gd.threshold } as Release };
+  if (!gd.released) return gd.reason === 'complementary' || gd.reason === 'release' ? { id, released: false, reason: gd.reason } : { id, released: false, reason: 'below_k', fewerThan: gd.threshold };
+  const withheld = { below_k: 0, complementary: 0, disabled: 0, release: 0 };
+  const missing: Release = { released: false, reason: 'below_k', threshold: gd.threshold };
+  const release = (key: string): MeasureRelease => gd.measures.get(key) ?? { value: missing, moments: missing };
   const withhold = (r: Release): Withheld => {
     const reason = r.reason ?? 'below_k';
     withheld[reason] += 1;
     return reason === 'below_k' ? { released: false, reason, fewerThan: r.threshold } : { released: false, reason };
   };
-  const stats = (r: Release, n: number, m?: Moments, favourable?: number): Stats | Withheld => {
-    if (!r.released) return withhold(r);
-    const s: Stats = { released: true, n };
+  // exact: whether the figure's exact n may be shown (see Stats.n).
+  const stats = (r: MeasureRelease, n: number, m?: Moments, range?: Range, favourable?: number, exact = (r.distribution ?? r.moments).released): Stats | Withheld => {
+    if (!r.value.released) return withhold(r.value);
+    const s: Stats = exact ? { released: true, n } : { released: true, nUpTo: tally.responses };
     const mu = m && mean(m);
     if (mu !== undefined) s.mean = mu;
-    const sd = m && sampleSd(m);
-    if (sd !== undefined) s.sd = sd;
-    if (favourable !== undefined && n > 0) s.shareFavourable = favourable / n;
+    if (r.moments.released) {
+      const sd = m && sampleSd(m);
+      if (sd !== undefined) s.sd = sd;
+      if (favourable !== undefined && n > 0) s.shareFavourable = favourable / n;
+    } else if (mu !== undefined && range) boundMean(s, mu, range);
     return s;
   };
 
@@ -123,8 +143,8 @@ export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: 
     const scale = scaleId === undefined ? undefined : survey.scales[scaleId];
     const tt = t ?? { answered: 0, dontKnow: 0, moments: { n: 0, sum: 0, sumSq: 0 }, counts: {} };
     const numeric = item.type !== 'single' && item.type !== 'multi';
-    const value = stats(r.value, validN(tt), numeric ? tt.moments : undefined, scale && favourableCount(tt, favourableValues(scale)));
-    const d = r.distribution ?? r.value;
+    const value = stats(r, validN(tt), numeric ? tt.moments : undefined, rangeOf(survey, item), scale && favourableCount(tt, favourableValues(scale)));
+    const d = r.distribution ?? r.moments;
     const distribution: Distribution | Withheld = d.released ? { released: true, n: tt.answered, counts: countsOf(survey, item, tt) } : withhold(d);
     if (distribution.released && offersDontKnow(survey, item)) distribution.dontKnow = tt.dontKnow;
     return { value, distribution };
@@ -137,45 +157,122 @@ export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: 
   }
   for (const item of survey.items) {
     if (item.type === 'text') {
-      const r = release(measureKey.text(item.id)).value;
-      shown.texts.push({ id: item.id, text: item.text, release: stats(r, tally.texts.get(item.id) ?? 0) });
+      shown.texts.push({ id: item.id, text: item.text, release: stats(release(measureKey.text(item.id)), tally.texts.get(item.id) ?? 0, undefined, undefined, undefined, true) });
     } else if (item.type === 'nowDesired') {
       const nd = tally.nowDesired.get(item.id);
-      const gap = release(measureKey.gap(item.id)).value;
+      const now = part(item, measureKey.now(item.id), nd?.now, item.scale);
+      const desired = part(item, measureKey.desired(item.id), nd?.desired, item.scale);
       shown.nowDesired.push({
         id: item.id,
         text: item.text,
         ...(item.factor === undefined ? {} : { factor: item.factor }),
-        now: part(item, measureKey.now(item.id), nd?.now, item.scale),
-        desired: part(item, measureKey.desired(item.id), nd?.desired, item.scale),
-        gap: stats(gap, nd?.gap.n ?? 0, nd?.gap),
+        now,
+        desired,
+        gap: gapOf(now.value, desired.value, withhold),
       });
     } else {
       const p = part(item, measureKey.item(item.id), tally.items.get(item.id), item.type === 'likert' ? item.scale : undefined);
       shown.items.push({ id: item.id, type: item.type, text: item.text, ...(item.factor === undefined ? {} : { factor: item.factor }), ...p });
     }
   }
+  // A composite's mean is the mean of its items' means: shown only where every one of them is shown
+  // exactly, since with the others it would give a withheld one away.
+  const composite = (r: MeasureRelease, c: CompositeTally | undefined, range: Range | undefined): Stats | Withheld => {
+    if (!r.value.released) return withhold(r.value);
+    const parts = (c?.items ?? []).map((id) => shown.items.find((i) => i.id === id)?.value);
+    if (!c || parts.length === 0 || !parts.every((v) => v?.released && v.mean !== undefined && v.meanBound === undefined)) {
+      return withhold({ released: false, reason: 'complementary', threshold: r.value.threshold });
+    }
+    const means = c.items.map((id) => mean((tally.items.get(id) as ItemTally).moments) as number);
+    const s: Stats = r.moments.released ? { released: true, n: c.n } : { released: true, nUpTo: tally.responses };
+    s.mean = means.reduce((a, b) => a + b, 0) / means.length;
+    if (r.moments.released) {
+      const sd = compositeSd(c, means);
+      if (sd !== undefined) s.sd = sd;
+    } else if (range) boundMean(s, s.mean, range);
+    return s;
+  };
   for (const f of survey.factors) {
-    const m = tally.factors.get(f.id);
-    shown.factors.push({ id: f.id, label: f.label, value: stats(release(measureKey.factor(f.id)).value, m?.n ?? 0, m) });
+    shown.factors.push({ id: f.id, label: f.label, value: composite(release(measureKey.factor(f.id)), tally.factors.get(f.id), factorRange(survey, (i) => i.type === 'likert' && i.factor === f.id)) });
   }
-  if (tally.rausTotal) shown.rausTotal = stats(release(measureKey.rausTotal).value, tally.rausTotal.n, tally.rausTotal);
-  if (tally.position) shown.position = releasePosition(tally.position, release(measureKey.position), release(measureKey.positionDesired).value, stats, withhold);
+  if (tally.rausTotal) shown.rausTotal = composite(release(measureKey.rausTotal), tally.rausTotal, factorRange(survey, (i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id)));
+  if (tally.position) {
+    const current = survey.items.find((i) => i.id === POSITION_ITEM.current);
+    shown.position = releasePosition(tally.position, release(measureKey.position), release(measureKey.positionDesired), current && rangeOf(survey, current), stats, withhold);
+  }
   return shown;
+}
+
+/** The lowest and highest value a measure can take. */
+interface Range {
+  min: number;
+  max: number;
+}
+
+function rangeOf(survey: Survey, item: Item): Range | undefined {
+  switch (item.type) {
+    case 'likert':
+    case 'nowDesired': {
+      const values = (survey.scales[item.scale]?.points ?? []).map((p) => p.value);
+      return values.length > 0 ? { min: Math.min(...values), max: Math.max(...values) } : undefined;
+    }
+    case 'scale':
+    case 'number':
+      return { min: item.min, max: item.max };
+    case 'single':
+    case 'multi':
+    case 'text':
+      return undefined;
+    default:
+      return assertNever(item);
+  }
+}
+
+// A score averaging several items lies within the widest range of its items.
+function factorRange(survey: Survey, member: (i: Item) => boolean): Range | undefined {
+  const ranges = survey.items.filter(member).map((i) => rangeOf(survey, i)).filter((r): r is Range => r !== undefined);
+  return ranges.length > 0 ? { min: Math.min(...ranges.map((r) => r.min)), max: Math.max(...ranges.map((r) => r.max)) } : undefined;
+}
+
+// Moments rule (disclosure.ts, rule 4): without SD and share favourable, n and the mean pin a
+// small group's counts per option only when the sum is within one step of its least or greatest
+// value (all at the end, or all but one). A mean within MEAN_BOUND_MARGIN of an end covers at
+// least two sums for every n >= 4, so it is shown as "above/below" that margin instead.
+function boundMean(s: Stats, mu: number, range: Range): void {
+  if (mu > range.max - MEAN_BOUND_MARGIN) {
+    s.mean = range.max - MEAN_BOUND_MARGIN;
+    s.meanBound = 'above';
+  } else if (mu < range.min + MEAN_BOUND_MARGIN) {
+    s.mean = range.min + MEAN_BOUND_MARGIN;
+    s.meanBound = 'below';
+  }
+}
+
+/** gapOf computes a now/desired gap from the two released means only, so it reveals nothing they do not. */
+export function gapOf(now: Stats | Withheld, desired: Stats | Withheld, withhold: (r: Release) => Withheld = hide): Stats | Withheld {
+  if (now.released && desired.released && now.mean !== undefined && desired.mean !== undefined && !now.meanBound && !desired.meanBound) {
+    const n = now.n !== undefined && desired.n !== undefined ? { n: Math.min(now.n, desired.n) } : { nUpTo: Math.max(now.n ?? now.nUpTo ?? 0, desired.n ?? desired.nUpTo ?? 0) };
+    return { released: true, ...n, mean: desired.mean - now.mean };
+  }
+  const reason = !now.released ? now : !desired.released ? desired : undefined;
+  if (reason) return reason.reason === 'below_k' ? { released: false, reason: 'below_k', fewerThan: reason.fewerThan } : { released: false, reason: reason.reason };
+  // Both shown, one only as a bound: the difference of a bound is no figure.
+  return withhold({ released: false, reason: 'complementary', threshold: 0 });
 }
 
 function releasePosition(
   p: PositionTally,
-  r: { value: Release; distribution?: Release },
-  desired: Release,
-  stats: (r: Release, n: number, m?: Moments) => Stats | Withheld,
+  r: MeasureRelease,
+  desired: MeasureRelease,
+  range: Range | undefined,
+  stats: (r: MeasureRelease, n: number, m?: Moments, range?: Range) => Stats | Withheld,
   withhold: (r: Release) => Withheld,
 ): ReleasedPosition {
-  const d = r.distribution ?? r.value;
+  const d = r.distribution ?? r.moments;
   const share = (count: number): Share => ({ count, share: p.n > 0 ? count / p.n : 0 });
   return {
-    current: stats(r.value, p.n, p.current),
-    desired: stats(desired, p.desired.n, p.desired),
+    current: stats(r, p.n, p.current, range),
+    desired: stats(desired, p.desired.n, p.desired, range),
     distribution: d.released
       ? {
           released: true,
@@ -242,6 +339,41 @@ export function releaseTables(
     const tally = rolled.get(u.id);
     if (!gd || !tally) throw new Error(`no results for unit "${u.id}"`);
     out.set(u.id, releaseGroup(survey, u.id, tally, gd, headcounts.get(u.id)));
+  }
+  return out;
+}
+
+/** maskGroup withholds (reason 'release') every figure of `group` that `earlier` withheld: a table
+ *  shown after an earlier one of the same respondents may show less, never more. */
+export function maskGroup(group: ReleasedGroup, earlier: ReleasedGroup | undefined): ReleasedGroup {
+  if (!group.released) return group;
+  if (!earlier) return { id: group.id, released: false, reason: 'release' };
+  if (!earlier.released) return earlier.reason === 'below_k' ? earlier : { id: group.id, released: false, reason: earlier.reason };
+  const withheld = { ...group.withheld };
+  const mask = <T extends { released: boolean }>(now: T | Withheld, before: { released: boolean } | undefined): T | Withheld => {
+    if (!now.released || before?.released) return now;
+    withheld.release += 1;
+    return { released: false, reason: 'release' };
+  };
+  const part = (now: ReleasedPart, before: ReleasedPart | undefined): ReleasedPart => ({
+    value: mask(now.value, before?.value),
+    distribution: mask(now.distribution, before?.distribution),
+  });
+  const out: ShownGroup = {
+    ...group,
+    items: group.items.map((i) => ({ ...i, ...part(i, earlier.items.find((e) => e.id === i.id)) })),
+    nowDesired: group.nowDesired.map((nd) => {
+      const e = earlier.nowDesired.find((x) => x.id === nd.id);
+      return { ...nd, now: part(nd.now, e?.now), desired: part(nd.desired, e?.desired), gap: mask(nd.gap, e?.gap) };
+    }),
+    factors: group.factors.map((f) => ({ ...f, value: mask(f.value, earlier.factors.find((e) => e.id === f.id)?.value) })),
+    texts: group.texts.map((x) => ({ ...x, release: mask(x.release, earlier.texts.find((e) => e.id === x.id)?.release) })),
+    withheld,
+  };
+  if (group.rausTotal) out.rausTotal = mask(group.rausTotal, earlier.rausTotal);
+  if (group.position) {
+    const e = earlier.position;
+    out.position = { current: mask(group.position.current, e?.current), desired: mask(group.position.desired, e?.desired), distribution: mask(group.position.distribution, e?.distribution) };
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // gaps, RAUS totals, position figures and any background category need all of a person's answers.
 import type { WaveAnswerRow } from '../store/results.js';
 import { DONT_KNOW, type Survey } from '../survey/model.js';
-import { emptyGroupTally, RAUS_ITEM_IDS, type GroupTally } from './group.js';
+import { addCompositeRespondent, emptyCompositeTally, emptyGroupTally, RAUS_ITEM_IDS, type CompositeTally, type GroupTally } from './group.js';
 import {
   addPositionRespondent,
   clearPositionAnswers,
@@ -37,9 +37,12 @@ interface Plan {
   kind: Kind;
   /** Index into the sink's item or now/desired array. */
   slot: number;
-  /** Factor index for likert items with a factor, else -1. */
+  /** Factor index for likert items with a factor, else -1; and the item's place among the factor's items. */
   factor: number;
+  factorSlot: number;
   raus: boolean;
+  /** The item's place among the RAUS statements, or -1. */
+  rausSlot: number;
   position: boolean;
   /** Count answers per value: not for free numbers, where a rare exact value (62.5 %) points at a person. */
   countValues: boolean;
@@ -50,7 +53,7 @@ interface Sink {
   tally: GroupTally;
   items: ItemTally[];
   nd: NowDesiredTally[];
-  factors: Moments[];
+  factors: CompositeTally[];
 }
 
 function range(min: number, max: number): string[] {
@@ -59,13 +62,13 @@ function range(min: number, max: number): string[] {
   return out;
 }
 
-function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; itemCount: number; ndCount: number } {
+function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; factorItems: string[][]; rausItems: string[]; itemCount: number; ndCount: number } {
   const factorIds = survey.factors.map((f) => f.id);
   const plans = new Map<string, Plan>();
   let itemCount = 0;
   let ndCount = 0;
   for (const item of survey.items) {
-    const base = { id: item.id, factor: -1, raus: false, position: isPositionItem(item.id), countValues: true, keys: [] as string[] };
+    const base = { id: item.id, factor: -1, factorSlot: -1, raus: false, rausSlot: -1, position: isPositionItem(item.id), countValues: true, keys: [] as string[] };
     switch (item.type) {
       case 'likert': {
         const keys = (survey.scales[item.scale]?.points ?? []).map((p) => String(p.value));
@@ -91,12 +94,18 @@ function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; 
         break;
     }
   }
-  return { plans, factorIds, itemCount, ndCount };
+  const factorItems = factorIds.map((): string[] => []);
+  const rausItems: string[] = [];
+  for (const p of plans.values()) {
+    if (p.factor >= 0) p.factorSlot = (factorItems[p.factor] as string[]).push(p.id) - 1;
+    if (p.raus) p.rausSlot = rausItems.push(p.id) - 1;
+  }
+  return { plans, factorIds, factorItems, rausItems, itemCount, ndCount };
 }
 
 /** Tallies rows into sinks chosen per respondent; returns nothing, the sinks hold the result. */
 function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respondent, make: () => Sink) => Sink, classifying: boolean): void {
-  const { plans, factorIds, itemCount, ndCount } = plan(survey);
+  const { plans, factorIds, factorItems, rausItems, itemCount, ndCount } = plan(survey);
   const hasRaus = survey.items.some((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id));
   const hasPosition = survey.items.some((i) => i.id === POSITION_ITEM.current);
   const planList = [...plans.values()];
@@ -108,19 +117,20 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
       else if (p.kind === 'text') tally.texts.set(p.id, 0);
       else tally.items.set(p.id, (sink.items[p.slot] = emptyItemTally(p.keys)));
     }
-    for (const id of factorIds) {
-      const m = emptyMoments();
-      tally.factors.set(id, m);
-      sink.factors.push(m);
-    }
-    if (hasRaus) tally.rausTotal = emptyMoments();
+    factorIds.forEach((id, f) => {
+      const c = emptyCompositeTally(factorItems[f] ?? []);
+      tally.factors.set(id, c);
+      sink.factors.push(c);
+    });
+    if (hasRaus) tally.rausTotal = emptyCompositeTally(rausItems);
     if (hasPosition) tally.position = emptyPositionTally();
     return sink;
   };
 
   // Per-respondent scratch space, reused for every respondent.
-  const factorSum = new Float64Array(factorIds.length);
-  const factorCount = new Int32Array(factorIds.length);
+  // A respondent's valid answers per factor (and to the RAUS statements), by the item's place.
+  const factorAnswers = factorItems.map((items) => new Array<number | undefined>(items.length));
+  const rausAnswers = new Array<number | undefined>(rausItems.length);
   const ndNow = new Float64Array(ndCount);
   const ndDesired = new Float64Array(ndCount);
   const multiSeen = new Int32Array(itemCount);
@@ -135,14 +145,12 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
     const first = buffer[0];
     if (!first) return;
     seq += 1;
-    factorSum.fill(0);
-    factorCount.fill(0);
+    for (const a of factorAnswers) a.fill(undefined);
+    rausAnswers.fill(undefined);
     ndNow.fill(NaN);
     ndDesired.fill(NaN);
     clearPositionAnswers(position);
     values.clear();
-    let rausSum = 0;
-    let rausCount = 0;
     for (let i = 0; i < buffer.length; i++) {
       const row = buffer[i] as WaveAnswerRow;
       const p = row.itemId === null ? undefined : plans.get(row.itemId);
@@ -171,14 +179,8 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
               const key = String(num);
               t.counts[key] = (t.counts[key] ?? 0) + 1;
             }
-            if (p.factor >= 0) {
-              factorSum[p.factor] = (factorSum[p.factor] ?? 0) + num;
-              factorCount[p.factor] = (factorCount[p.factor] ?? 0) + 1;
-            }
-            if (p.raus) {
-              rausSum += num;
-              rausCount += 1;
-            }
+            if (p.factor >= 0) (factorAnswers[p.factor] as (number | undefined)[])[p.factorSlot] = num;
+            if (p.raus) rausAnswers[p.rausSlot] = num;
           } else if (txt === DONT_KNOW) {
             t.answered += 1;
             t.dontKnow += 1;
@@ -227,17 +229,14 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
     }
     const tally = sink.tally;
     tally.responses += 1;
-    for (let f = 0; f < factorIds.length; f++) {
-      const c = factorCount[f] ?? 0;
-      if (c > 0) addValue(sink.factors[f] as Moments, (factorSum[f] ?? 0) / c);
-    }
+    factorAnswers.forEach((answers, f) => addCompositeRespondent(sink.factors[f] as CompositeTally, answers));
     for (let i = 0; i < ndCount; i++) {
       const now = ndNow[i] ?? NaN;
       const desired = ndDesired[i] ?? NaN;
       // NaN marks a missing or "vet ikke" part: the gap needs both.
       if (!Number.isNaN(now) && !Number.isNaN(desired)) addValue((sink.nd[i] as NowDesiredTally).gap, desired - now);
     }
-    if (tally.rausTotal && rausCount > 0) addValue(tally.rausTotal, rausSum / rausCount);
+    if (tally.rausTotal) addCompositeRespondent(tally.rausTotal, rausAnswers);
     if (tally.position) addPositionRespondent(tally.position, position);
     buffer.length = 0;
   };

@@ -3,12 +3,14 @@
 // wave is not releasable until it closes again, and then has new counts).
 import { prepared, type Db } from '../store/db.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
+import { listReleases, recordRelease, saveReleaseTallies, type WaveRelease } from '../store/releases.js';
 import { listUnits, type Unit } from '../store/units.js';
-import { waveUnitIds, type Wave } from '../store/waves.js';
+import type { Wave } from '../store/waves.js';
+import type { UnitRef } from './forest.js';
 import type { Survey } from '../survey/model.js';
 import { breakdown, BREAKDOWNS, type BreakdownResult } from './breakdown.js';
-import { disclose, resultsReleasable, thresholdsOf, type Disclosure } from './disclosure.js';
-import { releaseTables, type ReleasedGroup } from './released.js';
+import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type EarlierRelease, type Thresholds } from './disclosure.js';
+import { maskGroup, releaseTables, type ReleasedGroup } from './released.js';
 import { loadTallyData, saveTallyData } from '../store/tally-cache.js';
 import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, type GroupTally, type GroupTallyJson } from './group.js';
 import { rollUp, tallyWave, tallyWaveByCategory } from './tally.js';
@@ -26,31 +28,30 @@ export interface WaveResults {
   breakdowns: Map<string, BreakdownResult>;
 }
 
-/** involvedUnits returns the wave's units and all their ancestors. */
-export function involvedUnits(db: Db, waveId: number): Unit[] {
-  const all = listUnits(db);
-  const byId = new Map(all.map((u) => [u.id, u]));
-  const keep = new Set<string>();
-  for (const id of waveUnitIds(db, waveId)) {
-    for (let u = byId.get(id); u && !keep.has(u.id); u = u.parentId ? byId.get(u.parentId) : undefined) keep.add(u.id);
-  }
-  return all.filter((u) => keep.has(u.id));
-}
+type ByCategory = Map<string, Map<string, GroupTally>>;
 
-// Tallies per unit and category: read from wave_tally when computed from the same responses,
-// else computed in one pass and stored. Without position items there is one category ('').
-function storedOrComputed(db: Db, survey: Survey, waveId: number, count: number, withPosition: boolean): Map<string, Map<string, GroupTally>> {
+const parseTallies = (data: string): ByCategory => {
+  const entries = JSON.parse(data) as [string, [string, GroupTallyJson][]][];
+  return new Map(entries.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
+};
+const serialiseTallies = (t: ByCategory): string => JSON.stringify([...t].map(([unit, cats]) => [unit, [...cats].map(([c, tt]) => [c, groupTallyToJson(tt)])]));
+
+// Tallies per unit and category: read from wave_tally when computed from the same responses (by
+// this tally format), else computed in one pass and stored. Without position items there is one
+// category ('').
+function storedOrComputed(db: Db, survey: Survey, waveId: number, count: number, withPosition: boolean): ByCategory {
   const stored = loadTallyData(db, waveId, count);
-  if (stored !== undefined) {
-    const entries = JSON.parse(stored) as [string, [string, GroupTallyJson][]][];
-    return new Map(entries.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
-  }
+  const parsed = stored === undefined ? undefined : parseTallies(stored);
+  if (parsed && [...parsed.values()].every((cats) => [...cats.values()].every(currentFormat))) return parsed;
   const computed = withPosition
     ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify)
     : new Map([...tallyWave(db, survey, waveId)].map(([unit, t]) => [unit, new Map([['', t]])]));
-  saveTallyData(db, waveId, count, JSON.stringify([...computed].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])])));
+  saveTallyData(db, waveId, count, serialiseTallies(computed));
   return computed;
 }
+
+// Tallies stored before composite scores were tallied per item hold plain moments per factor.
+const currentFormat = (t: GroupTally): boolean => [...t.factors.values()].every((c) => Array.isArray(c.items)) && (t.rausTotal === undefined || Array.isArray(t.rausTotal.items));
 
 function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, GroupTally>>): Map<string, GroupTally> {
   const out = new Map<string, GroupTally>();
@@ -76,15 +77,32 @@ export function warmResults(db: Db, wave: Wave): void {
 
 const cache = new WeakMap<Db, Map<number, { key: string; results: WaveResults }>>();
 
-/** waveResults computes (or reuses) the suppressed result tables of a closed wave; undefined while the wave is not closed. */
+// The tree results are computed on: the units recorded at the first close (later closes add only
+// units that were not there), shown under their current names where they still exist.
+function releaseTree(db: Db, releases: readonly WaveRelease[]): Unit[] {
+  const byId = new Map<string, Unit>();
+  for (const r of releases) for (const u of r.units) if (!byId.has(u.id)) byId.set(u.id, u);
+  const current = new Map(listUnits(db).map((u) => [u.id, u]));
+  return [...byId.values()].map((u) => ({ ...u, name: current.get(u.id)?.name ?? u.name }));
+}
+
+const recordedThresholds = (r: WaveRelease): Thresholds => ({ k: r.kResults, kDistribution: r.kDistribution, kText: r.kText, freeText: r.freeText });
+const sameThresholds = (a: Thresholds, b: Thresholds) => a.k === b.k && a.kDistribution === b.kDistribution && a.kText === b.kText && a.freeText === b.freeText;
+
+/** waveResults computes (or reuses) the suppressed result tables of a closed wave; undefined while the wave is not closed.
+ *  The figures are those of the wave's latest release, decided against every earlier release and
+ *  against every threshold the wave has had since (report/disclosure.ts, rule 2). */
 export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   if (!resultsReleasable(wave)) return undefined;
   const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
   if (!survey) throw new Error(`survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing`);
-  const units = involvedUnits(db, wave.id);
+  let releases = listReleases(db, wave.id);
+  // A wave closed before releases were recorded gets its first release now.
+  if (releases.length === 0) releases = [recordRelease(db, wave)];
   const count = (prepared(db, 'SELECT responses FROM wave_count WHERE wave_id = ?').get(wave.id) as { responses: number } | undefined)?.responses ?? 0;
+  const units = releaseTree(db, releases);
   // Anything that changes the figures or who they are shown for is part of the key.
-  const key = JSON.stringify([wave.status, wave.kResults, wave.kDistribution, wave.kText, wave.freeTextInReports, count, units.map((u) => [u.id, u.parentId, u.headcount])]);
+  const key = JSON.stringify([wave.status, wave.kResults, wave.kDistribution, wave.kText, wave.freeTextInReports, count, releases.length, units.map((u) => u.name)]);
   let byWave = cache.get(db);
   if (!byWave) cache.set(db, (byWave = new Map()));
   const hit = byWave.get(wave.id);
@@ -94,18 +112,57 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   // With position items, one pass tallies per unit and full-/part-time category, and a unit's
   // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
   const withPosition = survey.items.some((i) => i.id === 'stilling_naa');
-  const byCategory = storedOrComputed(db, survey, wave.id, count, withPosition);
-  const direct = sumCategories(byCategory);
-  const rolled = rollUp(refs, direct);
-  const disclosure = disclose(refs, rolled, thresholdsOf(wave));
+  const last = releases[releases.length - 1] as WaveRelease;
+  let current: ByCategory | undefined;
+  let previous: EarlierRelease | undefined;
+  for (const r of releases) {
+    let byCategory: ByCategory | undefined = r.tallies === null ? undefined : parseTallies(r.tallies);
+    if (r === last && byCategory === undefined) {
+      byCategory = storedOrComputed(db, survey, wave.id, count, withPosition);
+      saveReleaseTallies(db, wave.id, r.seq, serialiseTallies(byCategory));
+    }
+    const rolled = rollUp(refs, sumCategories(byCategory ?? new Map()));
+    // An earlier release whose tallies were never stored cannot be decided against: nothing after it is shown.
+    const disclosure = byCategory ? disclose(refs, rolled, recordedThresholds(r), previous) : nothingShown(refs, recordedThresholds(r));
+    previous = { rolled, disclosure };
+    current = byCategory;
+  }
+  const byCategory = current as ByCategory;
+  const earlier = previous as EarlierRelease;
+  // Thresholds raised since the last close apply at once, and can only hide more.
+  const thresholds = thresholdsOf(wave);
+  const disclosure = sameThresholds(thresholds, earlier.disclosure.thresholds) ? earlier.disclosure : disclose(refs, earlier.rolled, thresholds, earlier);
+  const rolled = earlier.rolled;
   const tables = releaseTables(survey, refs, rolled, disclosure);
   const ids = new Set(units.map((u) => u.id));
   const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
   const breakdowns = new Map<string, BreakdownResult>();
   if (withPosition) {
-    for (const root of rootIds) breakdowns.set(root, breakdown(survey, refs, byCategory, disclosure, root, BREAKDOWNS.fullTime));
+    // New respondents since an earlier release would be isolated by category: no breakdown then.
+    const grown = releases.length > 1 && last.responses !== (releases[releases.length - 2] as WaveRelease).responses;
+    for (const root of rootIds) {
+      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, [earlier.disclosure, disclosure], root));
+    }
   }
   const results: WaveResults = { wave, survey, units, rootIds, tables, disclosure, breakdowns };
   byWave.set(wave.id, { key, results });
   return results;
+}
+
+// A breakdown is shown only as far as every threshold step shows it (thresholds raised after
+// close must never reveal a figure an earlier step withheld).
+function breakdownAcross(survey: Survey, refs: readonly UnitRef[], byCategory: ByCategory, steps: readonly Disclosure[], root: string): BreakdownResult {
+  const results = [...new Set(steps)].map((d) => breakdown(survey, refs, byCategory, d, root, BREAKDOWNS.fullTime));
+  const refused = results.find((r) => r.refused);
+  if (refused) return refused;
+  const shown = results as Extract<BreakdownResult, { refused: false }>[];
+  const [latest, ...others] = [...shown].reverse() as [Extract<BreakdownResult, { refused: false }>, ...Extract<BreakdownResult, { refused: false }>[]];
+  return {
+    refused: false,
+    cells: latest.cells.map((cell) => ({ ...cell, group: others.reduce((g, o) => maskGroup(g, o.cells.find((c) => c.id === cell.id)?.group), cell.group) })),
+  };
+}
+
+function nothingShown(refs: readonly UnitRef[], thresholds: Thresholds): Disclosure {
+  return { thresholds, units: new Map(refs.map((u) => [u.id, { released: false, reason: 'release', threshold: thresholds.k, measures: new Map() }])) };
 }

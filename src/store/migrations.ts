@@ -218,7 +218,25 @@ export const MIGRATIONS: readonly string[] = [
     data TEXT NOT NULL
   );
   `,
-  // 8: drafts move to their own file (DRAFT_MIGRATIONS), sealed with a key only the respondent's device
+  // 8: releases. A closed wave's results are computed on the tree and thresholds recorded at its
+  // close, so later edits of units never move them, and each later close (after a reopen) is
+  // decided against what the earlier ones showed. Waves closed before this migration get their
+  // first release recorded when their results are next computed.
+  `
+  CREATE TABLE wave_release (
+    wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    responses INTEGER NOT NULL,
+    k_results INTEGER NOT NULL,
+    k_distribution INTEGER NOT NULL,
+    k_text INTEGER NOT NULL,
+    free_text INTEGER NOT NULL,
+    units TEXT NOT NULL,
+    tallies TEXT,
+    PRIMARY KEY (wave_id, seq)
+  );
+  `,
+  // 9: drafts move to their own file (DRAFT_MIGRATIONS), sealed with a key only the respondent's device
   // holds; drafts in progress cannot be sealed without it, so they are dropped (openDb then vacuums,
   // and secure_delete has already zeroed their pages). A submit records only a mark of the draft.
   `

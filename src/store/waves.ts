@@ -1,5 +1,6 @@
 // Waves (measurements): a frozen survey version, participating units, dates and thresholds.
 import { prepared, type Db } from './db.js';
+import { recordRelease } from './releases.js';
 
 export type WaveStatus = 'draft' | 'open' | 'closed';
 export type LinkMode = 'open' | 'token';
@@ -91,9 +92,13 @@ export function listWaves(db: Db): Wave[] {
   return (prepared(db, 'SELECT * FROM wave ORDER BY id DESC').all() as WaveRow[]).map(toWave);
 }
 
-/** setWaveStatus opens or closes a wave. */
+/** setWaveStatus opens or closes a wave; closing records a release (store/releases.ts) in the same transaction. */
 export function setWaveStatus(db: Db, id: number, status: WaveStatus): void {
-  prepared(db, 'UPDATE wave SET status = ? WHERE id = ?').run(status, id);
+  db.transaction(() => {
+    const before = getWave(db, id);
+    prepared(db, 'UPDATE wave SET status = ? WHERE id = ?').run(status, id);
+    if (before && status === 'closed' && before.status !== 'closed') recordRelease(db, { ...before, status });
+  })();
 }
 
 /** waveUnitIds lists the units taking part in a wave. */

@@ -11,7 +11,7 @@ import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { today } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
-import { involvedUnits } from '../../src/report/wave-results.js';
+import { waveTree as involvedUnits } from '../../src/store/releases.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { checkA11y, column, DESKTOP, parseCsv, PHONE, readTable, text } from './browser.js';
 import { createStaff, staffSessions, useE2e, watch, type Watched } from './harness.js';

@@ -68,7 +68,10 @@ function release(s: Scenario) {
 
 type Figure = { n: number; sum: number } | Withheld | undefined;
 const num = (p: Person, id: string) => (typeof p.answers[id] === 'number' ? (p.answers[id] as number) : undefined);
-const stat = (s: Stats | Withheld | undefined, f: (s: Stats) => number = (x) => (x.mean ?? 0) * x.n): Figure => (s && s.released ? { n: s.n, sum: f(s) } : s);
+// A mean shown only as a bound ("over 4,5") is no equation; the attacker cannot use it as one.
+// Without its exact n (a small group) a mean is no sum either.
+const stat = (s: Stats | Withheld | undefined, f: (s: Stats & { n: number }) => number = (x) => (x.mean ?? 0) * x.n): Figure =>
+  s && s.released ? (s.meanBound || s.n === undefined ? undefined : { n: s.n, sum: f({ ...s, n: s.n }) }) : s;
 
 interface Measure {
   name: string;
@@ -88,10 +91,6 @@ const itemSum = (g: ShownGroup, id: string): Figure => {
   if (d && d.released) return { n: d.n - (d.dontKnow ?? 0), sum: d.counts.reduce((s, c) => s + Number(c.key) * c.count, 0) };
   return v;
 };
-const begScore = (p: Person) => {
-  const xs = [num(p, 'hefa_beg_rolle'), num(p, 'hefa_beg_info')].filter((x): x is number => x !== undefined);
-  return xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length;
-};
 const nd = (p: Person) => p.answers['hefa_nd_innflytelse'] as { now?: number | 'dk'; desired?: number | 'dk' } | undefined;
 
 const MEASURES: Measure[] = [
@@ -108,7 +107,11 @@ const MEASURES: Measure[] = [
     threshold: (t) => t.k,
     member: (p) => num(p, 'hefa_beg_rolle') !== undefined,
     value: (p) => ((num(p, 'hefa_beg_rolle') ?? 0) >= 4 ? 1 : 0),
-    read: (g) => stat(item(g, 'hefa_beg_rolle')?.value, (s) => (s.shareFavourable ?? 0) * s.n),
+    read: (g) => {
+      const v = item(g, 'hefa_beg_rolle')?.value;
+      // Below the distribution threshold the share is not shown at all.
+      return v?.released && v.shareFavourable === undefined ? undefined : stat(v, (s) => (s.shareFavourable ?? 0) * s.n);
+    },
   },
   {
     name: 'likert distribution (answers of 5)',
@@ -130,19 +133,22 @@ const MEASURES: Measure[] = [
       return d && d.released ? { n: d.n, sum: d.dontKnow ?? 0 } : d;
     },
   },
+  // A factor's mean is the mean of its items' means: attacked through the items (and tested to be
+  // exactly that, so it adds nothing, in released.test.ts).
+  // The gap is the difference of these two released means, so it is attacked through them.
   {
-    name: 'factor score',
+    name: 'now/desired: now',
     threshold: (t) => t.k,
-    member: (p) => begScore(p) !== undefined,
-    value: (p) => begScore(p) ?? 0,
-    read: (g) => stat(g.factors.find((f) => f.id === 'begripelighet')?.value),
+    member: (p) => typeof nd(p)?.now === 'number',
+    value: (p) => nd(p)?.now as number,
+    read: (g) => stat(g.nowDesired.find((i) => i.id === 'hefa_nd_innflytelse')?.now.value),
   },
   {
-    name: 'now/desired gap',
+    name: 'now/desired: desired',
     threshold: (t) => t.k,
-    member: (p) => typeof nd(p)?.now === 'number' && typeof nd(p)?.desired === 'number',
-    value: (p) => (nd(p)?.desired as number) - (nd(p)?.now as number),
-    read: (g) => stat(g.nowDesired.find((i) => i.id === 'hefa_nd_innflytelse')?.gap),
+    member: (p) => typeof nd(p)?.desired === 'number',
+    value: (p) => nd(p)?.desired as number,
+    read: (g) => stat(g.nowDesired.find((i) => i.id === 'hefa_nd_innflytelse')?.desired.value),
   },
   {
     name: '0-10 mean',
@@ -381,7 +387,10 @@ describe('adversarial battery: known small organisations', () => {
     const rolle = (id: string) => (out.tables.get(id) as ShownGroup).items.find((it) => it.id === 'hefa_beg_rolle')?.value;
     expect(rolle('u')).toEqual({ released: false, reason: 'below_k', fewerThan: 5 });
     expect(rolle('v')).toEqual({ released: false, reason: 'complementary' });
-    expect(rolle('p')).toMatchObject({ released: true, n: 9 });
+    // p shows the mean, but not its exact n: 12 minus 9 would tell that 3 said "vet ikke", and its
+    // distribution (which would show it) needs 10 valid answers.
+    expect(rolle('p')).toMatchObject({ released: true, nUpTo: 12 });
+    expect(rolle('p')).not.toHaveProperty('n');
     expect(attackAll(s, out)).toEqual([]);
   });
 

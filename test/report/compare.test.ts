@@ -29,7 +29,7 @@ const replace = (id: string, change: (i: Item) => Item) => (items: Item[]) => it
 
 // ---- Hand-made released tables -----------------------------------------------------------------
 
-const st = (n: number, mean?: number, sd?: number): Stats => ({ released: true, n, ...(mean === undefined ? {} : { mean }), ...(sd === undefined ? {} : { sd }) });
+const st = (n: number, mean?: number, sd?: number): Stats & { n: number } => ({ released: true, n, ...(mean === undefined ? {} : { mean }), ...(sd === undefined ? {} : { sd }) });
 const belowK: Withheld = { released: false, reason: 'below_k', fewerThan: 5 };
 const part = (value: Stats | Withheld): ReleasedPart => ({ value, distribution: { released: false, reason: 'below_k', fewerThan: 10 } });
 
@@ -58,7 +58,7 @@ function group(n: number, f: Figures = {}, position?: ReleasedPosition, id = 'u1
     rausTotal: fig('raus_total'),
     ...(position ? { position } : {}),
     texts: [],
-    withheld: { below_k: 0, complementary: 0, disabled: 0 },
+    withheld: { below_k: 0, complementary: 0, disabled: 0, release: 0 },
   };
 }
 
@@ -381,7 +381,7 @@ describe('no change is ever computed across a withheld figure', () => {
 
 describe('overview for the project leader', () => {
   const unit = (id: string, a: Stats | Withheld, b: Stats | Withheld) => {
-    const ws = waves([group(a.released ? a.n : 40, { mestring: a }, undefined, id), group(b.released ? b.n : 40, { mestring: b }, undefined, id)]);
+    const ws = waves([group(a.released ? (a.n ?? 40) : 40, { mestring: a }, undefined, id), group(b.released ? (b.n ?? 40) : 40, { mestring: b }, undefined, id)]);
     return compareGroups(ws, itemComparability([v1, v1]));
   };
   const comparisons = [

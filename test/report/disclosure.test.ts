@@ -138,8 +138,9 @@ describe('measures decided on their own n', () => {
     expect([d.units.get('p')?.released, d.units.get('u')?.released, d.units.get('v')?.released]).toEqual([true, true, true]);
     expect(m('u', measureKey.item('a'))).toBe('below_k/below_k');
     expect(m('v', measureKey.item('a'))).toBe('complementary/complementary');
-    // The distribution's n counts "vet ikke" (it is shown as a bar): 12 answered in p.
-    expect(m('p', measureKey.item('a'))).toBe('shown/shown');
+    // p's mean is shown; its distribution (with the "vet ikke" count) needs 10 valid answers, and p
+    // has 9: withheld, and so is the item's exact n (released.ts).
+    expect(m('p', measureKey.item('a'))).toBe('shown/below_k');
     // The factor score has the same n as its single item here, so the same decision.
     expect(m('u', measureKey.factor('f'))).toBe('below_k/-');
     expect(m('v', measureKey.factor('f'))).toBe('complementary/-');

@@ -125,9 +125,10 @@ describe('tallying direct respondents', () => {
     // Exact free numbers are not counted per value: a rare 62.5 % would point at one person.
     expect(item('num')?.counts).toEqual({});
     expect(t.texts.get('t')).toBe(2);
-    // Factor scores are per-respondent means: f = mean(5, 3) and 4; g uses only likert c, not nd's "now".
-    expect(t.factors.get('f')).toEqual({ n: 2, sum: 8, sumSq: 32 });
-    expect(t.factors.get('g')).toEqual({ n: 2, sum: 6, sumSq: 20 });
+    // Composite tallies of f = (a, b): person 1 answered both (s = 8, z = [0,0]); person 2 neither
+    // (not counted); person 3 only a (s = 4, z = [0,1]). g uses only likert c, not nd's "now".
+    expect(t.factors.get('f')).toEqual({ items: ['a', 'b'], n: 2, sum: 12, sumSq: 64 + 16, missing: [0, 1], cross: [0, 4], pairs: [0, 0, 0, 1] });
+    expect(t.factors.get('g')).toEqual({ items: ['c'], n: 2, sum: 6, sumSq: 20, missing: [0], cross: [0], pairs: [0] });
     const nd = t.nowDesired.get('nd');
     expect(nd?.now).toMatchObject({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 5, sumSq: 13 } });
     expect(nd?.desired).toMatchObject({ answered: 3, dontKnow: 0, moments: { n: 3, sum: 12, sumSq: 50 } });
@@ -157,9 +158,15 @@ describe('tallying direct respondents', () => {
     });
     submit('u', { raus_velkommen: 'dk', raus_verdsatt: 'dk', raus_utvikler: 'dk', raus_glad: 'dk', stilling_naa: 100, onsket_endring: 'samme' });
     const t = tallyWave(db, kartlegging, waveId).get('u') as GroupTally;
-    expect(t.rausTotal).toEqual({ n: 1, sum: 4, sumSq: 16 });
-    expect(t.factors.get('raus')).toEqual({ n: 1, sum: 4, sumSq: 16 });
-    expect(t.factors.get('medvirkning')).toEqual({ n: 1, sum: 4, sumSq: 16 });
+    // Composite tallies: per respondent with any valid item, s = sum of valid answers and z = which
+    // items were not answered. First respondent: 5, 4, (dk), 3 -> s = 12, z = [0,0,1,0]; the second
+    // answered none of the four, so does not count.
+    expect(t.rausTotal).toEqual({ items: ['raus_velkommen', 'raus_verdsatt', 'raus_utvikler', 'raus_glad'], n: 1, sum: 12, sumSq: 144, missing: [0, 0, 1, 0], cross: [0, 0, 12, 0], pairs: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0] });
+    expect(t.factors.get('raus')).toEqual(t.rausTotal);
+    // medvirkning: one of its items answered (4); the others count as not answered.
+    const med = t.factors.get('medvirkning');
+    expect(med).toMatchObject({ n: 1, sum: 4, sumSq: 16 });
+    expect(med?.missing.filter((z) => z === 1)).toHaveLength((med?.items.length ?? 0) - 1);
     expect(t.nowDesired.get('hefa_nd_innflytelse')?.gap).toEqual({ n: 1, sum: 4, sumSq: 16 });
     expect(t.position).toMatchObject({ n: 2, fullTime: 1, more: 1, same: 1, less: 0, involuntary: { selfReported: 1, drammen: 1, surnadal: 0 } });
     expect(t.position?.current).toEqual({ n: 2, sum: 160, sumSq: 60 ** 2 + 100 ** 2 });
@@ -180,7 +187,7 @@ describe('tallying direct respondents', () => {
     expect(by.get('a')?.get('heltid')?.responses).toBe(1);
     expect(by.get('a')?.get('deltid')?.responses).toBe(2);
     expect(by.get('org')?.get(UNCLASSIFIED)?.responses).toBe(1);
-    expect(by.get('org')?.get(UNCLASSIFIED)?.rausTotal).toEqual({ n: 1, sum: 5, sumSq: 25 });
+    expect(by.get('org')?.get(UNCLASSIFIED)?.rausTotal).toMatchObject({ n: 1, sum: 5, sumSq: 25, missing: [1, 1, 1, 0] });
   });
 });
 

@@ -101,9 +101,9 @@ function dump(db: Db): string {
 describe('opening and migrating', () => {
   test('a new database gets the latest schema version and every table', () => {
     const db = open();
-    expect(schemaVersion).toBe(8);
+    expect(schemaVersion).toBe(9);
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
-    expect(tableNames(db)).toEqual(['account', 'account_unit', 'action', 'answer', 'audit_log', 'followup', 'link', 'password_link', 'project', 'response', 'session', 'submitted_draft', 'survey_version', 'token', 'unit', 'unit_map', 'wal_tick', 'wave', 'wave_count', 'wave_tally', 'wave_unit']);
+    expect(tableNames(db)).toEqual(['account', 'account_unit', 'action', 'answer', 'audit_log', 'followup', 'link', 'password_link', 'project', 'response', 'session', 'submitted_draft', 'survey_version', 'token', 'unit', 'unit_map', 'wal_tick', 'wave', 'wave_count', 'wave_release', 'wave_tally', 'wave_unit']);
     expect(tableNames(db, 'drafts')).toEqual(['draft', 'wal_tick']);
   });
 
@@ -132,7 +132,7 @@ describe('opening and migrating', () => {
     expect(listUnits(second).map((u) => u.id)).toEqual(['u1']);
     migrate(second);
     expect(second.pragma('user_version', { simple: true })).toBe(schemaVersion);
-    expect(tableNames(second)).toHaveLength(21);
+    expect(tableNames(second)).toHaveLength(22);
   });
 
   test('a database from a newer Kartlegg is refused', () => {

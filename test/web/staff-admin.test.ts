@@ -147,7 +147,13 @@ describe('waves', () => {
   test('open, close and reopen are audited', async () => {
     await post(`/admin/malinger/${t.demo.waveId}/status`, { status: 'closed' });
     expect(getWave(t.db, t.demo.waveId)?.status).toBe('closed');
-    await post(`/admin/malinger/${t.demo.waveId}/status`, { status: 'open' });
+    // Reopening a released wave first asks, saying what the next close will hold back.
+    const ask = await post(`/admin/malinger/${t.demo.waveId}/status`, { status: 'open' });
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('Åpne målingen igjen?');
+    expect(ask.text).toContain('name="confirm" value="yes"');
+    expect(getWave(t.db, t.demo.waveId)?.status).toBe('closed');
+    await post(`/admin/malinger/${t.demo.waveId}/status`, { status: 'open', confirm: 'yes' });
     expect(getWave(t.db, t.demo.waveId)?.status).toBe('open');
     const log = await admin.agent.get('/admin/logg');
     expect(log.text).toContain('wave.close');

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import type { AppDeps } from '../../app.js';
 import { HttpError } from '../../errors.js';
-import { warmResults } from '../../report/wave-results.js';
+import { warmResults, waveResults } from '../../report/wave-results.js';
 import { audit } from '../../store/audit.js';
 import { createLink, createTokens, listLinks } from '../../store/links.js';
 import { createProject, getProject, listProjects, setWaveProject, waveProjectId } from '../../store/projects.js';
@@ -168,6 +168,15 @@ export function waveHandlers(deps: AppDeps) {
       const wave = load(req);
       const status = str(req.body?.status);
       if (status !== 'open' && status !== 'closed') throw new HttpError(400, 'badRequest');
+      if (status === 'open' && wave.status === 'closed') {
+        // Its results are a release that later ones are decided against: they must be computed
+        // (and recorded) before new answers come in, and the project leader must know the cost.
+        const results = waveResults(deps.db, wave);
+        if (str(req.body?.confirm) !== 'yes') {
+          const shownGroups = results ? [...results.tables.values()].filter((g) => g.released).length : 0;
+          return res.render('admin/wave-reopen', { wave, shownGroups, units: results?.tables.size ?? 0 });
+        }
+      }
       setWaveStatus(deps.db, wave.id, status);
       if (status === 'closed') warmResults(deps.db, { ...wave, status });
       audit(deps.db, { ...actor(res), action: status === 'open' ? (wave.status === 'closed' ? 'wave.reopen' : 'wave.open') : 'wave.close', detail: String(wave.id) });

@@ -1,7 +1,7 @@
 // A unit's before/after comparison as CSV: the page's figures, changes and intervals.
 import { isChange, type MeasureComparison, type ShareComparison, type UnitComparison } from '../../report/compare.js';
 import { toCsv, type Delimiter } from '../csv.js';
-import { withheldNote } from '../results/csv.js';
+import { boundedMean, withheldNote } from '../results/csv.js';
 import { decimal, decimal2 } from '../results/format.js';
 import type { ProjectComparison } from './model.js';
 
@@ -26,7 +26,7 @@ export function comparisonCsv(c: ProjectComparison, unit: { id: string; name: st
   }
   const measure = (section: string, m: MeasureComparison): void => {
     const row: Record<string, unknown> = { section, id: m.id, text: m.text ?? m.id };
-    m.figures.forEach((f, k) => (row[`w${k}`] = f === undefined ? '' : f.released ? (f.mean === undefined ? '' : num(f.mean)) : withheldNote(f)));
+    m.figures.forEach((f, k) => (row[`w${k}`] = f === undefined ? '' : f.released ? (f.mean === undefined ? '' : boundedMean(f, num)) : withheldNote(f)));
     if (isChange(m.overall)) Object.assign(row, { diff: num2(m.overall.diff), low: num2(m.overall.low), high: num2(m.overall.high), reading: READING[m.overall.reading] });
     else row.reading = m.overall.reason === 'not_comparable' ? `ikke sammenlignbart (${m.overall.status})` : 'ingen sammenligning';
     rows.push(row);

@@ -157,7 +157,8 @@ export function followupHandlers(deps: AppDeps) {
       // The first thing a steering group should see: factors that no unit acts on, lowest first.
       const targeted = new Set(actions.filter((a) => a.status !== 'dropped').map((a) => a.factorId));
       const root = results.rootIds.map((id) => results.tables.get(id)).find((g) => g?.released) as ShownGroup | undefined;
-      const orgMeans = new Map(root ? rankFigures(root).factors.map((f) => [f.id, f.mean]) : []);
+      // A mean shown only as a bound is not a number to sort or print here.
+      const orgMeans = new Map(root ? rankFigures(root).factors.flatMap((f) => (f.bound ? [] : [[f.id, f.mean] as const])) : []);
       const untargeted = results.survey.factors
         .filter((f) => !targeted.has(f.id))
         .map((f) => ({ ...f, mean: orgMeans.get(f.id) }))

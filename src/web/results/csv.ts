@@ -1,4 +1,5 @@
 // A unit's results as CSV, from the same suppressed table as the page and with the same rounding.
+import { assertNever } from '../../errors.js';
 import type { ReleasedGroup, Stats, Withheld } from '../../report/released.js';
 import type { Unit } from '../../store/units.js';
 import { toCsv, type Delimiter } from '../csv.js';
@@ -8,7 +9,8 @@ interface Row {
   section: string;
   id: string;
   text: string;
-  n?: number;
+  /** A count, or "≤N" where only an upper bound may be shown (Stats.nUpTo). */
+  n?: number | string;
   mean?: string;
   sd?: string;
   count?: number;
@@ -28,11 +30,28 @@ const COLUMNS = [
   { label: 'merknad', value: 'note' },
 ];
 
+/** What a CSV says beside a mean shown only as a bound. */
+export const MEAN_BOUND_NOTE = 'liten gruppe: gjennomsnittet vises bare som over/under en grense nær enden av skalaen';
+
+/** boundedMean writes a mean, as ">4,5" or "<1,5" where the tables give only a bound. */
+export function boundedMean(f: Stats, num: (x: number) => string | undefined): string | undefined {
+  const text = f.mean === undefined ? undefined : num(f.mean);
+  return text === undefined || !f.meanBound ? text : `${f.meanBound === 'above' ? '>' : '<'}${text}`;
+}
+
 /** withheldNote words why a figure is missing, as on the page. */
 export function withheldNote(w: Withheld): string {
   if (w.reason === 'below_k') return `færre enn ${w.fewerThan} svar`;
-  if (w.reason === 'complementary') return 'skjult så et annet skjult tall ikke kan regnes ut';
-  return 'ikke slått på for denne målingen';
+  switch (w.reason) {
+    case 'complementary':
+      return 'skjult så et annet skjult tall ikke kan regnes ut';
+    case 'release':
+      return 'holdt tilbake: ville sammen med tall vist før avsløre de få som svarte etter at målingen ble åpnet igjen';
+    case 'disabled':
+      return 'ikke slått på for denne målingen';
+    default:
+      return assertNever(w);
+  }
 }
 
 /** unitCsv renders every figure of a unit's results page as rows; withheld figures carry only a note. */
@@ -41,10 +60,19 @@ export function unitCsv(unit: Unit, group: ReleasedGroup, delimiter: Delimiter):
   const rows: Row[] = [];
   const figure = (section: string, id: string, text: string, f: Stats | Withheld, favourable = false): void => {
     if (!f.released) return void rows.push({ section, id, text, note: withheldNote(f) });
-    rows.push({ section, id, text, n: f.n, mean: num(f.mean), sd: num(f.sd), ...(favourable && f.shareFavourable !== undefined ? { share: percent(f.shareFavourable) } : {}) });
+    rows.push({
+      section,
+      id,
+      text,
+      n: f.n ?? (f.nUpTo === undefined ? undefined : `≤${f.nUpTo}`),
+      mean: boundedMean(f, num),
+      sd: num(f.sd),
+      ...(favourable && f.shareFavourable !== undefined ? { share: percent(f.shareFavourable) } : {}),
+      ...(f.meanBound ? { note: MEAN_BOUND_NOTE } : {}),
+    });
   };
   if (!group.released) {
-    rows.push({ section: 'Enhet', id: unit.id, text: unit.name, note: withheldNote(group.reason === 'below_k' ? group : { released: false, reason: 'complementary' }) });
+    rows.push({ section: 'Enhet', id: unit.id, text: unit.name, note: withheldNote(group.reason === 'below_k' ? group : { released: false, reason: group.reason }) });
     return toCsv(rows as unknown as Record<string, unknown>[], COLUMNS, delimiter);
   }
   rows.push({ section: 'Enhet', id: unit.id, text: unit.name, n: group.n, ...(group.responseRate === undefined ? {} : { share: percent(group.responseRate), note: 'andel = svarprosent' }) });

@@ -18,12 +18,16 @@ export interface Ranked {
   id: string;
   label: string;
   mean: number;
+  /** Set when the mean is only a bound (see Stats.meanBound). */
+  bound?: 'above' | 'below';
 }
 
 /** rankFigures lists the released factor and likert-item means of a group, highest first. */
 export function rankFigures(g: ShownGroup): { factors: Ranked[]; items: Ranked[] } {
-  const factors = g.factors.flatMap((f) => (f.value.released && f.value.mean !== undefined ? [{ kind: 'factor' as const, id: f.id, label: f.label, mean: f.value.mean }] : []));
-  const items = g.items.flatMap((i) => (i.type === 'likert' && i.value.released && i.value.mean !== undefined ? [{ kind: 'item' as const, id: i.id, label: i.text, mean: i.value.mean }] : []));
+  const ranked = (kind: Ranked['kind'], id: string, label: string, v: Figure): Ranked[] =>
+    v.released && v.mean !== undefined ? [{ kind, id, label, mean: v.mean, ...(v.meanBound ? { bound: v.meanBound } : {}) }] : [];
+  const factors = g.factors.flatMap((f) => ranked('factor', f.id, f.label, f.value));
+  const items = g.items.flatMap((i) => (i.type === 'likert' ? ranked('item', i.id, i.text, i.value) : []));
   const desc = (a: Ranked, b: Ranked): number => b.mean - a.mean || a.id.localeCompare(b.id);
   return { factors: factors.sort(desc), items: items.sort(desc) };
 }
