@@ -163,12 +163,14 @@ export function saveDraftAnswers(db: Db, draft: Draft, answers: Answers, lastSec
     prepared(db, 'UPDATE drafts.draft SET sealed = ?, expires_on = ? WHERE id = ?').run(sealDraft(keys, next), expiresOn, keys.rowId);
   } else {
     const set = prepared(db, 'UPDATE OR IGNORE drafts.draft SET sealed = ?, expires_on = ?, resume_id = ?, resume_key = ? WHERE id = ?');
-    // Another draft on this link with the same resume code (about 1 in 2^49) keeps it: draw again.
     for (let code = draft.resumeCode; ; code = resumeCode()) {
       next = { ...next, resumeCode: code };
       const resume = resumeKeys(code, draft);
       const key = seal(resume.wrap, Buffer.from(draft.id, 'base64url'), resume.resumeId);
       if (set.run(sealDraft(keys, next), expiresOn, resume.resumeId, key, keys.rowId).changes === 1) break;
+      // Nothing changed: the draft is gone (submitted elsewhere, expired), or another draft on this
+      // link holds the same resume code (about 1 in 2^49), and then a new code is drawn.
+      if (!prepared(db, 'SELECT 1 FROM drafts.draft WHERE id = ?').get(keys.rowId)) break;
     }
   }
   wrote(db);

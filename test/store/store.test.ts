@@ -468,6 +468,25 @@ describe('drafts', () => {
     expect(findDraftByResumeCode(db, 'AAAA-AAAA', link(waveId), '2025-03-10')).toBeUndefined();
   });
 
+  test('a draft that drew a resume code another draft on its link holds gets a new one at its first save', () => {
+    const { db, waveId } = setup();
+    const first = saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }), { l: 1 }, 'page', '2025-03-10');
+    const twin = { ...createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }), resumeCode: first.resumeCode };
+    const second = saveDraftAnswers(db, twin, { l: 2 }, 'page', '2025-03-10');
+    expect(second.resumeCode).not.toBe(first.resumeCode);
+    expect(findDraftByResumeCode(db, first.resumeCode, link(waveId), '2025-03-10')?.answers).toEqual({ l: 1 });
+    expect(findDraftByResumeCode(db, second.resumeCode, link(waveId), '2025-03-10')?.answers).toEqual({ l: 2 });
+    expect(getDraft(db, second.id, '2025-03-10')).toEqual(second);
+  });
+
+  test('saving a draft that is gone meanwhile stores nothing', () => {
+    const { db, waveId } = setup();
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    expect(submitResponse(db, survey, draft.id, {}, '2025-03-09')).toBe('stored');
+    saveDraftAnswers(db, draft, answers, 'page', '2025-03-10');
+    expect(count(db, 'drafts.draft')).toBe(0);
+  });
+
   test('on a personal link the resume code opens the draft only through that link', () => {
     const { db, waveId } = setup('token');
     const [token = '', other = ''] = createTokens(db, waveId, 'u1', 2);
