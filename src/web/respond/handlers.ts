@@ -162,13 +162,14 @@ export function savePage(deps: AppDeps) {
     const nav = page.errors.length > 0 ? 'stay' : body._nav;
     // Where the respondent goes next is where a resumed draft continues.
     const target = nav === 'back' ? visible[index - 1] : nav === 'next' || nav === undefined ? visible[index + 1] : nav === 'review' ? undefined : section;
-    saveDraftAnswers(deps.db, draft, answers, target?.id ?? section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
+    // As saved: the first save may have drawn a new resume code.
+    const saved = saveDraftAnswers(deps.db, draft, answers, target?.id ?? section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
     if (page.errors.length > 0) {
-      res.status(422).render('respond/page', pageView(ctx, draft, section, visible, answers, page.raw, page.errors));
+      res.status(422).render('respond/page', pageView(ctx, saved, section, visible, answers, page.raw, page.errors));
       return;
     }
     if (nav === 'save') {
-      res.render('respond/page', { ...pageView(ctx, draft, section, visible, answers, {}, []), saved: true });
+      res.render('respond/page', { ...pageView(ctx, saved, section, visible, answers, {}, []), saved: true });
       return;
     }
     if (nav === 'back') {
@@ -212,7 +213,7 @@ export function submit(deps: AppDeps) {
     }
     // Committed without a sync; the worker syncs it (and empties the log) before the answer below.
     const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today, linkOf(ctx).tokenHash, 'deferred');
-    await settleSubmits(deps.db);
+    if (outcome === 'stored') await settleSubmits(deps.db);
     res.clearCookie(DRAFT_COOKIE, { path: base(ctx) });
     if (outcome === 'token-used') {
       res.status(410).render('message', { titleKey: 'tokenUsed.title', bodyKey: 'tokenUsed.body', params: {} });
