@@ -68,7 +68,6 @@ interface Workload {
   label: string;
   prepared: Prepared;
   env: Record<string, string>;
-  requestsPerRespondent: number;
 }
 
 function prepareOnePage(databasePath: string, surveysDir: string): Prepared {
@@ -86,15 +85,18 @@ function prepareOnePage(databasePath: string, surveysDir: string): Prepared {
 let addressSeq = 0;
 const nextAddress = (): string => `10.${(++addressSeq >> 16) & 255}.${(addressSeq >> 8) & 255}.${addressSeq & 255}`;
 
-// n respondents answer the whole survey, c at a time; throws on any unexpected answer.
-async function answerMany(server: Running, p: Prepared, n: number, c: number, seed: number): Promise<void> {
+const requestCount = { bundled: 0, onePage: 0 };
+
+// n respondents answer the whole survey, c at a time, counting requests; throws on any unexpected answer.
+async function answerMany(server: Running, w: Workload, n: number, c: number, seed: number): Promise<void> {
   const agent = keepAliveAgent(c);
   try {
     await runFixed(c, n, async (i) => {
-      const link = p.demo.links[i % p.demo.links.length];
+      const link = w.prepared.demo.links[i % w.prepared.demo.links.length];
       if (!link) throw new Error('no demo links');
       const started = performance.now();
-      await answerSurvey(new Browser({ host: '127.0.0.1', port: server.port }, agent, nextAddress()), p.survey, newRespondent(link.code, `benk ${seed} ${i}`), seededRandom(seed * 100_003 + i));
+      const browser = new Browser({ host: '127.0.0.1', port: server.port }, agent, nextAddress());
+      await answerSurvey(browser, w.prepared.survey, newRespondent(link.code, `benk ${seed} ${i}`), seededRandom(seed * 100_003 + i), { onReply: () => void (requestCount[w.key] += 1) });
       return performance.now() - started;
     });
   } finally {
@@ -148,19 +150,17 @@ process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 const children: Running[] = [];
 const results: { w: Workload; ours: Measured; bare: Measured }[] = [];
 try {
-  const workloads: Workload[] = [
-    { key: 'bundled', label: 'bundled survey (kartlegging)', prepared: prepareDatabase(path.join(dir, 'bundled.db')), env: {}, requestsPerRespondent: 0 },
-  ];
   const surveysDir = onePageSurvey(dir);
-  workloads.push({ key: 'onePage', label: 'one page of 66 statements', prepared: prepareOnePage(path.join(dir, 'onepage.db'), surveysDir), env: { SURVEYS_DIR: surveysDir }, requestsPerRespondent: 7 });
-  const bundledSurvey = workloads[0]?.prepared.survey;
-  if (workloads[0] && bundledSurvey) workloads[0].requestsPerRespondent = 5 + 2 * bundledSurvey.sections.length;
+  const workloads: Workload[] = [
+    { key: 'bundled', label: 'bundled survey (kartlegging)', prepared: prepareDatabase(path.join(dir, 'bundled.db')), env: {} },
+    { key: 'onePage', label: 'one page of 66 statements', prepared: prepareOnePage(path.join(dir, 'onepage.db'), surveysDir), env: { SURVEYS_DIR: surveysDir } },
+  ];
 
   for (const w of workloads.filter((x) => (values.surveys ?? '').split(',').includes(x.key))) {
     const server = await startKartlegg(path.join(dir, w.key === 'bundled' ? 'bundled.db' : 'onepage.db'), w.env);
     children.push(server);
     console.log(`${w.label}: Kartlegg pid ${server.pid}, ${respondents} respondents per measurement`);
-    const ours = await measure(server, (n, c) => answerMany(server, w.prepared, n, c, c), dir, `${w.key}-ours`);
+    const ours = await measure(server, (n, c) => answerMany(server, w, n, c, c), dir, `${w.key}-ours`);
     await stopProcess(server);
 
     const bare = await startProcess('bench/bare-server.ts', { DATABASE_PATH: path.join(dir, `${w.key}-bare.db`) });
@@ -199,7 +199,7 @@ if (!values['no-doc']) {
     '| --- | --- | --- | --- | --- |',
     ...results.map(
       ({ w, ours, bare }) =>
-        `| ${w.label} | ${w.requestsPerRespondent} | ${f(ours.cpuSeconds, 4)} / ${f(bare.cpuSeconds, 4)} | ${per(ours.sequential.serverThread)} / ${per(ours.concurrent.serverThread)} (${per(bare.sequential.serverThread)} / ${per(bare.concurrent.serverThread)}) | ${per(ours.sequential.total)} / ${per(ours.concurrent.total)} (${per(bare.sequential.total)} / ${per(bare.concurrent.total)}) |`,
+        `| ${w.label} | ${f(requestCount[w.key] / (WARMUP + 3 * respondents), 1)} | ${f(ours.cpuSeconds, 4)} / ${f(bare.cpuSeconds, 4)} | ${per(ours.sequential.serverThread)} / ${per(ours.concurrent.serverThread)} (${per(bare.sequential.serverThread)} / ${per(bare.concurrent.serverThread)}) | ${per(ours.sequential.total)} / ${per(ours.concurrent.total)} (${per(bare.sequential.total)} / ${per(bare.concurrent.total)}) |`,
     ),
     '',
     'Where the syncs go, per respondent:',

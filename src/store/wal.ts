@@ -35,7 +35,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const pause = new Int32Array(new SharedArrayBuffer(4));
 let db;
-let ticks = {};
+let statements = {};
 let idle;
 function connection() {
   if (!db) {
@@ -51,7 +51,11 @@ function connection() {
 function release() {
   if (db) db.close();
   db = undefined;
-  ticks = {};
+  statements = {};
+}
+// Prepared once per connection: this runs after every submit.
+function run(c, sql) {
+  return (statements[sql] ??= c.prepare(sql)).all();
 }
 function syncLog() {
   let fd;
@@ -68,13 +72,12 @@ function syncLog() {
   }
 }
 function empty(c, schema) {
-  const tick = (ticks[schema] ??= c.prepare('UPDATE ' + schema + '.wal_tick SET n = n + 1 WHERE id = 1'));
   for (let attempt = 0; attempt < 25; attempt++) {
     try {
-      c.pragma(schema + '.wal_checkpoint(PASSIVE)');
-      const [r] = c.pragma(schema + '.wal_checkpoint(TRUNCATE)');
+      run(c, 'PRAGMA ' + schema + '.wal_checkpoint(PASSIVE)');
+      const [r] = run(c, 'PRAGMA ' + schema + '.wal_checkpoint(TRUNCATE)');
       if (r.busy === 0 && r.log === 0) {
-        tick.run();
+        (statements['tick ' + schema] ??= c.prepare('UPDATE ' + schema + '.wal_tick SET n = n + 1 WHERE id = 1')).run();
         return true;
       }
     } catch (err) {
@@ -96,7 +99,7 @@ parentPort.on('message', (what) => {
     const c = connection();
     if (what.sync) {
       // A checkpoint that copied every frame synced the log first: then it holds our commits durably.
-      const [r] = c.pragma('main.wal_checkpoint(PASSIVE)');
+      const [r] = run(c, 'PRAGMA main.wal_checkpoint(PASSIVE)');
       if (r.busy !== 0 || r.checkpointed !== r.log) syncLog();
       reply.durable = true;
     }
