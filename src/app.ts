@@ -3,10 +3,11 @@ import ejs from 'ejs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
-import type { Config } from './config.js';
 import { HttpError } from './errors.js';
-import type { Db } from './store/db.js';
-import { language, noStore, sameOrigin } from './web/middleware.js';
+import { createLogger } from './log.js';
+import type { AppDeps } from './web/deps.js';
+import { dateLocals, language, noStore, sameOrigin } from './web/middleware.js';
+import { requestLog } from './web/request-log.js';
 import type { Translate } from './web/i18n/index.js';
 import { respondRouter } from './web/respond/routes.js';
 import { compareRouter } from './web/compare/routes.js';
@@ -15,12 +16,8 @@ import { resultsRouter } from './web/results/routes.js';
 import { staffRouter } from './web/staff/routes.js';
 import { loadStaff } from './web/staff/session.js';
 
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  /** One-time code for the first-run setup page; only valid while no staff account exists. */
-  setupToken?: string;
-}
+// Kept for modules not yet moved to web/deps.ts.
+export type { AppDeps } from './web/deps.js';
 
 const root = (p: string): string => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -41,7 +38,8 @@ function clientStatus(err: unknown): number | undefined {
 }
 
 /** createApp returns the configured Express app. */
-export function createApp(deps: AppDeps): express.Express {
+export function createApp(appDeps: AppDeps): express.Express {
+  const deps: AppDeps = { ...appDeps, logger: appDeps.logger ?? createLogger(appDeps.config.LOG_LEVEL) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -82,7 +80,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.static(root('public'), { maxAge: '1h', index: false }));
   // chart.js from the installed package, never a CDN.
   app.use('/vendor', express.static(root('node_modules/chart.js/dist'), { maxAge: '1d', index: false }));
+  app.use(requestLog(deps.logger as NonNullable<AppDeps['logger']>));
   app.use(language(deps.config.COOKIE_SECURE));
+  app.use(dateLocals(deps.config.TIME_ZONE));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
   app.use(sameOrigin);
 
@@ -112,7 +112,8 @@ export function createApp(deps: AppDeps): express.Express {
       status = clientStatus(err) as number;
       page = status === 413 ? 'tooLarge' : 'badRequest';
     } else {
-      console.error(err);
+      // pino-http logs it with the request's line; the process carries on with the next request.
+      res.err = err instanceof Error ? err : new Error(String(err));
     }
     const t = res.locals.t as Translate | undefined;
     if (!t) {

@@ -30,6 +30,9 @@ const HELP = `Kartlegg command line (database: DATABASE_PATH, default data/kartl
 
 class UsageError extends Error {}
 
+// The database and backups are created owner-only (they hold free text and password hashes).
+process.umask(0o077);
+
 function surveysAndDb(): { db: Db; surveys: Map<string, Survey>; baseUrl: string; day: string } {
   const config = loadConfig();
   const surveys = loadSurveyDir(config.SURVEYS_DIR);
@@ -143,22 +146,26 @@ function run(argv: string[]): void {
       const k = Number(values.k);
       if (!Number.isInteger(k) || k < 3) throw new UsageError('--k must be a whole number of at least 3');
       if (!isDay(values.opens) || !isDay(values.closes)) throw new UsageError('dates are written YYYY-MM-DD');
-      const waveId = createWave(db, {
-        name: values.name,
-        surveyId: survey.id,
-        surveyVersion: survey.version,
-        unitIds,
-        linkMode: mode,
-        status: values.open ? 'open' : 'draft',
-        opensOn: values.opens ?? null,
-        closesOn: values.closes ?? null,
-        kResults: k,
-      });
+      // The wave and its links in one transaction: never a wave without its links.
+      const name = values.name;
+      const waveId = db.transaction(() => {
+        const waveId = createWave(db, {
+          name,
+          surveyId: survey.id,
+          surveyVersion: survey.version,
+          unitIds,
+          linkMode: mode,
+          status: values.open ? 'open' : 'draft',
+          opensOn: values.opens ?? null,
+          closesOn: values.closes ?? null,
+          kResults: k,
+        });
+        if (mode === 'open') for (const id of unitIds) createLink(db, waveId, id);
+        return waveId;
+      })();
       console.log(`Created wave ${waveId} (${values.open ? 'open' : 'not open yet: wave open ' + waveId}).`);
-      if (mode === 'open') {
-        for (const id of unitIds) createLink(db, waveId, id);
-        printLinks(waveId);
-      } else console.log(`Make personal links with: npm run kartlegg -- tokens ${waveId} <unit id> <count>`);
+      if (mode === 'open') printLinks(waveId);
+      else console.log(`Make personal links with: npm run kartlegg -- tokens ${waveId} <unit id> <count>`);
       return;
     }
     case 'links': {

@@ -15,6 +15,8 @@ const Env = z.object({
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Number of reverse proxies in front, for express's "trust proxy". */
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  /** pino level of the process log (stdout); 'silent' turns it off. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = Readonly<z.infer<typeof Env>>;
@@ -34,7 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze(result.data);
 }
 
-/** testConfig gives defaults suitable for tests, with overrides. */
+/** testConfig gives defaults suitable for tests (in memory, no log output), with overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return Object.freeze({ ...loadConfig({}), DATABASE_PATH: ':memory:', ...overrides });
+  return Object.freeze({ ...loadConfig({}), DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', ...overrides });
 }

@@ -1,9 +1,14 @@
 // The entry point: the only place that reads the environment, opens the database and listens.
+// Under systemd (deploy/kartlegg.service) a crash is restarted; a request's error never gets here.
+import fs from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { warmResults } from './report/wave-results.js';
 import { today } from './clock.js';
 import { loadConfig, type Config } from './config.js';
+import { createLogger } from './log.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
 import { openDb, type Db } from './store/db.js';
 import { deleteExpiredDrafts } from './store/drafts.js';
@@ -19,6 +24,17 @@ import { listWaves } from './store/waves.js';
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
+}
+
+// Files the server creates (database, -wal, -shm) are owner-only whatever the shell's umask.
+process.umask(0o077);
+
+/** warnIfOpen logs a warning when the data folder can be read by other users than the owner. */
+function warnIfOpen(log: Logger, databasePath: string): void {
+  if (databasePath === ':memory:') return;
+  const dir = path.dirname(path.resolve(databasePath));
+  const mode = fs.statSync(dir).mode & 0o777;
+  if ((mode & 0o077) !== 0) log.warn({ dir, mode: mode.toString(8) }, `the data folder ${dir} can be read by other users (mode ${mode.toString(8)}); run: chmod 700 ${dir}`);
 }
 
 function printLinks(db: Db, baseUrl: string): void {
@@ -49,21 +65,33 @@ function start(): void {
     if (err instanceof SurveyDefinitionError) fail(`${err.message}\nKartlegg did not start: fix the survey definition(s) above.`);
     throw err;
   }
+  const log = createLogger(config.LOG_LEVEL);
+  // A request's errors are answered by the app; anything else escaping is a bug: log it and exit,
+  // so systemd restarts a clean process rather than one in an unknown state.
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err: { type: err.name, message: err.message, stack: err.stack } }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    log.fatal({ err: String(reason) }, 'unhandled rejection');
+    process.exit(1);
+  });
   const db = openDb(config.DATABASE_PATH);
+  warnIfOpen(log, config.DATABASE_PATH);
   const changed = syncSurveyVersions(db, surveys.values());
   if (changed.length > 0) fail(`Survey definitions changed without a new version:\n  ${changed.join('\n  ')}`);
 
   const purge = (): void => {
     deleteExpiredSessions(db, Date.now());
     const n = deleteExpiredDrafts(db, today(config.TIME_ZONE));
-    if (n > 0) console.log(`Deleted ${n} expired draft(s).`);
+    if (n > 0) log.info({ drafts: n }, 'deleted expired drafts');
   };
   purge();
   setInterval(purge, 3600_000).unref();
 
   // First run: a one-time code (printed, never stored) opens the page that creates the first project leader.
   const setupToken = countAccounts(db) === 0 ? randomCode(24) : undefined;
-  const app = createApp({ db, config, setupToken });
+  const app = createApp({ db, config, setupToken, logger: log });
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -77,10 +105,13 @@ function start(): void {
     // Aggregate closed waves now rather than on the first leader's click.
     for (const wave of listWaves(db)) if (wave.status === 'closed') warmResults(db, wave);
   });
-  server.on('error', (err) => fail(`Could not listen on ${config.HOST}:${config.PORT}: ${err.message}`));
+  server.on('error', (err) => {
+    log.fatal({ err: err.message }, `could not listen on ${config.HOST}:${config.PORT}`);
+    process.exit(1);
+  });
 
   const shutdown = (signal: string): void => {
-    console.log(`${signal}: finishing open requests, then closing the database.`);
+    log.info({ signal }, 'finishing open requests, then closing the database');
     server.close(() => {
       void closeWalWorker(db).finally(() => {
         db.close();

@@ -1,14 +1,18 @@
-// Password hashing with node:crypto scrypt. Stored form: scrypt$N$r$p$salt$hash (base64).
+// Password hashing with node:crypto scrypt. Stored form: scrypt$N$r$p$salt$hash (base64), so older
+// parameters keep verifying and are replaced at the next successful login (needsRehash).
 import crypto from 'node:crypto';
 
-const N = 16384;
+// N = 2^17, r = 8, p = 1: current guidance for scrypt (OWASP password storage cheat sheet).
+// It needs 128 * N * r = 128 MiB per hash; maxmem leaves room above that.
+const N = 2 ** 17;
 const R = 8;
 const P = 1;
 const KEYLEN = 32;
+const MAX_N = 2 ** 20;
 
 function scrypt(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    crypto.scrypt(password.normalize('NFC'), salt, KEYLEN, { N: n, r, p, maxmem: 128 * n * r * 2 }, (err, key) => (err ? reject(err) : resolve(key)));
+    crypto.scrypt(password.normalize('NFC'), salt, KEYLEN, { N: n, r, p, maxmem: 256 * n * r }, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
@@ -24,10 +28,15 @@ export async function verifyPassword(password: string, stored: string | null): P
   const parts = (stored ?? '').split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![n, r, p].every((x) => Number.isInteger(x) && x > 0) || n > 2 ** 20) return false;
+  if (![n, r, p].every((x) => Number.isInteger(x) && x > 0) || n > MAX_N || r > 32 || p > 16) return false;
   const expected = Buffer.from(parts[5] ?? '', 'base64');
   const key = await scrypt(password, Buffer.from(parts[4] ?? '', 'base64'), n, r, p);
   return expected.length === key.length && crypto.timingSafeEqual(expected, key);
+}
+
+/** needsRehash tells whether a stored hash uses other parameters than hashPassword does now. */
+export function needsRehash(stored: string): boolean {
+  return !stored.startsWith(`scrypt$${N}$${R}$${P}$`);
 }
 
 /** passwordProblem returns a message key when a new password is too weak, else undefined. */

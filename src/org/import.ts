@@ -1,5 +1,6 @@
 // Organisation CSV import: parse (semicolon or comma, UTF-8 with or without BOM, quoted fields),
 // check against the existing tree, and produce a plan that is previewed before anything is written.
+import { CsvError, parse } from 'csv-parse/sync';
 import type { Unit } from '../store/units.js';
 
 export interface ImportRow {
@@ -12,7 +13,7 @@ export interface ImportRow {
 
 export interface ImportProblem {
   line: number;
-  code: 'header' | 'columns' | 'id' | 'name' | 'duplicate' | 'unknownParent' | 'cycle' | 'headcount' | 'empty';
+  code: 'header' | 'columns' | 'id' | 'name' | 'duplicate' | 'unknownParent' | 'cycle' | 'headcount' | 'empty' | 'syntax';
   value?: string;
 }
 
@@ -39,47 +40,32 @@ const HEADERS: Record<string, keyof Omit<ImportRow, 'line'>> = {
   ansatte: 'headcount',
 };
 
-/** parseCsv splits CSV text into records; the delimiter (; or ,) is taken from the first line. */
-export function parseCsv(text: string): { delimiter: string; records: string[][] } {
+/** parseCsv splits CSV text into records with their line numbers (csv-parse: quoted fields,
+ *  doubled quotes, CRLF, LF or CR, BOM); the delimiter (; or ,) is taken from the first line. A
+ *  syntax error (an unclosed quote) is returned with its line instead of records after it. */
+export function parseCsv(text: string): { delimiter: string; records: { line: number; fields: string[] }[]; error?: { line: number } } {
   const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) && firstLine.includes(';') ? ';' : ',';
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string;
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === delimiter) {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && body[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
+  const firstLine = body.split(/\r\n|\n|\r/, 1)[0] ?? '';
+  const semicolons = firstLine.match(/;/g)?.length ?? 0;
+  const delimiter = semicolons > 0 && semicolons >= (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  try {
+    const rows = parse(body, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'], info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    return { delimiter, records: rows.map((r) => ({ line: r.info.lines, fields: r.record })) };
+  } catch (err) {
+    if (err instanceof CsvError) return { delimiter, records: [], error: { line: (err as CsvError & { lines?: number }).lines ?? 1 } };
+    throw err;
   }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return { delimiter, records };
 }
 
 /** planImport checks CSV text against the existing units and returns what would change and every problem. */
 export function planImport(text: string, existing: Unit[]): ImportPlan {
   const plan: ImportPlan = { rows: [], create: [], update: [], unchanged: 0, problems: [] };
-  const { records } = parseCsv(text);
-  const nonEmpty = records.map((r, i) => ({ r, line: i + 1 })).filter(({ r }) => r.some((f) => f.trim() !== ''));
+  const { records, error } = parseCsv(text);
+  if (error) {
+    plan.problems.push({ line: error.line, code: 'syntax' });
+    return plan;
+  }
+  const nonEmpty = records.map((r) => ({ r: r.fields, line: r.line })).filter(({ r }) => r.some((f) => f.trim() !== ''));
   const header = nonEmpty.shift();
   if (!header) {
     plan.problems.push({ line: 1, code: 'empty' });

@@ -60,12 +60,12 @@ export function getAccount(db: Db, id: number): Account | undefined {
   return row && toAccount(db, row);
 }
 
-/** findLogin returns the account id and password hash for a username (case-insensitive). */
-export function findLogin(db: Db, username: string): { id: number; passwordHash: string | null; disabled: boolean } | undefined {
-  const row = prepared(db, 'SELECT id, password_hash, disabled FROM account WHERE username = ?').get(username) as
-    | { id: number; password_hash: string | null; disabled: number }
+/** findLogin returns the account id, stored user name and password hash for a username (case-insensitive). */
+export function findLogin(db: Db, username: string): { id: number; username: string; passwordHash: string | null; disabled: boolean } | undefined {
+  const row = prepared(db, 'SELECT id, username, password_hash, disabled FROM account WHERE username = ?').get(username) as
+    | { id: number; username: string; password_hash: string | null; disabled: number }
     | undefined;
-  return row && { id: row.id, passwordHash: row.password_hash, disabled: row.disabled === 1 };
+  return row && { id: row.id, username: row.username, passwordHash: row.password_hash, disabled: row.disabled === 1 };
 }
 
 /** listAccounts returns all accounts ordered by name. */
@@ -90,11 +90,21 @@ export function setDisabled(db: Db, accountId: number, disabled: boolean): void 
   })();
 }
 
-/** createPasswordLink makes a one-time set-password token valid until expiresAt (ms) and returns it. */
+/** createPasswordLink makes a one-time set-password token valid until expiresAt (ms) and returns
+ *  it; the account's older links stop working, so only the link handed over last can be used. */
 export function createPasswordLink(db: Db, accountId: number, expiresAt: number): string {
   const token = randomCode(32);
-  prepared(db, 'INSERT INTO password_link (token_hash, account_id, expires_at) VALUES (?, ?, ?)').run(hashToken(token), accountId, expiresAt);
+  db.transaction(() => {
+    prepared(db, 'DELETE FROM password_link WHERE account_id = ?').run(accountId);
+    prepared(db, 'INSERT INTO password_link (token_hash, account_id, expires_at) VALUES (?, ?, ?)').run(hashToken(token), accountId, expiresAt);
+  })();
   return token;
+}
+
+/** rehashPassword replaces a password hash made with older parameters by one of the same password,
+ *  unless the password changed meanwhile; sessions and links stay (the password did not change). */
+export function rehashPassword(db: Db, accountId: number, oldHash: string, newHash: string): void {
+  prepared(db, 'UPDATE account SET password_hash = ? WHERE id = ? AND password_hash = ?').run(newHash, accountId, oldHash);
 }
 
 /** findPasswordLink returns the account id a valid set-password token belongs to. */

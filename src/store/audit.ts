@@ -1,5 +1,5 @@
 // The audit log: staff actions only, never anything about respondents.
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 
 export interface AuditEntry {
   at: string;
@@ -8,12 +8,13 @@ export interface AuditEntry {
   detail: string;
 }
 
-/** audit records that an actor did something; `at` is an ISO timestamp. */
+/** audit records that an actor did something at `at` (stored as an ISO timestamp in UTC; pages
+ *  show it in TIME_ZONE through web/dates.ts). */
 export function audit(db: Db, entry: { accountId: number | null; actor: string; action: string; detail?: string }, at = new Date()): void {
-  db.prepare('INSERT INTO audit_log (at, account_id, actor, action, detail) VALUES (?, ?, ?, ?, ?)').run(at.toISOString(), entry.accountId, entry.actor, entry.action, entry.detail ?? '');
+  prepared(db, 'INSERT INTO audit_log (at, account_id, actor, action, detail) VALUES (?, ?, ?, ?, ?)').run(at.toISOString(), entry.accountId, entry.actor, entry.action, entry.detail ?? '');
 }
 
 /** recentAudit returns the newest entries first. */
 export function recentAudit(db: Db, limit = 200): AuditEntry[] {
-  return db.prepare('SELECT at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditEntry[];
+  return prepared(db, 'SELECT at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditEntry[];
 }

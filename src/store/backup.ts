@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from './db.js';
+import { PRIVATE_FILE, restrictDbFiles, type Db } from './db.js';
 
 export interface BackupResult {
   file: string;
@@ -22,8 +22,15 @@ const ALL_PAGES = 0x7fffffff;
 /** backupDb copies an open database to a new file (refusing to overwrite one) and checks the copy. */
 export async function backupDb(db: Db, file: string): Promise<BackupResult> {
   const target = path.resolve(file);
-  if (fs.existsSync(target)) throw new Error(`${file} already exists; choose a new file name`);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+  // Created empty and owner-only before SQLite writes into it ('wx': never over an existing file).
+  try {
+    fs.closeSync(fs.openSync(target, 'wx', PRIVATE_FILE));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${file} already exists; choose a new file name`);
+    throw err;
+  }
+  restrictDbFiles(target);
   const started = performance.now();
   const progress = await db.backup(target, { progress: () => ALL_PAGES });
   const ms = performance.now() - started;
@@ -34,6 +41,7 @@ export async function backupDb(db: Db, file: string): Promise<BackupResult> {
     return { file: target, bytes: fs.statSync(target).size, pages: progress.totalPages, ms, integrity };
   } finally {
     copy.close();
+    restrictDbFiles(target);
   }
 }
 

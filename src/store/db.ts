@@ -18,9 +18,32 @@ export function prepared(db: Db, sql: string): Database.Statement {
   return stmt;
 }
 
-/** openDb opens (creating if needed) the SQLite file, or ':memory:', and migrates it to the latest schema. */
+/** PRIVATE_FILE is the mode of every file the database writes: it holds free text and password hashes. */
+export const PRIVATE_FILE = 0o600;
+
+/** restrictDbFiles makes a database file and its -wal and -shm (those that exist) readable by
+ *  the owner only. SQLite creates -wal and -shm with the database file's mode, so a 0600
+ *  database keeps them 0600 too, whatever the umask. */
+export function restrictDbFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(f, PRIVATE_FILE);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+}
+
+/** openDb opens (creating if needed, owner-only: folder 0700, files 0600) the SQLite file and its
+ *  drafts file beside it, or ':memory:', and migrates both to the latest schema. */
 export function openDb(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const files = file === ':memory:' ? [] : [file, draftsPath(file)];
+  if (files.length > 0) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  for (const f of files) {
+    // Created here with 0600 before SQLite opens it, so it is never readable by others, not even briefly.
+    fs.closeSync(fs.openSync(f, 'a', PRIVATE_FILE));
+    restrictDbFiles(f);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged response survives power loss, not only a process crash.
@@ -41,6 +64,7 @@ export function openDb(file: string): Db {
   // Whatever a crash left in the write-ahead logs goes into the database files now (see wal.ts).
   db.pragma('main.wal_checkpoint(TRUNCATE)');
   db.pragma('drafts.wal_checkpoint(TRUNCATE)');
+  for (const f of files) restrictDbFiles(f);
   return db;
 }
 

@@ -218,7 +218,12 @@ export const MIGRATIONS: readonly string[] = [
     data TEXT NOT NULL
   );
   `,
-  // 8: releases. A closed wave's results are computed on the tree and thresholds recorded at its
+  // 8: a session's start, so it ends 12 hours after login however often it slides (a stolen
+  // cookie cannot be kept alive). Sessions from before have 0 and end at once: everyone logs in anew.
+  `
+  ALTER TABLE session ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+  `,
+  // 9: releases. A closed wave's results are computed on the tree and thresholds recorded at its
   // close, so later edits of units never move them, and each later close (after a reopen) is
   // decided against what the earlier ones showed. Waves closed before this migration get their
   // first release recorded when their results are next computed.
@@ -236,7 +241,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (wave_id, seq)
   );
   `,
-  // 9: drafts move to their own file (DRAFT_MIGRATIONS), sealed with a key only the respondent's device
+  // 10: drafts move to their own file (DRAFT_MIGRATIONS), sealed with a key only the respondent's device
   // holds; drafts in progress cannot be sealed without it, so they are dropped (openDb then vacuums,
   // and secure_delete has already zeroed their pages). A submit records only a mark of the draft.
   `

@@ -12,9 +12,11 @@ export function neutralise(value: unknown): unknown {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** toCsv renders rows with the given columns (label -> key). */
+/** toCsv renders rows with the given columns (label -> key). Every cell goes through neutralise,
+ *  the header row too: labels can be user text (a wave's name heads a comparison column). */
 export function toCsv(rows: Record<string, unknown>[], columns: { label: string; value: string }[], delimiter: Delimiter = ';'): string {
-  const parser = new Parser({ fields: columns, delimiter, withBOM: true, eol: '\r\n' });
+  const fields = columns.map((c) => ({ label: String(neutralise(c.label)), value: c.value }));
+  const parser = new Parser({ fields, delimiter, withBOM: true, eol: '\r\n' });
   return parser.parse(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, neutralise(v)]))));
 }
 

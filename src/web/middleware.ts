@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../errors.js';
 import { readCookie } from './cookies.js';
+import { formatDateOf, formatDateTime, formatDay } from './dates.js';
 import { isLang, negotiateLang, translator, type Lang } from './i18n/index.js';
 
 const LANG_COOKIE = 'kartlegg_lang';
@@ -53,4 +54,16 @@ export function sameOrigin(req: Request, _res: Response, next: NextFunction): vo
 export function noStore(_req: Request, res: Response, next: NextFunction): void {
   res.set('Cache-Control', 'no-store');
   next();
+}
+
+/** dateLocals gives every view day() for stored days, and dateTime() and dateOf() for moments in
+ *  the time zone (18.12.2026 14:05 and 18.12.2026): the one way dates reach a page. */
+export function dateLocals(timeZone: string) {
+  const day = formatDay;
+  const dateTime = (at: string | number | Date | null | undefined): string => formatDateTime(at, timeZone);
+  const dateOf = (at: string | number | Date): string => formatDateOf(at, timeZone);
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    Object.assign(res.locals, { day, dateTime, dateOf });
+    next();
+  };
 }

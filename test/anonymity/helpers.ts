@@ -155,7 +155,7 @@ export function profile(survey: Survey, rand: () => number, opts: { position?: n
 
 /** parseCsv reads the product's CSV (BOM, ';' or ',', quoted cells, CRLF) into rows by header. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const [header, ...data] = parseCsvRecords(text).records;
+  const [header, ...data] = parseCsvRecords(text).records.map((r) => r.fields);
   return data.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i] ?? ''])));
 }
 

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import type { BrowserContextOptions, Locator } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { addDays, today } from '../../src/clock.js';
+import { formatDay } from '../../src/web/dates.js';
 import { testConfig } from '../../src/config.js';
 import type { Db } from '../../src/store/db.js';
 import { getFollowup, isOverdue, listActions, listFollowups } from '../../src/store/followups.js';
@@ -194,7 +195,7 @@ describe("a unit's follow-up", () => {
     expect(await checked(areaGroup), 'the chosen areas are kept').toEqual(pickAreas.map((o) => o.id));
     expect(await strengthGroup.getByLabel('Med egne ord', { exact: true }).inputValue(), 'the own wording is kept').toBe(ownStrength);
     expect(await areaGroup.getByLabel('Med egne ord', { exact: true }).inputValue()).toBe('');
-    expect(await text(page.getByText(/^Sist lagret av /)), 'who saved last').toBe(`Sist lagret av Lise Leder ${day}.`);
+    expect(await text(page.getByText(/^Sist lagret av /)), 'who saved last').toBe(`Sist lagret av Lise Leder ${formatDay(day)}.`);
     expect(getFollowup(db, wave, 'solbakken_avd1'), 'stored as chosen').toMatchObject({
       strengths: [...pickStrengths.map((o) => ({ ref: o.id, text: o.label })), { text: ownStrength }],
       areas: pickAreas.map((o) => ({ ref: o.id, text: o.label })),
@@ -372,7 +373,7 @@ describe("the project leader's overview", () => {
     const lateDue = actions.find((a) => a.what === OVERDUE_DEMO)?.dueOn ?? '';
     expect(overdue.length, 'one overdue action').toBe(1);
     // The unit is named by its id today; its name would do as well.
-    expect(overdue[0], 'the overdue demo action is listed with its unit and due date').toMatch(new RegExp(`^${escapeRe(OVERDUE_DEMO)} \\((${late?.unit}|Solbakken, avdeling 1), Frist ${lateDue}\\)$`));
+    expect(overdue[0], 'the overdue demo action is listed with its unit and due date').toMatch(new RegExp(`^${escapeRe(OVERDUE_DEMO)} \\((${late?.unit}|Solbakken, avdeling 1), Frist ${formatDay(lateDue)}\\)$`));
 
     // Factors nobody acts on, lowest organisation mean first.
     expect(await page.getByRole('heading', { name: 'Faktorer uten tiltak', exact: true }).count()).toBe(1);

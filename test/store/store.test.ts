@@ -101,7 +101,7 @@ function dump(db: Db): string {
 describe('opening and migrating', () => {
   test('a new database gets the latest schema version and every table', () => {
     const db = open();
-    expect(schemaVersion).toBe(9);
+    expect(schemaVersion).toBe(10);
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
     expect(tableNames(db)).toEqual(['account', 'account_unit', 'action', 'answer', 'audit_log', 'followup', 'link', 'password_link', 'project', 'response', 'session', 'submitted_draft', 'survey_version', 'token', 'unit', 'unit_map', 'wal_tick', 'wave', 'wave_count', 'wave_release', 'wave_tally', 'wave_unit']);
     expect(tableNames(db, 'drafts')).toEqual(['draft', 'wal_tick']);
@@ -119,6 +119,10 @@ describe('opening and migrating', () => {
     expect(db.pragma('drafts.synchronous', { simple: true })).toBe(1);
     expect(db.pragma('main.synchronous', { simple: true })).toBe(2);
     expect(db.pragma('drafts.secure_delete', { simple: true })).toBe(1);
+    // Owner-only, like the database: the file, its log and its index.
+    createDraft(db, { waveId: 1, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    const drafts = draftsPath(file);
+    for (const f of [drafts, `${drafts}-wal`, `${drafts}-shm`]) expect((fs.statSync(f).mode & 0o777).toString(8), f).toBe('600');
   });
 
   test('migrations are idempotent: opening a file twice keeps its version and data', () => {

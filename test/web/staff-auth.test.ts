@@ -35,7 +35,7 @@ describe('first run', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/oversikt');
     expect((await agent.get('/oversikt')).text).toContain('Pia (prosjektleder)');
-    expect(findLogin(t.db, 'PIA')?.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(findLogin(t.db, 'PIA')?.passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect((await request(app).get('/oppsett?kode=first-run-code')).status).toBe(404);
   });
 

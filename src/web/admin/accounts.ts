@@ -1,61 +1,82 @@
-// Staff accounts: the project leader creates them and hands over a one-time set-password link.
+// Staff accounts: the project leader creates them and hands over a one-time set-password link
+// (a new link revokes the account's older ones).
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import { z } from 'zod';
 import { HttpError } from '../../errors.js';
-import { ROLES, createAccount, createPasswordLink, findLogin, getAccount, listAccounts, setDisabled, type Role } from '../../store/accounts.js';
-import { audit } from '../../store/audit.js';
+import { ROLES, createAccount, createPasswordLink, findLogin, listAccounts, setDisabled, type Role } from '../../store/accounts.js';
 import { getUnit, listUnits } from '../../store/units.js';
+import { auditAction } from '../audit.js';
+import { nowOf, type AppDeps } from '../deps.js';
+import { formErrors, formList, formText } from '../forms.js';
+import { DisplayName, Username } from '../staff/auth-handlers.js';
+import { accountOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
 import { treeRows } from './units.js';
 
 const LINK_DAYS = 7;
-const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+
+interface AccountForm {
+  username: string;
+  displayName: string;
+  role: string;
+  unitIds: string[];
+}
+
+const AccountShape = z.object({ username: Username, displayName: DisplayName, role: z.enum(ROLES as [Role, ...Role[]], 'account.roleInvalid'), unitIds: z.array(z.string()) });
+
+// Checks against the database, run beside the shape so every message shows at once.
+function accountInDb(deps: AppDeps) {
+  return z.custom<AccountForm>().superRefine((f, ctx) => {
+    if (findLogin(deps.db, f.username)) ctx.addIssue({ code: 'custom', path: ['username'], message: 'account.usernameTaken' });
+    if (f.unitIds.some((id) => !getUnit(deps.db, id))) ctx.addIssue({ code: 'custom', path: ['unitIds'], message: 'account.unitUnknown' });
+    else if (f.role !== 'admin' && f.unitIds.length === 0) ctx.addIssue({ code: 'custom', path: ['unitIds'], message: 'account.unitsNeeded' });
+  });
+}
 
 /** accountHandlers returns the account pages for project leaders. */
 export function accountHandlers(deps: AppDeps) {
   const baseUrl = (req: Request): string => deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  const render = (res: Response, status: number, form: Record<string, unknown>, errors: Record<string, string>): void => {
+  const render = (res: Response, status: number, form: AccountForm, errors: Record<string, string>): void => {
     res.status(status).render('admin/accounts', { accounts: listAccounts(deps.db), rows: treeRows(listUnits(deps.db)), form, errors, units: listUnits(deps.db) });
   };
-  const showLink = (req: Request, res: Response, accountId: number): void => {
-    const account = getAccount(deps.db, accountId);
-    const token = createPasswordLink(deps.db, accountId, Date.now() + LINK_DAYS * 24 * 3600 * 1000);
+  const showLink = (req: Request, res: Response, account: { id: number; username: string; displayName: string }, token: string): void => {
     res.render('admin/account-link', { account, url: `${baseUrl(req)}/passord/${token}`, days: LINK_DAYS });
   };
-  const actor = (res: Response) => ({ accountId: staffOf(res).account.id, actor: staffOf(res).account.username });
+  const linkExpiry = (): number => nowOf(deps) + LINK_DAYS * 24 * 3600 * 1000;
 
   return {
     list(_req: Request, res: Response): void {
       render(res, 200, { username: '', displayName: '', role: 'leader', unitIds: [] }, {});
     },
     create(req: Request, res: Response): void {
-      const form = { username: str(req.body?.username), displayName: str(req.body?.displayName), role: str(req.body?.role), unitIds: list(req.body?.unitIds) };
-      const errors: Record<string, string> = {};
-      if (!/^[\p{L}\p{N}._@-]{2,64}$/u.test(form.username)) errors.username = 'account.usernameInvalid';
-      else if (findLogin(deps.db, form.username)) errors.username = 'account.usernameTaken';
-      if (form.displayName === '' || form.displayName.length > 100) errors.displayName = 'account.displayNameInvalid';
-      if (!ROLES.includes(form.role as Role)) errors.role = 'account.roleInvalid';
-      if (form.unitIds.some((id) => !getUnit(deps.db, id))) errors.unitIds = 'account.unitUnknown';
-      else if (form.role !== 'admin' && form.unitIds.length === 0) errors.unitIds = 'account.unitsNeeded';
+      const body = req.body as Record<string, unknown> | undefined;
+      const form: AccountForm = { username: formText(body?.username, 64), displayName: formText(body?.displayName, 100), role: formText(body?.role), unitIds: formList(body?.unitIds) };
+      const errors = { ...formErrors(accountInDb(deps), form), ...formErrors(AccountShape, form) };
       if (Object.keys(errors).length > 0) return render(res, 422, form, errors);
-      const id = createAccount(deps.db, { username: form.username, displayName: form.displayName, role: form.role as Role, unitIds: form.role === 'admin' ? [] : form.unitIds });
-      audit(deps.db, { ...actor(res), action: 'account.create', detail: `${form.username} (${form.role}: ${form.unitIds.join(', ') || 'all'})` });
-      showLink(req, res, id);
+      const role = form.role as Role;
+      const { id, token } = deps.db.transaction(() => {
+        const id = createAccount(deps.db, { username: form.username, displayName: form.displayName, role, unitIds: role === 'admin' ? [] : form.unitIds });
+        auditAction(deps, res, 'account.create', `${form.username} (${role}: ${form.unitIds.join(', ') || 'all'})`);
+        return { id, token: createPasswordLink(deps.db, id, linkExpiry()) };
+      })();
+      showLink(req, res, { id, username: form.username, displayName: form.displayName }, token);
     },
     newLink(req: Request, res: Response): void {
-      const account = getAccount(deps.db, Number(req.params.accountId));
-      if (!account) throw new HttpError(404, 'notFound');
-      audit(deps.db, { ...actor(res), action: 'account.passwordLink', detail: account.username });
-      showLink(req, res, account.id);
+      const account = accountOf(res);
+      const token = deps.db.transaction(() => {
+        auditAction(deps, res, 'account.passwordLink', account.username);
+        return createPasswordLink(deps.db, account.id, linkExpiry());
+      })();
+      showLink(req, res, account, token);
     },
     setStatus(req: Request, res: Response): void {
-      const account = getAccount(deps.db, Number(req.params.accountId));
-      if (!account) throw new HttpError(404, 'notFound');
+      const account = accountOf(res);
       if (account.id === staffOf(res).account.id) throw new HttpError(409, 'selfDisable');
-      const disabled = req.body?.disabled === '1';
-      setDisabled(deps.db, account.id, disabled);
-      audit(deps.db, { ...actor(res), action: disabled ? 'account.disable' : 'account.enable', detail: account.username });
+      const disabled = (req.body as Record<string, unknown> | undefined)?.disabled === '1';
+      deps.db.transaction(() => {
+        setDisabled(deps.db, account.id, disabled);
+        auditAction(deps, res, disabled ? 'account.disable' : 'account.enable', account.username);
+      })();
       res.redirect(303, '/admin/kontoer');
     },
   };

@@ -1,13 +1,12 @@
 // The organisation tree: list, create, rename, move, retire, and CSV import with a dry-run preview.
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app.js';
-import { HttpError } from '../../errors.js';
+import { z } from 'zod';
 import { planImport } from '../../org/import.js';
-import { audit } from '../../store/audit.js';
 import { addUnit, applyImport, childrenMap, getUnit, listUnits, setRetired, updateUnit, wouldCycle, type Unit } from '../../store/units.js';
-import { staffOf } from '../staff/session.js';
-
-const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+import { auditAction } from '../audit.js';
+import type { AppDeps } from '../deps.js';
+import { formErrors, formText } from '../forms.js';
+import { unitOf } from '../staff/loaders.js';
 
 export interface TreeRow {
   unit: Unit;
@@ -35,24 +34,35 @@ interface UnitForm {
   headcount: string;
 }
 
-function readForm(body: Record<string, unknown> | undefined): UnitForm {
-  return { id: str(body?.id), name: str(body?.name), parentId: str(body?.parentId), headcount: str(body?.headcount) };
+function readForm(body: unknown): UnitForm {
+  const b = body as Record<string, unknown> | undefined;
+  return { id: formText(b?.id, 64), name: formText(b?.name, 200), parentId: formText(b?.parentId, 64), headcount: formText(b?.headcount, 20) };
+}
+
+/** UnitShape is what a unit's fields must look like (the id only when the unit is new). */
+const UnitShape = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'unit.idInvalid'),
+  name: z.string().min(1, 'unit.nameInvalid').max(200, 'unit.nameInvalid'),
+  parentId: z.string(),
+  headcount: z.string().regex(/^(\d{1,6})?$/, 'unit.headcountInvalid'),
+});
+
+// Checks against the tree: a free id, a known parent, no cycle.
+function unitInDb(deps: AppDeps, existingId?: string) {
+  return z.custom<UnitForm>().superRefine((f, ctx) => {
+    if (!existingId && getUnit(deps.db, f.id)) ctx.addIssue({ code: 'custom', path: ['id'], message: 'unit.idTaken' });
+    if (f.parentId === '') return;
+    if (!getUnit(deps.db, f.parentId)) ctx.addIssue({ code: 'custom', path: ['parentId'], message: 'unit.parentUnknown' });
+    else if (existingId && wouldCycle(listUnits(deps.db), existingId, f.parentId)) ctx.addIssue({ code: 'custom', path: ['parentId'], message: 'unit.parentCycle' });
+  });
 }
 
 function validate(deps: AppDeps, form: UnitForm, existingId?: string): Record<string, string> {
-  const errors: Record<string, string> = {};
-  if (!existingId) {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(form.id)) errors.id = 'unit.idInvalid';
-    else if (getUnit(deps.db, form.id)) errors.id = 'unit.idTaken';
-  }
-  if (form.name === '' || form.name.length > 200) errors.name = 'unit.nameInvalid';
-  if (form.parentId !== '') {
-    if (!getUnit(deps.db, form.parentId)) errors.parentId = 'unit.parentUnknown';
-    else if (existingId && wouldCycle(listUnits(deps.db), existingId, form.parentId)) errors.parentId = 'unit.parentCycle';
-  }
-  if (form.headcount !== '' && !/^\d{1,6}$/.test(form.headcount)) errors.headcount = 'unit.headcountInvalid';
-  return errors;
+  // An existing unit's id is fixed (and may predate these rules, e.g. from the command line).
+  return { ...formErrors(unitInDb(deps, existingId), form), ...formErrors(existingId ? UnitShape.omit({ id: true }) : UnitShape, form) };
 }
+
+const headcountOf = (form: UnitForm): number | null => (form.headcount === '' ? null : Number(form.headcount));
 
 /** unitHandlers returns the organisation-tree pages for project leaders. */
 export function unitHandlers(deps: AppDeps) {
@@ -64,12 +74,9 @@ export function unitHandlers(deps: AppDeps) {
     const units = listUnits(deps.db).filter((u) => !wouldCycle(listUnits(deps.db), unit.id, u.id));
     res.status(status).render('admin/unit-edit', { unit, units, form, errors });
   };
-  const load = (req: Request): Unit => {
-    const unit = getUnit(deps.db, String(req.params.unitId));
-    if (!unit) throw new HttpError(404, 'notFound');
-    return unit;
+  const renderImport = (res: Response, status: number, csv: string, plan?: ReturnType<typeof planImport>, missing = false): void => {
+    res.status(status).render('admin/import', { plan, csv, missing });
   };
-  const actor = (res: Response) => ({ accountId: staffOf(res).account.id, actor: staffOf(res).account.username });
 
   return {
     list(_req: Request, res: Response): void {
@@ -79,45 +86,56 @@ export function unitHandlers(deps: AppDeps) {
       const form = readForm(req.body);
       const errors = validate(deps, form);
       if (Object.keys(errors).length > 0) return renderList(res, 422, form, errors);
-      addUnit(deps.db, { id: form.id, name: form.name, parentId: form.parentId || null, headcount: form.headcount === '' ? null : Number(form.headcount) });
-      audit(deps.db, { ...actor(res), action: 'unit.create', detail: form.id });
+      deps.db.transaction(() => {
+        addUnit(deps.db, { id: form.id, name: form.name, parentId: form.parentId || null, headcount: headcountOf(form) });
+        auditAction(deps, res, 'unit.create', form.id);
+      })();
       res.redirect(303, '/admin/enheter');
     },
-    edit(req: Request, res: Response): void {
-      const unit = load(req);
+    edit(_req: Request, res: Response): void {
+      const unit = unitOf(res);
       renderEdit(res, 200, unit, { id: unit.id, name: unit.name, parentId: unit.parentId ?? '', headcount: unit.headcount === null ? '' : String(unit.headcount) }, {});
     },
     update(req: Request, res: Response): void {
-      const unit = load(req);
+      const unit = unitOf(res);
       const form = { ...readForm(req.body), id: unit.id };
       const errors = validate(deps, form, unit.id);
       if (Object.keys(errors).length > 0) return renderEdit(res, 422, unit, form, errors);
-      updateUnit(deps.db, unit.id, { name: form.name, parentId: form.parentId || null, headcount: form.headcount === '' ? null : Number(form.headcount) });
-      audit(deps.db, { ...actor(res), action: 'unit.update', detail: `${unit.id}: ${unit.name} -> ${form.name}, parent ${unit.parentId ?? '-'} -> ${form.parentId || '-'}` });
+      deps.db.transaction(() => {
+        updateUnit(deps.db, unit.id, { name: form.name, parentId: form.parentId || null, headcount: headcountOf(form) });
+        auditAction(deps, res, 'unit.update', `${unit.id}: ${unit.name} -> ${form.name}, parent ${unit.parentId ?? '-'} -> ${form.parentId || '-'}`);
+      })();
       res.redirect(303, '/admin/enheter');
     },
     retire(req: Request, res: Response): void {
-      const unit = load(req);
-      const retired = req.body?.retired === '1';
-      setRetired(deps.db, unit.id, retired);
-      audit(deps.db, { ...actor(res), action: retired ? 'unit.retire' : 'unit.restore', detail: unit.id });
+      const unit = unitOf(res);
+      const retired = (req.body as Record<string, unknown> | undefined)?.retired === '1';
+      deps.db.transaction(() => {
+        setRetired(deps.db, unit.id, retired);
+        auditAction(deps, res, retired ? 'unit.retire' : 'unit.restore', unit.id);
+      })();
       res.redirect(303, '/admin/enheter');
     },
     importForm(_req: Request, res: Response): void {
-      res.render('admin/import', { plan: undefined, csv: '' });
+      renderImport(res, 200, '');
     },
     importPreview(req: Request, res: Response): void {
-      const csv = typeof req.body?.file === 'string' && req.body.file.trim() !== '' ? req.body.file : str(req.body?.csv);
-      if (csv === '') return void res.status(422).render('admin/import', { plan: undefined, csv, missing: true });
+      const body = req.body as Record<string, unknown> | undefined;
+      const file = typeof body?.file === 'string' ? body.file : '';
+      const csv = file.trim() !== '' ? file : typeof body?.csv === 'string' ? body.csv : '';
+      if (csv.trim() === '') return renderImport(res, 422, csv, undefined, true);
       const plan = planImport(csv, listUnits(deps.db));
-      res.status(plan.problems.length > 0 ? 422 : 200).render('admin/import', { plan, csv });
+      renderImport(res, plan.problems.length > 0 ? 422 : 200, csv, plan);
     },
     importApply(req: Request, res: Response): void {
-      const csv = typeof req.body?.csv === 'string' ? req.body.csv : '';
+      const body = req.body as Record<string, unknown> | undefined;
+      const csv = typeof body?.csv === 'string' ? body.csv : '';
       const plan = planImport(csv, listUnits(deps.db));
-      if (plan.problems.length > 0 || plan.rows.length === 0) return void res.status(422).render('admin/import', { plan, csv });
-      applyImport(deps.db, [...plan.create, ...plan.update.map((u) => u.row)]);
-      audit(deps.db, { ...actor(res), action: 'unit.import', detail: `${plan.create.length} new, ${plan.update.length} changed` });
+      if (plan.problems.length > 0 || plan.rows.length === 0) return renderImport(res, 422, csv, plan);
+      deps.db.transaction(() => {
+        applyImport(deps.db, [...plan.create, ...plan.update.map((u) => u.row)]);
+        auditAction(deps, res, 'unit.import', `${plan.create.length} new, ${plan.update.length} changed`);
+      })();
       res.redirect(303, '/admin/enheter?importert=1');
     },
   };

@@ -2,16 +2,14 @@
 // open/close/reopen, and distribution material (links, token CSV, printable page with QR code).
 import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
-import type { AppDeps } from '../../app.js';
+import { z } from 'zod';
 import { HttpError } from '../../errors.js';
 import { warmResults, waveResults } from '../../report/wave-results.js';
-import { audit } from '../../store/audit.js';
 import { createLink, createTokens, listLinks } from '../../store/links.js';
 import { createProject, getProject, listProjects, setWaveProject, waveProjectId } from '../../store/projects.js';
 import { getUnit, listUnits } from '../../store/units.js';
 import {
   createWave,
-  getWave,
   setWaveStatus,
   settingsProblem,
   updateWaveSettings,
@@ -21,13 +19,12 @@ import {
   type Wave,
   type WaveSettings,
 } from '../../store/waves.js';
+import { auditAction } from '../audit.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
-import { staffOf } from '../staff/session.js';
+import type { AppDeps } from '../deps.js';
+import { formErrors, formList, formText } from '../forms.js';
+import { unitOf, waveOf } from '../staff/loaders.js';
 import { treeRows } from './units.js';
-
-const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
-const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
 
 interface WaveForm {
   name: string;
@@ -42,38 +39,54 @@ interface WaveForm {
   linkMode: string;
 }
 
-function readForm(body: Record<string, unknown> | undefined): WaveForm {
+function readForm(body: unknown): WaveForm {
+  const b = body as Record<string, unknown> | undefined;
   return {
-    name: str(body?.name),
-    surveyKey: str(body?.survey),
-    unitIds: list(body?.unitIds),
-    opensOn: str(body?.opensOn),
-    closesOn: str(body?.closesOn),
-    kResults: str(body?.kResults),
-    kDistribution: str(body?.kDistribution),
-    kText: str(body?.kText),
-    freeText: body?.freeText === 'on',
-    linkMode: str(body?.linkMode),
+    name: formText(b?.name, 200),
+    surveyKey: formText(b?.survey, 200),
+    unitIds: formList(b?.unitIds),
+    opensOn: formText(b?.opensOn, 10),
+    closesOn: formText(b?.closesOn, 10),
+    kResults: formText(b?.kResults, 10),
+    kDistribution: formText(b?.kDistribution, 10),
+    kText: formText(b?.kText, 10),
+    freeText: b?.freeText === 'on',
+    linkMode: formText(b?.linkMode, 10),
   };
 }
 
-function toSettings(form: WaveForm, errors: Record<string, string>): WaveSettings {
-  const int = (v: string, key: string): number => {
-    if (!/^\d{1,4}$/.test(v)) errors[key] = 'wave.numberInvalid';
-    return Number(v);
-  };
-  if (form.name === '' || form.name.length > 200) errors.name = 'wave.nameInvalid';
-  if (form.opensOn !== '' && !isDay(form.opensOn)) errors.opensOn = 'wave.dateInvalid';
-  if (form.closesOn !== '' && !isDay(form.closesOn)) errors.closesOn = 'wave.dateInvalid';
-  if (!errors.opensOn && !errors.closesOn && form.opensOn && form.closesOn && form.closesOn < form.opensOn) errors.closesOn = 'wave.datesOrder';
-  if (form.linkMode !== 'open' && form.linkMode !== 'token') errors.linkMode = 'wave.linkModeInvalid';
+const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+const optionalDay = z.string().refine((s) => s === '' || isDay(s), 'wave.dateInvalid');
+const count = z.string().regex(/^\d{1,4}$/, 'wave.numberInvalid');
+
+/** SettingsShape is what a wave's settings fields must look like. */
+const SettingsShape = z.object({
+  name: z.string().min(1, 'wave.nameInvalid').max(200, 'wave.nameInvalid'),
+  opensOn: optionalDay,
+  closesOn: optionalDay,
+  kResults: count,
+  kDistribution: count,
+  kText: count,
+  linkMode: z.enum(['open', 'token'], 'wave.linkModeInvalid'),
+});
+
+// Beside the shape, so it shows with the other messages: closing before opening.
+const DatesInOrder = z.custom<WaveForm>().superRefine((f, ctx) => {
+  if (isDay(f.opensOn) && isDay(f.closesOn) && f.closesOn < f.opensOn) ctx.addIssue({ code: 'custom', path: ['closesOn'], message: 'wave.datesOrder' });
+});
+
+function settingsErrors(form: WaveForm): Record<string, string> {
+  return { ...formErrors(DatesInOrder, form), ...formErrors(SettingsShape, form) };
+}
+
+function toSettings(form: WaveForm): WaveSettings {
   return {
     name: form.name,
     opensOn: form.opensOn || null,
     closesOn: form.closesOn || null,
-    kResults: int(form.kResults, 'kResults'),
-    kDistribution: int(form.kDistribution, 'kDistribution'),
-    kText: int(form.kText, 'kText'),
+    kResults: Number(form.kResults),
+    kDistribution: Number(form.kDistribution),
+    kText: Number(form.kText),
     freeTextInReports: form.freeText,
     linkMode: form.linkMode as LinkMode,
   };
@@ -89,12 +102,6 @@ export function waveHandlers(deps: AppDeps) {
       version: r.version,
       title: (JSON.parse(r.definition) as { title: string }).title,
     }));
-  const load = (req: Request): Wave => {
-    const wave = getWave(deps.db, Number(req.params.waveId));
-    if (!wave) throw new HttpError(404, 'notFound');
-    return wave;
-  };
-  const actor = (res: Response) => ({ accountId: staffOf(res).account.id, actor: staffOf(res).account.username });
   const renderNew = (res: Response, status: number, form: WaveForm, errors: Record<string, string>): void => {
     res.status(status).render('admin/wave-new', { form, errors, surveys: surveys(), rows: treeRows(listUnits(deps.db).filter((u) => !u.retired)) });
   };
@@ -129,106 +136,117 @@ export function waveHandlers(deps: AppDeps) {
     },
     create(req: Request, res: Response): void {
       const form = readForm(req.body);
-      const errors: Record<string, string> = {};
-      const settings = toSettings(form, errors);
       const survey = surveys().find((s) => s.key === form.surveyKey);
+      const errors = settingsErrors(form);
       if (!survey) errors.survey = 'wave.surveyUnknown';
       if (form.unitIds.length === 0) errors.unitIds = 'wave.unitsNeeded';
       else if (form.unitIds.some((id) => !getUnit(deps.db, id))) errors.unitIds = 'account.unitUnknown';
+      const settings = toSettings(form);
       if (Object.keys(errors).length === 0) {
         const problem = settingsProblem(undefined, settings, false);
         if (problem) errors.kResults = problem;
       }
       if (Object.keys(errors).length > 0 || !survey) return renderNew(res, 422, form, errors);
-      const id = createWave(deps.db, { ...settings, surveyId: survey.id, surveyVersion: survey.version, unitIds: form.unitIds, status: 'draft' });
-      updateWaveSettings(deps.db, id, settings);
-      if (settings.linkMode === 'open') for (const unitId of form.unitIds) createLink(deps.db, id, unitId);
-      audit(deps.db, { ...actor(res), action: 'wave.create', detail: `${id}: ${settings.name}` });
+      // The wave, its settings, its links and the audit entry: all or nothing.
+      const id = deps.db.transaction(() => {
+        const id = createWave(deps.db, { ...settings, surveyId: survey.id, surveyVersion: survey.version, unitIds: form.unitIds, status: 'draft' });
+        updateWaveSettings(deps.db, id, settings);
+        if (settings.linkMode === 'open') for (const unitId of form.unitIds) createLink(deps.db, id, unitId);
+        auditAction(deps, res, 'wave.create', `${id}: ${settings.name}`);
+        return id;
+      })();
       res.redirect(303, `/admin/malinger/${id}`);
     },
     show(req: Request, res: Response): void {
-      renderShow(req, res, load(req));
+      renderShow(req, res, waveOf(res));
     },
     updateSettings(req: Request, res: Response): void {
-      const wave = load(req);
+      const wave = waveOf(res);
       const form = readForm(req.body);
-      const errors: Record<string, string> = {};
-      const settings = toSettings(form, errors);
+      const errors = settingsErrors(form);
+      const settings = toSettings(form);
       if (Object.keys(errors).length === 0) {
         const problem = settingsProblem(wave, settings, waveResponseCount(deps.db, wave.id) > 0);
         if (problem) errors.settings = problem;
       }
       if (Object.keys(errors).length > 0) return renderShow(req, res, wave, 422, form, errors);
-      updateWaveSettings(deps.db, wave.id, settings);
-      if (settings.linkMode === 'open') for (const unitId of waveUnitIds(deps.db, wave.id)) createLink(deps.db, wave.id, unitId);
-      audit(deps.db, { ...actor(res), action: 'wave.settings', detail: `${wave.id}: k=${settings.kResults}/${settings.kDistribution}/${settings.kText}, ${settings.linkMode}` });
+      deps.db.transaction(() => {
+        updateWaveSettings(deps.db, wave.id, settings);
+        if (settings.linkMode === 'open') for (const unitId of waveUnitIds(deps.db, wave.id)) createLink(deps.db, wave.id, unitId);
+        auditAction(deps, res, 'wave.settings', `${wave.id}: k=${settings.kResults}/${settings.kDistribution}/${settings.kText}, ${settings.linkMode}`);
+      })();
       res.redirect(303, `/admin/malinger/${wave.id}`);
     },
     setStatus(req: Request, res: Response): void {
-      const wave = load(req);
-      const status = str(req.body?.status);
+      const wave = waveOf(res);
+      const status = formText((req.body as Record<string, unknown> | undefined)?.status);
       if (status !== 'open' && status !== 'closed') throw new HttpError(400, 'badRequest');
       if (status === 'open' && wave.status === 'closed') {
         // Its results are a release that later ones are decided against: they must be computed
         // (and recorded) before new answers come in, and the project leader must know the cost.
         const results = waveResults(deps.db, wave);
-        if (str(req.body?.confirm) !== 'yes') {
+        if (formText((req.body as Record<string, unknown> | undefined)?.confirm) !== 'yes') {
           const shownGroups = results ? [...results.tables.values()].filter((g) => g.released).length : 0;
           return res.render('admin/wave-reopen', { wave, shownGroups, units: results?.tables.size ?? 0 });
         }
       }
-      setWaveStatus(deps.db, wave.id, status);
+      deps.db.transaction(() => {
+        setWaveStatus(deps.db, wave.id, status);
+        auditAction(deps, res, status === 'open' ? (wave.status === 'closed' ? 'wave.reopen' : 'wave.open') : 'wave.close', String(wave.id));
+      })();
       if (status === 'closed') warmResults(deps.db, { ...wave, status });
-      audit(deps.db, { ...actor(res), action: status === 'open' ? (wave.status === 'closed' ? 'wave.reopen' : 'wave.open') : 'wave.close', detail: String(wave.id) });
       res.redirect(303, `/admin/malinger/${wave.id}`);
     },
     setProject(req: Request, res: Response): void {
-      const wave = load(req);
-      const choice = str(req.body?.project);
-      const newName = str(req.body?.newProject);
-      let projectId: number | null = null;
-      if (choice === 'new') {
-        if (newName === '' || newName.length > 200) throw new HttpError(400, 'badRequest');
-        projectId = createProject(deps.db, newName, wave.surveyId);
-      } else if (choice !== '') {
-        const project = getProject(deps.db, Number(choice));
-        // A project compares one survey over time; waves of another survey cannot join it.
-        if (!project || project.surveyId !== wave.surveyId) throw new HttpError(400, 'badRequest');
-        projectId = project.id;
-      }
-      setWaveProject(deps.db, wave.id, projectId);
-      audit(deps.db, { ...actor(res), action: 'wave.project', detail: `${wave.id} -> ${projectId ?? 'none'}` });
+      const wave = waveOf(res);
+      const body = req.body as Record<string, unknown> | undefined;
+      const choice = formText(body?.project);
+      const newName = formText(body?.newProject, 200);
+      const existing = choice === 'new' || choice === '' ? undefined : getProject(deps.db, Number(choice));
+      if (choice === 'new' && (newName === '' || newName.length > 200)) throw new HttpError(400, 'badRequest');
+      // A project compares one survey over time; waves of another survey cannot join it.
+      if (choice !== 'new' && choice !== '' && (!existing || existing.surveyId !== wave.surveyId)) throw new HttpError(400, 'badRequest');
+      deps.db.transaction(() => {
+        const projectId = choice === 'new' ? createProject(deps.db, newName, wave.surveyId) : (existing?.id ?? null);
+        setWaveProject(deps.db, wave.id, projectId);
+        auditAction(deps, res, 'wave.project', `${wave.id} -> ${projectId ?? 'none'}`);
+      })();
       res.redirect(303, `/admin/malinger/${wave.id}`);
     },
     linksCsv(req: Request, res: Response): void {
-      const wave = load(req);
+      const wave = waveOf(res);
       const rows = listLinks(deps.db, wave.id).map((l) => ({ unit: l.unitId, name: getUnit(deps.db, l.unitId)?.name ?? '', link: `${baseUrl(req)}/s/${l.code}` }));
       const csv = toCsv(rows, [{ label: 'enhet_id', value: 'unit' }, { label: 'enhet', value: 'name' }, { label: 'lenke', value: 'link' }], delimiterFrom(req.query.skilletegn));
       sendCsv(res, `lenker-maling-${wave.id}.csv`, csv);
     },
     tokensCsv(req: Request, res: Response): void {
-      const wave = load(req);
+      const wave = waveOf(res);
       if (wave.linkMode !== 'token') throw new HttpError(409, 'notTokenWave');
+      const body = req.body as Record<string, unknown> | undefined;
       const unitIds = waveUnitIds(deps.db, wave.id);
-      const chosen = list(req.body?.unitIds).filter((id) => unitIds.includes(id));
-      const requested = str(req.body?.count);
+      const chosen = formList(body?.unitIds).filter((id) => unitIds.includes(id));
+      const requested = formText(body?.count, 10);
       if (chosen.length === 0 || (requested !== '' && !/^\d{1,4}$/.test(requested))) throw new HttpError(400, 'badRequest');
-      const rows: Record<string, unknown>[] = [];
-      for (const unitId of chosen) {
-        const unit = getUnit(deps.db, unitId);
-        const count = requested === '' ? (unit?.headcount ?? 0) : Number(requested);
-        for (const token of createTokens(deps.db, wave.id, unitId, Math.min(count, 5000))) rows.push({ unit: unitId, name: unit?.name ?? '', link: `${baseUrl(req)}/s/${token}` });
-      }
-      audit(deps.db, { ...actor(res), action: 'wave.tokens', detail: `${wave.id}: ${rows.length} tokens for ${chosen.join(', ')}` });
-      const csv = toCsv(rows, [{ label: 'enhet_id', value: 'unit' }, { label: 'enhet', value: 'name' }, { label: 'personlig_lenke', value: 'link' }], delimiterFrom(req.body?.skilletegn));
+      // Every unit's tokens and the audit entry in one transaction: a failure leaves no tokens
+      // behind that nobody was shown.
+      const rows = deps.db.transaction(() => {
+        const rows: Record<string, unknown>[] = [];
+        for (const unitId of chosen) {
+          const unit = getUnit(deps.db, unitId);
+          const count = requested === '' ? (unit?.headcount ?? 0) : Number(requested);
+          for (const token of createTokens(deps.db, wave.id, unitId, Math.min(count, 5000))) rows.push({ unit: unitId, name: unit?.name ?? '', link: `${baseUrl(req)}/s/${token}` });
+        }
+        auditAction(deps, res, 'wave.tokens', `${wave.id}: ${rows.length} tokens for ${chosen.join(', ')}`);
+        return rows;
+      })();
+      const csv = toCsv(rows, [{ label: 'enhet_id', value: 'unit' }, { label: 'enhet', value: 'name' }, { label: 'personlig_lenke', value: 'link' }], delimiterFrom(body?.skilletegn));
       sendCsv(res, `personlige-lenker-maling-${wave.id}.csv`, csv);
     },
     async print(req: Request, res: Response): Promise<void> {
-      const wave = load(req);
-      const unitId = String(req.params.unitId);
-      const code = listLinks(deps.db, wave.id).find((l) => l.unitId === unitId)?.code;
-      const unit = getUnit(deps.db, unitId);
-      if (!code || !unit) throw new HttpError(404, 'notFound');
+      const wave = waveOf(res);
+      const unit = unitOf(res);
+      const code = listLinks(deps.db, wave.id).find((l) => l.unitId === unit.id)?.code;
+      if (!code) throw new HttpError(404, 'notFound');
       const url = `${baseUrl(req)}/s/${code}`;
       const qr = await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
       res.render('admin/wave-print', { wave, unit, url, qr });

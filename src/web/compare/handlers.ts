@@ -1,7 +1,7 @@
 // Before/after pages: a project's units, one unit's comparison (and CSV), and the project
 // leader's overview of clear changes.
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../deps.js';
 import { HttpError } from '../../errors.js';
 import { isChange, overviewChanges, type MeasureComparison, type UnitComparison } from '../../report/compare.js';
 import { sendCsv, delimiterFrom } from '../csv.js';

@@ -1,7 +1,7 @@
 // A project's comparison: its closed waves' suppressed tables, compared unit by unit (matched by
 // stable id) and, across reorganisations, by mapped groups. Everything is read from the released
 // tables (report/released.ts) through report/compare.ts.
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../deps.js';
 import { HttpError } from '../../errors.js';
 import { compareGroups, itemComparability, type Comparability, type UnitComparison } from '../../report/compare.js';
 import { resultsReleasable } from '../../report/disclosure.js';

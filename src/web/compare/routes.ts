@@ -1,6 +1,7 @@
 // Before/after routes: /sammenligning/<project>/...; every staff member, scoped to their units.
 import express from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../deps.js';
+import { projectParam } from '../staff/loaders.js';
 import { requireAdmin, requireStaff } from '../staff/session.js';
 import { compareHandlers } from './handlers.js';
 
@@ -9,6 +10,7 @@ export function compareRouter(deps: AppDeps): express.Router {
   const r = express.Router();
   const h = compareHandlers(deps);
   r.use(requireStaff);
+  r.param('projectId', projectParam(deps));
   r.get('/:projectId', h.index);
   r.get('/:projectId/endringer', requireAdmin, h.changes);
   r.post('/:projectId/koblinger', requireAdmin, h.addMapping);

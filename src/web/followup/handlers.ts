@@ -1,19 +1,21 @@
 // After the survey: a unit's follow-up page (chosen strengths and areas, actions), the printable
 // dialogue-meeting page, the overview per wave and the CSV of all actions.
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import { auditAction } from '../audit.js';
+import { formatDateTime, formatDay } from '../dates.js';
+import { nowOf, type AppDeps } from '../deps.js';
 import { today } from '../../clock.js';
 import { HttpError } from '../../errors.js';
 import type { ShownGroup } from '../../report/released.js';
 import { waveResults, type WaveResults } from '../../report/wave-results.js';
-import { audit } from '../../store/audit.js';
 import { ACTION_STATUSES, addAction, getAction, getFollowup, isOverdue, listActions, listFollowups, saveFollowup, updateAction, type ActionStatus, type Choice } from '../../store/followups.js';
 import type { Unit } from '../../store/units.js';
-import { getWave, type Wave } from '../../store/waves.js';
+import type { Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
 import { decimal } from '../results/format.js';
 import { rankFigures, strengthsAndAreas, visibleUnits } from '../results/view-model.js';
+import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
 
 const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim().slice(0, max + 1) : '');
@@ -29,8 +31,8 @@ interface Ctx {
 }
 
 function load(deps: AppDeps, req: Request, res: Response): Ctx | undefined {
-  const wave = getWave(deps.db, Number(req.params.waveId));
-  if (!wave) throw new HttpError(404, 'notFound');
+  // waveParam has loaded the wave and checked the person may see one of its units.
+  const wave = waveOf(res);
   const results = waveResults(deps.db, wave);
   if (!results) {
     res.render('results/not-ready', { wave });
@@ -73,14 +75,13 @@ export function followupHandlers(deps: AppDeps) {
       actions: listActions(deps.db, c.wave.id, c.unit.id),
       factors: c.results.survey.factors,
       statuses: ACTION_STATUSES,
-      today: today(deps.config.TIME_ZONE),
+      today: today(deps.config.TIME_ZONE, new Date(nowOf(deps))),
       isOverdue,
       errors,
       actionForm: actionForm ?? { what: '', factorId: '', responsible: '', dueOn: '', status: 'planned', note: '' },
       fmt: (x: number) => decimal(x, lang),
     });
   };
-  const actor = (res: Response) => ({ accountId: staffOf(res).account.id, actor: staffOf(res).account.username });
 
   return {
     show(req: Request, res: Response): void {
@@ -101,8 +102,10 @@ export function followupHandlers(deps: AppDeps) {
       if (strengths.length > 3) errors.strengths = 'followup.tooManyStrengths';
       if (areas.length > 3) errors.areas = 'followup.tooManyAreas';
       if (Object.keys(errors).length > 0) return render(res, c, 422, errors);
-      saveFollowup(deps.db, { waveId: c.wave.id, unitId: c.unit.id, strengths, areas, updatedBy: staffOf(res).account.displayName });
-      audit(deps.db, { ...actor(res), action: 'followup.choices', detail: `${c.wave.id}/${c.unit.id}` });
+      deps.db.transaction(() => {
+        saveFollowup(deps.db, { waveId: c.wave.id, unitId: c.unit.id, strengths, areas, updatedBy: staffOf(res).account.displayName }, new Date(nowOf(deps)));
+        auditAction(deps, res, 'followup.choices', `${c.wave.id}/${c.unit.id}`);
+      })();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}`);
     },
     addAction(req: Request, res: Response): void {
@@ -110,8 +113,10 @@ export function followupHandlers(deps: AppDeps) {
       if (!c) return;
       const { form, errors } = readAction(req.body, c.results.survey.factors.map((f) => f.id));
       if (Object.keys(errors).length > 0) return render(res, c, 422, errors, form);
-      const id = addAction(deps.db, { waveId: c.wave.id, unitId: c.unit.id, what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note });
-      audit(deps.db, { ...actor(res), action: 'followup.action.add', detail: `${c.wave.id}/${c.unit.id}#${id}` });
+      deps.db.transaction(() => {
+        const id = addAction(deps.db, { waveId: c.wave.id, unitId: c.unit.id, what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note }, new Date(nowOf(deps)));
+        auditAction(deps, res, 'followup.action.add', `${c.wave.id}/${c.unit.id}#${id}`);
+      })();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
     },
     updateAction(req: Request, res: Response): void {
@@ -121,8 +126,10 @@ export function followupHandlers(deps: AppDeps) {
       if (!action || action.waveId !== c.wave.id || action.unitId !== c.unit.id) throw new HttpError(404, 'notFound');
       const { form, errors } = readAction(req.body, c.results.survey.factors.map((f) => f.id));
       if (Object.keys(errors).length > 0) return render(res, c, 422, errors);
-      updateAction(deps.db, action.id, { what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note });
-      audit(deps.db, { ...actor(res), action: 'followup.action.update', detail: `${c.wave.id}/${c.unit.id}#${action.id}: ${form.status}` });
+      deps.db.transaction(() => {
+        updateAction(deps.db, action.id, { what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note }, new Date(nowOf(deps)));
+        auditAction(deps, res, 'followup.action.update', `${c.wave.id}/${c.unit.id}#${action.id}: ${form.status}`);
+      })();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
     },
     dialogue(req: Request, res: Response): void {
@@ -138,15 +145,14 @@ export function followupHandlers(deps: AppDeps) {
         fmt: (x: number) => decimal(x, lang),
       });
     },
-    overview(req: Request, res: Response): void {
-      const wave = getWave(deps.db, Number(req.params.waveId));
-      if (!wave) throw new HttpError(404, 'notFound');
+    overview(_req: Request, res: Response): void {
+      const wave = waveOf(res);
       const results = waveResults(deps.db, wave);
       if (!results) return res.render('results/not-ready', { wave });
       const staff = staffOf(res);
       const rows = visibleUnits(results, staff);
       if (rows.length === 0) throw new HttpError(403, 'notAllowed');
-      const day = today(deps.config.TIME_ZONE);
+      const day = today(deps.config.TIME_ZONE, new Date(nowOf(deps)));
       const actions = listActions(deps.db, wave.id);
       const followups = new Map(listFollowups(deps.db, wave.id).map((f) => [f.unitId, f]));
       const units = rows.map((r) => {
@@ -166,12 +172,17 @@ export function followupHandlers(deps: AppDeps) {
       res.render('followup/overview', { wave, units, untargeted, admin: staff.account.role === 'admin', fmt: (x: number) => decimal(x, lang), overdueList: actions.filter((a) => isOverdue(a, day) && staff.canSee(a.unitId)) });
     },
     csv(req: Request, res: Response): void {
-      const wave = getWave(deps.db, Number(req.params.waveId));
-      if (!wave) throw new HttpError(404, 'notFound');
+      const wave = waveOf(res);
       const results = waveResults(deps.db, wave);
       const names = new Map((results?.units ?? []).map((u) => [u.id, u.name]));
       const factors = new Map((results?.survey.factors ?? []).map((f) => [f.id, f.label]));
-      const rows = listActions(deps.db, wave.id).map((a) => ({ ...a, unitName: names.get(a.unitId) ?? a.unitId, factor: a.factorId ? (factors.get(a.factorId) ?? a.factorId) : '' }));
+      const rows = listActions(deps.db, wave.id).map((a) => ({
+        ...a,
+        unitName: names.get(a.unitId) ?? a.unitId,
+        factor: a.factorId ? (factors.get(a.factorId) ?? a.factorId) : '',
+        dueOn: formatDay(a.dueOn),
+        updatedAt: formatDateTime(a.updatedAt, deps.config.TIME_ZONE),
+      }));
       const csv = toCsv(
         rows,
         [

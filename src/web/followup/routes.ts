@@ -1,6 +1,7 @@
 // Follow-up routes: /oppfolging/<wave>/...; leaders and representatives edit their own units.
 import express from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../deps.js';
+import { unitScopeParam, waveParam } from '../staff/loaders.js';
 import { requireAdmin, requireStaff } from '../staff/session.js';
 import { followupHandlers } from './handlers.js';
 
@@ -9,6 +10,8 @@ export function followupRouter(deps: AppDeps): express.Router {
   const r = express.Router();
   const h = followupHandlers(deps);
   r.use(requireStaff);
+  r.param('waveId', waveParam(deps));
+  r.param('unitId', unitScopeParam);
   r.get('/:waveId', h.overview);
   r.get('/:waveId/tiltak.csv', requireAdmin, h.csv);
   r.get('/:waveId/enhet/:unitId', h.show);

@@ -1,28 +1,24 @@
 // Results pages: the wave's unit list, a unit's page, its CSV, and the organisation overview.
 // Every number comes from the suppressed tables (report/released.ts) via waveResults.
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../deps.js';
 import { HttpError } from '../../errors.js';
 import type { ShownGroup } from '../../report/released.js';
 import { waveResults, type WaveResults } from '../../report/wave-results.js';
 import { freeTexts } from '../../store/results.js';
 import { subtreeIds } from '../../store/units.js';
-import { getWave, type Wave } from '../../store/waves.js';
+import type { Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
+import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
 import { unitCsv } from './csv.js';
 import { decimal, percent } from './format.js';
 import { chartData, strengthsAndAreas, visibleUnits } from './view-model.js';
 
-function loadWave(deps: AppDeps, req: Request): Wave {
-  const wave = getWave(deps.db, Number(req.params.waveId));
-  if (!wave) throw new HttpError(404, 'notFound');
-  return wave;
-}
-
-function loadResults(deps: AppDeps, req: Request, res: Response): { wave: Wave; results: WaveResults } | undefined {
-  const wave = loadWave(deps, req);
+function loadResults(deps: AppDeps, _req: Request, res: Response): { wave: Wave; results: WaveResults } | undefined {
+  // waveParam has loaded the wave and checked the person may see one of its units.
+  const wave = waveOf(res);
   const results = waveResults(deps.db, wave);
   if (!results) {
     res.render('results/not-ready', { wave });

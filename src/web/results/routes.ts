@@ -1,6 +1,7 @@
 // Results routes: every signed-in staff member, scoped to their units; nothing before a wave closes.
 import express from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../deps.js';
+import { unitScopeParam, waveParam } from '../staff/loaders.js';
 import { requireStaff } from '../staff/session.js';
 import { resultHandlers } from './handlers.js';
 
@@ -9,6 +10,8 @@ export function resultsRouter(deps: AppDeps): express.Router {
   const r = express.Router();
   const h = resultHandlers(deps);
   r.use(requireStaff);
+  r.param('waveId', waveParam(deps));
+  r.param('unitId', unitScopeParam);
   r.get('/:waveId', h.index);
   r.get('/:waveId/organisasjon', h.overview);
   r.get('/:waveId/enhet/:unitId', h.unit);

@@ -1,15 +1,19 @@
 // The staff route table: login and first run, then everything behind a session; /admin is for
-// project leaders only. Every route below requireStaff checks the session's CSRF token on posts.
+// project leaders only. Every route behind a session checks the session's CSRF token on posts;
+// the CSV upload does so once multer has read its (size-limited) body, which only a signed-in
+// project leader's request gets to.
 import express, { type Request, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
 import { recentAudit } from '../../store/audit.js';
 import { accountHandlers } from '../admin/accounts.js';
 import { unitHandlers } from '../admin/units.js';
 import { waveHandlers } from '../admin/waves.js';
-import { multipartText } from '../multipart.js';
-import { loginHandlers, passwordHandlers, setupHandlers } from './auth-handlers.js';
+import type { AppDeps } from '../deps.js';
+import { csvUpload } from '../multipart.js';
+import { passwordHandlers, setupHandlers } from './auth-handlers.js';
+import { loginHandlers } from './login.js';
+import { accountParam, unitParam, waveParam } from './loaders.js';
 import { overviewHandlers } from './overview.js';
-import { requireAdmin, requireStaff } from './session.js';
+import { checkCsrf, requireAdmin, requireSession, requireStaff } from './session.js';
 
 /** staffRouter serves login, setup, set-password, the overview and the admin pages. */
 export function staffRouter(deps: AppDeps): express.Router {
@@ -22,6 +26,7 @@ export function staffRouter(deps: AppDeps): express.Router {
   const accounts = accountHandlers(deps);
   const waves = waveHandlers(deps);
 
+  r.param('waveId', waveParam(deps));
   r.get('/innlogging', login.form);
   r.post('/innlogging', login.login);
   r.get('/oppsett', setup.form);
@@ -34,14 +39,19 @@ export function staffRouter(deps: AppDeps): express.Router {
   r.get('/malinger/:waveId/svar', requireStaff, overview.rates);
 
   const admin = express.Router();
-  admin.use(multipartText, requireStaff, requireAdmin);
+  admin.param('waveId', waveParam(deps));
+  admin.param('unitId', unitParam(deps));
+  admin.param('accountId', accountParam(deps));
+  admin.use(requireSession, requireAdmin);
+  // The one multipart route: its body is read only here, after the session and role checks.
+  admin.post('/import', csvUpload, checkCsrf, units.importPreview);
+  admin.use(checkCsrf);
   admin.get('/enheter', units.list);
   admin.post('/enheter', units.create);
   admin.get('/enheter/:unitId', units.edit);
   admin.post('/enheter/:unitId', units.update);
   admin.post('/enheter/:unitId/status', units.retire);
   admin.get('/import', units.importForm);
-  admin.post('/import', units.importPreview);
   admin.post('/import/bekreft', units.importApply);
   admin.get('/kontoer', accounts.list);
   admin.post('/kontoer', accounts.create);
