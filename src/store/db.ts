@@ -61,9 +61,12 @@ export function openDb(file: string): Db {
   db.pragma('drafts.synchronous = NORMAL');
   db.pragma('drafts.secure_delete = ON');
   migrate(db, 'drafts');
-  // Whatever a crash left in the write-ahead logs goes into the database files now (see wal.ts).
+  // Whatever a crash left in the write-ahead logs goes into the database files now (see wal.ts);
+  // without waiting, so a command line opening the files beside a running server never stalls it.
+  db.pragma('busy_timeout = 0');
   db.pragma('main.wal_checkpoint(TRUNCATE)');
   db.pragma('drafts.wal_checkpoint(TRUNCATE)');
+  db.pragma('busy_timeout = 5000');
   for (const f of files) restrictDbFiles(f);
   return db;
 }

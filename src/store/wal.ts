@@ -5,8 +5,9 @@
 //   worker cannot say so, the server thread syncs the log itself.
 // - Anonymity at rest. A log is a timeline: the commit that marks a personal link used also holds
 //   the pages of the response stored with it, so a copy of the log would join the two. After every
-//   submit the worker copies the log into the database file, truncates it, and rewrites one tick row
-//   so the next log begins in the worker (a log's first write syncs its header). The drafts file's
+//   submit the worker copies the log into the database file and truncates it before the answer, then
+//   rewrites one tick row so the next log begins in the worker (a log's first write syncs its
+//   header, and a submit would otherwise pay for it on the server thread). The drafts file's
 //   log holds only sealed drafts; it is emptied the same way every 64 draft writes, long before
 //   SQLite's own checkpoint would run on the server thread.
 // SQLite's own advice: with checkpoints in a background thread, the server thread never waits for
@@ -76,16 +77,22 @@ function empty(c, schema) {
     try {
       run(c, 'PRAGMA ' + schema + '.wal_checkpoint(PASSIVE)');
       const [r] = run(c, 'PRAGMA ' + schema + '.wal_checkpoint(TRUNCATE)');
-      if (r.busy === 0 && r.log === 0) {
-        (statements['tick ' + schema] ??= c.prepare('UPDATE ' + schema + '.wal_tick SET n = n + 1 WHERE id = 1')).run();
-        return true;
-      }
+      if (r.busy === 0 && r.log === 0) return true;
     } catch (err) {
       if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
     }
     Atomics.wait(pause, 0, 0, 4);
   }
   return false;
+}
+// The tick starts the next log here, after the answer went out: its header sync is nobody's wait.
+// Should a server write come first, that write starts the log itself; nothing is lost either way.
+function tick(c, schema) {
+  try {
+    (statements['tick ' + schema] ??= c.prepare('UPDATE ' + schema + '.wal_tick SET n = n + 1 WHERE id = 1')).run();
+  } catch (err) {
+    if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
+  }
 }
 parentPort.on('message', (what) => {
   clearTimeout(idle);
@@ -95,6 +102,7 @@ parentPort.on('message', (what) => {
     return;
   }
   const reply = { durable: false, emptied: false };
+  const emptied = [];
   try {
     const c = connection();
     if (what.sync) {
@@ -103,14 +111,20 @@ parentPort.on('message', (what) => {
       if (r.busy !== 0 || r.checkpointed !== r.log) syncLog();
       reply.durable = true;
     }
-    reply.emptied = what.schemas.map((schema) => empty(c, schema)).every(Boolean);
+    for (const schema of what.schemas) if (empty(c, schema)) emptied.push(schema);
+    reply.emptied = emptied.length === what.schemas.length;
   } catch (err) {
     reply.error = String((err && err.message) || err);
     release();
   }
+  parentPort.postMessage(reply);
+  try {
+    if (db) for (const schema of emptied) tick(db, schema);
+  } catch (err) {
+    release();
+  }
   // An idle connection is closed, so the server's own is the last one when it stops.
   idle = setTimeout(release, 10000);
-  parentPort.postMessage(reply);
 });
 `;
 
