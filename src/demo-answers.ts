@@ -44,7 +44,7 @@ function positionAnswers(rand: () => number): Answers {
     skriftlig: yesNo(0.4),
     kvalifisert: pick(rand, ['ja', 'ja', 'ja', 'usikker', 'nei']),
     oppstart: pick(rand, ['innen_4_uker', 'innen_3_mnd', 'senere']),
-    venter_barnehageplass: yesNo(0.15),
+    barnehage_eneste_hinder: yesNo(0.15),
     takker_ja: yesNo(0.6),
   });
   const willing = ['annen_arbeidsplass', 'flere_enheter', 'flere_helger', 'lange_vakter', 'ekstravakter'].filter(() => rand() < 0.4);

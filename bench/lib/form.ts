@@ -35,7 +35,8 @@ export function itemFields(survey: Survey, item: Item, rand: () => number, text 
     case 'multi': {
       const max = Math.min(item.maxChoices ?? item.options.length, item.options.length);
       const chosen = item.options.filter(() => rand() < 0.4).slice(0, max);
-      return { [item.id]: chosen.length > 0 ? chosen.map((o) => o.id) : [pick(rand, item.options).id] };
+      // The form posts an empty marker beside the checkboxes (views/respond/items/multi.ejs).
+      return { [item.id]: ['', ...(chosen.length > 0 ? chosen.map((o) => o.id) : [pick(rand, item.options).id])] };
     }
     case 'text':
       return { [item.id]: [...text].slice(0, item.maxLength).join('') };
@@ -46,6 +47,9 @@ export function itemFields(survey: Survey, item: Item, rand: () => number, text 
 export function sectionBody(survey: Survey, section: Section, rand: () => number, text?: string, nav = 'next'): Body {
   const body: Body = { _nav: nav };
   for (const item of section.items) Object.assign(body, itemFields(survey, item, rand, text));
+  // A respondent's wish follows from the two percentages typed (the server re-asks contradictions).
+  const [current, desired] = [body.stilling_naa, body.onsket_stilling].map((v) => (typeof v === 'string' ? Number(v.replace(',', '.')) : undefined));
+  if (current !== undefined && desired !== undefined && 'onsket_endring' in body) body.onsket_endring = desired > current ? 'storre' : desired < current ? 'mindre' : 'samme';
   return body;
 }
 

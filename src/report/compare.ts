@@ -1,13 +1,17 @@
 // Before/after comparison of one unit (or mapped group) across waves. Built only from the released
 // tables, so disclosure control carries over: a group hidden in any wave shows no comparison, and
 // a figure withheld in any compared wave gives no change. Items whose wording, scale or type
-// changed between survey versions are flagged and never compared (DOMAIN.md 1, 4).
+// changed between survey versions are flagged and never compared (DOMAIN.md 1, 4). A change is
+// called clear only when it survives the false-alarm rule of false-alarms.ts within its family.
 import { offersDontKnow, type Survey } from '../survey/model.js';
 import type { Item } from '../survey/schema.js';
 import { RAUS_ITEM_IDS } from './group.js';
 import { INVOLUNTARY_DEFINITIONS, isPositionItem, type InvoluntaryDefinitionId } from './position.js';
+import { agreeing, div, exactly, ratio, sub, type Ratio } from './exact.js';
+import { benjaminiHochberg } from './false-alarms.js';
+import { newcombe } from './proportions.js';
 import type { PositionDistribution, ReleasedGroup, Share, ShownGroup, Stats, Withheld } from './released.js';
-import { welch } from './welch.js';
+import { detectableDifference, welch } from './welch.js';
 
 export type ComparabilityStatus = 'same' | 'text_changed' | 'scale_changed' | 'type_changed' | 'missing';
 
@@ -61,13 +65,21 @@ export function itemComparability(surveys: readonly Survey[]): Map<string, Compa
   return out;
 }
 
-export type Reading = 'too_few' | 'no_clear_change' | 'increase' | 'decrease';
+/** How a change reads: too few answers; no spread in either wave (no interval can be computed);
+ *  no clear change (0 inside the interval); a possible change that the false-alarm rule does not
+ *  let us call clear; or a clear increase or decrease. */
+export type Reading = 'too_few' | 'no_variation' | 'no_clear_change' | 'possible_chance' | 'increase' | 'decrease';
 
-/** readChange words a change: 'too_few' when either n < minN, 'no_clear_change' when the interval includes 0, else its direction. */
-export function readChange(c: { diff: number; low: number; high: number }, nA: number, nB: number, minN = 10): Reading {
+/** readChange words one change on its own: 'too_few' when either n < minN, 'no_variation' when its
+ *  standard error is 0, 'no_clear_change' when the interval includes 0, else its direction (before
+ *  the false-alarm rule, which compareGroups applies). */
+export function readChange(c: { diff: number; low: number; high: number; se?: number }, nA: number, nB: number, minN = 10): Reading {
   // With a handful of answers the interval is too wide to mean much and too easily read as a
   // verdict on a few people, so small groups are told so rather than given a direction.
   if (nA < minN || nB < minN) return 'too_few';
+  // Everyone answered alike in both waves: a zero-width interval would claim a certainty no
+  // sample gives, so no interval and no verdict.
+  if (c.se === 0) return 'no_variation';
   if (c.low <= 0 && c.high >= 0) return 'no_clear_change';
   // Direction only, not "better" or "worse": whether higher is good depends on the measure.
   return c.diff > 0 ? 'increase' : 'decrease';
@@ -81,11 +93,22 @@ export interface Change {
   low: number;
   high: number;
   df: number;
+  se: number;
   reading: Reading;
+  /** Two-sided Welch p-value; absent when se is 0. */
+  p?: number;
+  /** diff as an exact fraction, when both means are exact. */
+  exact?: Ratio;
+  /** Where no change is claimed: the smallest true change these n and SDs would have detected
+   *  with 80 % power (welch.ts detectableDifference). */
+  detectable?: number;
 }
 
 /** Why there is no change: flagged item, withheld or absent figure, or released without a mean and SD (n < 2). */
-export type NoChange = { reason: 'not_comparable'; status: ComparabilityStatus; detail?: string } | { reason: 'withheld' | 'absent' | 'no_estimate' };
+/** Why there is no change: not comparable; a figure withheld or absent; no estimate possible; or
+ *  'small': a group under the distribution threshold, whose SD and exact n are not shown (an
+ *  interval would give them away), which is too few to say anything about change anyway. */
+export type NoChange = { reason: 'not_comparable'; status: ComparabilityStatus; detail?: string } | { reason: 'withheld' | 'absent' | 'no_estimate' | 'small' };
 
 /** Figures per wave and the changes between them; where there is no change, its reason. */
 export interface Series<F, C> {
@@ -115,10 +138,19 @@ export interface ShareChange {
   percentagePoints: number;
   /** Relative change, a fraction: (later - earlier) / earlier; absent when the earlier share is 0. */
   relativeChange?: number;
+  /** Newcombe's hybrid score interval (proportions.ts), in percentage points. */
+  low: number;
+  high: number;
+  p: number;
+  reading: Reading;
+  /** The change of share (0..1) and the relative change, exactly (counts over n). */
+  exact: { change: Ratio; relative?: Ratio };
 }
 
 export interface ShareComparison extends Series<ShareFigure, ShareChange> {
   id: 'fullTime' | 'more' | 'same' | 'less' | InvoluntaryDefinitionId;
+  /** Share of all respondents, or of part-time employees (the involuntary definitions count only them). */
+  denominator: 'all' | 'partTime';
   /** Set for the involuntary part-time definitions: each series keeps its definition's name. */
   label?: string;
 }
@@ -212,10 +244,15 @@ export function compareGroups(waves: readonly WaveGroup[], comparability: Readon
 
   const meanChange = (a: Stats, b: Stats): Change | NoChange => {
     // Without exact n (small groups) or with a mean shown only as a bound there is nothing to estimate from.
-    if (a.n === undefined || b.n === undefined || a.meanBound || b.meanBound) return { reason: 'no_estimate' };
+    if (a.n === undefined || b.n === undefined || a.meanBound || b.meanBound || a.sd === undefined || b.sd === undefined) return { reason: 'small' };
     const w = welch({ ...a, n: a.n }, { ...b, n: b.n }, level);
     if (!w) return { reason: 'no_estimate' };
-    return { diff: w.diff, low: w.low, high: w.high, df: w.df, reading: readChange(w, a.n, b.n, minN) };
+    const c: Change = { diff: w.diff, low: w.low, high: w.high, df: w.df, se: w.se, reading: readChange(w, a.n, b.n, minN) };
+    if (w.p !== undefined) c.p = w.p;
+    const [ea, eb] = [agreeing(a.mean, a.exact?.mean), agreeing(b.mean, b.exact?.mean)];
+    const exact = ea && eb && exactly(() => sub(eb, ea));
+    if (exact) c.exact = exact;
+    return c;
   };
   const measure = (kind: MeasureKind, id: string, text: string | undefined, comp: Comparability, figures: (Figure | undefined)[]): MeasureComparison => ({
     kind,
@@ -265,9 +302,14 @@ export function compareGroups(waves: readonly WaveGroup[], comparability: Readon
     position = {
       current: measure('position_current', 'position_current', undefined, comp, groups.map((g) => g.position?.current)),
       desired: measure('position_desired', 'position_desired', undefined, comp, groups.map((g) => g.position?.desired)),
-      shares: positionShares(groups, comp),
+      shares: positionShares(groups, comp, minN, level),
     };
   }
+
+  // The false-alarm rule, family by family: main measures, single statements, position size.
+  keepFalseAlarmsDown([...factors, ...(rausTotal ? [rausTotal] : [])], level);
+  keepFalseAlarmsDown([...items, ...scales, ...gaps], level);
+  if (position) keepFalseAlarmsDown([position.current, position.desired, ...position.shares], level);
 
   return {
     unitId,
@@ -285,33 +327,76 @@ export function compareGroups(waves: readonly WaveGroup[], comparability: Readon
   };
 }
 
-/** Shares of the position distribution per wave with changes in percentage points, none where withheld. */
-function positionShares(groups: ShownGroup[], comp: Comparability): ShareComparison[] {
-  const percentagePoints = (a: ShareFigure, b: ShareFigure): ShareChange => ({
-    percentagePoints: (b.share - a.share) * 100,
-    ...(a.share > 0 ? { relativeChange: (b.share - a.share) / a.share } : {}),
-  });
-  const shares = (id: ShareComparison['id'], pick: (d: PositionDistribution) => Share | undefined, label?: string): ShareComparison => {
+/** keepFalseAlarmsDown applies the false-alarm rule to one family, column by column (first→last and
+ *  each step): a change outside 0 that Benjamini–Hochberg does not keep reads 'possible_chance'.
+ *  Where no change is claimed, a mean change gets the smallest change it could have detected. */
+function keepFalseAlarmsDown(family: readonly Series<unknown, Change | ShareChange>[], level: number): void {
+  const columns = [(s: Series<unknown, Change | ShareChange>) => s.overall, ...(family[0]?.steps ?? []).map((_, k) => (s: Series<unknown, Change | ShareChange>) => s.steps[k])];
+  for (const column of columns) {
+    const tested = family.map(column).filter((c): c is Change | ShareChange => c !== undefined && isChange(c) && c.p !== undefined);
+    const kept = benjaminiHochberg(tested.map((c) => c.p as number));
+    tested.forEach((c, i) => {
+      if ((c.reading === 'increase' || c.reading === 'decrease') && !kept[i]) c.reading = 'possible_chance';
+    });
+    for (const c of family.map(column)) {
+      if (!c || !isChange(c) || !('df' in c) || (c.reading !== 'too_few' && c.reading !== 'no_clear_change')) continue;
+      const d = detectableDifference(c, level);
+      if (d !== undefined) c.detectable = d;
+    }
+  }
+}
+
+/** Shares of the position distribution per wave with changes in percentage points and their
+ *  Newcombe interval, none where withheld. */
+function positionShares(groups: ShownGroup[], comp: Comparability, minN: number, level: number): ShareComparison[] {
+  const change = (a: ShareFigure, b: ShareFigure): ShareChange | NoChange => {
+    if (a.n === 0 || b.n === 0) return { reason: 'no_estimate' };
+    const d = newcombe(a.count, a.n, b.count, b.n, level);
+    // Counts over n: small integers, so these fractions always fit.
+    const exactChange = sub(ratio(b.count, b.n), ratio(a.count, a.n));
+    const exact: ShareChange['exact'] = { change: exactChange };
+    if (a.count > 0) exact.relative = div(exactChange, ratio(a.count, a.n));
+    return {
+      percentagePoints: d.diff * 100,
+      ...(a.share > 0 ? { relativeChange: (b.share - a.share) / a.share } : {}),
+      low: d.low * 100,
+      high: d.high * 100,
+      p: d.p,
+      reading: readChange(d, a.n, b.n, minN),
+      exact,
+    };
+  };
+  const shares = (id: ShareComparison['id'], denominator: ShareComparison['denominator'], pick: (d: PositionDistribution) => Share | undefined, label?: string): ShareComparison => {
     const figures = groups.map((g): ShareFigure | Withheld | undefined => {
       const d = g.position?.distribution;
       const s = d?.released ? pick(d) : undefined;
-      return d?.released ? s && { released: true, n: d.n, count: s.count, share: s.share } : d;
+      if (!d?.released) return d;
+      const n = denominator === 'all' ? d.n : d.partTime.count;
+      return s && { released: true, n, count: s.count, share: s.share };
     });
-    return { id, ...(label === undefined ? {} : { label }), ...series(figures, comp, percentagePoints) };
+    return { id, denominator, ...(label === undefined ? {} : { label }), ...series(figures, comp, change) };
   };
+  const involuntary = (def: (typeof INVOLUNTARY_DEFINITIONS)[number]) => (d: PositionDistribution) => d.involuntary.find((i) => i.id === def.id);
   return [
-    shares('fullTime', (d) => d.fullTime),
-    shares('more', (d) => d.more),
-    shares('same', (d) => d.same),
-    shares('less', (d) => d.less),
+    shares('fullTime', 'all', (d) => d.fullTime),
+    shares('more', 'all', (d) => d.more),
+    shares('same', 'all', (d) => d.same),
+    shares('less', 'all', (d) => d.less),
     // Every definition is computed for every wave, so each series stays within one definition.
-    ...INVOLUNTARY_DEFINITIONS.map((def) => shares(def.id, (d) => d.involuntary.find((i) => i.id === def.id), def.name)),
+    ...INVOLUNTARY_DEFINITIONS.map((def) => shares(def.id, 'all', involuntary(def), def.name)),
+    ...INVOLUNTARY_DEFINITIONS.map((def) =>
+      shares(def.id, 'partTime', (d) => {
+        const i = involuntary(def)(d);
+        return i && { count: i.count, share: i.ofPartTime };
+      }, def.name),
+    ),
   ];
 }
 
-export type OverviewEntry = { unitId: string; factorId: string; label: string; reading: 'increase' | 'decrease' } & Pick<Change, 'diff' | 'low' | 'high'>;
+export type OverviewEntry = { unitId: string; factorId: string; label: string; reading: 'increase' | 'decrease'; nA: number; nB: number } & Pick<Change, 'diff' | 'low' | 'high' | 'exact'>;
 
-/** overviewChanges lists, for the project leader, the units × factors whose first→last interval excludes zero (with enough n). */
+/** overviewChanges lists, for the project leader, the units × factors with a clear first→last change
+ *  (interval excludes zero, enough n, kept by the false-alarm rule), each with both waves' n. */
 export function overviewChanges(comparisons: readonly UnitComparison[]): OverviewEntry[] {
   const out: OverviewEntry[] = [];
   for (const c of comparisons) {
@@ -319,7 +404,19 @@ export function overviewChanges(comparisons: readonly UnitComparison[]): Overvie
     for (const f of c.factors) {
       const o = f.overall;
       if (!isChange(o) || (o.reading !== 'increase' && o.reading !== 'decrease')) continue;
-      out.push({ unitId: c.unitId, factorId: f.id, label: f.text ?? f.id, reading: o.reading, diff: o.diff, low: o.low, high: o.high });
+      const [a, b] = [f.figures[0], f.figures[f.figures.length - 1]];
+      out.push({
+        unitId: c.unitId,
+        factorId: f.id,
+        label: f.text ?? f.id,
+        reading: o.reading,
+        diff: o.diff,
+        low: o.low,
+        high: o.high,
+        ...(o.exact ? { exact: o.exact } : {}),
+        nA: a?.released ? (a.n ?? 0) : 0,
+        nB: b?.released ? (b.n ?? 0) : 0,
+      });
     }
   }
   return out;

@@ -26,7 +26,10 @@
 // respondents, and otherwise shown only as far as every threshold step showed it.
 //
 // Rule 3, measures of one group. Figures over different respondent sets of the same answers must
-// not combine into a few people's answers. Derived measures are therefore functions of their
+// not combine into a few people's answers. Where two measures are equal for most respondents (desired
+// and current position % for everyone who wants the same size), their difference is a sum over the
+// rest: their number is decided as a family of its own (0 or at least k for the mean, the
+// distribution threshold for the SD). Derived measures are therefore functions of their
 // released components, never of respondents the components leave out: the now/desired gap is the
 // desired mean minus the now mean; a factor score and the RAUS total are the mean of their items'
 // means, shown only where every item mean is shown exactly (released.ts). Their SD is a figure of
@@ -245,8 +248,17 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
       within.map((ok, u) => ok && (!prior || (before(u) !== undefined && (pick(before(u) as MeasureRelease)?.released ?? false))));
     const threshold = spec.text ? pass.text : pass.value;
     const textOff = spec.text === true && !freeText;
-    const value: Suppression = textOff ? { released: [], reason: [] } : suppress(forest, tallies.map(spec.n), threshold, { candidates: candidates((m) => m.value, group.released), zeroOk });
-    const moments = spec.text ? undefined : suppress(forest, tallies.map(spec.n), pass.moments, { candidates: candidates((m) => m.moments, value.released), zeroOk });
+    // Rule 3: where a measure differs from another only for some respondents, their number is a
+    // family of its own (0 passing), decided among the released.
+    const differing = (s: Suppression, t: number): Suppression => {
+      if (!spec.differs) return s;
+      const d = suppress(forest, tallies.map(spec.differs), t, { candidates: s.released, zeroOk: true });
+      return { released: d.released, reason: s.released.map((r, u) => (r ? (d.reason[u] === undefined ? undefined : 'complementary') : s.reason[u])) };
+    };
+    const value: Suppression = textOff
+      ? { released: [], reason: [] }
+      : differing(suppress(forest, tallies.map(spec.n), threshold, { candidates: candidates((m) => m.value, group.released), zeroOk }), threshold);
+    const moments = spec.text ? undefined : differing(suppress(forest, tallies.map(spec.n), pass.moments, { candidates: candidates((m) => m.moments, value.released), zeroOk }), pass.moments);
     // Counts per option also give the sum and sum of squares: deciding distributions only among
     // the groups whose moments are shown keeps everything that reveals them within one safe release.
     const dist =

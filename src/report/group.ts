@@ -140,6 +140,10 @@ export function mergeTallies(a: GroupTally, b: GroupTally): GroupTally {
   return sum;
 }
 
+/** The layout of stored tallies: 2 since moments carry exact integer sums (stats.ts), 3 since
+ *  factors and the RAUS total are composite tallies; data stored in another layout is computed again. */
+export const TALLY_FORMAT = 3;
+
 /** Plain-JSON form of a GroupTally (Maps as entry lists), for storing computed tallies. */
 export type GroupTallyJson = Omit<GroupTally, 'items' | 'nowDesired' | 'factors' | 'texts'> & {
   items: [string, ItemTally][];

@@ -25,6 +25,10 @@ export interface MeasureSpec {
   distributionN?: (t: GroupTally) => number;
   /** Free text: the text threshold and the wave's switch apply. */
   text?: boolean;
+  /** Respondents for whom this measure differs from another shown over the same people (desired
+   *  against current position %: equal for everyone who wants the same size). The two sums' difference
+   *  is a sum over just them, so their number must be 0 or reach the threshold (disclosure.ts rule 3). */
+  differs?: (t: GroupTally) => number;
 }
 
 const itemN = (get: (t: GroupTally) => ItemTally | undefined) => (t: GroupTally) => {
@@ -64,7 +68,7 @@ export function measureSpecs(tallies: Iterable<GroupTally>): MeasureSpec[] {
   if (position) {
     const n = (t: GroupTally) => t.position?.n ?? 0;
     specs.push({ key: measureKey.position, n, distributionN: n });
-    specs.push({ key: measureKey.positionDesired, n: (t) => t.position?.desired.n ?? 0 });
+    specs.push({ key: measureKey.positionDesired, n: (t) => t.position?.desired.n ?? 0, differs: (t) => (t.position ? t.position.n - t.position.same : 0) });
   }
   for (const id of texts) specs.push({ key: measureKey.text(id), n: (t) => t.texts.get(id) ?? 0, text: true });
   return specs;

@@ -67,6 +67,11 @@ function mergePosition(ps: readonly PositionDistribution[]): PositionDistributio
     return { count, share: n > 0 ? count / n : 0 };
   };
   const first = ps[0] as PositionDistribution;
+  const partTime = share((p) => p.partTime);
+  const ofPartTime = (pick: (p: PositionDistribution) => { count: number }) => {
+    const count = ps.reduce((s, p) => s + pick(p).count, 0);
+    return { count, share: partTime.count > 0 ? count / partTime.count : 0 };
+  };
   return {
     released: true,
     n,
@@ -74,7 +79,12 @@ function mergePosition(ps: readonly PositionDistribution[]): PositionDistributio
     more: share((p) => p.more),
     same: share((p) => p.same),
     less: share((p) => p.less),
-    involuntary: first.involuntary.map((d) => ({ ...d, ...share((p) => p.involuntary.find((x) => x.id === d.id) ?? { count: 0 }) })),
+    partTime,
+    moreOfPartTime: ofPartTime((p) => p.moreOfPartTime),
+    involuntary: first.involuntary.map((d) => {
+      const pick = (p: PositionDistribution) => p.involuntary.find((x) => x.id === d.id) ?? { count: 0 };
+      return { ...d, ...share(pick), ofPartTime: ofPartTime(pick).share };
+    }),
   };
 }
 

@@ -14,7 +14,9 @@ export const POSITION_ITEM = {
   inWriting: 'skriftlig',
   qualified: 'kvalifisert',
   start: 'oppstart',
-  awaitingKindergarten: 'venter_barnehageplass',
+  /** Asked when the start is later than 4 weeks: is a kindergarten place the only obstacle? (v2;
+   *  v1 asked only whether one was waiting for a place, which does not establish the exception.) */
+  onlyKindergarten: 'barnehage_eneste_hinder',
   acceptsOffer: 'takker_ja',
   willing: 'villig_til',
 } as const;
@@ -29,7 +31,7 @@ export interface PositionAnswers {
   inWriting?: string;
   qualified?: string;
   start?: string;
-  awaitingKindergarten?: string;
+  onlyKindergarten?: string;
   acceptsOffer?: string;
   willing: string[];
 }
@@ -43,18 +45,18 @@ export function emptyPositionAnswers(): PositionAnswers {
 export function clearPositionAnswers(p: PositionAnswers): void {
   p.current = p.desired = undefined;
   p.employment = p.change = p.wantsPermanent = p.inWriting = p.qualified = undefined;
-  p.start = p.awaitingKindergarten = p.acceptsOffer = undefined;
+  p.start = p.onlyKindergarten = p.acceptsOffer = undefined;
   p.willing.length = 0;
 }
 
-const SINGLE_FIELD: Record<string, 'employment' | 'change' | 'wantsPermanent' | 'inWriting' | 'qualified' | 'start' | 'awaitingKindergarten' | 'acceptsOffer'> = {
+const SINGLE_FIELD: Record<string, 'employment' | 'change' | 'wantsPermanent' | 'inWriting' | 'qualified' | 'start' | 'onlyKindergarten' | 'acceptsOffer'> = {
   [POSITION_ITEM.employment]: 'employment',
   [POSITION_ITEM.change]: 'change',
   [POSITION_ITEM.wantsPermanent]: 'wantsPermanent',
   [POSITION_ITEM.inWriting]: 'inWriting',
   [POSITION_ITEM.qualified]: 'qualified',
   [POSITION_ITEM.start]: 'start',
-  [POSITION_ITEM.awaitingKindergarten]: 'awaitingKindergarten',
+  [POSITION_ITEM.onlyKindergarten]: 'onlyKindergarten',
   [POSITION_ITEM.acceptsOffer]: 'acceptsOffer',
 };
 
@@ -67,7 +69,9 @@ export function isPositionItem(itemId: string): boolean {
 export function recordPositionAnswer(p: PositionAnswers, itemId: string, part: string, num: number | null, txt: string | null): void {
   if (itemId === POSITION_ITEM.current) p.current = num ?? undefined;
   else if (itemId === POSITION_ITEM.desired) p.desired = num ?? undefined;
-  else if (itemId === POSITION_ITEM.willing) p.willing.push(part);
+  else if (itemId === POSITION_ITEM.willing) {
+    if (part !== '') p.willing.push(part);
+  }
   else {
     const field = Object.hasOwn(SINGLE_FIELD, itemId) ? SINGLE_FIELD[itemId] : undefined;
     if (field && txt !== null) p[field] = txt;
@@ -107,15 +111,17 @@ export function drammen(p: PositionAnswers): boolean {
 }
 
 /** surnadal (stricter): permanent, part-time, wants a larger permanent position, in writing, can start within 4 weeks
- *  (or waits only for a kindergarten place), and willing to change workplace or work across units. */
+ *  (or could, were a kindergarten place not the only obstacle), and willing to change workplace or work across units. */
 export function surnadal(p: PositionAnswers): boolean {
   return (
     p.employment === 'fast' &&
     selfReported(p) &&
     p.wantsPermanent === 'ja' &&
     p.inWriting === 'ja' &&
-    // Waiting for a kindergarten place must not count against the respondent (DOMAIN.md 2.3).
-    (p.start === 'innen_4_uker' || p.awaitingKindergarten === 'ja') &&
+    // Waiting for a kindergarten place must not count against the respondent (DOMAIN.md 2.3), but it
+    // excuses only the start time, and only when it is the one obstacle: otherwise someone who could
+    // not start for other reasons would count here while the strict definition leaves them out.
+    (p.start === 'innen_4_uker' || p.onlyKindergarten === 'ja') &&
     (p.willing.includes('annen_arbeidsplass') || p.willing.includes('flere_enheter'))
   );
 }
@@ -149,7 +155,7 @@ export const INVOLUNTARY_DEFINITIONS: readonly InvoluntaryDefinition[] = [
     id: 'surnadal',
     name: 'Ufrivillig deltid, strengere definisjon (Surnadal)',
     description:
-      'Fast ansatt i deltid som ønsker større fast stilling, har meldt ønsket skriftlig, kan begynne innen 4 uker (eller venter bare på barnehageplass) og vil bytte arbeidssted eller jobbe på tvers av enheter.',
+      'Fast ansatt i deltid som ønsker større fast stilling, har meldt ønsket skriftlig, kan begynne innen 4 uker (unntak: når ventetid på barnehageplass er det eneste som hindrer det) og vil bytte arbeidssted eller jobbe på tvers av enheter.',
     test: surnadal,
   },
 ];
@@ -157,6 +163,8 @@ export const INVOLUNTARY_DEFINITIONS: readonly InvoluntaryDefinition[] = [
 /** Position figures for a group: respondents who stated their current position %. */
 export interface PositionTally {
   n: number;
+  /** Respondents below 100 %: the denominator of the shares "of part-time employees". */
+  partTime: number;
   current: Moments;
   /** Respondents whose desired % is known (stated, or current when "samme"). */
   desired: Moments;
@@ -171,6 +179,7 @@ export interface PositionTally {
 export function emptyPositionTally(): PositionTally {
   return {
     n: 0,
+    partTime: 0,
     current: emptyMoments(),
     desired: emptyMoments(),
     fullTime: 0,
@@ -189,6 +198,7 @@ export function addPositionRespondent(t: PositionTally, p: PositionAnswers): voi
   const desired = desiredPercent(p);
   if (desired !== undefined) addValue(t.desired, desired);
   if (p.current >= 100) t.fullTime += 1;
+  if (isPartTime(p)) t.partTime += 1;
   if (p.change === 'storre') t.more += 1;
   else if (p.change === 'samme') t.same += 1;
   else if (p.change === 'mindre') t.less += 1;
@@ -198,6 +208,7 @@ export function addPositionRespondent(t: PositionTally, p: PositionAnswers): voi
 /** addPositionTally adds `from` into `into` in place. */
 export function addPositionTally(into: PositionTally, from: PositionTally): void {
   into.n += from.n;
+  into.partTime += from.partTime;
   addMoments(into.current, from.current);
   addMoments(into.desired, from.desired);
   into.fullTime += from.fullTime;

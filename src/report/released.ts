@@ -5,11 +5,12 @@ import { assertNever } from '../errors.js';
 import { offersDontKnow, type Survey } from '../survey/model.js';
 import type { Item } from '../survey/schema.js';
 import type { GroupDisclosure, MeasureRelease, Release } from './disclosure.js';
+import { add, div, exactly, ratio, sub, type Ratio } from './exact.js';
 import { buildForest, type UnitRef } from './forest.js';
 import { compositeSd, RAUS_ITEM_IDS, type CompositeTally, type GroupTally } from './group.js';
 import { measureKey } from './measures.js';
 import { INVOLUNTARY_DEFINITIONS, POSITION_ITEM, type InvoluntaryDefinitionId, type PositionTally } from './position.js';
-import { favourableCount, favourableValues, mean, sampleSd, validN, type ItemTally, type Moments } from './stats.js';
+import { emptyMoments, favourableCount, favourableValues, mean, meanRatio, sampleSd, validN, varianceRatio, type ItemTally, type Moments } from './stats.js';
 
 export type Withheld = { released: false; reason: 'below_k'; fewerThan: number } | { released: false; reason: 'complementary' | 'disabled' | 'release' };
 
@@ -28,6 +29,10 @@ export interface Stats {
   meanBound?: 'above' | 'below';
   sd?: number;
   shareFavourable?: number;
+  /** The same figures as exact fractions (exact.ts), so every output rounds a tie the same way. A
+   *  display uses one only while it agrees with its number above: withholding or coarsening the
+   *  number withholds the fraction too. */
+  exact?: { mean?: Ratio; variance?: Ratio; shareFavourable?: Ratio };
 }
 
 const hide = (r: Release): Withheld =>
@@ -82,7 +87,12 @@ export interface PositionDistribution {
   more: Share;
   same: Share;
   less: Share;
-  involuntary: ({ id: InvoluntaryDefinitionId; name: string; description: string } & Share)[];
+  /** Respondents below 100 %, the denominator of the "of part-time employees" shares (n minus full-time). */
+  partTime: Share;
+  /** Part-time respondents who want a larger position: share of part-time employees. */
+  moreOfPartTime: Share;
+  /** Each definition counts part-time employees only: share of all respondents, and ofPartTime of part-time employees. */
+  involuntary: ({ id: InvoluntaryDefinitionId; name: string; description: string; ofPartTime: number } & Share)[];
 }
 
 export interface ReleasedPosition {
@@ -128,20 +138,28 @@ export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: 
   const stats = (r: MeasureRelease, n: number, m?: Moments, range?: Range, favourable?: number, exact = (r.distribution ?? r.moments).released): Stats | Withheld => {
     if (!r.value.released) return withhold(r.value);
     const s: Stats = exact ? { released: true, n } : { released: true, nUpTo: tally.responses };
+    const fractions: NonNullable<Stats['exact']> = {};
     const mu = m && mean(m);
-    if (mu !== undefined) s.mean = mu;
+    if (mu !== undefined) {
+      s.mean = mu;
+      const mr = exactly(() => meanRatio(m as Moments));
+      if (mr !== undefined) fractions.mean = mr;
+    }
     if (r.moments.released) {
       const sd = m && sampleSd(m);
       if (sd !== undefined) s.sd = sd;
-      if (favourable !== undefined && n > 0) s.shareFavourable = favourable / n;
-    } else if (mu !== undefined && range) boundMean(s, mu, range);
+      const variance = m && exactly(() => varianceRatio(m));
+      if (variance !== undefined) fractions.variance = variance;
+      if (favourable !== undefined && n > 0) [s.shareFavourable, fractions.shareFavourable] = [favourable / n, ratio(favourable, n)];
+    } else if (mu !== undefined && range && boundMean(s, mu, range)) delete fractions.mean;
+    if (Object.keys(fractions).length > 0) s.exact = fractions;
     return s;
   };
 
   const part = (item: Item, key: string, t: ItemTally | undefined, scaleId?: string): ReleasedPart => {
     const r = release(key);
     const scale = scaleId === undefined ? undefined : survey.scales[scaleId];
-    const tt = t ?? { answered: 0, dontKnow: 0, moments: { n: 0, sum: 0, sumSq: 0 }, counts: {} };
+    const tt = t ?? { answered: 0, dontKnow: 0, moments: emptyMoments(), counts: {} };
     const numeric = item.type !== 'single' && item.type !== 'multi';
     const value = stats(r, validN(tt), numeric ? tt.moments : undefined, rangeOf(survey, item), scale && favourableCount(tt, favourableValues(scale)));
     const d = r.distribution ?? r.moments;
@@ -183,13 +201,16 @@ export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: 
     if (!c || parts.length === 0 || !parts.every((v) => v?.released && v.mean !== undefined && v.meanBound === undefined)) {
       return withhold({ released: false, reason: 'complementary', threshold: r.value.threshold });
     }
-    const means = c.items.map((id) => mean((tally.items.get(id) as ItemTally).moments) as number);
+    const moments = c.items.map((id) => (tally.items.get(id) as ItemTally).moments);
+    const means = moments.map((m) => mean(m) as number);
     const s: Stats = r.moments.released ? { released: true, n: c.n } : { released: true, nUpTo: tally.responses };
     s.mean = means.reduce((a, b) => a + b, 0) / means.length;
+    const exactMean = exactly(() => div(moments.map((m) => meanRatio(m) as Ratio).reduce(add), ratio(means.length)));
+    if (exactMean !== undefined) s.exact = { mean: exactMean };
     if (r.moments.released) {
       const sd = compositeSd(c, means);
       if (sd !== undefined) s.sd = sd;
-    } else if (range) boundMean(s, s.mean, range);
+    } else if (range && boundMean(s, s.mean, range)) delete s.exact;
     return s;
   };
   for (const f of survey.factors) {
@@ -238,7 +259,7 @@ function factorRange(survey: Survey, member: (i: Item) => boolean): Range | unde
 // small group's counts per option only when the sum is within one step of its least or greatest
 // value (all at the end, or all but one). A mean within MEAN_BOUND_MARGIN of an end covers at
 // least two sums for every n >= 4, so it is shown as "above/below" that margin instead.
-function boundMean(s: Stats, mu: number, range: Range): void {
+function boundMean(s: Stats, mu: number, range: Range): boolean {
   if (mu > range.max - MEAN_BOUND_MARGIN) {
     s.mean = range.max - MEAN_BOUND_MARGIN;
     s.meanBound = 'above';
@@ -246,13 +267,15 @@ function boundMean(s: Stats, mu: number, range: Range): void {
     s.mean = range.min + MEAN_BOUND_MARGIN;
     s.meanBound = 'below';
   }
+  return s.meanBound !== undefined;
 }
 
 /** gapOf computes a now/desired gap from the two released means only, so it reveals nothing they do not. */
 export function gapOf(now: Stats | Withheld, desired: Stats | Withheld, withhold: (r: Release) => Withheld = hide): Stats | Withheld {
   if (now.released && desired.released && now.mean !== undefined && desired.mean !== undefined && !now.meanBound && !desired.meanBound) {
     const n = now.n !== undefined && desired.n !== undefined ? { n: Math.min(now.n, desired.n) } : { nUpTo: Math.max(now.n ?? now.nUpTo ?? 0, desired.n ?? desired.nUpTo ?? 0) };
-    return { released: true, ...n, mean: desired.mean - now.mean };
+    const exactMean = now.exact?.mean && desired.exact?.mean ? exactly(() => sub(desired.exact?.mean as Ratio, now.exact?.mean as Ratio)) : undefined;
+    return { released: true, ...n, mean: desired.mean - now.mean, ...(exactMean ? { exact: { mean: exactMean } } : {}) };
   }
   const reason = !now.released ? now : !desired.released ? desired : undefined;
   if (reason) return reason.reason === 'below_k' ? { released: false, reason: 'below_k', fewerThan: reason.fewerThan } : { released: false, reason: reason.reason };
@@ -270,6 +293,7 @@ function releasePosition(
 ): ReleasedPosition {
   const d = r.distribution ?? r.moments;
   const share = (count: number): Share => ({ count, share: p.n > 0 ? count / p.n : 0 });
+  const ofPartTime = (count: number): Share => ({ count, share: p.partTime > 0 ? count / p.partTime : 0 });
   return {
     current: stats(r, p.n, p.current, range),
     desired: stats(desired, p.desired.n, p.desired, range),
@@ -281,7 +305,16 @@ function releasePosition(
           more: share(p.more),
           same: share(p.same),
           less: share(p.less),
-          involuntary: INVOLUNTARY_DEFINITIONS.map((def) => ({ id: def.id, name: def.name, description: def.description, ...share(p.involuntary[def.id]) })),
+          partTime: share(p.partTime),
+          // Wanting more while part-time is the self-reported definition's count.
+          moreOfPartTime: ofPartTime(p.involuntary.selfReported),
+          involuntary: INVOLUNTARY_DEFINITIONS.map((def) => ({
+            id: def.id,
+            name: def.name,
+            description: def.description,
+            ...share(p.involuntary[def.id]),
+            ofPartTime: ofPartTime(p.involuntary[def.id]).share,
+          })),
         }
       : withhold(d),
   };

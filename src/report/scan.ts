@@ -14,7 +14,7 @@ import {
   recordPositionAnswer,
   type PositionAnswers,
 } from './position.js';
-import { addValue, emptyItemTally, emptyMoments, emptyNowDesiredTally, type ItemTally, type Moments, type NowDesiredTally } from './stats.js';
+import { addValue, emptyItemTally, emptyNowDesiredTally, type ItemTally, type NowDesiredTally } from './stats.js';
 
 /** What a background classifier sees of one respondent; reused for the next one, so valid only during the call. */
 export interface Respondent {
@@ -201,8 +201,9 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
             multiSeen[p.slot] = seq;
             t.answered += 1;
           }
+          // The empty row of "nothing ticked" counts as answered, for no option.
           const key = row.part ?? '';
-          t.counts[key] = (t.counts[key] ?? 0) + 1;
+          if (key !== '') t.counts[key] = (t.counts[key] ?? 0) + 1;
           break;
         }
         case 'nowDesired': {

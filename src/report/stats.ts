@@ -1,44 +1,105 @@
 // Sufficient statistics. Everything here is additive, so a parent group's figures are the plain
 // sums of its children's and of its own direct respondents': no second pass over the answers.
 import type { Scale } from '../survey/schema.js';
+import { ratio, type Ratio } from './exact.js';
 
-/** Count, sum and sum of squares of a set of numbers. */
+/** Count, sum and sum of squares of a set of numbers, kept exact: sum and sumSq are integers counting
+ *  units of 1/den and 1/den², so a mean or variance is a fraction of integers (see exact.ts). Answers
+ *  are integers (den 1); a respondent's factor score s/c makes den a multiple of c; 62.5 % makes it 10. */
 export interface Moments {
   n: number;
   sum: number;
   sumSq: number;
+  den: number;
 }
 
 /** emptyMoments returns moments of no values. */
 export function emptyMoments(): Moments {
-  return { n: 0, sum: 0, sumSq: 0 };
+  return { n: 0, sum: 0, sumSq: 0, den: 1 };
 }
 
-/** addValue adds one value to the moments in place. */
-export function addValue(m: Moments, x: number): void {
+const gcd = (a: number, b: number): number => {
+  while (b !== 0) [a, b] = [b, a % b];
+  return Math.abs(a);
+};
+
+function checkSafe(m: Moments): void {
+  // Past 2^53 integers stop being exact; no survey here comes near it (docs/METHODS.md).
+  if (!Number.isSafeInteger(m.sum) || !Number.isSafeInteger(m.sumSq) || !Number.isSafeInteger(m.den)) {
+    throw new RangeError(`moments too large to keep exact (n=${m.n}, den=${m.den})`);
+  }
+}
+
+/** Rescales m in place so its unit is 1/den, den a multiple of m.den. */
+function rescale(m: Moments, den: number): void {
+  if (den === m.den) return;
+  const f = den / m.den;
+  m.sum *= f;
+  m.sumSq *= f * f;
+  m.den = den;
+}
+
+/** addFraction adds one value num/den (integers, den > 0) to the moments in place, exactly. */
+export function addFraction(m: Moments, num: number, den: number): void {
+  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den) || den <= 0) throw new RangeError(`not a fraction of integers: ${num}/${den}`);
+  // Lowest terms first, so a score of 12/3 keeps den at 1.
+  const g = gcd(num, den) || 1;
+  const [a, b] = [num / g, den / g];
+  rescale(m, (m.den / gcd(m.den, b)) * b);
+  const scaled = a * (m.den / b);
   m.n += 1;
-  m.sum += x;
-  m.sumSq += x * x;
+  m.sum += scaled;
+  m.sumSq += scaled * scaled;
+  checkSafe(m);
+}
+
+/** addValue adds one value (an integer or a decimal of up to 6 places, as answers are) to the moments in place. */
+export function addValue(m: Moments, x: number): void {
+  let den = 1;
+  // A decimal answer such as 62.5 is stored as a double; its shortest decimal form is the value meant.
+  while (den < 1e6 && Math.abs(x * den - Math.round(x * den)) > 1e-9 * Math.max(1, Math.abs(x * den))) den *= 10;
+  addFraction(m, Math.round(x * den), den);
 }
 
 /** addMoments adds `from` into `into` in place. */
 export function addMoments(into: Moments, from: Moments): void {
+  const den = (into.den / gcd(into.den, from.den)) * from.den;
+  rescale(into, den);
+  const f = den / from.den;
   into.n += from.n;
-  into.sum += from.sum;
-  into.sumSq += from.sumSq;
+  into.sum += from.sum * f;
+  into.sumSq += from.sumSq * f * f;
+  checkSafe(into);
 }
 
-/** mean returns the arithmetic mean, or undefined for no values. */
+/** meanRatio returns the exact mean, or undefined for no values. */
+export function meanRatio(m: Moments): Ratio | undefined {
+  return m.n > 0 ? ratio(m.sum, BigInt(m.n) * BigInt(m.den)) : undefined;
+}
+
+/** varianceRatio returns the exact sample variance (divisor n - 1), or undefined for fewer than 2 values. */
+export function varianceRatio(m: Moments): Ratio | undefined {
+  if (m.n < 2) return undefined;
+  const n = BigInt(m.n);
+  const s = BigInt(m.sum);
+  // (n·Σx² - (Σx)²) / (n(n-1)): exact, so everyone answering alike gives exactly 0.
+  return ratio(n * BigInt(m.sumSq) - s * s, n * (n - 1n) * BigInt(m.den) * BigInt(m.den));
+}
+
+/** mean returns the arithmetic mean (the double nearest the exact one), or undefined for no values. */
 export function mean(m: Moments): number | undefined {
-  return m.n > 0 ? m.sum / m.n : undefined;
+  // Safe integers divide correctly rounded; no fraction needed.
+  return m.n > 0 ? m.sum / (m.n * m.den) : undefined;
 }
 
 /** sampleSd returns the sample standard deviation (divisor n - 1), or undefined for fewer than 2 values. */
 export function sampleSd(m: Moments): number | undefined {
   if (m.n < 2) return undefined;
-  // Rounding can push a zero variance a hair below zero.
-  const variance = Math.max(0, (m.sumSq - (m.sum * m.sum) / m.n) / (m.n - 1));
-  return Math.sqrt(variance);
+  const n = BigInt(m.n);
+  const s = BigInt(m.sum);
+  // The numerator in integers, so everyone answering alike gives exactly 0.
+  const num = Number(n * BigInt(m.sumSq) - s * s);
+  return Math.sqrt(num / (m.n * (m.n - 1) * m.den * m.den));
 }
 
 /** A record with no prototype, so option ids such as "constructor" are plain keys. */

@@ -12,7 +12,7 @@ import { breakdown, BREAKDOWNS, type BreakdownResult } from './breakdown.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type EarlierRelease, type Thresholds } from './disclosure.js';
 import { maskGroup, releaseTables, type ReleasedGroup } from './released.js';
 import { loadTallyData, saveTallyData } from '../store/tally-cache.js';
-import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, type GroupTally, type GroupTallyJson } from './group.js';
+import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { rollUp, tallyWave, tallyWaveByCategory } from './tally.js';
 
 export interface WaveResults {
@@ -30,11 +30,14 @@ export interface WaveResults {
 
 type ByCategory = Map<string, Map<string, GroupTally>>;
 
-const parseTallies = (data: string): ByCategory => {
-  const entries = JSON.parse(data) as [string, [string, GroupTallyJson][]][];
-  return new Map(entries.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
+// Stored tallies carry their layout; data in another layout (older code) is computed again, never misread.
+const parseTallies = (data: string): ByCategory | undefined => {
+  const parsed = JSON.parse(data) as { format?: number; units?: [string, [string, GroupTallyJson][]][] };
+  if (parsed.format !== TALLY_FORMAT || !parsed.units) return undefined;
+  return new Map(parsed.units.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
 };
-const serialiseTallies = (t: ByCategory): string => JSON.stringify([...t].map(([unit, cats]) => [unit, [...cats].map(([c, tt]) => [c, groupTallyToJson(tt)])]));
+const serialiseTallies = (t: ByCategory): string =>
+  JSON.stringify({ format: TALLY_FORMAT, units: [...t].map(([unit, cats]) => [unit, [...cats].map(([c, tt]) => [c, groupTallyToJson(tt)])]) });
 
 // Tallies per unit and category: read from wave_tally when computed from the same responses (by
 // this tally format), else computed in one pass and stored. Without position items there is one
@@ -42,16 +45,13 @@ const serialiseTallies = (t: ByCategory): string => JSON.stringify([...t].map(([
 function storedOrComputed(db: Db, survey: Survey, waveId: number, count: number, withPosition: boolean): ByCategory {
   const stored = loadTallyData(db, waveId, count);
   const parsed = stored === undefined ? undefined : parseTallies(stored);
-  if (parsed && [...parsed.values()].every((cats) => [...cats.values()].every(currentFormat))) return parsed;
+  if (parsed) return parsed;
   const computed = withPosition
     ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify)
     : new Map([...tallyWave(db, survey, waveId)].map(([unit, t]) => [unit, new Map([['', t]])]));
   saveTallyData(db, waveId, count, serialiseTallies(computed));
   return computed;
 }
-
-// Tallies stored before composite scores were tallied per item hold plain moments per factor.
-const currentFormat = (t: GroupTally): boolean => [...t.factors.values()].every((c) => Array.isArray(c.items)) && (t.rausTotal === undefined || Array.isArray(t.rausTotal.items));
 
 function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, GroupTally>>): Map<string, GroupTally> {
   const out = new Map<string, GroupTally>();

@@ -175,6 +175,8 @@ export interface WelchInterval {
   df: number;
   low: number;
   high: number;
+  /** Two-sided p-value of "no difference"; absent when se is 0 (no spread, no test). */
+  p?: number;
 }
 
 /** welch returns the Welch confidence interval for b.mean - a.mean, or undefined when either n < 2 or a mean or SD is missing. */
@@ -190,5 +192,14 @@ export function welch(a: Sample, b: Sample, level = 0.95): WelchInterval | undef
   if (se === 0) return { diff, se: 0, df: a.n + b.n - 2, low: diff, high: diff };
   const df = (va + vb) ** 2 / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
   const half = tQuantile(1 - (1 - level) / 2, df) * se;
-  return { diff, se, df, low: diff - half, high: diff + half };
+  // The lower tail of -|t| keeps its digits where 1 - P(T <= |t|) would cancel.
+  const p = Math.min(1, 2 * tCdf(-Math.abs(diff / se), df));
+  return { diff, se, df, low: diff - half, high: diff + half, p };
+}
+
+/** detectableDifference returns the smallest true difference the test would find with the given
+ *  power (two-sided, at 1 - level): (t_{1-α/2} + t_{power}) · se, with the interval's df. */
+export function detectableDifference(w: Pick<WelchInterval, 'se' | 'df'>, level = 0.95, power = 0.8): number | undefined {
+  if (!(w.se > 0) || !(w.df > 0)) return undefined;
+  return (tQuantile(1 - (1 - level) / 2, w.df) + tQuantile(power, w.df)) * w.se;
 }

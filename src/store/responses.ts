@@ -13,7 +13,8 @@ export interface AnswerRow {
   txt: string | null;
 }
 
-/** answerRows flattens answers into stored rows: one per value, 'dk' as text, multi one per chosen option (part = option id). */
+/** answerRows flattens answers into stored rows: one per value, 'dk' as text, multi one per chosen option (part = option id)
+ *  or one empty row (part '', txt '') when nothing was ticked. */
 export function answerRows(survey: Survey, answers: Answers): AnswerRow[] {
   const rows: AnswerRow[] = [];
   const cell = (itemId: string, part: string, v: number | string): AnswerRow =>
@@ -21,7 +22,12 @@ export function answerRows(survey: Survey, answers: Answers): AnswerRow[] {
   for (const item of survey.items) {
     const v = answers[item.id];
     if (v === undefined) continue;
-    if (Array.isArray(v)) for (const opt of v) rows.push(cell(item.id, opt, opt));
+    // A multi answered with nothing ticked is one empty row: the respondent was shown the question
+    // and stays in its denominator (option ids never start with '', so it is no option).
+    if (Array.isArray(v)) {
+      if (v.length === 0) rows.push({ itemId: item.id, part: '', num: null, txt: '' });
+      for (const opt of v) rows.push(cell(item.id, opt, opt));
+    }
     else if (typeof v === 'object') {
       if (v.now !== undefined) rows.push(cell(item.id, 'now', v.now));
       if (v.desired !== undefined) rows.push(cell(item.id, 'desired', v.desired));

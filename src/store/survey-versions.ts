@@ -44,3 +44,9 @@ export function getSurveyVersion(db: Db, surveyId: string, version: number): Sur
   byKey.set(key, survey);
   return survey;
 }
+
+/** latestSurveyVersion returns the highest stored version of a survey, or undefined. */
+export function latestSurveyVersion(db: Db, surveyId: string): Survey | undefined {
+  const row = prepared(db, 'SELECT max(version) AS version FROM survey_version WHERE survey_id = ?').get(surveyId) as { version: number | null } | undefined;
+  return row?.version == null ? undefined : getSurveyVersion(db, surveyId, row.version);
+}

@@ -10,6 +10,11 @@ export type ErrorCode =
   | 'not_a_number'
   | 'out_of_range'
   | 'step'
+  | 'decimals'
+  | 'whole_number'
+  | 'larger_at_full_time'
+  | 'desired_not_larger'
+  | 'desired_not_smaller'
   | 'too_long'
   | 'too_many_choices'
   | 'unknown_field';
@@ -43,12 +48,21 @@ function one(value: unknown): string | undefined {
   return undefined;
 }
 
-// Norwegian keyboards give "62,5"; people also type "80 %".
+// Norwegian keyboards give "62,5", others "62.5"; people also type "80 %" or ",5".
 function parseNumber(text: string): number | undefined {
   const t = text.replace(/\s|%/g, '').replace(',', '.');
-  if (!/^-?\d+(\.\d+)?$/.test(t)) return undefined;
+  if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(t)) return undefined;
   return Number(t);
 }
+
+/** The decimals a step of 1, 0.1, 0.01 ... allows; undefined for other steps (such as 5 or 0.25). */
+function stepDecimals(step: number): number | undefined {
+  for (let d = 0; d <= 6; d++) if (Math.abs(step - 10 ** -d) < 1e-12) return d;
+  return undefined;
+}
+
+/** A number as a Norwegian writes it in a message: 62,5. */
+const shown = (x: number): string => String(x).replace('.', ',');
 
 function scalePoint(survey: Survey, item: Item, text: string): number | 'dk' | undefined {
   if (text === DONT_KNOW && offersDontKnow(survey, item)) return DONT_KNOW;
@@ -64,8 +78,12 @@ function parseItem(survey: Survey, item: Item, body: FormBody, raw: Record<strin
   const field = item.id;
   const rawValue = body[field];
   if (item.type === 'multi') {
-    const chosen = rawValue === undefined ? [] : Array.isArray(rawValue) ? rawValue : [rawValue];
-    if (!chosen.every((c): c is string => typeof c === 'string')) return { error: { field, code: 'invalid_option' } };
+    const posted = rawValue === undefined ? [] : Array.isArray(rawValue) ? rawValue : [rawValue];
+    if (!posted.every((c): c is string => typeof c === 'string')) return { error: { field, code: 'invalid_option' } };
+    // The form posts an empty value beside the checkboxes (views/respond/items/multi.ejs): it says
+    // the question was shown, so nothing ticked is told apart from a question never shown.
+    const shownMarker = posted.includes('');
+    const chosen = posted.filter((c) => c !== '');
     raw[field] = chosen;
     const ids = item.options.map((o) => o.id);
     if (chosen.some((c) => !ids.includes(c))) return { error: { field, code: 'invalid_option' } };
@@ -73,7 +91,9 @@ function parseItem(survey: Survey, item: Item, body: FormBody, raw: Record<strin
     if (item.maxChoices !== undefined && unique.length > item.maxChoices) {
       return { error: { field, code: 'too_many_choices', params: { max: item.maxChoices } } };
     }
-    return unique.length > 0 ? { value: unique } : {};
+    // Shown and nothing ticked is an answer too ([]): it keeps the respondent in the denominator
+    // of every option's share (store/responses.ts stores it as one empty row).
+    return unique.length > 0 || shownMarker ? { value: unique } : {};
   }
   if (item.type === 'nowDesired') {
     const pair: NowDesiredValue = {};
@@ -109,8 +129,14 @@ function parseItem(survey: Survey, item: Item, body: FormBody, raw: Record<strin
       if (n < item.min || n > item.max) return { error: { field, code: 'out_of_range', params: { min: item.min, max: item.max } } };
       const step = item.type === 'number' ? item.step : 1;
       const offset = (n - item.min) / step;
-      if (Math.abs(offset - Math.round(offset)) > 1e-9) return { error: { field, code: 'step', params: { step } } };
-      return { value: n };
+      if (Math.abs(offset - Math.round(offset)) > 1e-9) {
+        // "Høyst 2 desimaler" says what to do; "steg på 0,01" would not.
+        const decimals = stepDecimals(step);
+        if (decimals === 0) return { error: { field, code: 'whole_number' } };
+        return decimals !== undefined ? { error: { field, code: 'decimals', params: { decimals } } } : { error: { field, code: 'step', params: { step: shown(step) } } };
+      }
+      // Stored as the decimal typed: 62.5, not 62.500000000000004.
+      return { value: Number(n.toFixed(stepDecimals(step) ?? 6)) };
     }
     case 'text': {
       const length = [...trimmed].length;
@@ -132,7 +158,30 @@ export function parsePage(survey: Survey, section: Section, body: FormBody): Pag
     if (parsed.error) result.errors.push({ itemId: item.id, ...parsed.error });
     else if (parsed.value !== undefined) result.answers[item.id] = parsed.value;
   }
+  for (const e of positionContradictions(result.answers)) {
+    result.errors.push(e);
+    delete result.answers[e.itemId];
+  }
   return result;
+}
+
+/** The bundled position-size items (surveys/stillingsstorrelse.json), as report/position.ts reads them. */
+const POSITION = { current: 'stilling_naa', change: 'onsket_endring', desired: 'onsket_stilling', larger: 'storre', smaller: 'mindre', fullTime: 100 } as const;
+
+/** positionContradictions finds answers on one page that contradict each other: a larger position
+ *  wished at full time, or a desired % that is not larger (smaller) than today's. They come back as
+ *  errors on the item to change, so the page is shown again with every answer kept. */
+export function positionContradictions(answers: Answers): FieldError[] {
+  const current = answers[POSITION.current];
+  const change = answers[POSITION.change];
+  const desired = answers[POSITION.desired];
+  if (typeof current !== 'number' || typeof change !== 'string') return [];
+  const params = { current: shown(current), ...(typeof desired === 'number' ? { desired: shown(desired) } : {}) };
+  if (change === POSITION.larger && current >= POSITION.fullTime) return [{ itemId: POSITION.change, field: POSITION.change, code: 'larger_at_full_time', params }];
+  if (typeof desired !== 'number') return [];
+  if (change === POSITION.larger && desired <= current) return [{ itemId: POSITION.desired, field: POSITION.desired, code: 'desired_not_larger', params }];
+  if (change === POSITION.smaller && desired >= current) return [{ itemId: POSITION.desired, field: POSITION.desired, code: 'desired_not_smaller', params }];
+  return [];
 }
 
 /** mergePage replaces the page's items in the saved answers and drops answers to hidden items. */
@@ -149,6 +198,8 @@ export function mergePage(survey: Survey, section: Section, saved: Answers, page
 /** isComplete tells whether an answer counts as given for a required item. */
 export function isComplete(item: Item, value: AnswerValue | undefined): boolean {
   if (value === undefined) return false;
+  // Nothing ticked is an answer for the tallies, not for a required question.
+  if (Array.isArray(value)) return value.length > 0;
   if (item.type === 'nowDesired') return typeof value === 'object' && !Array.isArray(value) && value.now !== undefined && value.desired !== undefined;
   return true;
 }
@@ -181,7 +232,7 @@ export function revalidate(survey: Survey, answers: Answers): string[] {
     if (item.type === 'nowDesired' && typeof value === 'object' && !Array.isArray(value)) {
       if (value.now !== undefined) body[`${id}.now`] = String(value.now);
       if (value.desired !== undefined) body[`${id}.desired`] = String(value.desired);
-    } else body[id] = Array.isArray(value) ? value : String(value);
+    } else body[id] = Array.isArray(value) ? ['', ...value] : String(value); // '' as the form's "shown" marker
     const parsed = parseItem(survey, item, body, {});
     if (parsed.error || !sameValue(parsed.value, value)) bad.push(id);
   }

@@ -61,7 +61,7 @@ export class ProjectLeader {
   /** openWave creates a wave of the combined survey with open links, opens it and returns its id and link codes. */
   async openWave(name: string, unitIds: string[], k: { kResults: number; kDistribution?: number; kText?: number; freeText?: boolean }): Promise<{ id: number; codes: Map<string, string> }> {
     const settings = { kResults: String(k.kResults), kDistribution: String(k.kDistribution ?? 10), kText: String(k.kText ?? 10), ...(k.freeText ? { freeText: 'on' } : {}) };
-    const res = await this.post('/admin/malinger', { name, survey: 'kartlegging@1', unitIds, linkMode: 'open', opensOn: '', closesOn: '', ...settings });
+    const res = await this.post('/admin/malinger', { name, survey: `kartlegging@${bundledSurveys().get('kartlegging')?.version ?? 1}`, unitIds, linkMode: 'open', opensOn: '', closesOn: '', ...settings });
     const id = Number(/\/admin\/malinger\/(\d+)$/.exec(String(res.headers.location))?.[1]);
     await this.setStatus(id, 'open');
     const csv = parseCsv((await this.agent.get(`/admin/malinger/${id}/lenker.csv`)).text);

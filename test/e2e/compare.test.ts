@@ -35,14 +35,29 @@ type Who = keyof typeof ACCOUNTS;
 const CSV_LINK = 'Last ned som CSV (Excel)';
 const FACTOR_TABLE = 'Gjennomsnitt per faktor og måling (1–5)';
 const SHARES_TABLE = 'Andeler i prosent, endring i prosentpoeng';
-const READINGS = ['Sikker økning', 'Sikker nedgang', 'Ingen sikker endring', 'For få svar til å si noe sikkert'];
+const CLEAR = ['Tydelig økning', 'Tydelig nedgang'];
+const POSSIBLE = 'Mulig endring, men kan skyldes tilfeldigheter når så mange tall sammenlignes';
+const TOO_FEW = 'For få svar til å si noe om endring';
+const NO_CLEAR = 'Ingen tydelig endring';
+const NO_VARIATION = 'Alle svarte likt i begge målingene, så usikkerheten kan ikke beregnes';
+const READINGS = [...CLEAR, POSSIBLE, NO_CLEAR, TOO_FEW, NO_VARIATION];
 /** The CSV's readings and the page's, as compare/csv.ts and the nb texts word them. */
 const CSV_READING: Record<string, string> = {
-  økning: 'Sikker økning',
-  nedgang: 'Sikker nedgang',
-  'ingen sikker endring': 'Ingen sikker endring',
-  'for få svar til å si noe sikkert': 'For få svar til å si noe sikkert',
+  'tydelig økning': 'Tydelig økning',
+  'tydelig nedgang': 'Tydelig nedgang',
+  'mulig endring, men kan skyldes tilfeldigheter': POSSIBLE,
+  'ingen tydelig endring': NO_CLEAR,
+  'for få svar til å si noe om endring': TOO_FEW,
+  'alle svarte likt: usikkerheten kan ikke beregnes': NO_VARIATION,
 };
+/** Where no change is claimed, the reading says how large a change would have had to be. */
+const DETECTABLE = /\s*Med \d+(?: og \d+)? svar må endringen være minst \d+,\d\d for å skille seg fra tilfeldig variasjon\.$/;
+
+/** readingOf splits a reading cell into the reading and the detectable-change sentence after it. */
+function readingOf(cell: string): { reading: string; detectable: string } {
+  const m = DETECTABLE.exec(cell);
+  return { reading: (m ? cell.slice(0, m.index) : cell).trim(), detectable: m ? m[0].trim() : '' };
+}
 const NESTED = 'En gruppe kan ikke inneholde både en enhet og en enhet under den.';
 
 let t: HistoryApp;
@@ -82,10 +97,10 @@ async function newPage(who: Who, options: BrowserContextOptions = DESKTOP): Prom
   return watch(await e2e.newPage({ ...options, storageState: await session(who) }));
 }
 
-/** number reads a figure as the page or the CSV writes it ("3,9", "+0,25", "−0,12", "±0,00",
- *  "-0,12", "62,5 %", "+5 %") or null for a withheld or empty cell ("–", ""). */
+/** number reads a figure as the page or the CSV writes it ("3,9", "3,9 (n = 12)", "+0,25", "−0,12",
+ *  "±0,00", "-0,12", "62 % (n = 40)", "+5 %") or null for a withheld or empty cell ("–", ""). */
 function number(cell: string): number | null {
-  const m = /^([+±−-]?)(\d+(?:,\d+)?)(?:\s*%)?$/.exec(cell.trim());
+  const m = /^([+±−-]?)(\d+(?:,\d+)?)(?:\s*%)?(?: \(n = \d+\))?$/.exec(cell.trim());
   if (!m?.[2]) return null;
   const v = Number(m[2].replace(',', '.'));
   return m[1] === '−' || m[1] === '-' ? -v : v;
@@ -180,7 +195,8 @@ function factorRows(table: Table, count: number): Table['rows'] {
 function checkChangeRow(row: Table['rows'][number], waves: number): void {
   const first = number(row.cells[0] ?? '');
   const last = number(row.cells[waves - 1] ?? '');
-  const [changeCell = '', intervalCell = '', reading = ''] = row.cells.slice(waves);
+  const [changeCell = '', intervalCell = '', readingCell = ''] = row.cells.slice(waves);
+  const { reading, detectable } = readingOf(readingCell);
   if (first === null || last === null) {
     expect(changeCell, `${row.label}: no change without both means`).toBe('');
     expect(intervalCell, `${row.label}: no interval without both means`).toBe('');
@@ -190,16 +206,24 @@ function checkChangeRow(row: Table['rows'][number], waves: number): void {
   const diff = number(changeCell) ?? NaN;
   // The means are shown with one decimal, the change with two: they agree to within rounding.
   expect(Math.abs(diff - (last - first)), `${row.label}: change ${changeCell} is last minus first (${row.cells[waves - 1]} − ${row.cells[0]})`).toBeLessThanOrEqual(0.1 + 1e-9);
+  if (intervalCell === 'kan ikke beregnes') {
+    expect([NO_VARIATION, TOO_FEW], `${row.label}: no interval only when nobody's answers varied`).toContain(reading);
+    return;
+  }
   const ci = interval(intervalCell);
   expect(ci, `${row.label}: a 95 % interval "a til b", got "${intervalCell}"`).not.toBeNull();
   if (!ci) return;
   expect(ci.low, `${row.label}: low ≤ change`).toBeLessThanOrEqual(diff + 0.005);
   expect(ci.high, `${row.label}: change ≤ high`).toBeGreaterThanOrEqual(diff - 0.005);
   expect(READINGS, `${row.label}: a reading`).toContain(reading);
-  if (reading === 'Sikker økning') expect(ci.low, `${row.label}: an increase only when the interval is above 0`).toBeGreaterThan(0);
-  if (reading === 'Sikker nedgang') expect(ci.high, `${row.label}: a decrease only when the interval is below 0`).toBeLessThan(0);
-  if (ci.low > 0 || ci.high < 0) expect(['Sikker økning', 'Sikker nedgang', 'For få svar til å si noe sikkert'], `${row.label}: an interval excluding 0 (${intervalCell})`).toContain(reading);
-  if (ci.low < 0 && ci.high > 0) expect(['Ingen sikker endring', 'For få svar til å si noe sikkert'], `${row.label}: no effect claimed when 0 is inside ${intervalCell}`).toContain(reading);
+  if (reading === 'Tydelig økning') expect(ci.low, `${row.label}: an increase only when the interval is above 0`).toBeGreaterThan(0);
+  if (reading === 'Tydelig nedgang') expect(ci.high, `${row.label}: a decrease only when the interval is below 0`).toBeLessThan(0);
+  if (ci.low > 0 || ci.high < 0) expect([...CLEAR, POSSIBLE, TOO_FEW], `${row.label}: an interval excluding 0 (${intervalCell})`).toContain(reading);
+  if (ci.low < 0 && ci.high > 0) expect([NO_CLEAR, TOO_FEW], `${row.label}: no effect claimed when 0 is inside ${intervalCell}`).toContain(reading);
+  // Every wave's figure carries its n; an unclaimed change says what the unit could have detected.
+  for (const c of row.cells.slice(0, waves)) if (number(c) !== null) expect(c, `${row.label}: a figure with its n`).toMatch(/ \(n = \d+\)$/);
+  if (reading === NO_CLEAR || reading === TOO_FEW) expect(detectable, `${row.label}: the smallest detectable change`).toMatch(new RegExp(`^${DETECTABLE.source.replace(/^\\s\*/, '')}`));
+  else expect(detectable, `${row.label}: no detectable change where a change is seen`).toBe('');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,7 +249,7 @@ describe('two waves: a leader scoped to Solbakken', () => {
     const natt = index.rows.find((r) => rowName(r.label) === 'Solbakken, nattevakter');
     expect(natt?.label).toContain('(ingen sammenligning)');
     expect(natt?.link, 'a hidden unit is not a link').toBeNull();
-    expect(await page.getByRole('link', { name: 'Hvor er det sikre endringer?' }).count(), 'the overview of clear changes is for the project leader').toBe(0);
+    expect(await page.getByRole('link', { name: 'Hvor er det tydelige endringer?' }).count(), 'the overview of clear changes is for the project leader').toBe(0);
     expect(await page.locator('form[action$="/koblinger"]').count(), 'no mapping form for a leader').toBe(0);
     await checkA11y(page, `the leader's unit list on a ${label}`);
 
@@ -263,33 +287,38 @@ describe('two waves: a leader scoped to Solbakken', () => {
 
     // Position size: shares in %, changes in percentage points, relative change labelled as such.
     const shares = await readTable(page.getByRole('table', { name: SHARES_TABLE, exact: true }));
-    expect(shares.headers).toEqual(['Mål', waveNames[0], waveNames[1], 'Endring (prosentpoeng)', 'Relativ endring']);
-    expect(shares.rows.map((r) => r.label)).toEqual(expect.arrayContaining(['Har heltid', 'Ønsker større stilling']));
+    expect(shares.headers).toEqual(['Mål', waveNames[0], waveNames[1], 'Endring (prosentpoeng)', '95 % intervall (prosentpoeng)', 'Relativ endring', 'Vurdering']);
+    expect(shares.rows.map((r) => r.label)).toEqual(expect.arrayContaining(['Har heltid', 'Ønsker større stilling', 'Ufrivillig deltid, selvrapportert (andel av deltidsansatte)']));
     let compared = 0;
     for (const row of shares.rows) {
-      const [a = '', b = '', points = '', relative = ''] = row.cells;
-      for (const c of [a, b]) expect(c, `${row.label}: a share in % or a dash`).toMatch(/^(\d+,\d %|–)$/);
+      const [a = '', b = '', points = '', ci = '', relative = '', reading = ''] = row.cells;
+      for (const c of [a, b]) expect(c, `${row.label}: a share in whole % with its n, or why it is withheld`).toMatch(/^(\d+ % \(n = \d+\)|færre enn \d+ svar|skjult så andre skjulte tall ikke kan regnes ut)$/);
       const first = number(a);
       const last = number(b);
       if (first === null || last === null) {
-        expect(points + relative, `${row.label}: no change without both shares`).toBe('');
+        expect(points + ci + relative, `${row.label}: no change without both shares`).toBe('');
         continue;
       }
       compared++;
-      expect(points, `${row.label}: a change in points, not in %`).toMatch(/^[+−±]\d+,\d\d$/);
+      expect(points, `${row.label}: a change in whole points, not in %`).toMatch(/^[+−±]\d+$/);
       const pp = number(points) ?? NaN;
-      expect(Math.abs(pp - (last - first)), `${row.label}: ${points} points is ${b} − ${a}`).toBeLessThanOrEqual(0.1 + 1e-9);
+      // Shares and points are whole numbers, each rounded from the exact value.
+      expect(Math.abs(pp - (last - first)), `${row.label}: ${points} points is ${b} − ${a}`).toBeLessThanOrEqual(1);
+      const bounds = interval(ci);
+      expect(bounds, `${row.label}: a Newcombe interval in points, got "${ci}"`).not.toBeNull();
+      if (bounds) expect(bounds.low <= pp && pp <= bounds.high, `${row.label}: ${points} lies in ${ci}`).toBe(true);
+      expect(READINGS, `${row.label}: a reading`).toContain(reading);
       if (first === 0) {
         expect(relative, `${row.label}: no relative change from 0`).toBe('');
         continue;
       }
-      expect(relative, `${row.label}: a relative change in whole %`).toMatch(/^[+−]?\d+ %$/);
+      expect(relative, `${row.label}: a relative change in whole %`).toMatch(/^[+−±]?\d+ %$/);
       const rel = number(relative) ?? NaN;
-      // From the shares shown (one decimal) the relative change is known to about a percent.
-      expect(Math.abs(rel - ((last - first) / first) * 100), `${row.label}: relative change ${relative} of ${a} → ${b}`).toBeLessThanOrEqual(1 + (0.1 / first) * 100);
-      // An unchanged share is no relative change: no minus sign on it (the points say "±0,00").
-      if (Math.round(pp * 100) === 0) expect.soft(relative, `${row.label}: no change in points (${points}) is no relative change, without a sign of decline`).toMatch(/^±?0 %$/);
-      else expect(relative.startsWith(pp > 0 ? '+' : '−'), `${row.label}: relative change ${relative} has the sign of ${points}`).toBe(true);
+      // From whole-percent shares the relative change is known to about a percent of the first.
+      expect(Math.abs(rel - ((last - first) / first) * 100), `${row.label}: relative change ${relative} of ${a} → ${b}`).toBeLessThanOrEqual(1 + (1 / first) * 100);
+      // An unchanged share is no relative change: no minus sign on it.
+      if (pp === 0 && Math.abs(rel) < 1) expect.soft(relative, `${row.label}: no change in points (${points}) is no relative change, without a sign of decline`).toMatch(/^±?0 %$/);
+      else if (pp !== 0) expect(relative.startsWith(pp > 0 ? '+' : '−'), `${row.label}: relative change ${relative} has the sign of ${points}`).toBe(true);
     }
     expect(compared, 'some shares are compared').toBeGreaterThan(0);
     await checkA11y(page, `a leader's unit comparison on a ${label}`);
@@ -300,8 +329,8 @@ describe('two waves: a leader scoped to Solbakken', () => {
     const bytes = fs.readFileSync(await download.path());
     expect([...bytes.subarray(0, 3)], 'starts with a UTF-8 byte order mark').toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes.subarray(3).toString('utf8'), ';');
-    expect(rows[0]).toEqual(['del', 'id', 'tekst', waveNames[0], waveNames[1], 'endring', 'ki_95_lav', 'ki_95_hoy', 'vurdering']);
-    expect(rows.every((r) => r.length === 9), 'every row has the nine columns').toBe(true);
+    expect(rows[0]).toEqual(['del', 'id', 'tekst', waveNames[0], waveNames[1], 'endring', 'ki_95_lav', 'ki_95_hoy', 'vurdering', `n ${waveNames[0]}`, `n ${waveNames[1]}`, 'minste_pavisbare_endring']);
+    expect(rows.every((r) => r.length === 12), 'every row has the twelve columns').toBe(true);
     const csvFactors = rows.filter((r) => r[0] === 'Faktor');
     expect(csvFactors.map((r) => r[2]), 'a row per factor, in table order').toEqual(factors.map((r) => r.label));
     // A spreadsheet must read the numbers as numbers: a figure such as "-0,12" is a number, not a
@@ -310,19 +339,22 @@ describe('two waves: a leader scoped to Solbakken', () => {
     expect.soft(numbersAsText, 'no number in the CSV is turned into text by a leading apostrophe').toEqual([]);
     const plain = (cell: string): string => cell.replace(/^'(?=[+-]?\d)/, '');
     for (const [i, row] of factors.entries()) {
-      const [w0 = '', w1 = '', diff = '', low = '', high = '', reading = ''] = (csvFactors[i] ?? []).slice(3).map(plain);
-      const [a = '', b = '', change = '', ci = '', shown = ''] = row.cells;
+      const [w0 = '', w1 = '', diff = '', low = '', high = '', reading = '', n0 = '', n1 = '', detectable = ''] = (csvFactors[i] ?? []).slice(3).map(plain);
+      const [a = '', b = '', change = '', ci = '', readingCell = ''] = row.cells;
+      const shown = readingOf(readingCell);
       expect(number(w0), `${row.label}: first wave`).toBe(number(a));
       expect(number(w1), `${row.label}: second wave`).toBe(number(b));
-      if (number(a) !== null) expect(w0, `${row.label}: the same figure as on the page`).toBe(a);
-      if (number(b) !== null) expect(w1, `${row.label}: the same figure as on the page`).toBe(b);
+      if (number(a) !== null) expect(`${w0} (n = ${n0})`, `${row.label}: the same figure and n as on the page`).toBe(a);
+      if (number(b) !== null) expect(`${w1} (n = ${n1})`, `${row.label}: the same figure and n as on the page`).toBe(b);
+      if (detectable !== '') expect(shown.detectable, `${row.label}: the detectable change as on the page`).toContain(`minst ${detectable} for`);
       if (change === '') {
         expect(diff + low + high, `${row.label}: no change in the CSV either`).toBe('');
         continue;
       }
       expect(number(diff), `${row.label}: change`).toBe(number(change));
-      expect({ low: number(low), high: number(high) }, `${row.label}: interval`).toEqual(interval(ci));
-      expect(CSV_READING[reading], `${row.label}: reading "${reading}"`).toBe(shown);
+      if (ci === 'kan ikke beregnes') expect(low + high, `${row.label}: no interval in the CSV either`).toBe('');
+      else expect({ low: number(low), high: number(high) }, `${row.label}: interval`).toEqual(interval(ci));
+      expect(CSV_READING[reading], `${row.label}: reading "${reading}"`).toBe(shown.reading);
     }
 
     // A unit hidden in a compared wave: no comparison, no numbers.
@@ -349,15 +381,16 @@ describe('two waves: the project leader', () => {
     expect(index.rows.map((r) => rowName(r.label)), 'the project leader sees every unit').toEqual(expect.arrayContaining(['Demo kommune', 'Nordby skole', 'Solbakken, avdeling 1']));
     await checkA11y(page, 'the project page of the project leader');
 
-    await submitWith(page, () => page.getByRole('link', { name: 'Hvor er det sikre endringer?', exact: true }).click());
+    await submitWith(page, () => page.getByRole('link', { name: 'Hvor er det tydelige endringer?', exact: true }).click());
     expect(pathOf(page)).toBe(`/sammenligning/${project}/endringer`);
-    expect(await text(page.locator('h1'))).toBe(`Sikre endringer: ${projectName}`);
-    const overview = await readTable(page.getByRole('table', { name: 'Sikre endringer', exact: true }));
-    expect(overview.headers).toEqual(['Enhet', 'Faktor', 'Endring', '95 % intervall', 'Vurdering']);
+    expect(await text(page.locator('h1'))).toBe(`Tydelige endringer: ${projectName}`);
+    const overview = await readTable(page.getByRole('table', { name: 'Tydelige endringer', exact: true }));
+    expect(overview.headers).toEqual(['Enhet', 'Faktor', 'Antall svar', 'Endring', '95 % intervall', 'Vurdering']);
     expect(overview.rows.length, 'the demo history has clear changes').toBeGreaterThan(0);
     const wrong: string[] = [];
     for (const r of overview.rows) {
-      const [factor = '', change = '', ci = '', reading = ''] = r.cells;
+      const [factor = '', ns = '', change = '', ci = '', reading = ''] = r.cells;
+      if (!/^n = \d+ → \d+$/.test(ns)) wrong.push(`${r.label} / ${factor}: both waves' n, got "${ns}"`);
       const bounds = interval(ci);
       const diff = number(change);
       const where = `${r.label} / ${factor}: ${change} (${ci}) ${reading}`;
@@ -367,7 +400,7 @@ describe('two waves: the project leader', () => {
       }
       if (!(Math.sign(bounds.low) === Math.sign(bounds.high) && bounds.low !== 0)) wrong.push(`${where}: the interval does not exclude 0`);
       if (!(bounds.low <= diff + 0.005 && diff - 0.005 <= bounds.high)) wrong.push(`${where}: the change is outside its interval`);
-      if (reading !== (bounds.low > 0 ? 'Sikker økning' : 'Sikker nedgang')) wrong.push(`${where}: the reading does not follow the interval`);
+      if (reading !== (bounds.low > 0 ? 'Tydelig økning' : 'Tydelig nedgang')) wrong.push(`${where}: the reading does not follow the interval`);
       if (!r.link?.startsWith(`/sammenligning/${project}/enhet/`)) wrong.push(`${where}: no link to the unit`);
     }
     expect(wrong, 'every listed change has an interval excluding 0 and a matching reading').toEqual([]);
@@ -375,13 +408,13 @@ describe('two waves: the project leader', () => {
 
     // The first unit listed: its page has exactly the listed factors as clear changes, same figures.
     const unitName = overview.rows[0]?.label ?? '';
-    const listed = overview.rows.filter((r) => r.label === unitName).map((r) => r.cells.slice(0, 4).join(' | '));
+    const listed = overview.rows.filter((r) => r.label === unitName).map((r) => [r.cells[0], r.cells[2], r.cells[3], r.cells[4]].join(' | '));
     await submitWith(page, () => page.getByRole('link', { name: unitName, exact: true }).first().click());
     expect(await text(page.locator('h1'))).toBe(unitName);
     const table = await readTable(factorTable(page));
     const factorCount = (await drawnChart(page)).labels.length;
     const clear = factorRows(table, factorCount)
-      .filter((r) => r.cells[4] === 'Sikker økning' || r.cells[4] === 'Sikker nedgang')
+      .filter((r) => CLEAR.includes(r.cells[4] ?? ''))
       .map((r) => [r.label, r.cells[2], r.cells[3], r.cells[4]].join(' | '));
     expect(clear, `the clear changes of ${unitName} as its page shows them`).toEqual(listed);
     await checkA11y(page, `the unit page of ${unitName}`);

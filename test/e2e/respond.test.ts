@@ -174,7 +174,7 @@ const PLAN: Plan = {
   skriftlig: 'Nei',
   kvalifisert: 'Ja',
   oppstart: 'Innen 3 måneder',
-  venter_barnehageplass: 'Nei',
+  barnehage_eneste_hinder: 'Nei',
   takker_ja: 'Ja',
   villig_til: ['Jobbe på tvers av enheter', 'Ta ekstravakter'],
   kommentar: 'Godt arbeidsmiljø, men travle vakter.',
@@ -244,7 +244,7 @@ test('a phone answers the whole combined survey, every page passes axe, and one 
   ]);
   expect(find('hefa_beg_rolle')).toEqual([{ itemId: 'hefa_beg_rolle', part: '', num: 4, txt: null }]);
   expect(find('hefa_trivsel_total')).toEqual([{ itemId: 'hefa_trivsel_total', part: '', num: 8, txt: null }]);
-  expect(find('venter_barnehageplass')).toHaveLength(1);
+  expect(find('barnehage_eneste_hinder')).toHaveLength(1);
   expect(find('arsak_deltid')).toEqual([]);
   expect(draftByCode(resumeCode)).toBeUndefined();
 });

@@ -67,9 +67,10 @@ async function newPage(who: Who, options: BrowserContextOptions = DESKTOP): Prom
 /** cspViolations returns the securitypolicyviolation events the page has seen. */
 const cspViolations = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
 
-/** number reads a figure as the page writes it ("3,9") or null for a withheld/empty cell ("–"). */
+/** number reads a figure as the page writes it ("3,9", or "3,9 (n = 91)" where the column has no n
+ *  of its own) or null for a withheld/empty cell ("–", "færre enn 5 svar"). */
 function number(cell: string): number | null {
-  const m = /^(\d+(?:,\d+)?)(?:\s*%)?$/.exec(cell.trim());
+  const m = /^(\d+(?:,\d+)?)(?:\s*%)?(?: \(n = \d+\))?$/.exec(cell.trim());
   return m?.[1] === undefined ? null : Number(m[1].replace(',', '.'));
 }
 
@@ -161,6 +162,8 @@ describe('a leader opens a unit\'s results', () => {
       expect(ds.data, `the "${ds.label}" bars are the table's numbers`).toEqual(column(table, ds.label).map(number));
     }
     const comparedWithNumbers = ['Solbakken sykehjem', 'Hele organisasjonen'].filter((h) => column(table, h).some((c) => number(c) !== null));
+    // The comparison columns have no n column of their own: each figure carries its n, or says why it is withheld.
+    for (const h of ['Solbakken sykehjem', 'Hele organisasjonen']) for (const c of column(table, h)) expect(c, `${h}: a figure with its n`).toMatch(/^(\d+,\d \(n = \d+\)|færre enn \d+ svar|skjult så andre skjulte tall ikke kan regnes ut)$/);
     expect(chart.datasets.map((d) => d.label).slice(1), 'every compared column with numbers is drawn').toEqual(comparedWithNumbers);
     expect(chart.width, 'canvas width').toBeGreaterThan(0);
     expect(chart.height, 'canvas height').toBeGreaterThan(0);
@@ -225,7 +228,7 @@ test('the "Last ned som CSV (Excel)" link downloads UTF-8 with BOM, semicolons, 
   const bytes = fs.readFileSync(file);
   expect([...bytes.subarray(0, 3)], 'starts with a UTF-8 byte order mark').toEqual([0xef, 0xbb, 0xbf]);
   const csv = bytes.subarray(3).toString('utf8');
-  expect(csv.split('\r\n')[0], 'semicolon-separated header').toBe('"del";"id";"tekst";"n";"snitt";"standardavvik";"antall";"andel_prosent";"merknad"');
+  expect(csv.split('\r\n')[0], 'semicolon-separated header').toBe('"del";"id";"tekst";"n";"snitt";"standardavvik_utvalg";"antall";"andel_prosent";"merknad"');
 
   const rows = parseCsv(csv, ';');
   expect(rows.every((r) => r.length === 9), 'every row has the nine columns').toBe(true);

@@ -186,9 +186,30 @@ describe('rule 4: below the distribution threshold no shown figure pins the coun
     const t = emptyGroupTally();
     t.responses = 10;
     const it = emptyItemTally(['1', '2', '3', '4', '5']);
-    Object.assign(it, { answered: 10, moments: { n: 10, sum: 50, sumSq: 250 } });
+    Object.assign(it, { answered: 10, moments: { n: 10, sum: 50, sumSq: 250, den: 1 } });
     it.counts['5'] = 10;
     t.items.set('a', it);
     expect(shownKey(t, shown)).toContain('"sd":0');
+  });
+});
+
+describe('rule 3: desired against current position %', () => {
+  test('one person of five wants another size: the desired mean would give that person away, so it is held back', async () => {
+    const { loadSurveyDir } = await import('../../src/survey/load.js');
+    const { surveysDir } = await import('../helpers/app.js');
+    const kartlegging = loadSurveyDir(surveysDir).get('kartlegging') as Survey;
+    const people: Answers[] = [60, 80, 80, 100, 100].map((p, i) => ({ stilling_naa: p, ansettelse: 'fast', onsket_endring: i === 0 ? 'storre' : 'samme', ...(i === 0 ? { onsket_stilling: 80 } : {}) }));
+    const rows: WaveAnswerRow[] = people.flatMap((answers, i) => answerRows(kartlegging, answers).map((r) => ({ responseId: 1000 + i, unitId: 'p', ...r })));
+    const one = [{ id: 'p', parentId: null }];
+    const r = rollUp(one, tallyRows(kartlegging, rows));
+    const d = disclose(one, r, { k: 3, kDistribution: 5, kText: 5, freeText: false });
+    expect(state(d, 'p', measureKey.position)).toBe('shown');
+    // 5 x (desired mean - current mean) would be that one person's desired minus current.
+    expect(state(d, 'p', measureKey.positionDesired)).toBe('complementary');
+    // With three of five wanting a change (k = 3), both are shown.
+    const three = people.map((a, i) => (i < 3 ? { ...a, onsket_endring: 'storre', onsket_stilling: 100 } : a));
+    const rows3: WaveAnswerRow[] = three.flatMap((answers, i) => answerRows(kartlegging, answers).map((x) => ({ responseId: 2000 + i, unitId: 'p', ...x })));
+    const d3 = disclose(one, rollUp(one, tallyRows(kartlegging, rows3)), { k: 3, kDistribution: 5, kText: 5, freeText: false });
+    expect(state(d3, 'p', measureKey.positionDesired)).toBe('shown');
   });
 });

@@ -3,7 +3,9 @@ import { compareGroups, isChange, itemComparability, overviewChanges, readChange
 import type { Comparability, MeasureComparison, Series, UnitComparison, WaveGroup } from '../../src/report/compare.js';
 import { INVOLUNTARY_DEFINITIONS } from '../../src/report/position.js';
 import type { PositionDistribution, ReleasedGroup, ReleasedPart, ReleasedPosition, ShownGroup, Stats, Withheld } from '../../src/report/released.js';
-import { welch } from '../../src/report/welch.js';
+import { detectableDifference, welch } from '../../src/report/welch.js';
+import { ratio } from '../../src/report/exact.js';
+import { decimal2 } from '../../src/web/results/format.js';
 import type { Survey } from '../../src/survey/model.js';
 import type { Item, Scale } from '../../src/survey/schema.js';
 
@@ -39,8 +41,20 @@ type Figures = Partial<Record<'mestring' | 'mestring_1' | 'mestring_2' | 'raus_v
 /** A released position distribution; only the first involuntary definition (self-reported) is non-zero. */
 function distribution(n: number, fullTime: number, involuntary: number): PositionDistribution {
   const share = (count: number) => ({ count, share: count / n });
-  const inv = INVOLUNTARY_DEFINITIONS.map((d, k) => ({ id: d.id, name: d.name, description: d.description, ...share(k === 0 ? involuntary : 0) }));
-  return { released: true, n, fullTime: share(fullTime), more: share(involuntary), same: share(n - involuntary), less: share(0), involuntary: inv };
+  const partTime = n - fullTime;
+  const ofPartTime = (count: number) => (partTime > 0 ? count / partTime : 0);
+  const inv = INVOLUNTARY_DEFINITIONS.map((d, k) => ({ id: d.id, name: d.name, description: d.description, ...share(k === 0 ? involuntary : 0), ofPartTime: ofPartTime(k === 0 ? involuntary : 0) }));
+  return {
+    released: true,
+    n,
+    fullTime: share(fullTime),
+    more: share(involuntary),
+    same: share(n - involuntary),
+    less: share(0),
+    partTime: share(partTime),
+    moreOfPartTime: { count: involuntary, share: ofPartTime(involuntary) },
+    involuntary: inv,
+  };
 }
 
 function group(n: number, f: Figures = {}, position?: ReleasedPosition, id = 'u1'): ShownGroup {
@@ -168,7 +182,10 @@ describe('factor changes between two waves', () => {
     const f = factor(compare([group(40, { mestring: a }), group(45, { mestring: b })]));
     expect(f.figures).toEqual([a, b]);
     const w = welch(a, b);
-    expect(f.overall).toEqual({ diff: w?.diff, low: w?.low, high: w?.high, df: w?.df, reading });
+    if (!w) throw new Error('no interval');
+    // Where no change is claimed, the smallest change these n and SDs would have detected comes along.
+    const detectable = reading === 'no_clear_change' ? { detectable: detectableDifference(w) } : {};
+    expect(f.overall).toEqual({ diff: w.diff, low: w.low, high: w.high, df: w.df, se: w.se, p: w.p, reading, ...detectable });
     expect(f.steps).toEqual([f.overall]);
   });
 
@@ -180,11 +197,72 @@ describe('factor changes between two waves', () => {
   test.each([
     ['withheld at T0', belowK, st(45, 3.6, 0.7), { reason: 'withheld' }],
     ['withheld at T1', st(40, 3.2, 0.8), { released: false, reason: 'complementary' } as Withheld, { reason: 'withheld' }],
-    ['released without an SD (n 1)', st(1, 4), st(45, 3.6, 0.7), { reason: 'no_estimate' }],
+    ['released without an SD (n 1)', st(1, 4), st(45, 3.6, 0.7), { reason: 'small' }],
   ])('%s: no change, the reason instead, and the figure as the table has it', (_, fa, fb, overall) => {
     const f = factor(compare([group(40, { mestring: fa }), group(45, { mestring: fb })]));
     expect(f.figures).toEqual([fa, fb]);
     expect(f.overall).toEqual(overall);
+  });
+});
+
+describe('honest readings', () => {
+  test('everyone alike in both waves (SD 0, n 10): no interval, no verdict, not "1,00 til 1,00"', () => {
+    const f = factor(compare([group(10, { mestring: st(10, 1, 0) }), group(10, { mestring: st(10, 2, 0) })]));
+    const o = f.overall;
+    if (!isChange(o)) throw new Error('no change');
+    expect(o.reading).toBe('no_variation');
+    expect(o.se).toBe(0);
+    expect(o).not.toHaveProperty('p');
+    expect(o).not.toHaveProperty('detectable');
+  });
+
+  test('an exact difference of 0.525 stays exact (3.725 - 3.2 is 0.5249999999999999 in floating point)', () => {
+    const a: Stats = { ...st(40, 3.2, 0.8), exact: { mean: ratio(16, 5) } };
+    const b: Stats = { ...st(40, 3.725, 0.8), exact: { mean: ratio(149, 40) } };
+    const o = factor(compare([group(40, { mestring: a }), group(40, { mestring: b })])).overall;
+    if (!isChange(o)) throw new Error('no change');
+    expect(o.diff).toBeLessThan(0.525);
+    expect(o.exact).toEqual(ratio(21, 40));
+    expect(decimal2(o.exact ?? o.diff, 'nb')).toBe('0,53');
+  });
+
+  test('a fraction that disagrees with its number (coarsened by disclosure control) is not used', () => {
+    const a: Stats = { ...st(40, 3, 0.8), exact: { mean: ratio(16, 5) } };
+    const o = factor(compare([group(40, { mestring: a }), group(40, { mestring: st(40, 3.5, 0.8) })])).overall;
+    expect(isChange(o) && o.exact).toBeUndefined();
+  });
+
+  // Two measures in the main family (the factor and the RAUS total). Welch by hand: diff 0.37,
+  // se = 0.8·sqrt(2/40) = 0.178885, t = 2.0684 on 78 df, p = 0.0419: its 95 % interval excludes 0.
+  const rising = (raus: Stats) => compare([group(40, { mestring: st(40, 3, 0.8), raus_total: st(40, 3, 0.8) }), group(40, { mestring: st(40, 3.37, 0.8), raus_total: raus })]);
+
+  test('false alarms: p = 0.042 beside an unchanged measure is only a possible change (BH: 0.042 > 1·0.05/2)', () => {
+    const o = factor(rising(st(40, 3, 0.8))).overall;
+    if (!isChange(o)) throw new Error('no change');
+    expect(o.low).toBeGreaterThan(0);
+    expect(o.p).toBeCloseTo(0.0419, 3);
+    expect(o.reading).toBe('possible_chance');
+    expect(o).not.toHaveProperty('detectable');
+  });
+
+  test('false alarms: beside a clear change the same p is kept (step-up: 0.042 <= 2·0.05/2)', () => {
+    const c = rising(st(40, 4, 0.8));
+    const o = factor(c).overall;
+    expect(isChange(o) && o.reading).toBe('increase');
+    expect(isChange(shown(c).rausTotal?.overall ?? { reason: 'absent' }) && (shown(c).rausTotal?.overall as { reading: string }).reading).toBe('increase');
+  });
+
+  test('statements form their own family: dozens of unchanged statements do not dilute the factors', () => {
+    const c = rising(st(40, 4, 0.8));
+    expect(shown(c).items.every((m) => !isChange(m.overall) || m.overall.reading === 'no_clear_change')).toBe(true);
+    expect(isChange(factor(c).overall) && (factor(c).overall as { reading: string }).reading).toBe('increase');
+  });
+
+  test('where no change is claimed, the smallest detectable change comes along (too few or no clear change)', () => {
+    // n 7 in each wave, SD 0.8: (t_0.975,12 + t_0.80,12) · 0.42762 = 1.305 (t table: 2.179 + 0.873).
+    const small = factor(compare([group(7, { mestring: st(7, 3.5, 0.8) }), group(7, { mestring: st(7, 3.7, 0.8) })])).overall;
+    expect(isChange(small) && small.reading).toBe('too_few');
+    expect(isChange(small) && small.detectable).toBeCloseTo(1.305, 2);
   });
 });
 
@@ -286,16 +364,30 @@ describe('position size over time', () => {
 
   test('involuntary part-time is reported per definition, each under its own name', () => {
     const p = shown(compare([group(40, {}, pos(40, 10, 12)), group(40, {}, pos(40, 10, 8))])).position;
-    const inv = p?.shares.filter((s) => s.label !== undefined) ?? [];
+    const inv = p?.shares.filter((s) => s.label !== undefined && s.denominator === 'all') ?? [];
     expect(inv.map((s) => [s.id, s.label])).toEqual([
       ['selfReported', 'Ufrivillig deltid, selvrapportert'],
       ['drammen', 'Ufrivillig deltid, streng definisjon (Drammen)'],
       ['surnadal', 'Ufrivillig deltid, strengere definisjon (Surnadal)'],
     ]);
-    // 12/40 = 30 % → 8/40 = 20 %: -10 points, -1/3 relative.
-    expect(inv[0]?.overall).toEqual({ percentagePoints: expect.closeTo(-10, 10) as number, relativeChange: expect.closeTo(-1 / 3, 12) as number });
-    // 0 % before: there is no relative change to state.
-    expect(inv[1]?.overall).toEqual({ percentagePoints: 0 });
+    // 12/40 = 30 % → 8/40 = 20 %: -10 points, -1/3 relative. Newcombe's interval (method 10) by hand
+    // with Python, Wilson bounds at z = NormalDist().inv_cdf(0.975): -28.12 to +8.97 points.
+    expect(inv[0]?.overall).toMatchObject({
+      percentagePoints: expect.closeTo(-10, 10) as number,
+      relativeChange: expect.closeTo(-1 / 3, 12) as number,
+      low: expect.closeTo(-28.120035, 5) as number,
+      high: expect.closeTo(8.973334, 5) as number,
+      reading: 'no_clear_change',
+      exact: { change: { num: -1, den: 10 }, relative: { num: -1, den: 3 } },
+    });
+    // 0 % before: there is no relative change to state; 0/40 → 0/40 is still an interval (±8.76 points), never a point.
+    expect(inv[1]?.overall).toMatchObject({ percentagePoints: 0, low: expect.closeTo(-8.762160, 5) as number, high: expect.closeTo(8.762160, 5) as number, p: 1 });
+    expect(inv[1]?.overall).not.toHaveProperty('relativeChange');
+    // The same definitions as shares of part-time employees (30 of 40): 12/30 → 8/30, -13.33 points, interval -34.98 to +10.20.
+    const ofPartTime = p?.shares.filter((s) => s.denominator === 'partTime') ?? [];
+    expect(ofPartTime.map((s) => s.id)).toEqual(['selfReported', 'drammen', 'surnadal']);
+    expect(ofPartTime[0]?.figures[0]).toEqual({ released: true, n: 30, count: 12, share: 0.4 });
+    expect(ofPartTime[0]?.overall).toMatchObject({ percentagePoints: expect.closeTo(-40 / 3, 10) as number, low: expect.closeTo(-34.976346, 5) as number, high: expect.closeTo(10.195865, 5) as number });
     expect(p?.current.overall).toMatchObject({ diff: 0, reading: 'no_clear_change' });
   });
 
@@ -305,7 +397,8 @@ describe('position size over time', () => {
       expect(s.figures[1]).toEqual(belowK);
       expect(s.overall).toEqual({ reason: 'withheld' });
     }
-    expect(p?.shares).toHaveLength(7);
+    // Full-time, more, same, less and three definitions of all respondents, three of part-time employees.
+    expect(p?.shares).toHaveLength(10);
     // The means are separate measures with their own release decision.
     expect(isChange(p?.current.overall ?? { reason: 'absent' })).toBe(true);
   });

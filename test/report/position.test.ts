@@ -41,10 +41,14 @@ describe('involuntary part-time definitions', () => {
     { name: 'unsure if qualified', answers: { ...all, kvalifisert: 'usikker' }, self: true, drammen: false, surnadal: true },
     { name: 'starts within 3 months', answers: { ...all, oppstart: 'innen_3_mnd' }, self: true, drammen: true, surnadal: false },
     { name: 'starts later', answers: { ...all, oppstart: 'senere' }, self: true, drammen: false, surnadal: false },
-    // The kindergarten exception: waiting for a place does not count against (Surnadal).
-    { name: 'within 3 months, waiting for kindergarten', answers: { ...all, oppstart: 'innen_3_mnd', venter_barnehageplass: 'ja' }, self: true, drammen: true, surnadal: true },
-    { name: 'later, waiting for kindergarten', answers: { ...all, oppstart: 'senere', venter_barnehageplass: 'ja' }, self: true, drammen: false, surnadal: true },
-    { name: 'later, not waiting for kindergarten', answers: { ...all, oppstart: 'senere', venter_barnehageplass: 'nei' }, self: true, drammen: false, surnadal: false },
+    // The kindergarten exception (Surnadal) excuses the start time only for someone whose one
+    // obstacle is the kindergarten place (barnehage_eneste_hinder, survey version 2).
+    { name: 'within 3 months, a kindergarten place the only obstacle', answers: { ...all, oppstart: 'innen_3_mnd', barnehage_eneste_hinder: 'ja' }, self: true, drammen: true, surnadal: true },
+    { name: 'later, a kindergarten place the only obstacle', answers: { ...all, oppstart: 'senere', barnehage_eneste_hinder: 'ja' }, self: true, drammen: false, surnadal: true },
+    { name: 'later, other obstacles too', answers: { ...all, oppstart: 'senere', barnehage_eneste_hinder: 'nei' }, self: true, drammen: false, surnadal: false },
+    { name: 'within 3 months, other obstacles too', answers: { ...all, oppstart: 'innen_3_mnd', barnehage_eneste_hinder: 'nei' }, self: true, drammen: true, surnadal: false },
+    // Version 1 asked only whether one was waiting for a place: that does not excuse the start time.
+    { name: 'later, waiting for a place (version 1 question)', answers: { ...all, oppstart: 'senere', venter_barnehageplass: 'ja' }, self: true, drammen: false, surnadal: false },
     { name: 'would not accept', answers: { ...all, takker_ja: 'nei' }, self: true, drammen: false, surnadal: true },
     { name: 'does not want it permanent', answers: { ...all, onske_fast: 'nei' }, self: true, drammen: true, surnadal: false },
     { name: 'not in writing', answers: { ...all, skriftlig: 'nei' }, self: true, drammen: true, surnadal: false },
@@ -94,8 +98,8 @@ describe('position tally', () => {
     const t = emptyPositionTally();
     for (const a of people) addPositionRespondent(t, positionAnswersFrom(a));
     expect(t.n).toBe(5);
-    expect(t.current).toEqual({ n: 5, sum: 60 + 100 + 50 + 80 + 75, sumSq: 60 ** 2 + 100 ** 2 + 50 ** 2 + 80 ** 2 + 75 ** 2 });
-    expect(t.desired).toEqual({ n: 5, sum: 100 + 100 + 50 + 60 + 90, sumSq: 100 ** 2 + 100 ** 2 + 50 ** 2 + 60 ** 2 + 90 ** 2 });
+    expect(t.current).toEqual({ n: 5, sum: 60 + 100 + 50 + 80 + 75, sumSq: 60 ** 2 + 100 ** 2 + 50 ** 2 + 80 ** 2 + 75 ** 2, den: 1 });
+    expect(t.desired).toEqual({ n: 5, sum: 100 + 100 + 50 + 60 + 90, sumSq: 100 ** 2 + 100 ** 2 + 50 ** 2 + 60 ** 2 + 90 ** 2, den: 1 });
     expect([t.fullTime, t.more, t.same, t.less]).toEqual([1, 2, 2, 1]);
     expect(t.involuntary).toEqual({ selfReported: 2, drammen: 1, surnadal: 1 });
   });

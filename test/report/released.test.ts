@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ratio } from '../../src/report/exact.js';
 import { disclose, type Thresholds } from '../../src/report/disclosure.js';
 import { releaseTables, subtreeHeadcounts, type ReleasedGroup, type Stats } from '../../src/report/released.js';
 import { tallyRows } from '../../src/report/scan.js';
@@ -107,7 +108,11 @@ describe('suppressed result tables', () => {
     const info = g.items.find((i) => i.id === 'hefa_beg_info');
     // 3 of b2's 13 said "vet ikke": n 10 beside the group's 13 tells it, but so does the
     // distribution, which 13 answers (10 valid) may show: public, so allowed (rule 3).
-    expect(info?.value).toEqual({ released: true, n: 10, mean: 4, sd: 0, shareFavourable: 1 });
+    expect(info?.value).toEqual({ released: true, n: 10, mean: 4, sd: 0, shareFavourable: 1, exact: { mean: { num: 4, den: 1 }, variance: { num: 0, den: 1 }, shareFavourable: { num: 1, den: 1 } } });
+    // The exact figures beside the numbers: the mean is the fraction sum / n, as a reader would compute it.
+    const sum = values.reduce((s, v) => s + v, 0);
+    expect((rolle?.value as Stats).exact?.mean).toEqual(ratio(sum, 13));
+    expect((rolle?.value as Stats).exact?.shareFavourable).toEqual(ratio(values.filter((v) => v >= 4).length, 13));
     expect(info?.distribution).toMatchObject({ released: true, n: 13, dontKnow: 3 });
     const trivsel = g.items.find((i) => i.id === 'hefa_trivsel_total');
     expect(trivsel?.distribution.released && trivsel.distribution.counts.map((c) => c.key)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
@@ -123,7 +128,7 @@ describe('suppressed result tables', () => {
     expect(nd?.now.value).toMatchObject({ n: 13, mean: 2, sd: 0 });
     expect(nd?.desired.value).toMatchObject({ n: 10, mean: 5 });
     // The gap is the difference of the two released means; its n is the smaller of theirs.
-    expect(nd?.gap).toEqual({ released: true, n: 10, mean: 3 });
+    expect(nd?.gap).toEqual({ released: true, n: 10, mean: 3, exact: { mean: { num: 3, den: 1 } } });
     expect(nd?.desired.distribution).toMatchObject({ released: true, n: 13, dontKnow: 3 });
     // The RAUS total is the mean of the four statements' means; its SD is over each person's mean
     // with the statements they did not answer filled in with the group's statement means.

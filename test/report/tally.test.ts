@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { BREAKDOWNS } from '../../src/report/breakdown.js';
+import { measureKey } from '../../src/report/measures.js';
+import { ratio } from '../../src/report/exact.js';
+import { releaseGroup, type ShownGroup, type Stats } from '../../src/report/released.js';
 import { tallyRows } from '../../src/report/scan.js';
 import { mergeTallies, rollUp, tallyWave, tallyWaveByCategory, UNCLASSIFIED, type GroupTally } from '../../src/report/tally.js';
 import { openDb, type Db } from '../../src/store/db.js';
@@ -105,6 +108,44 @@ describe('streaming a wave', () => {
 });
 
 describe('tallying direct respondents', () => {
+  test('a multiple-choice question shown and left unticked counts in the denominator, for no option', () => {
+    const { db, waveId, submit } = setup(small, [['u1', null]]);
+    submit('u1', { m: ['a', 'c'] });
+    submit('u1', { m: [] });
+    submit('u1', {});
+    const m = tallyWave(db, small, waveId).get('u1')?.items.get('m');
+    // 3 respondents, 2 shown the question: a is ticked by 1 of 2 (50 %), not 1 of 1.
+    expect(m).toMatchObject({ answered: 2, counts: { a: 1, b: 0, c: 1 } });
+    expect(Object.keys(m?.counts ?? {})).toEqual(['a', 'b', 'c']);
+  });
+
+  test('a composite keeps integer sums: its mean (of item means) and SD stay exact fractions', () => {
+    const four = (() => {
+      const def = {
+        id: 'ff',
+        version: 1,
+        title: 'F',
+        scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
+        factors: [{ id: 'f', label: 'F' }],
+        sections: [{ id: 'p', title: 'P', items: ['a', 'b', 'c', 'd'].map((id) => ({ id, type: 'likert', scale: 'enig5', factor: 'f', text: id })) }],
+      };
+      return parseSurveyFiles([{ file: 'ff.json', text: JSON.stringify(def) }]).get('ff') as Survey;
+    })();
+    const { db, waveId, submit } = setup(four, [['u1', null]]);
+    submit('u1', { a: 3, b: 3, c: 3, d: 2 }); // s = 11
+    submit('u1', { a: 3, b: 3, c: 2, d: 'dk' }); // s = 8, d not answered
+    const t = tallyWave(db, four, waveId).get('u1') as GroupTally;
+    expect(t.factors.get('f')).toEqual({ items: ['a', 'b', 'c', 'd'], n: 2, sum: 19, sumSq: 121 + 64, missing: [0, 0, 0, 1], cross: [0, 0, 0, 8], pairs: [...new Array<number>(15).fill(0), 1] });
+    // Its mean is the mean of the item means, 3, 3, 5/2 and 2: (3 + 3 + 5/2 + 2) / 4 = 21/8, exactly.
+    const shown = { released: true, threshold: 3 };
+    const all = { value: shown, moments: shown, distribution: shown };
+    const keys = [measureKey.factor('f'), ...['a', 'b', 'c', 'd'].map((id) => measureKey.item(id))];
+    const g = releaseGroup(four, 'u1', t, { released: true, threshold: 3, measures: new Map(keys.map((k) => [k, all])) });
+    const f = (g as ShownGroup).factors[0]?.value as Stats;
+    expect(f.exact?.mean).toEqual(ratio(21, 8));
+    expect(f.mean).toBe(2.625);
+  });
+
   test('every statistic of a hand-checked group', () => {
     const { db, waveId, submit } = setup(small, [['u1', null]]);
     for (const p of people) submit('u1', p);
@@ -114,14 +155,15 @@ describe('tallying direct respondents', () => {
       const it = t.items.get(id);
       return it && { answered: it.answered, dontKnow: it.dontKnow, moments: it.moments, counts: { ...it.counts } };
     };
-    expect(item('a')).toEqual({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 9, sumSq: 41 }, counts: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1 } });
-    expect(item('b')).toEqual({ answered: 2, dontKnow: 1, moments: { n: 1, sum: 3, sumSq: 9 }, counts: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 0 } });
-    expect(item('c')).toEqual({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 6, sumSq: 20 }, counts: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 0 } });
-    expect(item('sc')?.moments).toEqual({ n: 3, sum: 18, sumSq: 164 });
+    expect(item('a')).toEqual({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 9, sumSq: 41, den: 1 }, counts: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1 } });
+    expect(item('b')).toEqual({ answered: 2, dontKnow: 1, moments: { n: 1, sum: 3, sumSq: 9, den: 1 }, counts: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 0 } });
+    expect(item('c')).toEqual({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 6, sumSq: 20, den: 1 }, counts: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 0 } });
+    expect(item('sc')?.moments).toEqual({ n: 3, sum: 18, sumSq: 164, den: 1 });
     expect(item('sc')?.counts).toMatchObject({ 0: 1, 1: 0, 8: 1, 10: 1 });
     expect(item('s')).toMatchObject({ answered: 3, dontKnow: 0, counts: { x: 2, y: 1 } });
     expect(item('m')).toMatchObject({ answered: 2, counts: { a: 2, b: 0, c: 1 } });
-    expect(item('num')?.moments).toEqual({ n: 2, sum: 162.5, sumSq: 62.5 ** 2 + 100 ** 2 });
+    // Kept exact in halves: 62.5 and 100 are 125/2 and 200/2.
+    expect(item('num')?.moments).toEqual({ n: 2, sum: 125 + 200, sumSq: 125 ** 2 + 200 ** 2, den: 2 });
     // Exact free numbers are not counted per value: a rare 62.5 % would point at one person.
     expect(item('num')?.counts).toEqual({});
     expect(t.texts.get('t')).toBe(2);
@@ -130,10 +172,10 @@ describe('tallying direct respondents', () => {
     expect(t.factors.get('f')).toEqual({ items: ['a', 'b'], n: 2, sum: 12, sumSq: 64 + 16, missing: [0, 1], cross: [0, 4], pairs: [0, 0, 0, 1] });
     expect(t.factors.get('g')).toEqual({ items: ['c'], n: 2, sum: 6, sumSq: 20, missing: [0], cross: [0], pairs: [0] });
     const nd = t.nowDesired.get('nd');
-    expect(nd?.now).toMatchObject({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 5, sumSq: 13 } });
-    expect(nd?.desired).toMatchObject({ answered: 3, dontKnow: 0, moments: { n: 3, sum: 12, sumSq: 50 } });
+    expect(nd?.now).toMatchObject({ answered: 3, dontKnow: 1, moments: { n: 2, sum: 5, sumSq: 13, den: 1 } });
+    expect(nd?.desired).toMatchObject({ answered: 3, dontKnow: 0, moments: { n: 3, sum: 12, sumSq: 50, den: 1 } });
     // Gap only where both parts are valid: 5 - 2 and 3 - 3.
-    expect(nd?.gap).toEqual({ n: 2, sum: 3, sumSq: 9 });
+    expect(nd?.gap).toEqual({ n: 2, sum: 3, sumSq: 9, den: 1 });
     expect(t.rausTotal).toBeUndefined();
     expect(t.position).toBeUndefined();
   });
@@ -167,10 +209,10 @@ describe('tallying direct respondents', () => {
     const med = t.factors.get('medvirkning');
     expect(med).toMatchObject({ n: 1, sum: 4, sumSq: 16 });
     expect(med?.missing.filter((z) => z === 1)).toHaveLength((med?.items.length ?? 0) - 1);
-    expect(t.nowDesired.get('hefa_nd_innflytelse')?.gap).toEqual({ n: 1, sum: 4, sumSq: 16 });
+    expect(t.nowDesired.get('hefa_nd_innflytelse')?.gap).toEqual({ n: 1, sum: 4, sumSq: 16, den: 1 });
     expect(t.position).toMatchObject({ n: 2, fullTime: 1, more: 1, same: 1, less: 0, involuntary: { selfReported: 1, drammen: 1, surnadal: 0 } });
-    expect(t.position?.current).toEqual({ n: 2, sum: 160, sumSq: 60 ** 2 + 100 ** 2 });
-    expect(t.position?.desired).toEqual({ n: 2, sum: 180, sumSq: 80 ** 2 + 100 ** 2 });
+    expect(t.position?.current).toEqual({ n: 2, sum: 160, sumSq: 60 ** 2 + 100 ** 2, den: 1 });
+    expect(t.position?.desired).toEqual({ n: 2, sum: 180, sumSq: 80 ** 2 + 100 ** 2, den: 1 });
     expect(t.items.get('villig_til')?.counts['flere_helger']).toBe(1);
   });
 
@@ -253,7 +295,7 @@ describe('rolling up', () => {
     const before = [plain(a), plain(b)];
     const sum = mergeTallies(a, b);
     expect([plain(a), plain(b)]).toEqual(before);
-    expect(sum.items.get('a')?.moments).toEqual({ n: 2, sum: 6, sumSq: 20 });
+    expect(sum.items.get('a')?.moments).toEqual({ n: 2, sum: 6, sumSq: 20, den: 1 });
     expect(sum.responses).toBe(2);
   });
 

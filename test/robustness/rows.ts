@@ -20,7 +20,8 @@ function cellProblem(survey: Survey, row: Row): string | undefined {
   const item = itemById(survey).get(row.item_id);
   if (!item) return `unknown item ${row.item_id}`;
   if (row.num !== null && row.txt !== null) return `${row.item_id}: both num and txt`;
-  const parts = item.type === 'nowDesired' ? ['now', 'desired'] : item.type === 'multi' ? item.options.map((o) => o.id) : [''];
+  // A multi answered with nothing ticked is one empty row (part '', txt '').
+  const parts = item.type === 'nowDesired' ? ['now', 'desired'] : item.type === 'multi' ? ['', ...item.options.map((o) => o.id)] : [''];
   if (!parts.includes(row.part)) return `${row.item_id}: part "${row.part}"`;
   if (item.type === 'multi' && row.txt !== row.part) return `${row.item_id}: multi cell ${row.txt} under part ${row.part}`;
   if (row.txt === DONT_KNOW && !offersDontKnow(survey, item)) return `${row.item_id}: "vet ikke" not offered`;

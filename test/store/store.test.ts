@@ -9,7 +9,7 @@ import { hashToken, isResumeCode, normaliseResumeCode, randomCode, randomRespons
 import { createLink, createTokens, listLinks, resolveCode } from '../../src/store/links.js';
 import { migrate, schemaVersion } from '../../src/store/migrations.js';
 import { answerRows, countResponses, submitResponse, type AnswerRow } from '../../src/store/responses.js';
-import { getSurveyVersion, syncSurveyVersions } from '../../src/store/survey-versions.js';
+import { getSurveyVersion, latestSurveyVersion, syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { addUnit, countUnits, getUnit, listUnits } from '../../src/store/units.js';
 import { createWave, getWave, isAcceptingAnswers, listWaves, setWaveStatus, waveUnitIds, type LinkMode, type Wave } from '../../src/store/waves.js';
 import { parseSurveyFiles } from '../../src/survey/load.js';
@@ -689,5 +689,8 @@ describe('survey versions', () => {
     ]);
     expect(getSurveyVersion(db, 'store', 2)?.title).toBe('Store test, reworded');
     expect(getSurveyVersion(db, 'store', 1)?.title).toBe('Store test');
+    // The first-run demo answers the latest version.
+    expect(latestSurveyVersion(db, 'store')?.version).toBe(2);
+    expect(latestSurveyVersion(db, 'none')).toBeUndefined();
   });
 });

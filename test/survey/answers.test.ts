@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { fieldNames, isComplete, mergePage, missingRequired, parsePage, revalidate, visibleSections, type FieldError, type FormBody } from '../../src/survey/answers.js';
-import { parseSurveyFiles } from '../../src/survey/load.js';
+import { loadSurveyDir, parseSurveyFiles } from '../../src/survey/load.js';
 import type { Answers, Survey } from '../../src/survey/model.js';
 import type { Section } from '../../src/survey/schema.js';
+import { surveysDir } from '../helpers/app.js';
 
 function surveyFrom(def: { id: string; [key: string]: unknown }): Survey {
   const survey = parseSurveyFiles([{ file: `${def.id}.json`, text: JSON.stringify(def) }]).get(def.id);
@@ -75,7 +76,7 @@ describe('parsePage', () => {
     ['scale 10', { sc: '10' }, { sc: 10 }, []],
     ['scale 11', { sc: '11' }, {}, [err('sc', 'out_of_range', { min: 0, max: 10 })]],
     ['scale -1', { sc: '-1' }, {}, [err('sc', 'out_of_range', { min: 0, max: 10 })]],
-    ['scale between points', { sc: '5,5' }, {}, [err('sc', 'step', { step: 1 })]],
+    ['scale between points', { sc: '5,5' }, {}, [err('sc', 'whole_number')]],
     ['scale vet ikke', { sc: 'dk' }, {}, [err('sc', 'not_a_number')]],
     // single
     ['single option', { si: 'y' }, { si: 'y' }, []],
@@ -89,7 +90,11 @@ describe('parsePage', () => {
     ['multi none', { mu: [] }, {}, []],
     ['multi above maxChoices', { mu: ['a', 'b', 'c'] }, {}, [err('mu', 'too_many_choices', { max: 2 })]],
     ['multi unknown option', { mu: ['a', 'z'] }, {}, [err('mu', 'invalid_option')]],
-    ['multi empty string', { mu: [''] }, {}, [err('mu', 'invalid_option')]],
+    // The form's empty marker value says the question was shown: nothing ticked is an answer, [].
+    ['multi shown, nothing ticked (the marker alone)', { mu: '' }, { mu: [] }, []],
+    ['multi empty string', { mu: [''] }, { mu: [] }, []],
+    ['multi marker beside a choice', { mu: ['', 'b'] }, { mu: ['b'] }, []],
+    ['multi marker beside an unknown option', { mu: ['', 'z'] }, {}, [err('mu', 'invalid_option')]],
     ['multi non-string', { mu: [1] }, {}, [err('mu', 'invalid_option')]],
     ['multi object', { mu: { a: 'a' } }, {}, [err('mu', 'invalid_option')]],
     // number
@@ -102,8 +107,10 @@ describe('parsePage', () => {
     ['number max', { nu: '100' }, { nu: 100 }, []],
     ['number above max', { nu: '100,5' }, {}, [err('nu', 'out_of_range', { min: 0, max: 100 })]],
     ['number below min', { nu: '-1' }, {}, [err('nu', 'out_of_range', { min: 0, max: 100 })]],
-    ['number off step', { nu: '62,3' }, {}, [err('nu', 'step', { step: 0.5 })]],
-    ['number off the default step 1', { nw: '62,5' }, {}, [err('nw', 'step', { step: 1 })]],
+    ['number off step', { nu: '62,3' }, {}, [err('nu', 'step', { step: '0,5' })]],
+    ['number off the default step 1', { nw: '62,5' }, {}, [err('nw', 'whole_number')]],
+    ['number with a leading comma', { nu: ',5' }, { nu: 0.5 }, []],
+    ['number with a trailing comma', { nu: '80,' }, { nu: 80 }, []],
     ['number not a number', { nu: 'åtti' }, {}, [err('nu', 'not_a_number')]],
     ['number exponent', { nu: '1e2' }, {}, [err('nu', 'not_a_number')]],
     ['number two commas', { nu: '1,2,3' }, {}, [err('nu', 'not_a_number')]],
@@ -272,7 +279,8 @@ describe('revalidate', () => {
     ['multi with duplicates', { mu: ['a', 'a'] }, ['mu']],
     ['multi out of option order', { mu: ['c', 'a'] }, ['mu']],
     ['multi above maxChoices', { mu: ['a', 'b', 'c'] }, ['mu']],
-    ['multi empty', { mu: [] }, ['mu']],
+    // Nothing ticked on a shown question is a stored answer ([]), kept for the denominators.
+    ['multi empty', { mu: [] }, []],
     ['multi as a string', { mu: 'a' }, ['mu']],
     ['number off step', { nu: 62.3 }, ['nu']],
     ['number out of range', { nu: 150 }, ['nu']],
@@ -312,5 +320,53 @@ describe('visibleSections', () => {
     expect(visibleSections(gated, {}).map((s) => s.id)).toEqual(['gate', 'end']);
     expect(visibleSections(gated, { g: 'nei' }).map((s) => s.id)).toEqual(['gate', 'end']);
     expect(visibleSections(gated, { g: 'ja' }).map((s) => s.id)).toEqual(['gate', 'more', 'end']);
+  });
+});
+
+describe('multi: shown and nothing ticked', () => {
+  test('is stored as [], does not complete a required question, and survives revalidation', () => {
+    const mu = survey.items.find((i) => i.id === 'mu');
+    if (!mu) throw new Error('no mu');
+    expect(isComplete(mu, [])).toBe(false);
+    expect(isComplete(mu, ['a'])).toBe(true);
+    expect(revalidate(survey, { mu: [] })).toEqual([]);
+  });
+});
+
+describe('position size: decimals and contradictions (surveys/stillingsstorrelse.json)', () => {
+  const bundled = loadSurveyDir(surveysDir).get('stillingsstorrelse') as Survey;
+  const positionPage = section(bundled, 'stilling_naa');
+  const body = (current: string, change: string, desired?: string): FormBody => ({
+    stilling_naa: current,
+    ansettelse: 'fast',
+    onsket_endring: change,
+    ...(desired === undefined ? {} : { onsket_stilling: desired }),
+  });
+
+  test.each<[string, FormBody, Answers, FieldError[]]>([
+    ['62,5 % now, 80 % wanted', body('62,5', 'storre', '80'), { stilling_naa: 62.5, ansettelse: 'fast', onsket_endring: 'storre', onsket_stilling: 80 }, []],
+    ['33,33 % (two decimals)', body('33,33', 'samme'), { stilling_naa: 33.33, ansettelse: 'fast', onsket_endring: 'samme' }, []],
+    ['62.5 with a point', body('62.5', 'samme'), { stilling_naa: 62.5, ansettelse: 'fast', onsket_endring: 'samme' }, []],
+    ['three decimals are too many', body('33,333', 'samme'), { ansettelse: 'fast', onsket_endring: 'samme' }, [err('stilling_naa', 'decimals', { decimals: 2 })]],
+    [
+      'larger at 100 %: the wish is the answer to change',
+      body('100', 'storre', '100'),
+      { stilling_naa: 100, ansettelse: 'fast', onsket_stilling: 100 },
+      [err('onsket_endring', 'larger_at_full_time', { current: '100', desired: '100' })],
+    ],
+    [
+      'larger but the same %',
+      body('62,5', 'storre', '62,5'),
+      { stilling_naa: 62.5, ansettelse: 'fast', onsket_endring: 'storre' },
+      [err('onsket_stilling', 'desired_not_larger', { current: '62,5', desired: '62,5' })],
+    ],
+    ['larger but less', body('80', 'storre', '60'), { stilling_naa: 80, ansettelse: 'fast', onsket_endring: 'storre' }, [err('onsket_stilling', 'desired_not_larger', { current: '80', desired: '60' })]],
+    ['smaller but more', body('60', 'mindre', '80'), { stilling_naa: 60, ansettelse: 'fast', onsket_endring: 'mindre' }, [err('onsket_stilling', 'desired_not_smaller', { current: '60', desired: '80' })]],
+    ['smaller and less', body('80', 'mindre', '50'), { stilling_naa: 80, ansettelse: 'fast', onsket_endring: 'mindre', onsket_stilling: 50 }, []],
+    ['larger, desired not given yet', body('80', 'storre'), { stilling_naa: 80, ansettelse: 'fast', onsket_endring: 'storre' }, []],
+  ])('%s', (_name, posted, answers, errors) => {
+    const result = parsePage(bundled, positionPage, posted);
+    expect(result.answers).toEqual(answers);
+    expect(result.errors).toEqual(errors);
   });
 });

@@ -1,6 +1,7 @@
 // Before/after pages through the real app: access, disclosure across waves, CSV = page.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CSV_READING } from '../../src/web/compare/csv.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { signIn, type SignedIn } from '../helpers/staff.js';
 
@@ -70,10 +71,11 @@ describe('figures', () => {
     const factors = csv.split('\r\n').filter((l) => l.startsWith('"Faktor"'));
     expect(factors).toHaveLength(t.survey.factors.length);
     for (const row of factors) {
-      const [, , label, a, b, diff, low, high, reading] = row.split(';').map((c) => c.replace(/^"|"$/g, ''));
+      const [, , label, a, b, diff, low, high, reading, nA, nB] = row.split(';').map((c) => c.replace(/^"|"$/g, ''));
       const sign = Number((diff ?? '').replace(',', '.')) > 0 ? '+' : '−';
-      expect(page).toContain(`${label} ${a} ${b} ${sign}${(diff ?? '').replace('-', '')} ${low?.replace('-', '-')} til ${high}`);
-      expect(['økning', 'nedgang', 'ingen sikker endring', 'for få svar til å si noe sikkert']).toContain(reading);
+      // Every figure with its n, the change with its sign, the interval.
+      expect(page).toContain(`${label} ${a} (n = ${nA}) ${b} (n = ${nB}) ${sign}${(diff ?? '').replace('-', '')} ${low?.replace('-', '-')} til ${high}`);
+      expect(Object.values(CSV_READING)).toContain(reading);
     }
   });
 

@@ -132,6 +132,45 @@ describe('pages and drafts', () => {
     expect(draftAnswers(draftId)).toEqual({ ansettelse: 'fast', onsket_endring: 'samme' });
   });
 
+  test('a decimal position is accepted with a comma or a point, offered a decimal keypad, and stored exactly', async () => {
+    const { agent, code } = await started();
+    const page = await agent.get(`/s/${code}/del/stilling_naa`);
+    expect(page.text).toMatch(/inputmode="decimal" id="f-stilling_naa"/);
+    const res = await post(agent, `/s/${code}/del/stilling_naa`, { _nav: 'next', stilling_naa: '62,5', ansettelse: 'fast', onsket_endring: 'storre', onsket_stilling: '75.5' });
+    expect(res.status).toBe(303);
+    const draft = t.db.prepare('SELECT answers FROM draft').get() as { answers: string };
+    expect(JSON.parse(draft.answers)).toMatchObject({ stilling_naa: 62.5, onsket_stilling: 75.5 });
+    const again = await agent.get(`/s/${code}/del/stilling_naa`);
+    expect(again.text).toContain('value="62,5"');
+  });
+
+  test.each([
+    ['larger at 100 %', { stilling_naa: '100', onsket_endring: 'storre', onsket_stilling: '100' }, 'Du har oppgitt 100 % stilling i dag, altså full stilling, og at du ønsker større stilling.', 'onsket_endring'],
+    ['larger but not more', { stilling_naa: '62,5', onsket_endring: 'storre', onsket_stilling: '60' }, 'Du ønsker større stilling, men 60 % er ikke mer enn de 62,5 % du har i dag.', 'onsket_stilling'],
+    ['smaller but not less', { stilling_naa: '60', onsket_endring: 'mindre', onsket_stilling: '80' }, 'Du ønsker mindre stilling, men 80 % er ikke mindre enn de 60 % du har i dag.', 'onsket_stilling'],
+  ])('contradicting position answers (%s) get 422, say what contradicts, and keep every answer', async (_, answers, message, field) => {
+    const { agent, code } = await started();
+    const res = await post(agent, `/s/${code}/del/stilling_naa`, { _nav: 'next', ansettelse: 'fast', ...answers });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(message);
+    expect(res.text).toContain(`href="#f-${field}`);
+    expect(res.text).toContain(`value="${answers.stilling_naa}"`);
+    expect(res.text).toContain(`value="${answers.onsket_stilling}"`);
+    expect(res.text).toMatch(/value="fast" checked/);
+    expect(res.text).toMatch(new RegExp(`value="${answers.onsket_endring}" checked`));
+  });
+
+  test('a multiple-choice question shown and left unticked is stored as an answer, so it counts in the denominator', async () => {
+    const { agent, code } = await started();
+    const page = await agent.get(`/s/${code}/del/stilling_deltid_arsak`);
+    expect(page.status).toBe(404); // hidden until the answers make it relevant
+    const res = await answerAll(agent, code, { onsket_endring: 'samme', arsak_deltid: '' });
+    expect(res.status).toBe(303);
+    expect(t.db.prepare("SELECT part, num, txt FROM answer WHERE item_id = 'arsak_deltid'").all()).toEqual([{ part: '', num: null, txt: '' }]);
+    // Never shown: nothing stored at all.
+    expect(count("SELECT count(*) AS n FROM answer WHERE item_id = 'villig_til'")).toBe(0);
+  });
+
   test.each([
     ['unknown option', { hefa_beg_rolle: '9' }, 'Velg et av alternativene.'],
     ['a field from another page', { stilling_naa: '50' }, 'ikke hører til denne siden'],

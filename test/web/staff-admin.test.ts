@@ -108,10 +108,10 @@ describe('CSV import', () => {
 
 describe('waves', () => {
   test('create a wave: open links per unit, frozen survey version, default thresholds', async () => {
-    const res = await post('/admin/malinger', { name: 'T1', survey: 'kartlegging@1', unitIds: ['solbakken_avd1', 'solbakken_avd2'], kResults: '5', kDistribution: '10', kText: '10', linkMode: 'open', opensOn: '', closesOn: '' });
+    const res = await post('/admin/malinger', { name: 'T1', survey: `kartlegging@${t.survey.version}`, unitIds: ['solbakken_avd1', 'solbakken_avd2'], kResults: '5', kDistribution: '10', kText: '10', linkMode: 'open', opensOn: '', closesOn: '' });
     expect(res.status).toBe(303);
     const id = Number(/\/admin\/malinger\/(\d+)/.exec(res.headers.location as string)?.[1]);
-    expect(getWave(t.db, id)).toMatchObject({ name: 'T1', surveyId: 'kartlegging', surveyVersion: 1, status: 'draft', kResults: 5 });
+    expect(getWave(t.db, id)).toMatchObject({ name: 'T1', surveyId: 'kartlegging', surveyVersion: t.survey.version, status: 'draft', kResults: 5 });
     const page = await admin.agent.get(`/admin/malinger/${id}`);
     expect(page.text.match(/\/s\/[a-z0-9]{10}/g)).toHaveLength(2);
   });
@@ -122,7 +122,7 @@ describe('waves', () => {
     [{ closesOn: '2020-01-01', opensOn: '2020-02-01' }, 'Stengedatoen kan ikke være før åpningsdatoen.'],
     [{ unitIds: [] as string[] }, 'Velg minst én enhet.'],
   ])('invalid wave %j gets 422', async (change, message) => {
-    const res = await post('/admin/malinger', { name: 'T1', survey: 'kartlegging@1', unitIds: ['solbakken_avd1'], kResults: '5', kDistribution: '10', kText: '10', linkMode: 'open', opensOn: '', closesOn: '', ...change });
+    const res = await post('/admin/malinger', { name: 'T1', survey: `kartlegging@${t.survey.version}`, unitIds: ['solbakken_avd1'], kResults: '5', kDistribution: '10', kText: '10', linkMode: 'open', opensOn: '', closesOn: '', ...change });
     expect(res.status).toBe(422);
     expect(res.text).toContain(message);
   });
@@ -170,7 +170,7 @@ describe('waves', () => {
   });
 
   test('personal links: a CSV of working one-time links, default count = headcount', async () => {
-    const res = await post('/admin/malinger', { name: 'Tokens', survey: 'kartlegging@1', unitIds: ['solsikken_bla'], kResults: '5', kDistribution: '10', kText: '10', linkMode: 'token', opensOn: '', closesOn: '' });
+    const res = await post('/admin/malinger', { name: 'Tokens', survey: `kartlegging@${t.survey.version}`, unitIds: ['solsikken_bla'], kResults: '5', kDistribution: '10', kText: '10', linkMode: 'token', opensOn: '', closesOn: '' });
     const id = Number(/(\d+)$/.exec(res.headers.location as string)?.[1]);
     await post(`/admin/malinger/${id}/status`, { status: 'open' });
     const csv = await post(`/admin/malinger/${id}/personlige-lenker`, { unitIds: 'solsikken_bla', count: '' });

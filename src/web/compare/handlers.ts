@@ -6,7 +6,7 @@ import { HttpError } from '../../errors.js';
 import { isChange, overviewChanges, type MeasureComparison, type UnitComparison } from '../../report/compare.js';
 import { sendCsv, delimiterFrom } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
-import { decimal, decimal2 } from '../results/format.js';
+import { chartValue, figureFormat } from '../results/format.js';
 import { audit } from '../../store/audit.js';
 import { listActions } from '../../store/followups.js';
 import { addMapping, removeMapping } from '../../store/projects.js';
@@ -39,7 +39,7 @@ function trendChart(c: ProjectComparison, comparison: UnitComparison) {
   const labels = c.waves.map((w) => w.wave.name);
   const mean = (m: MeasureComparison, k: number): number | null => {
     const f = m.figures[k];
-    return f && f.released && f.mean !== undefined ? Math.round(f.mean * 10) / 10 : null;
+    return chartValue(f && f.released ? f : undefined);
   };
   if (c.waves.length === 2) {
     return JSON.stringify({ kind: 'bar', labels: comparison.factors.map((f) => f.text ?? f.id), series: labels.map((label, k) => ({ label, data: comparison.factors.map((f) => mean(f, k)) })), min: 1, max: 5 });
@@ -108,9 +108,7 @@ export function compareHandlers(deps: AppDeps) {
         actions: actions.map((a) => ({ ...a, factor: a.factorId ? factorChange.get(a.factorId) : undefined })),
         chart: trendChart(c, comparison),
         isChange,
-        fmt: (x: number) => decimal(x, lang),
-        fmt2: (x: number) => decimal2(x, lang),
-        signed: (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '±') + decimal2(Math.abs(x), lang),
+        num: figureFormat(lang),
         scripts: ['/vendor/chart.umd.min.js', '/js/results.js'],
       });
     },
@@ -127,7 +125,7 @@ export function compareHandlers(deps: AppDeps) {
       const rows = visibleGroups(c, staffOf(res)).map((g) => compareUnit(c, g.key));
       const names = new Map(c.groups.map((g) => [g.key, g.label]));
       const lang = res.locals.lang as Lang;
-      res.render('compare/changes', { c, entries: overviewChanges(rows), names, signed: (x: number) => (x > 0 ? '+' : '−') + decimal2(Math.abs(x), lang), fmt: (x: number) => decimal2(x, lang) });
+      res.render('compare/changes', { c, entries: overviewChanges(rows), names, num: figureFormat(lang) });
     },
   };
 }

@@ -13,6 +13,7 @@ import type { Unit } from '../../store/units.js';
 import type { Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
+import type { Num } from '../../report/exact.js';
 import { decimal } from '../results/format.js';
 import { rankFigures, strengthsAndAreas, visibleUnits } from '../results/view-model.js';
 import { waveOf } from '../staff/loaders.js';
@@ -79,7 +80,7 @@ export function followupHandlers(deps: AppDeps) {
       isOverdue,
       errors,
       actionForm: actionForm ?? { what: '', factorId: '', responsible: '', dueOn: '', status: 'planned', note: '' },
-      fmt: (x: number) => decimal(x, lang),
+      fmt: (x: Num) => decimal(x, lang),
     });
   };
 
@@ -142,7 +143,7 @@ export function followupHandlers(deps: AppDeps) {
         ranked: c.basis ? strengthsAndAreas(c.basis.group) : undefined,
         actions: listActions(deps.db, c.wave.id, c.unit.id).filter((a) => a.status !== 'dropped'),
         factors: c.results.survey.factors,
-        fmt: (x: number) => decimal(x, lang),
+        fmt: (x: Num) => decimal(x, lang),
       });
     },
     overview(_req: Request, res: Response): void {
@@ -164,12 +165,12 @@ export function followupHandlers(deps: AppDeps) {
       const targeted = new Set(actions.filter((a) => a.status !== 'dropped').map((a) => a.factorId));
       const root = results.rootIds.map((id) => results.tables.get(id)).find((g) => g?.released) as ShownGroup | undefined;
       // A mean shown only as a bound is not a number to sort or print here.
-      const orgMeans = new Map(root ? rankFigures(root).factors.flatMap((f) => (f.bound ? [] : [[f.id, f.mean] as const])) : []);
+      const orgMeans = new Map(root ? rankFigures(root).factors.flatMap((f) => (f.bound ? [] : [[f.id, f] as const])) : []);
       const untargeted = results.survey.factors
         .filter((f) => !targeted.has(f.id))
-        .map((f) => ({ ...f, mean: orgMeans.get(f.id) }))
+        .map((f) => ({ ...f, mean: orgMeans.get(f.id)?.mean, exact: orgMeans.get(f.id)?.exact }))
         .sort((a, b) => (a.mean ?? 9) - (b.mean ?? 9));
-      res.render('followup/overview', { wave, units, untargeted, admin: staff.account.role === 'admin', fmt: (x: number) => decimal(x, lang), overdueList: actions.filter((a) => isOverdue(a, day) && staff.canSee(a.unitId)) });
+      res.render('followup/overview', { wave, units, untargeted, admin: staff.account.role === 'admin', fmt: (x: Num) => decimal(x, lang), overdueList: actions.filter((a) => isOverdue(a, day) && staff.canSee(a.unitId)) });
     },
     csv(req: Request, res: Response): void {
       const wave = waveOf(res);

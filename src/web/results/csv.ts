@@ -1,9 +1,11 @@
-// A unit's results as CSV, from the same suppressed table as the page and with the same rounding.
+// A unit's results as CSV, from the same suppressed table as the page and with the same rounding
+// (format.ts). Shares are whole percent of the row's n; the SD is the sample SD (divisor n - 1).
 import { assertNever } from '../../errors.js';
+import type { Num } from '../../report/exact.js';
 import type { ReleasedGroup, Stats, Withheld } from '../../report/released.js';
 import type { Unit } from '../../store/units.js';
 import { toCsv, type Delimiter } from '../csv.js';
-import { decimal, percent } from './format.js';
+import { exactFavourable, exactMean, exactSd, decimal, percent, shareOf } from './format.js';
 
 interface Row {
   section: string;
@@ -24,7 +26,7 @@ const COLUMNS = [
   { label: 'tekst', value: 'text' },
   { label: 'n', value: 'n' },
   { label: 'snitt', value: 'mean' },
-  { label: 'standardavvik', value: 'sd' },
+  { label: 'standardavvik_utvalg', value: 'sd' },
   { label: 'antall', value: 'count' },
   { label: 'andel_prosent', value: 'share' },
   { label: 'merknad', value: 'note' },
@@ -34,8 +36,9 @@ const COLUMNS = [
 export const MEAN_BOUND_NOTE = 'liten gruppe: gjennomsnittet vises bare som over/under en grense nær enden av skalaen';
 
 /** boundedMean writes a mean, as ">4,5" or "<1,5" where the tables give only a bound. */
-export function boundedMean(f: Stats, num: (x: number) => string | undefined): string | undefined {
-  const text = f.mean === undefined ? undefined : num(f.mean);
+export function boundedMean(f: Stats, num: (x: Num) => string | undefined): string | undefined {
+  const mean = exactMean(f);
+  const text = mean === undefined ? undefined : num(mean);
   return text === undefined || !f.meanBound ? text : `${f.meanBound === 'above' ? '>' : '<'}${text}`;
 }
 
@@ -56,18 +59,19 @@ export function withheldNote(w: Withheld): string {
 
 /** unitCsv renders every figure of a unit's results page as rows; withheld figures carry only a note. */
 export function unitCsv(unit: Unit, group: ReleasedGroup, delimiter: Delimiter): string {
-  const num = (x: number | undefined): string | undefined => (x === undefined ? undefined : decimal(x, delimiter === ';' ? 'csv-nb' : 'csv-en'));
+  const num = (x: Num | undefined): string | undefined => (x === undefined ? undefined : decimal(x, delimiter === ';' ? 'csv-nb' : 'csv-en'));
   const rows: Row[] = [];
-  const figure = (section: string, id: string, text: string, f: Stats | Withheld, favourable = false): void => {
+  const figure = (section: string, id: string, text: string, f: Stats | Withheld, favourable = false, ownN = true): void => {
     if (!f.released) return void rows.push({ section, id, text, note: withheldNote(f) });
+    const fav = favourable ? exactFavourable(f) : undefined;
     rows.push({
       section,
       id,
       text,
-      n: f.n ?? (f.nUpTo === undefined ? undefined : `≤${f.nUpTo}`),
+      ...(ownN ? { n: f.n ?? (f.nUpTo === undefined ? undefined : `≤${f.nUpTo}`) } : {}),
       mean: boundedMean(f, num),
-      sd: num(f.sd),
-      ...(favourable && f.shareFavourable !== undefined ? { share: percent(f.shareFavourable) } : {}),
+      sd: num(exactSd(f)),
+      ...(fav !== undefined ? { share: percent(fav) } : {}),
       ...(f.meanBound ? { note: MEAN_BOUND_NOTE } : {}),
     });
   };
@@ -75,7 +79,13 @@ export function unitCsv(unit: Unit, group: ReleasedGroup, delimiter: Delimiter):
     rows.push({ section: 'Enhet', id: unit.id, text: unit.name, note: withheldNote(group.reason === 'below_k' ? group : { released: false, reason: group.reason }) });
     return toCsv(rows as unknown as Record<string, unknown>[], COLUMNS, delimiter);
   }
-  rows.push({ section: 'Enhet', id: unit.id, text: unit.name, n: group.n, ...(group.responseRate === undefined ? {} : { share: percent(group.responseRate), note: 'andel = svarprosent' }) });
+  rows.push({
+    section: 'Enhet',
+    id: unit.id,
+    text: unit.name,
+    n: group.n,
+    ...(group.headcount === undefined ? {} : { share: percent(shareOf(group.n, group.headcount)), note: 'andel = svarprosent' }),
+  });
   for (const f of group.factors) figure('Faktor', f.id, f.label, f.value);
   if (group.rausTotal) figure('RAUS', 'raus_total', 'RAUS samlet', group.rausTotal);
   for (const i of group.items) {
@@ -86,14 +96,15 @@ export function unitCsv(unit: Unit, group: ReleasedGroup, delimiter: Delimiter):
     if (i.distribution.released) {
       const d = i.distribution;
       if (i.type === 'single' || i.type === 'multi') {
-        for (const c of d.counts) rows.push({ section, id: `${i.id}:${c.key}`, text: `${i.text}: ${c.label}`, n: d.n, count: c.count, share: d.n > 0 ? percent(c.count / d.n) : 0 });
+        for (const c of d.counts) rows.push({ section, id: `${i.id}:${c.key}`, text: `${i.text}: ${c.label}`, n: d.n, count: c.count, share: percent(shareOf(c.count, d.n)) });
       }
     }
   }
   for (const nd of group.nowDesired) {
     figure('Nå', `${nd.id}:now`, nd.text, nd.now.value);
     figure('Ønsket', `${nd.id}:desired`, nd.text, nd.desired.value);
-    figure('Avstand ønsket – nå', `${nd.id}:gap`, nd.text, nd.gap);
+    // The gap is read against the now and desired rows' n: it has none of its own.
+    figure('Avstand ønsket – nå', `${nd.id}:gap`, nd.text, nd.gap, false, false);
   }
   const p = group.position;
   if (p) {
@@ -102,12 +113,19 @@ export function unitCsv(unit: Unit, group: ReleasedGroup, delimiter: Delimiter):
     const d = p.distribution;
     if (!d.released) rows.push({ section: 'Stillingsstørrelse', id: 'fordeling', text: 'Heltid, ønsker og ufrivillig deltid', note: withheldNote(d) });
     else {
-      const share = (id: string, text: string, s: { count: number; share: number }): void => void rows.push({ section: 'Stillingsstørrelse', id, text, n: d.n, count: s.count, share: percent(s.share) });
-      share('heltid', 'Heltid (100 %)', d.fullTime);
-      share('onsker_storre', 'Ønsker større stilling', d.more);
-      share('onsker_samme', 'Ønsker samme stilling', d.same);
-      share('onsker_mindre', 'Ønsker mindre stilling', d.less);
-      for (const inv of d.involuntary) share(`ufrivillig_${inv.id}`, `Ufrivillig deltid – ${inv.name}`, inv);
+      // n is the denominator of each share: all respondents, or part-time employees where labelled.
+      const share = (id: string, text: string, count: number, n: number): void => void rows.push({ section: 'Stillingsstørrelse', id, text, n, count, share: percent(shareOf(count, n)) });
+      const partTime = d.partTime.count;
+      share('heltid', 'Heltid (100 %)', d.fullTime.count, d.n);
+      share('deltid', 'Deltid (under 100 %)', partTime, d.n);
+      share('onsker_storre', 'Ønsker større stilling, andel av alle', d.more.count, d.n);
+      share('onsker_storre_av_deltid', 'Ønsker større stilling, andel av deltidsansatte', d.moreOfPartTime.count, partTime);
+      share('onsker_samme', 'Ønsker samme stilling', d.same.count, d.n);
+      share('onsker_mindre', 'Ønsker mindre stilling', d.less.count, d.n);
+      for (const inv of d.involuntary) {
+        share(`ufrivillig_${inv.id}`, `Ufrivillig deltid – ${inv.name}, andel av alle`, inv.count, d.n);
+        share(`ufrivillig_${inv.id}_av_deltid`, `Ufrivillig deltid – ${inv.name}, andel av deltidsansatte`, inv.count, partTime);
+      }
     }
   }
   return toCsv(rows as unknown as Record<string, unknown>[], COLUMNS, delimiter);

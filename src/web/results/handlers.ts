@@ -1,5 +1,7 @@
 // Results pages: the wave's unit list, a unit's page, its CSV, and the organisation overview.
 // Every number comes from the suppressed tables (report/released.ts) via waveResults.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../../errors.js';
@@ -13,8 +15,9 @@ import type { Lang } from '../i18n/index.js';
 import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
 import { unitCsv } from './csv.js';
-import { decimal, percent } from './format.js';
-import { chartData, strengthsAndAreas, visibleUnits } from './view-model.js';
+import { figureFormat } from './format.js';
+import { markdownToHtml } from './markdown.js';
+import { chartData, heatBand, strengthsAndAreas, visibleUnits } from './view-model.js';
 
 function loadResults(deps: AppDeps, _req: Request, res: Response): { wave: Wave; results: WaveResults } | undefined {
   // waveParam has loaded the wave and checked the person may see one of its units.
@@ -40,9 +43,17 @@ function unitContext(deps: AppDeps, req: Request, res: Response) {
   return { ...loaded, unit, group };
 }
 
+const METHODS_FILE = path.resolve(import.meta.dirname, '../../../docs/METHODS.md');
+let methodsHtml: string | undefined;
+
 /** resultHandlers returns the results pages for every signed-in staff member (scoped to their units). */
 export function resultHandlers(deps: AppDeps) {
   return {
+    /** methods shows docs/METHODS.md: what each figure is and how it is computed. */
+    methods(_req: Request, res: Response): void {
+      methodsHtml ??= markdownToHtml(fs.readFileSync(METHODS_FILE, 'utf8'));
+      res.render('results/methods', { html: methodsHtml });
+    },
     index(req: Request, res: Response): void {
       const loaded = loadResults(deps, req, res);
       if (!loaded) return;
@@ -82,8 +93,7 @@ export function resultHandlers(deps: AppDeps) {
         breakdown: results.breakdowns.get(unit.id),
         ranked: group.released ? strengthsAndAreas(group as ShownGroup) : undefined,
         chart: group.released ? JSON.stringify(chartData(group as ShownGroup, compare, unit.name)) : '',
-        fmt: (x: number) => decimal(x, lang),
-        pct: percent,
+        num: figureFormat(lang),
         scripts: ['/vendor/chart.umd.min.js', '/js/results.js'],
       });
     },
@@ -101,7 +111,8 @@ export function resultHandlers(deps: AppDeps) {
         wave: loaded.wave,
         rows: visibleUnits(loaded.results, staffOf(res)),
         factors: loaded.results.survey.factors,
-        fmt: (x: number) => decimal(x, lang),
+        num: figureFormat(lang),
+        heatBand,
       });
     },
   };

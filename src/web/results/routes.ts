@@ -12,6 +12,7 @@ export function resultsRouter(deps: AppDeps): express.Router {
   r.use(requireStaff);
   r.param('waveId', waveParam(deps));
   r.param('unitId', unitScopeParam);
+  r.get('/metode', h.methods);
   r.get('/:waveId', h.index);
   r.get('/:waveId/organisasjon', h.overview);
   r.get('/:waveId/enhet/:unitId', h.unit);

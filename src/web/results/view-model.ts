@@ -5,27 +5,29 @@ import type { WaveResults } from '../../report/wave-results.js';
 import type { Unit } from '../../store/units.js';
 import type { Staff } from '../staff/session.js';
 import { treeRows } from '../admin/units.js';
+import type { Num } from '../../report/exact.js';
+import { chartValue, exactMean } from './format.js';
 
 export type Figure = Stats | Withheld;
-
-/** mean returns a released figure's mean, or undefined when withheld or not numeric. */
-export function meanOf(f: Figure | undefined): number | undefined {
-  return f && f.released ? f.mean : undefined;
-}
 
 export interface Ranked {
   kind: 'factor' | 'item';
   id: string;
   label: string;
+  /** For ordering. */
   mean: number;
   /** Set when the mean is only a bound (see Stats.meanBound). */
   bound?: 'above' | 'below';
+  /** For showing: exact where the tables have it, so it rounds like every other output. */
+  exact: Num;
+  /** The figure itself, shown with its n. */
+  figure: Stats;
 }
 
 /** rankFigures lists the released factor and likert-item means of a group, highest first. */
 export function rankFigures(g: ShownGroup): { factors: Ranked[]; items: Ranked[] } {
   const ranked = (kind: Ranked['kind'], id: string, label: string, v: Figure): Ranked[] =>
-    v.released && v.mean !== undefined ? [{ kind, id, label, mean: v.mean, ...(v.meanBound ? { bound: v.meanBound } : {}) }] : [];
+    v.released && v.mean !== undefined ? [{ kind, id, label, mean: v.mean, exact: exactMean(v) ?? v.mean, figure: v, ...(v.meanBound ? { bound: v.meanBound } : {}) }] : [];
   const factors = g.factors.flatMap((f) => ranked('factor', f.id, f.label, f.value));
   const items = g.items.flatMap((i) => (i.type === 'likert' ? ranked('item', i.id, i.text, i.value) : []));
   const desc = (a: Ranked, b: Ranked): number => b.mean - a.mean || a.id.localeCompare(b.id);
@@ -60,18 +62,22 @@ export function visibleUnits(results: WaveResults, staff: Staff): UnitLink[] {
     });
 }
 
-/** chartData is the factor chart's data: released means only (null where withheld). */
+/** chartData is the factor chart's data: released means only, rounded as the table shows them (null where withheld). */
 export function chartData(g: ShownGroup, compare: { label: string; group: ReleasedGroup | undefined }[], unitLabel: string) {
   const labels = g.factors.map((f) => f.label);
-  const series = [{ label: unitLabel, data: g.factors.map((f) => roundOrNull(meanOf(f.value))) }];
+  const value = (f: Figure | undefined) => chartValue(f && f.released ? f : undefined);
+  const series = [{ label: unitLabel, data: g.factors.map((f) => value(f.value)) }];
   for (const c of compare) {
     if (!c.group || !c.group.released) continue;
     const shown = c.group;
-    series.push({ label: c.label, data: g.factors.map((f) => roundOrNull(meanOf(shown.factors.find((x) => x.id === f.id)?.value))) });
+    series.push({ label: c.label, data: g.factors.map((f) => value(shown.factors.find((x) => x.id === f.id)?.value)) });
   }
   return { labels, series, min: 1, max: 5 };
 }
 
-function roundOrNull(x: number | undefined): number | null {
-  return x === undefined ? null : Math.round(x * 10) / 10;
+/** heatBand is the heat map's colour band of a mean, read from the value as shown (1 decimal). */
+export function heatBand(f: Figure | undefined): 'none' | 'high' | 'good' | 'mid' | 'low' {
+  const m = chartValue(f && f.released ? f : undefined);
+  if (m === null) return 'none';
+  return m >= 4.2 ? 'high' : m >= 3.6 ? 'good' : m >= 3.0 ? 'mid' : 'low';
 }

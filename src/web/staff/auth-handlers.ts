@@ -9,7 +9,7 @@ import { HttpError } from '../../errors.js';
 import { countAccounts, createAccount, findPasswordLink, getAccount, setPasswordHash } from '../../store/accounts.js';
 import { audit } from '../../store/audit.js';
 import { countUnits } from '../../store/units.js';
-import { getSurveyVersion } from '../../store/survey-versions.js';
+import { latestSurveyVersion } from '../../store/survey-versions.js';
 import { nowOf, type AppDeps } from '../deps.js';
 import { formErrors, formText } from '../forms.js';
 import { startSession } from './session.js';
@@ -62,7 +62,8 @@ export function setupHandlers(deps: AppDeps) {
       const id = deps.db.transaction(() => {
         const accountId = createAccount(deps.db, { username: values.username, displayName: values.displayName, role: 'admin', passwordHash: hash });
         audit(deps.db, { accountId, actor: values.username, action: 'setup', detail: 'first project leader' }, at);
-        const survey = values.demo === 'on' && countUnits(deps.db) === 0 ? getSurveyVersion(deps.db, 'kartlegging', 1) : undefined;
+        // The bundled definition as it is now: the demo's waves answer the latest version.
+        const survey = values.demo === 'on' && countUnits(deps.db) === 0 ? latestSurveyVersion(deps.db, 'kartlegging') : undefined;
         if (survey) {
           seedDemo(deps.db, survey, today(deps.config.TIME_ZONE, at), { history: true });
           audit(deps.db, { accountId, actor: values.username, action: 'demo.load' }, at);
