@@ -14,10 +14,12 @@ import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { addUnit } from '../../src/store/units.js';
 import { closeWalWorker, settleSubmits, truncateWals } from '../../src/store/wal.js';
 import { createWave } from '../../src/store/waves.js';
+import type { Survey } from '../../src/survey/model.js';
 import { bundledSurveys } from '../helpers/app.js';
 
-const survey = bundledSurveys().get('kartlegging');
-if (!survey) throw new Error('no kartlegging survey');
+const loaded = bundledSurveys().get('kartlegging');
+if (!loaded) throw new Error('no kartlegging survey');
+const survey: Survey = loaded;
 
 let dir: string;
 let db: Db;
@@ -31,9 +33,9 @@ function setup(): { waveId: number; file: string } {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-wal-'));
   const file = path.join(dir, 'k.db');
   db = openDb(file);
-  syncSurveyVersions(db, [survey as NonNullable<typeof survey>]);
+  syncSurveyVersions(db, [survey]);
   addUnit(db, { id: 'u1', name: 'Avdeling 1' });
-  const waveId = createWave(db, { name: 'W', surveyId: 'kartlegging', surveyVersion: 1, unitIds: ['u1'], linkMode: 'open', status: 'open' });
+  const waveId = createWave(db, { name: 'W', surveyId: 'kartlegging', surveyVersion: survey.version, unitIds: ['u1'], linkMode: 'open', status: 'open' });
   return { waveId, file };
 }
 
@@ -45,7 +47,7 @@ const frames = (file: string): number => {
 
 function submitOne(waveId: number, marker: string): void {
   const draft = saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2999-01-01' }), { kommentar: marker }, null, '2999-01-01');
-  expect(submitResponse(db, survey as NonNullable<typeof survey>, draft.id, draft.answers, '2026-01-15', null, 'deferred')).toBe('stored');
+  expect(submitResponse(db, survey, draft.id, draft.answers, '2026-01-15', null, 'deferred')).toBe('stored');
 }
 
 test('a deferred submit is in the database file and out of its log once settleSubmits resolves; then the worker starts the next log', async () => {

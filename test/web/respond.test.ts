@@ -133,13 +133,12 @@ describe('pages and drafts', () => {
   });
 
   test('a decimal position is accepted with a comma or a point, offered a decimal keypad, and stored exactly', async () => {
-    const { agent, code } = await started();
+    const { agent, code, draftId } = await started();
     const page = await agent.get(`/s/${code}/del/stilling_naa`);
     expect(page.text).toMatch(/inputmode="decimal" id="f-stilling_naa"/);
     const res = await post(agent, `/s/${code}/del/stilling_naa`, { _nav: 'next', stilling_naa: '62,5', ansettelse: 'fast', onsket_endring: 'storre', onsket_stilling: '75.5' });
     expect(res.status).toBe(303);
-    const draft = t.db.prepare('SELECT answers FROM draft').get() as { answers: string };
-    expect(JSON.parse(draft.answers)).toMatchObject({ stilling_naa: 62.5, onsket_stilling: 75.5 });
+    expect(draftAnswers(draftId)).toMatchObject({ stilling_naa: 62.5, onsket_stilling: 75.5 });
     const again = await agent.get(`/s/${code}/del/stilling_naa`);
     expect(again.text).toContain('value="62,5"');
   });
