@@ -12,6 +12,7 @@ import { createLogger } from './log.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
 import { openDb, type Db } from './store/db.js';
 import { deleteExpiredDrafts } from './store/drafts.js';
+import { closeWalWorker } from './store/wal.js';
 import { deleteExpiredSessions } from './store/sessions.js';
 import { listLinks } from './store/links.js';
 import { syncSurveyVersions } from './store/survey-versions.js';
@@ -112,8 +113,10 @@ function start(): void {
   const shutdown = (signal: string): void => {
     log.info({ signal }, 'finishing open requests, then closing the database');
     server.close(() => {
-      db.close();
-      process.exit(0);
+      void closeWalWorker(db).finally(() => {
+        db.close();
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();

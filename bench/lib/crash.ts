@@ -7,7 +7,8 @@ import { isDeepStrictEqual } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Answers } from '../../src/survey/model.js';
+import { draftsPath, openDb } from '../../src/store/db.js';
+import { getDraft, submitMark } from '../../src/store/drafts.js';
 import { markerItem, seededRandom } from './form.js';
 import { Browser, keepAliveAgent } from './http.js';
 import { answerSurvey, newRespondent, type RespondentState } from './respondent.js';
@@ -139,14 +140,16 @@ async function crashRound(opts: CrashOptions, dir: string, servers: Running[]): 
   origin.port = server.port;
   const { integrity, foreignKeyProblems } = integrityOf(databasePath);
   if (integrity !== 'ok') problems.push(`integrity_check after the kill: ${integrity}`);
+  const drafts = integrityOf(draftsPath(databasePath)).integrity;
+  if (drafts !== 'ok') problems.push(`integrity_check of the drafts file after the kill: ${drafts}`);
   if (foreignKeyProblems > 0) problems.push(`${foreignKeyProblems} foreign key problems after the kill`);
 
-  const db = new Database(databasePath, { fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
+  // Through openDb, so the drafts file is attached: drafts are opened with the keys the respondents hold.
+  const db = openDb(databasePath);
   const markerCounts = (): Map<string, number> =>
     new Map((db.prepare('SELECT txt, count(*) AS n FROM answer WHERE item_id = ? GROUP BY txt').all(marker.id) as { txt: string; n: number }[]).map((r) => [r.txt, r.n]));
   const responseCount = (): number => (db.prepare('SELECT count(*) AS n FROM response WHERE wave_id = ?').get(demo.waveId) as { n: number }).n;
-  const draftAnswers = db.prepare('SELECT answers FROM draft WHERE id = ?');
+  const markedSubmitted = db.prepare('SELECT 1 FROM submitted_draft WHERE mark = ?');
   const stored = markerCounts();
   const storedAfterRestart = responseCount();
   const sumOfMarkers = [...stored.values()].reduce((a, b) => a + b, 0);
@@ -166,17 +169,18 @@ async function crashRound(opts: CrashOptions, dir: string, servers: Running[]): 
     if (!s.submitted && s.inFlight?.step !== 'submit' && n !== 0) problems.push(`respondent ${i}: never submitted, yet ${n} responses are stored`);
     if (n > 1) problems.push(`respondent ${i}: stored ${n} times`);
     if (!s.draftId) return;
-    const row = draftAnswers.get(s.draftId) as { answers: string } | undefined;
+    const draft = getDraft(db, s.draftId, '');
     if (n === 1) {
-      if (row) problems.push(`respondent ${i}: response stored but the draft was not deleted`);
+      // Killed between the response's commit and the draft's deletion (another file): its mark must refuse it.
+      if (draft && !markedSubmitted.get(submitMark(s.draftId))) problems.push(`respondent ${i}: response stored, the draft kept and not marked submitted`);
       return;
     }
     draftsChecked += 1;
-    if (!row) {
+    if (!draft) {
       problems.push(`respondent ${i}: draft lost (no response stored either)`);
       return;
     }
-    const actual = JSON.parse(row.answers) as Answers;
+    const actual = draft.answers;
     const pending = s.inFlight?.step === 'save' ? s.inFlight.answers : undefined;
     if (!isDeepStrictEqual(actual, s.saved) && !(pending && isDeepStrictEqual(actual, pending))) {
       problems.push(`respondent ${i}: draft holds ${Object.keys(actual).length} answers, expected the ${Object.keys(s.saved).length} acknowledged`);

@@ -109,7 +109,7 @@ export function prepareDrafts(databasePath: string, p: Prepared, n: number, seed
       const link = p.demo.links[i % p.demo.links.length];
       if (!link) throw new Error('no demo links');
       const draft = createDraft(db, { waveId: p.demo.waveId, unitId: link.unitId, tokenHash: null, expiresOn: expires });
-      saveDraftAnswers(db, draft.id, completeAnswers(p.survey, rand), null, expires);
+      saveDraftAnswers(db, draft, completeAnswers(p.survey, rand), null, expires);
       return { draftId: draft.id, code: link.code };
     }),
   )();

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate } from './migrations.js';
+import { DRAFTS_MOVED, migrate } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -34,24 +34,46 @@ export function restrictDbFiles(file: string): void {
   }
 }
 
-/** openDb opens (creating if needed, owner-only: folder 0700, files 0600) the SQLite file, or
- *  ':memory:', and migrates it to the latest schema. */
+/** openDb opens (creating if needed, owner-only: folder 0700, files 0600) the SQLite file and its
+ *  drafts file beside it, or ':memory:', and migrates both to the latest schema. */
 export function openDb(file: string): Db {
-  if (file !== ':memory:') {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  const files = file === ':memory:' ? [] : [file, draftsPath(file)];
+  if (files.length > 0) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  for (const f of files) {
     // Created here with 0600 before SQLite opens it, so it is never readable by others, not even briefly.
-    fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE));
-    restrictDbFiles(file);
+    fs.closeSync(fs.openSync(f, 'a', PRIVATE_FILE));
+    restrictDbFiles(f);
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged response survives power loss, not only a process crash.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  // Deleted drafts (which may hold a token hash) are overwritten, not left in free pages.
+  // Deleted rows are overwritten, not left in free pages.
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
-  if (file !== ':memory:') restrictDbFiles(file);
+  const from = migrate(db);
+  if (from > 0 && from < DRAFTS_MOVED) db.exec('VACUUM');
+  // Drafts in their own file: page saves commit without a sync (a power cut may lose the last
+  // saves, never a submit), and the respondent's history there never mixes with responses.
+  db.prepare('ATTACH DATABASE ? AS drafts').run(draftsPath(file));
+  db.pragma('drafts.journal_mode = WAL');
+  db.pragma('drafts.synchronous = NORMAL');
+  db.pragma('drafts.secure_delete = ON');
+  migrate(db, 'drafts');
+  // Whatever a crash left in the write-ahead logs goes into the database files now (see wal.ts);
+  // without waiting, so a command line opening the files beside a running server never stalls it.
+  db.pragma('busy_timeout = 0');
+  db.pragma('main.wal_checkpoint(TRUNCATE)');
+  db.pragma('drafts.wal_checkpoint(TRUNCATE)');
+  db.pragma('busy_timeout = 5000');
+  for (const f of files) restrictDbFiles(f);
   return db;
+}
+
+/** draftsPath is the drafts file of a database file: beside it, "-drafts" before the extension. */
+export function draftsPath(file: string): string {
+  if (file === ':memory:') return file;
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}-drafts${ext}`;
 }

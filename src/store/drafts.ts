@@ -1,78 +1,197 @@
-// Drafts: answers in progress, so a respondent can stop and continue later (same device by
-// cookie, another device by resume code). A draft is deleted when submitted or when it expires.
+// Drafts: answers in progress, so a respondent can stop and continue later (same device by cookie,
+// another device by resume code). They live in their own file (attached as `drafts`, see db.ts),
+// sealed so that only the respondent's device can read them or tie them to a personal link:
+// - the device key (32 random bytes) is the draft cookie and is never stored. HKDF of it gives the
+//   row id, the AES-256-GCM key sealing everything else, the submit mark and the token-reference key;
+// - the resume code gives, through scrypt, a second row id and a key sealing the device key, so the
+//   code alone finds and opens the draft on another device; only that id and the sealed key are kept,
+//   from the draft's first save (an empty draft has nothing to continue, and most abandoned starts
+//   never pay for the scrypt);
+// - the personal link is referenced only as an HMAC of its token hash under the device key.
+// So the files, even with every personal link at hand, say nothing about whose draft is whose or
+// what it holds (see docs/ARCHITECTURE.md, "Where anonymity is enforced"). A draft is deleted when
+// submitted or when it expires.
+import crypto from 'node:crypto';
 import type { Answers } from '../survey/model.js';
 import { prepared, type Db } from './db.js';
-import { randomCode, resumeCode } from './ids.js';
+import { isResumeCode, resumeCode } from './ids.js';
+import { truncateWals } from './wal.js';
+
+/** The link a draft was started on: a wave, a unit and, for a personal link, its token hash. */
+export interface DraftLink {
+  waveId: number;
+  unitId: string;
+  tokenHash: string | null;
+}
 
 export interface Draft {
+  /** The device key (base64url): the draft cookie's value. It finds and opens the draft; never stored. */
   id: string;
   resumeCode: string;
   waveId: number;
   unitId: string;
-  tokenHash: string | null;
+  /** HMAC of the personal link's token hash under the device key, null for an open link. */
+  tokenRef: string | null;
   answers: Answers;
   /** The page the respondent last saved, to continue there. */
   lastSection: string | null;
   expiresOn: string;
+  /** Whether the resume code opens it on another device: from its first save on. */
+  resumable: boolean;
 }
 
-interface DraftRow {
-  id: string;
-  resume_code: string;
-  wave_id: number;
-  unit_id: string;
-  token_hash: string | null;
-  answers: string;
-  last_section: string | null;
-  expires_on: string;
+interface Sealed {
+  c: string;
+  w: number;
+  u: string;
+  t: string | null;
+  a: Answers;
+  s: string | null;
 }
 
-const toDraft = (r: DraftRow): Draft => ({
-  id: r.id,
-  resumeCode: r.resume_code,
-  waveId: r.wave_id,
-  unitId: r.unit_id,
-  tokenHash: r.token_hash,
-  answers: JSON.parse(r.answers) as Answers,
-  lastSection: r.last_section,
-  expiresOn: r.expires_on,
-});
+interface Keys {
+  rowId: string;
+  seal: Buffer;
+  mark: string;
+  ref: Buffer;
+}
 
-/** createDraft starts an empty draft that expires on the given day. */
-export function createDraft(db: Db, d: { waveId: number; unitId: string; tokenHash: string | null; expiresOn: string }): Draft {
-  const draft: Draft = { id: randomCode(24), resumeCode: resumeCode(), answers: {}, lastSection: null, ...d };
-  prepared(db, 'INSERT INTO draft (id, resume_code, wave_id, unit_id, token_hash, answers, expires_on) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    draft.id,
-    draft.resumeCode,
-    draft.waveId,
-    draft.unitId,
-    draft.tokenHash,
-    '{}',
-    draft.expiresOn,
-  );
+// scrypt makes each guess at a resume code cost about 2 ms: with 31^10 codes, trying them against
+// a copied file takes tens of thousands of CPU-years, while a respondent pays it once.
+const SCRYPT = { N: 1024, r: 8, p: 1 };
+// Every this many draft writes (a few hundred log frames: each write changes the row and its
+// indexes) the drafts file is emptied into its database file in the background, well before
+// SQLite's own checkpoint would run (1000 frames, two syncs on the server thread).
+const WRITES_PER_CHECKPOINT = 64;
+const writes = new WeakMap<Db, number>();
+
+function keysOf(id: string): Keys | undefined {
+  const key = Buffer.from(id, 'base64url');
+  if (key.length !== 32 || key.toString('base64url') !== id) return undefined;
+  const out = Buffer.from(crypto.hkdfSync('sha256', key, Buffer.alloc(0), 'kartlegg draft v1', 128));
+  return { rowId: out.subarray(0, 32).toString('hex'), seal: out.subarray(32, 64), mark: out.subarray(64, 96).toString('hex'), ref: out.subarray(96) };
+}
+
+function keysOrThrow(id: string): Keys {
+  const keys = keysOf(id);
+  if (!keys) throw new Error('not a draft key');
+  return keys;
+}
+
+// Salted with the wave and unit (a draft also knows them), so one computation covers one link's drafts only.
+function resumeKeys(code: string, link: { waveId: number; unitId: string }): { resumeId: string; wrap: Buffer } {
+  const out = crypto.scryptSync(code, `kartlegg resume v1|${link.waveId}|${link.unitId}`, 64, SCRYPT);
+  return { resumeId: out.subarray(0, 32).toString('hex'), wrap: out.subarray(32) };
+}
+
+const tokenRef = (keys: Keys, tokenHash: string | null): string | null => (tokenHash === null ? null : crypto.createHmac('sha256', keys.ref).update(tokenHash).digest('hex'));
+
+// AES-256-GCM with a fresh 12-byte nonce per write, bound to the row it belongs to: nonce | tag | ciphertext.
+function seal(key: Buffer, plain: Buffer, rowId: string): Buffer {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(rowId));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+function unseal(key: Buffer, blob: Buffer, rowId: string): Buffer | undefined {
+  if (blob.length < 28) return undefined;
+  try {
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12)).setAAD(Buffer.from(rowId));
+    decipher.setAuthTag(blob.subarray(12, 28));
+    return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
+
+function sealDraft(keys: Keys, d: Draft): Buffer {
+  const body: Sealed = { c: d.resumeCode, w: d.waveId, u: d.unitId, t: d.tokenRef, a: d.answers, s: d.lastSection };
+  return seal(keys.seal, Buffer.from(JSON.stringify(body)), keys.rowId);
+}
+
+function wrote(db: Db): void {
+  const n = (writes.get(db) ?? 0) + 1;
+  writes.set(db, n % WRITES_PER_CHECKPOINT);
+  if (n === WRITES_PER_CHECKPOINT) void truncateWals(db, ['drafts']);
+}
+
+/** createDraft starts an empty draft on a link that expires on the given day. */
+export function createDraft(db: Db, d: DraftLink & { expiresOn: string }): Draft {
+  const id = crypto.randomBytes(32).toString('base64url');
+  const keys = keysOrThrow(id);
+  const draft: Draft = { id, resumeCode: resumeCode(), waveId: d.waveId, unitId: d.unitId, tokenRef: tokenRef(keys, d.tokenHash), answers: {}, lastSection: null, expiresOn: d.expiresOn, resumable: false };
+  prepared(db, 'INSERT INTO drafts.draft (id, sealed, expires_on) VALUES (?, ?, ?)').run(keys.rowId, sealDraft(keys, draft), d.expiresOn);
+  wrote(db);
   return draft;
 }
 
-/** getDraft returns a draft that has not expired by `today`, or undefined. */
+/** getDraft opens the draft a device key names if it has not expired by `today`, or gives undefined. */
 export function getDraft(db: Db, id: string, today: string): Draft | undefined {
-  const row = prepared(db, 'SELECT * FROM draft WHERE id = ? AND expires_on >= ?').get(id, today) as DraftRow | undefined;
-  return row && toDraft(row);
+  const keys = keysOf(id);
+  if (!keys) return undefined;
+  const row = prepared(db, 'SELECT sealed, expires_on, resume_id IS NOT NULL AS resumable FROM drafts.draft WHERE id = ? AND expires_on >= ?').get(keys.rowId, today) as
+    | { sealed: Buffer; expires_on: string; resumable: number }
+    | undefined;
+  const plain = row && unseal(keys.seal, row.sealed, keys.rowId);
+  if (!row || !plain) return undefined;
+  const s = JSON.parse(plain.toString()) as Sealed;
+  return { id, resumeCode: s.c, waveId: s.w, unitId: s.u, tokenRef: s.t, answers: s.a, lastSection: s.s, expiresOn: row.expires_on, resumable: row.resumable === 1 };
 }
 
-/** findDraftByResumeCode looks a draft up by its resume code within one wave and unit. */
-export function findDraftByResumeCode(db: Db, code: string, waveId: number, unitId: string, today: string): Draft | undefined {
-  const row = db
-    .prepare('SELECT * FROM draft WHERE resume_code = ? AND wave_id = ? AND unit_id = ? AND expires_on >= ?')
-    .get(code, waveId, unitId, today) as DraftRow | undefined;
-  return row && toDraft(row);
+/** draftFits tells whether a draft was started on this link (same wave, unit and personal link). */
+export function draftFits(draft: Draft, link: DraftLink): boolean {
+  return draft.waveId === link.waveId && draft.unitId === link.unitId && draft.tokenRef === tokenRef(keysOrThrow(draft.id), link.tokenHash);
 }
 
-/** saveDraftAnswers replaces a draft's answers, remembers the page and pushes its expiry forward. */
-export function saveDraftAnswers(db: Db, id: string, answers: Answers, lastSection: string | null, expiresOn: string): void {
-  prepared(db, 'UPDATE draft SET answers = ?, last_section = ?, expires_on = ? WHERE id = ?').run(JSON.stringify(answers), lastSection, expiresOn, id);
+/** findDraftByResumeCode opens the draft a (normalised) resume code gives on this link, until it expires. */
+export function findDraftByResumeCode(db: Db, code: string, link: DraftLink, today: string): Draft | undefined {
+  if (!isResumeCode(code)) return undefined;
+  const resume = resumeKeys(code, link);
+  const row = prepared(db, 'SELECT resume_key FROM drafts.draft WHERE resume_id = ? AND expires_on >= ?').get(resume.resumeId, today) as { resume_key: Buffer } | undefined;
+  const key = row && unseal(resume.wrap, row.resume_key, resume.resumeId);
+  const draft = key && getDraft(db, key.toString('base64url'), today);
+  return draft && draftFits(draft, link) ? draft : undefined;
 }
 
-/** deleteExpiredDrafts removes drafts that expired before `today` and returns how many. */
+/** saveDraftAnswers replaces a draft's answers, remembers the page, pushes its expiry forward, makes it
+ *  resumable by its code (first save) and returns the draft as saved. */
+export function saveDraftAnswers(db: Db, draft: Draft, answers: Answers, lastSection: string | null, expiresOn: string): Draft {
+  const keys = keysOrThrow(draft.id);
+  let next: Draft = { ...draft, answers, lastSection, expiresOn, resumable: true };
+  if (draft.resumable) {
+    prepared(db, 'UPDATE drafts.draft SET sealed = ?, expires_on = ? WHERE id = ?').run(sealDraft(keys, next), expiresOn, keys.rowId);
+  } else {
+    const set = prepared(db, 'UPDATE OR IGNORE drafts.draft SET sealed = ?, expires_on = ?, resume_id = ?, resume_key = ? WHERE id = ?');
+    for (let code = draft.resumeCode; ; code = resumeCode()) {
+      next = { ...next, resumeCode: code };
+      const resume = resumeKeys(code, draft);
+      const key = seal(resume.wrap, Buffer.from(draft.id, 'base64url'), resume.resumeId);
+      if (set.run(sealDraft(keys, next), expiresOn, resume.resumeId, key, keys.rowId).changes === 1) break;
+      // Nothing changed: the draft is gone (submitted elsewhere, expired), or another draft on this
+      // link holds the same resume code (about 1 in 2^49), and then a new code is drawn.
+      if (!prepared(db, 'SELECT 1 FROM drafts.draft WHERE id = ?').get(keys.rowId)) break;
+    }
+  }
+  wrote(db);
+  return next;
+}
+
+/** deleteDraft removes the draft a device key names (secure_delete overwrites it in the file). */
+export function deleteDraft(db: Db, id: string): void {
+  const keys = keysOf(id);
+  if (keys) prepared(db, 'DELETE FROM drafts.draft WHERE id = ?').run(keys.rowId);
+}
+
+/** submitMark is what the submit transaction records for a draft (a hash under its device key, never its
+ *  row id), so a draft that outlives its response cannot be submitted again; undefined for a non-key. */
+export function submitMark(id: string): string | undefined {
+  return keysOf(id)?.mark;
+}
+
+/** deleteExpiredDrafts removes drafts that expired before `today`, and the submit marks of drafts
+ *  that can no longer exist, and returns how many drafts it removed. */
 export function deleteExpiredDrafts(db: Db, today: string): number {
-  return prepared(db, 'DELETE FROM draft WHERE expires_on < ?').run(today).changes;
+  prepared(db, 'DELETE FROM submitted_draft WHERE until < ?').run(today);
+  return prepared(db, 'DELETE FROM drafts.draft WHERE expires_on < ?').run(today).changes;
 }

@@ -15,16 +15,22 @@ export function randomCode(n: number): string {
   return out;
 }
 
-/** resumeCode returns a code such as "KD7M-Q2XP", easy to read aloud and type on a phone. */
+/** resumeCode returns a code such as "KD7MQ-2XPR4": ten characters (49 bits), easy to read aloud and
+ *  type on a phone, and (being the only key to a draft on another device) too many to try offline. */
 export function resumeCode(): string {
-  const c = randomCode(8).toUpperCase();
-  return `${c.slice(0, 4)}-${c.slice(4)}`;
+  const c = randomCode(10).toUpperCase();
+  return `${c.slice(0, 5)}-${c.slice(5)}`;
 }
 
 /** normaliseResumeCode accepts what people type: any case, spaces or no dash. */
 export function normaliseResumeCode(input: string): string {
   const c = input.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  return c.length === 8 ? `${c.slice(0, 4)}-${c.slice(4)}` : c;
+  return c.length === 10 ? `${c.slice(0, 5)}-${c.slice(5)}` : c;
+}
+
+/** isResumeCode tells whether a normalised code has the shape resumeCode gives. */
+export function isResumeCode(code: string): boolean {
+  return /^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$/.test(code);
 }
 
 /** hashToken is how one-time tokens are stored: the token itself is never kept. */

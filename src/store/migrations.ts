@@ -241,21 +241,68 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (wave_id, seq)
   );
   `,
+  // 10: drafts move to their own file (DRAFT_MIGRATIONS), sealed with a key only the respondent's device
+  // holds; drafts in progress cannot be sealed without it, so they are dropped (openDb then vacuums,
+  // and secure_delete has already zeroed their pages). A submit records only a mark of the draft.
+  `
+  DROP TABLE draft;
+
+  -- Marks of submitted drafts (a hash under the draft's device key, never its id): written in the
+  -- submit transaction, so a draft that outlives its response (a crash between the response's commit
+  -- and the draft's deletion in the other file) cannot be submitted again. Kept until the draft would
+  -- have expired. WITHOUT ROWID: no counter records their order.
+  CREATE TABLE submitted_draft (
+    mark TEXT PRIMARY KEY,
+    until TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX submitted_draft_until ON submitted_draft(until);
+
+  -- Rewritten by the WAL worker (wal.ts) right after it empties the write-ahead log, so the log
+  -- restarts in that thread: the log's first write syncs its header, and it would otherwise be a
+  -- respondent's submit that paid for it.
+  CREATE TABLE wal_tick (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+  INSERT INTO wal_tick (id, n) VALUES (1, 0);
+  `,
+];
+
+/** DRAFTS_MOVED is the version whose migration dropped the draft table: a database migrated across it is vacuumed. */
+export const DRAFTS_MOVED = MIGRATIONS.findIndex((sql) => sql.includes('DROP TABLE draft;')) + 1;
+
+/** DRAFT_MIGRATIONS build the drafts file (attached as `drafts`), append-only like MIGRATIONS. */
+export const DRAFT_MIGRATIONS: readonly string[] = [
+  // 1: sealed drafts (store/drafts.ts). Nothing here is readable or linkable without the device key
+  // or the resume code: the ids are hashes of them, the rest is sealed (resume_id and resume_key from
+  // the first save). expires_on is the one clear value, so expired drafts can be deleted without any key.
+  `
+  CREATE TABLE drafts.draft (
+    id TEXT PRIMARY KEY,
+    resume_id TEXT UNIQUE,
+    resume_key BLOB,
+    sealed BLOB NOT NULL,
+    expires_on TEXT NOT NULL
+  );
+  CREATE INDEX drafts.draft_expires ON draft(expires_on);
+  CREATE TABLE drafts.wal_tick (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+  INSERT INTO drafts.wal_tick (id, n) VALUES (1, 0);
+  `,
 ];
 
 /** schemaVersion is the version a fully migrated database has. */
 export const schemaVersion = MIGRATIONS.length;
 
-/** migrate applies every migration newer than the database's user_version, each atomically. */
-export function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`The database has schema version ${current}, newer than this Kartlegg (${MIGRATIONS.length}). Upgrade Kartlegg.`);
+/** migrate applies every migration newer than the schema's user_version (main database or the
+ *  attached drafts file), each atomically, and returns the version it started from. */
+export function migrate(db: Db, schema: 'main' | 'drafts' = 'main'): number {
+  const list = schema === 'main' ? MIGRATIONS : DRAFT_MIGRATIONS;
+  const current = db.pragma(`${schema}.user_version`, { simple: true }) as number;
+  if (current > list.length) {
+    throw new Error(`The ${schema === 'main' ? 'database' : 'drafts file'} has schema version ${current}, newer than this Kartlegg (${list.length}). Upgrade Kartlegg.`);
   }
-  MIGRATIONS.slice(current).forEach((sql, i) => {
+  list.slice(current).forEach((sql, i) => {
     db.transaction(() => {
       db.exec(sql);
-      db.pragma(`user_version = ${current + i + 1}`);
+      db.pragma(`${schema}.user_version = ${current + i + 1}`);
     })();
   });
+  return current;
 }

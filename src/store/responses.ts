@@ -1,7 +1,9 @@
-// Submitted responses. Submitting is one transaction: consume the token (if any), insert the
-// response and its answers, delete the draft. Nothing written links the response to either.
+// Submitted responses. Submitting is one transaction in the database: consume the token (if any),
+// record the draft's submit mark, insert the response and its answers; the draft is then deleted
+// from the drafts file. Nothing written links the response to the token or the draft.
 import type { Answers, Survey } from '../survey/model.js';
 import { prepared, type Db } from './db.js';
+import { deleteDraft, draftFits, getDraft, submitMark, type Draft } from './drafts.js';
 import { randomResponseId } from './ids.js';
 
 export interface AnswerRow {
@@ -36,34 +38,57 @@ export function answerRows(survey: Survey, answers: Answers): AnswerRow[] {
 
 export type SubmitOutcome = 'stored' | 'no-draft' | 'token-used';
 
-/** submitResponse stores the draft's answers as a response, exactly once, and deletes the draft. */
-export function submitResponse(db: Db, survey: Survey, draftId: string, answers: Answers, submittedOn: string): SubmitOutcome {
-  return db.transaction((): SubmitOutcome => {
-    const draft = prepared(db, 'SELECT wave_id, unit_id, token_hash FROM draft WHERE id = ?').get(draftId) as
-      | { wave_id: number; unit_id: string; token_hash: string | null }
-      | undefined;
-    if (!draft) return 'no-draft';
-    if (draft.token_hash !== null) {
-      const { changes } = prepared(db, 'UPDATE token SET used = 1 WHERE hash = ? AND used = 0').run(draft.token_hash);
-      if (changes !== 1) {
-        prepared(db, 'DELETE FROM draft WHERE id = ?').run(draftId);
-        return 'token-used';
-      }
-    }
+/** submitResponse stores the draft's answers as a response, exactly once, and deletes the draft; a
+ *  draft started on a personal link is submitted only with that link's token hash, which it consumes.
+ *  With sync 'deferred' the commit is not synced: the caller acknowledges it only after
+ *  `settleSubmits` (wal.ts), which syncs it off the server thread. */
+export function submitResponse(
+  db: Db,
+  survey: Survey,
+  draftId: string,
+  answers: Answers,
+  submittedOn: string,
+  tokenHash: string | null = null,
+  sync: 'now' | 'deferred' = 'now',
+): SubmitOutcome {
+  const draft = getDraft(db, draftId, submittedOn);
+  const mark = submitMark(draftId);
+  if (!draft || !mark || !draftFits(draft, { waveId: draft.waveId, unitId: draft.unitId, tokenHash })) return 'no-draft';
+  // The safety level can only change between transactions; inside a caller's transaction it is the caller's.
+  const defer = sync === 'deferred' && !db.inTransaction;
+  if (defer) prepared(db, 'PRAGMA main.synchronous = NORMAL').run();
+  try {
+    return storeOnce(db, survey, draft, mark, answers, submittedOn, tokenHash);
+  } finally {
+    if (defer) prepared(db, 'PRAGMA main.synchronous = FULL').run();
+  }
+}
+
+function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: Answers, submittedOn: string, tokenHash: string | null): SubmitOutcome {
+  // IMMEDIATE: it reads before it writes, and the WAL worker (wal.ts) may commit in between; a
+  // deferred transaction would then fail with SQLITE_BUSY instead of waiting for the lock.
+  const outcome = db.transaction((): SubmitOutcome => {
+    // A crash after this commit but before the draft's deletion leaves the draft: its mark refuses it.
+    if (prepared(db, 'SELECT 1 FROM submitted_draft WHERE mark = ?').get(mark)) return 'no-draft';
+    if (tokenHash !== null && prepared(db, 'UPDATE token SET used = 1 WHERE hash = ? AND used = 0').run(tokenHash).changes !== 1) return 'token-used';
+    prepared(db, 'INSERT INTO submitted_draft (mark, until) VALUES (?, ?)').run(mark, draft.expiresOn);
     const id = randomResponseId();
     prepared(db, 'INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, ?, ?, ?)').run(
       id,
-      draft.wave_id,
-      draft.unit_id,
+      draft.waveId,
+      draft.unitId,
       survey.id,
       survey.version,
       submittedOn,
     );
     const insert = prepared(db, 'INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
     for (const r of answerRows(survey, answers)) insert.run(id, r.itemId, r.part, r.num, r.txt);
-    prepared(db, 'DELETE FROM draft WHERE id = ?').run(draftId);
     return 'stored';
-  })();
+  }).immediate();
+  // Its own commit in the drafts file, after the response's: the drafts file is never written in the
+  // same transaction as the database (that would need a super-journal and its syncs).
+  deleteDraft(db, draft.id);
+  return outcome;
 }
 
 /** countResponses returns how many responses a wave has, per unit. */

@@ -4,6 +4,7 @@ import { missingRequired, revalidate } from '../../src/survey/answers.js';
 import { pruneHidden } from '../../src/survey/conditions.js';
 import { DONT_KNOW, itemById, offersDontKnow, type Answers, type AnswerValue, type Survey } from '../../src/survey/model.js';
 import type { Db } from '../../src/store/db.js';
+import { getDraft } from '../../src/store/drafts.js';
 import { getSurveyVersion } from '../../src/store/survey-versions.js';
 
 interface Row {
@@ -78,14 +79,21 @@ export function storedAnswerProblems(db: Db): string[] {
   return problems;
 }
 
-/** draftProblems lists drafts whose saved answers the survey would not accept. */
-export function draftProblems(db: Db, survey: Survey): string[] {
+/** draftProblems lists drafts whose saved answers the survey would not accept. Drafts are sealed, so
+ *  they are opened with the device keys the clients received; a stored draft none of them opens is a problem too. */
+export function draftProblems(db: Db, survey: Survey, draftIds: Iterable<string>): string[] {
   const problems: string[] = [];
-  for (const d of db.prepare('SELECT id, answers FROM draft').all() as { id: string; answers: string }[]) {
-    const answers = JSON.parse(d.answers) as Answers;
-    for (const id of revalidate(survey, answers)) problems.push(`draft ${d.id}: ${id} = ${JSON.stringify(answers[id])}`);
+  let opened = 0;
+  for (const id of new Set(draftIds)) {
+    const draft = getDraft(db, id, '');
+    if (!draft) continue;
+    opened += 1;
+    const answers = draft.answers;
+    for (const itemId of revalidate(survey, answers)) problems.push(`draft ${id}: ${itemId} = ${JSON.stringify(answers[itemId])}`);
     const visible = pruneHidden(survey, answers);
-    for (const id of Object.keys(answers)) if (!(id in visible)) problems.push(`draft ${d.id}: answer to hidden item ${id}`);
+    for (const itemId of Object.keys(answers)) if (!(itemId in visible)) problems.push(`draft ${id}: answer to hidden item ${itemId}`);
   }
+  const stored = (db.prepare('SELECT count(*) AS n FROM drafts.draft').get() as { n: number }).n;
+  if (stored !== opened) problems.push(`${stored} drafts stored, ${opened} opened with the keys the clients received`);
   return problems;
 }

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { openDb, type Db } from '../../src/store/db.js';
-import { createDraft, deleteExpiredDrafts, findDraftByResumeCode, getDraft, saveDraftAnswers } from '../../src/store/drafts.js';
-import { hashToken, normaliseResumeCode, randomCode, randomResponseId, resumeCode } from '../../src/store/ids.js';
+import { draftsPath, openDb, type Db } from '../../src/store/db.js';
+import { createDraft, deleteExpiredDrafts, draftFits, findDraftByResumeCode, getDraft, saveDraftAnswers } from '../../src/store/drafts.js';
+import { hashToken, isResumeCode, normaliseResumeCode, randomCode, randomResponseId, resumeCode } from '../../src/store/ids.js';
 import { createLink, createTokens, listLinks, resolveCode } from '../../src/store/links.js';
 import { migrate, schemaVersion } from '../../src/store/migrations.js';
 import { answerRows, countResponses, submitResponse, type AnswerRow } from '../../src/store/responses.js';
@@ -86,8 +86,8 @@ function setup(linkMode: LinkMode = 'open', db = open()): { db: Db; waveId: numb
 
 const count = (db: Db, table: string): number => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
-const tableNames = (db: Db): string[] =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+const tableNames = (db: Db, schema = 'main'): string[] =>
+  (db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
 
 const columns = (db: Db, table: string): string[] => (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
 
@@ -101,9 +101,28 @@ function dump(db: Db): string {
 describe('opening and migrating', () => {
   test('a new database gets the latest schema version and every table', () => {
     const db = open();
-    expect(schemaVersion).toBe(9);
+    expect(schemaVersion).toBe(10);
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
-    expect(tableNames(db)).toEqual(['account', 'account_unit', 'action', 'answer', 'audit_log', 'draft', 'followup', 'link', 'password_link', 'project', 'response', 'session', 'survey_version', 'token', 'unit', 'unit_map', 'wave', 'wave_count', 'wave_release', 'wave_tally', 'wave_unit']);
+    expect(tableNames(db)).toEqual(['account', 'account_unit', 'action', 'answer', 'audit_log', 'followup', 'link', 'password_link', 'project', 'response', 'session', 'submitted_draft', 'survey_version', 'token', 'unit', 'unit_map', 'wal_tick', 'wave', 'wave_count', 'wave_release', 'wave_tally', 'wave_unit']);
+    expect(tableNames(db, 'drafts')).toEqual(['draft', 'wal_tick']);
+  });
+
+  test('drafts live in their own file beside the database, in WAL mode without a sync per commit', () => {
+    expect(draftsPath('data/kartlegg.db')).toBe('data/kartlegg-drafts.db');
+    expect(draftsPath('/srv/k/db')).toBe('/srv/k/db-drafts');
+    expect(draftsPath(':memory:')).toBe(':memory:');
+    const file = tempFile();
+    const db = open(file);
+    expect(fs.existsSync(draftsPath(file))).toBe(true);
+    expect(db.pragma('drafts.journal_mode', { simple: true })).toBe('wal');
+    // NORMAL (1) for drafts, FULL (2) for responses; deleted rows are overwritten in both.
+    expect(db.pragma('drafts.synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('main.synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('drafts.secure_delete', { simple: true })).toBe(1);
+    // Owner-only, like the database: the file, its log and its index.
+    createDraft(db, { waveId: 1, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    const drafts = draftsPath(file);
+    for (const f of [drafts, `${drafts}-wal`, `${drafts}-shm`]) expect((fs.statSync(f).mode & 0o777).toString(8), f).toBe('600');
   });
 
   test('migrations are idempotent: opening a file twice keeps its version and data', () => {
@@ -117,7 +136,7 @@ describe('opening and migrating', () => {
     expect(listUnits(second).map((u) => u.id)).toEqual(['u1']);
     migrate(second);
     expect(second.pragma('user_version', { simple: true })).toBe(schemaVersion);
-    expect(tableNames(second)).toHaveLength(21);
+    expect(tableNames(second)).toHaveLength(22);
   });
 
   test('a database from a newer Kartlegg is refused', () => {
@@ -230,14 +249,26 @@ describe('waves', () => {
 
 describe('ids', () => {
   test.each([
-    ['KD7M-Q2XP', 'KD7M-Q2XP'],
-    ['kd7m-q2xp', 'KD7M-Q2XP'],
-    ['kd7mq2xp', 'KD7M-Q2XP'],
-    [' kd7m q2xp ', 'KD7M-Q2XP'],
-    ['KD7M–Q2XP', 'KD7M-Q2XP'],
-    ['kd7m-q2x', 'KD7MQ2X'],
+    ['KD7MQ-2XPR4', 'KD7MQ-2XPR4'],
+    ['kd7mq-2xpr4', 'KD7MQ-2XPR4'],
+    ['kd7mq2xpr4', 'KD7MQ-2XPR4'],
+    [' kd7m q2xp r4 ', 'KD7MQ-2XPR4'],
+    ['KD7MQ–2XPR4', 'KD7MQ-2XPR4'],
+    ['kd7mq-2xpr', 'KD7MQ2XPR'],
+    ['KD7M-Q2XP', 'KD7MQ2XP'],
   ])('normaliseResumeCode(%j) is %j', (input, expected) => {
     expect(normaliseResumeCode(input)).toBe(expected);
+  });
+
+  test.each([
+    ['KD7MQ-2XPR4', true],
+    ['KD7MQ2XPR4', false],
+    ['KD7MQ-2XPR', false],
+    ['KD7MO-2XPR4', false],
+    ['KD7M1-2XPR4', false],
+    ['kd7mq-2xpr4', false],
+  ])('isResumeCode(%j) is %j', (code, expected) => {
+    expect(isResumeCode(code)).toBe(expected);
   });
 
   test('hashToken is hex SHA-256', () => {
@@ -247,7 +278,7 @@ describe('ids', () => {
   test('codes use the alphabet without look-alikes', () => {
     for (let i = 0; i < 50; i++) {
       expect(randomCode(20)).toMatch(/^[a-hjkmnp-z2-9]{20}$/);
-      expect(resumeCode()).toMatch(/^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
+      expect(isResumeCode(resumeCode())).toBe(true);
       const id = randomResponseId();
       expect(Number.isSafeInteger(id) && id > 0).toBe(true);
     }
@@ -312,7 +343,7 @@ describe('links and tokens', () => {
     const access = resolveCode(db, used);
     if (access?.kind !== 'token') throw new Error('token did not resolve');
     const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: access.tokenHash, expiresOn: '2025-04-01' });
-    saveDraftAnswers(db, draft.id, answers, 'page', '2025-04-01');
+    saveDraftAnswers(db, draft, answers, 'page', '2025-04-01');
 
     const check = (): void => {
       const text = dump(db);
@@ -320,7 +351,7 @@ describe('links and tokens', () => {
       for (const token of tokens) expect(text).not.toContain(token);
     };
     check();
-    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('stored');
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14', access.tokenHash)).toBe('stored');
     check();
 
     db.close();
@@ -330,47 +361,82 @@ describe('links and tokens', () => {
     }
   });
 
-  test('no table but draft refers to tokens, and nothing refers to drafts', () => {
+  test('no table but token holds token hashes, and nothing refers to tokens or drafts', () => {
     const db = open();
-    expect(columns(db, 'draft')).toContain('token_hash');
+    expect((db.pragma('drafts.table_info(draft)') as { name: string }[]).map((c) => c.name)).toEqual(['id', 'resume_id', 'resume_key', 'sealed', 'expires_on']);
     for (const table of tableNames(db)) {
       const foreign = (db.pragma(`foreign_key_list(${table})`) as { table: string }[]).map((f) => f.table);
       expect(foreign, table).not.toContain('token');
       expect(foreign, table).not.toContain('draft');
       // Staff tables (sessions, set-password links) hold staff tokens, unrelated to respondents.
       const staffTables = ['session', 'password_link'];
-      if (table !== 'draft' && table !== 'token' && !staffTables.includes(table)) expect(columns(db, table).filter((c) => /token/i.test(c)), table).toEqual([]);
+      if (table !== 'token' && !staffTables.includes(table)) expect(columns(db, table).filter((c) => /token/i.test(c)), table).toEqual([]);
     }
   });
 });
 
 describe('drafts', () => {
-  test('createDraft starts an empty draft with a random id and resume code', () => {
+  const link = (waveId: number, unitId = 'u1', tokenHash: string | null = null) => ({ waveId, unitId, tokenHash });
+
+  test('createDraft starts an empty draft with a random device key and resume code', () => {
     const { db, waveId } = setup();
     const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
-    expect(draft).toMatchObject({ waveId, unitId: 'u1', tokenHash: null, answers: {}, lastSection: null, expiresOn: '2025-03-10' });
-    expect(draft.id).toMatch(/^[a-hjkmnp-z2-9]{24}$/);
-    expect(draft.resumeCode).toMatch(/^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
+    expect(draft).toMatchObject({ waveId, unitId: 'u1', tokenRef: null, answers: {}, lastSection: null, expiresOn: '2025-03-10', resumable: false });
+    expect(draft.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(draft.resumeCode).toMatch(/^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$/);
     expect(getDraft(db, draft.id, '2025-03-01')).toEqual(draft);
     const other = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
     expect(other.id).not.toBe(draft.id);
     expect(other.resumeCode).not.toBe(draft.resumeCode);
   });
 
-  test('getDraft returns a draft up to and including its expiry day', () => {
+  test('a draft row holds neither its device key, its resume code, its answers nor its token hash', () => {
+    const { db, waveId } = setup('token');
+    const [token = ''] = createTokens(db, waveId, 'u1', 1);
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: hashToken(token), expiresOn: '2025-03-10' });
+    saveDraftAnswers(db, draft, answers, 'page', '2025-03-10');
+    const rows = db.prepare('SELECT * FROM drafts.draft').all() as Record<string, string | Buffer>[];
+    expect(rows).toHaveLength(1);
+    const bytes = Buffer.concat(Object.values(rows[0] ?? {}).map((v) => Buffer.from(v)));
+    const raw = (hex: string) => Buffer.from(hex, 'hex');
+    for (const needle of [draft.id, draft.resumeCode, draft.resumeCode.replace('-', ''), 'hei på deg', '"nd"', token, hashToken(token)]) expect(bytes.includes(needle), needle).toBe(false);
+    for (const needle of [Buffer.from(draft.id, 'base64url'), raw(hashToken(token))]) expect(bytes.includes(needle)).toBe(false);
+    expect(draft.tokenRef).toMatch(/^[0-9a-f]{64}$/);
+    expect(draft.tokenRef).not.toBe(hashToken(token));
+  });
+
+  test('a draft fits only the link it was started on', () => {
+    const { db, waveId } = setup('token');
+    const [token = '', other = ''] = createTokens(db, waveId, 'u1', 2);
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: hashToken(token), expiresOn: '2025-03-10' });
+    expect(draftFits(draft, link(waveId, 'u1', hashToken(token)))).toBe(true);
+    expect(draftFits(draft, link(waveId, 'u1', hashToken(other)))).toBe(false);
+    expect(draftFits(draft, link(waveId, 'u1'))).toBe(false);
+    expect(draftFits(draft, link(waveId, 'u2', hashToken(token)))).toBe(false);
+    const open = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    expect(draftFits(open, link(waveId))).toBe(true);
+    expect(draftFits(open, link(waveId, 'u1', hashToken(token)))).toBe(false);
+  });
+
+  test('getDraft returns a draft up to and including its expiry day, and nothing for a wrong or altered key', () => {
     const { db, waveId } = setup();
     const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
     expect(getDraft(db, draft.id, '2025-03-10')?.id).toBe(draft.id);
     expect(getDraft(db, draft.id, '2025-03-11')).toBeUndefined();
     expect(getDraft(db, 'unknown', '2025-03-01')).toBeUndefined();
+    expect(getDraft(db, crypto.randomBytes(32).toString('base64url'), '2025-03-01')).toBeUndefined();
+    // A sealed row that was tampered with does not open.
+    db.prepare("UPDATE drafts.draft SET sealed = substr(sealed, 1, 40) || x'00' || substr(sealed, 42)").run();
+    expect(getDraft(db, draft.id, '2025-03-01')).toBeUndefined();
   });
 
   test('saveDraftAnswers replaces the answers, remembers the page and pushes the expiry forward', () => {
     const { db, waveId } = setup();
     const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
-    saveDraftAnswers(db, draft.id, { l: 3 }, null, '2025-03-12');
-    saveDraftAnswers(db, draft.id, answers, 'page', '2025-03-20');
-    expect(getDraft(db, draft.id, '2025-03-15')).toEqual({ ...draft, answers, lastSection: 'page', expiresOn: '2025-03-20' });
+    const first = saveDraftAnswers(db, draft, { l: 3 }, null, '2025-03-12');
+    const saved = saveDraftAnswers(db, first, answers, 'page', '2025-03-20');
+    expect(saved).toEqual({ ...draft, answers, lastSection: 'page', expiresOn: '2025-03-20', resumable: true });
+    expect(getDraft(db, draft.id, '2025-03-15')).toEqual(saved);
   });
 
   test('deleteExpiredDrafts removes only drafts that expired before today', () => {
@@ -385,19 +451,53 @@ describe('drafts', () => {
     expect(getDraft(db, later.id, '2025-03-02')?.id).toBe(later.id);
     expect(deleteExpiredDrafts(db, '2025-03-02')).toBe(0);
     expect(deleteExpiredDrafts(db, '2025-04-01')).toBe(2);
-    expect(count(db, 'draft')).toBe(0);
+    expect(count(db, 'drafts.draft')).toBe(0);
   });
 
-  test('findDraftByResumeCode finds the draft only in its own wave and unit, until it expires', () => {
+  test('findDraftByResumeCode opens the draft only on its own link, once it holds answers and until it expires', () => {
     const { db, waveId } = setup();
     const otherWave = createWave(db, { name: 'Annen', surveyId: 'store', surveyVersion: 1, unitIds: ['u1'], linkMode: 'open' });
+    const empty = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    // Nothing to continue yet: the code is looked up only from the first save.
+    expect(findDraftByResumeCode(db, empty.resumeCode, link(waveId), '2025-03-10')).toBeUndefined();
+    const draft = saveDraftAnswers(db, empty, answers, 'page', '2025-03-10');
+    expect(draft.resumeCode).toBe(empty.resumeCode);
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId), '2025-03-10')).toEqual(draft);
+    expect(findDraftByResumeCode(db, normaliseResumeCode(` ${draft.resumeCode.toLowerCase().replace('-', ' ')} `), link(waveId), '2025-03-10')?.id).toBe(draft.id);
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u2'), '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(otherWave), '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u1', hashToken('abcdefghjkmnpqrs')), '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId), '2025-03-11')).toBeUndefined();
+    expect(findDraftByResumeCode(db, 'AAAAA-AAAAA', link(waveId), '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, 'AAAA-AAAA', link(waveId), '2025-03-10')).toBeUndefined();
+  });
+
+  test('a draft that drew a resume code another draft on its link holds gets a new one at its first save', () => {
+    const { db, waveId } = setup();
+    const first = saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }), { l: 1 }, 'page', '2025-03-10');
+    const twin = { ...createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }), resumeCode: first.resumeCode };
+    const second = saveDraftAnswers(db, twin, { l: 2 }, 'page', '2025-03-10');
+    expect(second.resumeCode).not.toBe(first.resumeCode);
+    expect(findDraftByResumeCode(db, first.resumeCode, link(waveId), '2025-03-10')?.answers).toEqual({ l: 1 });
+    expect(findDraftByResumeCode(db, second.resumeCode, link(waveId), '2025-03-10')?.answers).toEqual({ l: 2 });
+    expect(getDraft(db, second.id, '2025-03-10')).toEqual(second);
+  });
+
+  test('saving a draft that is gone meanwhile stores nothing', () => {
+    const { db, waveId } = setup();
     const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
-    expect(findDraftByResumeCode(db, draft.resumeCode, waveId, 'u1', '2025-03-10')?.id).toBe(draft.id);
-    expect(findDraftByResumeCode(db, normaliseResumeCode(` ${draft.resumeCode.toLowerCase().replace('-', ' ')} `), waveId, 'u1', '2025-03-10')?.id).toBe(draft.id);
-    expect(findDraftByResumeCode(db, draft.resumeCode, waveId, 'u2', '2025-03-10')).toBeUndefined();
-    expect(findDraftByResumeCode(db, draft.resumeCode, otherWave, 'u1', '2025-03-10')).toBeUndefined();
-    expect(findDraftByResumeCode(db, draft.resumeCode, waveId, 'u1', '2025-03-11')).toBeUndefined();
-    expect(findDraftByResumeCode(db, 'AAAA-AAAA', waveId, 'u1', '2025-03-10')).toBeUndefined();
+    expect(submitResponse(db, survey, draft.id, {}, '2025-03-09')).toBe('stored');
+    saveDraftAnswers(db, draft, answers, 'page', '2025-03-10');
+    expect(count(db, 'drafts.draft')).toBe(0);
+  });
+
+  test('on a personal link the resume code opens the draft only through that link', () => {
+    const { db, waveId } = setup('token');
+    const [token = '', other = ''] = createTokens(db, waveId, 'u1', 2);
+    const draft = saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: hashToken(token), expiresOn: '2025-03-10' }), { l: 2 }, 'page', '2025-03-10');
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u1', hashToken(token)), '2025-03-10')?.id).toBe(draft.id);
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u1', hashToken(other)), '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId), '2025-03-10')).toBeUndefined();
   });
 });
 
@@ -424,7 +524,7 @@ describe('submitResponse', () => {
   test('stores one response with its answer rows and deletes the draft', () => {
     const { db, waveId } = setup();
     const draft = createDraft(db, { waveId, unitId: 'u2', tokenHash: null, expiresOn: '2025-03-20' });
-    saveDraftAnswers(db, draft.id, answers, 'page', '2025-03-20');
+    saveDraftAnswers(db, draft, answers, 'page', '2025-03-20');
 
     expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('stored');
 
@@ -436,8 +536,47 @@ describe('submitResponse', () => {
     expect(storedRows(db, Number(response.id))).toEqual([...expectedRows].sort((a, b) => (a.itemId + '\u0000' + a.part < b.itemId + '\u0000' + b.part ? -1 : 1)));
     expect(count(db, 'answer')).toBe(expectedRows.length);
     expect(getDraft(db, draft.id, '2025-03-14')).toBeUndefined();
-    expect(count(db, 'draft')).toBe(0);
+    expect(count(db, 'drafts.draft')).toBe(0);
     expect(countResponses(db, waveId)).toEqual(new Map([['u2', 1]]));
+  });
+
+  test('a draft that outlives its response (a crash before its deletion) cannot be submitted again', () => {
+    const { db, waveId } = setup();
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-20' });
+    const row = db.prepare('SELECT * FROM drafts.draft').get() as Record<string, unknown>;
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('stored');
+    // The response's commit survived, the draft's deletion in the other file did not.
+    db.prepare('INSERT INTO drafts.draft (id, resume_id, resume_key, sealed, expires_on) VALUES (@id, @resume_id, @resume_key, @sealed, @expires_on)').run(row);
+    expect(getDraft(db, draft.id, '2025-03-14')?.id).toBe(draft.id);
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('no-draft');
+    expect(count(db, 'response')).toBe(1);
+    expect(count(db, 'drafts.draft')).toBe(0);
+    // The mark is a hash under the device key, kept only as long as the draft could have lived.
+    const marks = db.prepare('SELECT mark, until FROM submitted_draft').all() as { mark: string; until: string }[];
+    expect(marks).toHaveLength(1);
+    expect(marks[0]?.mark).toMatch(/^[0-9a-f]{64}$/);
+    expect(marks[0]?.until).toBe('2025-03-20');
+    deleteExpiredDrafts(db, '2025-03-21');
+    expect(count(db, 'submitted_draft')).toBe(0);
+  });
+
+  test('a draft on a personal link is submitted only with that link', () => {
+    const { db, waveId } = setup('token');
+    const [token = '', other = ''] = createTokens(db, waveId, 'u1', 2);
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: hashToken(token), expiresOn: '2025-03-20' });
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('no-draft');
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14', hashToken(other))).toBe('no-draft');
+    expect(count(db, 'response')).toBe(0);
+    expect(resolveCode(db, other)).toMatchObject({ used: false });
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14', hashToken(token))).toBe('stored');
+    expect(resolveCode(db, token)).toMatchObject({ used: true });
+  });
+
+  test('an expired draft is not submitted', () => {
+    const { db, waveId } = setup();
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-13' });
+    expect(submitResponse(db, survey, draft.id, answers, '2025-03-14')).toBe('no-draft');
+    expect(count(db, 'response')).toBe(0);
   });
 
   test('a second submit of the same draft stores nothing more', () => {
@@ -459,17 +598,17 @@ describe('submitResponse', () => {
     const first = createDraft(db, { waveId, unitId: 'u1', tokenHash, expiresOn: '2025-03-20' });
     const second = createDraft(db, { waveId, unitId: 'u1', tokenHash, expiresOn: '2025-03-20' });
 
-    expect(submitResponse(db, survey, first.id, answers, '2025-03-14')).toBe('stored');
+    expect(submitResponse(db, survey, first.id, answers, '2025-03-14', tokenHash)).toBe('stored');
     expect(resolveCode(db, token)).toMatchObject({ kind: 'token', used: true });
     expect(resolveCode(db, spare)).toMatchObject({ kind: 'token', used: false });
 
-    expect(submitResponse(db, survey, second.id, { l: 1 }, '2025-03-15')).toBe('token-used');
+    expect(submitResponse(db, survey, second.id, { l: 1 }, '2025-03-15', tokenHash)).toBe('token-used');
     expect(count(db, 'response')).toBe(1);
     expect(count(db, 'answer')).toBe(expectedRows.length);
     expect(db.prepare('SELECT count(*) AS n FROM answer WHERE item_id = ? AND num = ?').get('l', 1)).toEqual({ n: 0 });
     // The losing draft is gone too, so it cannot be retried.
     expect(getDraft(db, second.id, '2025-03-15')).toBeUndefined();
-    expect(count(db, 'draft')).toBe(0);
+    expect(count(db, 'drafts.draft')).toBe(0);
   });
 
   test('the response table has no identifying column', () => {

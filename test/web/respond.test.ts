@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { today } from '../../src/clock.js';
+import { getDraft } from '../../src/store/drafts.js';
 import { createTokens } from '../../src/store/links.js';
 import { setWaveStatus } from '../../src/store/waves.js';
 import { encode, sectionBody, type Body } from '../helpers/answers.js';
@@ -19,13 +21,18 @@ const section = (id: string) => {
 };
 const count = (sql: string, ...args: unknown[]): number => (t.db.prepare(sql).get(...args) as { n: number }).n;
 
-/** Starts a draft and returns an agent holding its cookie. */
+/** Starts a draft and returns an agent holding its cookie, and the cookie's value (the draft's device key). */
 async function started(code = t.code('administrasjon')) {
   const agent = request.agent(t.app);
   const res = await agent.post(`/s/${code}/start`);
   expect(res.status).toBe(303);
-  return { agent, code };
+  const draftId = decodeURIComponent(/kartlegg_draft=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1] ?? '');
+  expect(draftId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  return { agent, code, draftId };
 }
+
+/** The answers a draft holds, opened with its device key as the server does. */
+const draftAnswers = (draftId: string): Record<string, unknown> => getDraft(t.db, draftId, today(t.config.TIME_ZONE))?.answers ?? {};
 
 function post(agent: ReturnType<typeof request.agent>, url: string, body: Body) {
   return agent.post(url).type('form').send(encode(body));
@@ -114,7 +121,7 @@ describe('pages and drafts', () => {
   });
 
   test('an out-of-range number gets 422, says what to fix, and keeps the other answers', async () => {
-    const { agent, code } = await started();
+    const { agent, code, draftId } = await started();
     const res = await post(agent, `/s/${code}/del/stilling_naa`, { _nav: 'next', stilling_naa: '150', ansettelse: 'fast', onsket_endring: 'samme' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Skriv et tall fra 0 til 100.');
@@ -122,18 +129,16 @@ describe('pages and drafts', () => {
     expect(res.text).toContain('value="150"');
     expect(res.text).toContain('aria-invalid="true"');
     expect(res.text).toMatch(/value="fast" checked/);
-    const draft = t.db.prepare('SELECT answers FROM draft').get() as { answers: string };
-    expect(JSON.parse(draft.answers)).toEqual({ ansettelse: 'fast', onsket_endring: 'samme' });
+    expect(draftAnswers(draftId)).toEqual({ ansettelse: 'fast', onsket_endring: 'samme' });
   });
 
   test('a decimal position is accepted with a comma or a point, offered a decimal keypad, and stored exactly', async () => {
-    const { agent, code } = await started();
+    const { agent, code, draftId } = await started();
     const page = await agent.get(`/s/${code}/del/stilling_naa`);
     expect(page.text).toMatch(/inputmode="decimal" id="f-stilling_naa"/);
     const res = await post(agent, `/s/${code}/del/stilling_naa`, { _nav: 'next', stilling_naa: '62,5', ansettelse: 'fast', onsket_endring: 'storre', onsket_stilling: '75.5' });
     expect(res.status).toBe(303);
-    const draft = t.db.prepare('SELECT answers FROM draft').get() as { answers: string };
-    expect(JSON.parse(draft.answers)).toMatchObject({ stilling_naa: 62.5, onsket_stilling: 75.5 });
+    expect(draftAnswers(draftId)).toMatchObject({ stilling_naa: 62.5, onsket_stilling: 75.5 });
     const again = await agent.get(`/s/${code}/del/stilling_naa`);
     expect(again.text).toContain('value="62,5"');
   });
@@ -170,12 +175,12 @@ describe('pages and drafts', () => {
     ['a field from another page', { stilling_naa: '50' }, 'ikke hører til denne siden'],
     ['two values for a single choice', { hefa_beg_rolle: ['4', '5'] }, 'Velg et av alternativene.'],
   ])('tampering (%s) gets 422 with a message and stores nothing wrong', async (_name, fields, message) => {
-    const { agent, code } = await started();
+    const { agent, code, draftId } = await started();
     const first = sectionIds()[0] ?? '';
     const res = await post(agent, `/s/${code}/del/${first}`, { ...sectionBody(section(first)), ...fields });
     expect(res.status).toBe(422);
     expect(res.text).toContain(message);
-    const answers = JSON.parse((t.db.prepare('SELECT answers FROM draft').get() as { answers: string }).answers) as Record<string, unknown>;
+    const answers = draftAnswers(draftId);
     expect(answers.stilling_naa).toBeUndefined();
     expect(['4', '5', '9']).not.toContain(answers.hefa_beg_rolle);
   });
@@ -192,10 +197,10 @@ describe('pages and drafts', () => {
     const first = sectionIds()[0] ?? '';
     const saved = await post(agent, `/s/${code}/del/${first}`, sectionBody(section(first), {}, 'save'));
     expect(saved.status).toBe(200);
-    const resume = /([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(saved.text)?.[1] ?? '';
+    const resume = /([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(saved.text)?.[1] ?? '';
     expect(saved.text).toContain(`koden ${resume}`);
     const other = request.agent(t.app);
-    const wrong = await post(other, `/s/${code}/fortsett`, { resume_code: 'AAAA-AAAA' });
+    const wrong = await post(other, `/s/${code}/fortsett`, { resume_code: 'AAAAA-AAAAA' });
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('Vi fant ingen påbegynt besvarelse');
     const ok = await post(other, `/s/${code}/fortsett`, { resume_code: resume.toLowerCase().replace('-', ' ') });
@@ -271,16 +276,16 @@ describe('review and submit', () => {
   });
 
   test('nothing identifying is stored: no IP, user agent, time of day, draft or resume code', async () => {
-    const { agent, code } = await started();
-    const draft = t.db.prepare('SELECT id, resume_code FROM draft').get() as { id: string; resume_code: string };
+    const { agent, code, draftId } = await started();
+    const resumeCode = /class="code">([^<]+)</.exec((await agent.get(`/s/${code}/del/${sectionIds()[0]}`)).text)?.[1] ?? '';
+    expect(resumeCode).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
     const res = await answerAll(agent.set('User-Agent', 'Mozilla/5.0 KartleggTestPhone/1.0').set('X-Forwarded-For', '203.0.113.77'), code);
     expect(res.status).toBe(303);
-    const dump = t.db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-      .all()
-      .map((r) => JSON.stringify(t.db.prepare(`SELECT * FROM "${(r as { name: string }).name}"`).all()))
+    const dump = ['main', 'drafts']
+      .flatMap((schema) => (t.db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => `${schema}."${r.name}"`))
+      .map((table) => JSON.stringify(t.db.prepare(`SELECT * FROM ${table}`).all()))
       .join('\n');
-    for (const needle of ['KartleggTestPhone', '203.0.113.77', '127.0.0.1', '::ffff', draft.id, draft.resume_code]) expect(dump).not.toContain(needle);
+    for (const needle of ['KartleggTestPhone', '203.0.113.77', '127.0.0.1', '::ffff', draftId, resumeCode]) expect(dump).not.toContain(needle);
     expect(dump).not.toMatch(/\d{2}:\d{2}:\d{2}/);
   });
 });
@@ -299,6 +304,26 @@ describe('one-time tokens', () => {
     expect(welcome.text).toContain('Lenken er allerede brukt');
     expect(count('SELECT count(*) AS n FROM response')).toBe(1);
     expect(count('SELECT used AS n FROM token')).toBe(1);
+  });
+
+  test("the resume code continues a personal link's draft on another device, and only on that link", async () => {
+    const [token, other] = createTokens(t.db, t.demo.waveId, 'hjemmetjenesten', 2) as [string, string];
+    const phone = await started(token);
+    const first = sectionIds()[0] ?? '';
+    const saved = await post(phone.agent, `/s/${token}/del/${first}`, sectionBody(section(first), {}, 'save'));
+    const resume = /class="code">([^<]+)</.exec(saved.text)?.[1] ?? '';
+    expect(resume).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
+    expect((await post(request.agent(t.app), `/s/${other}/fortsett`, { resume_code: resume })).status).toBe(422);
+    expect((await post(request.agent(t.app), `/s/${t.code('hjemmetjenesten')}/fortsett`, { resume_code: resume })).status).toBe(422);
+    const laptop = request.agent(t.app);
+    const ok = await post(laptop, `/s/${token}/fortsett`, { resume_code: resume });
+    expect(ok.status).toBe(303);
+    expect((await laptop.get(ok.headers.location as string)).text).toMatch(/value="4" checked/);
+    expect((await answerAll(laptop, token)).status).toBe(303);
+    expect(count('SELECT used AS n FROM token WHERE used = 1')).toBe(1);
+    // The phone's draft was the same one: it is gone.
+    expect((await post(phone.agent, `/s/${token}/send`, {})).status).toBe(410);
+    expect(count('SELECT count(*) AS n FROM response')).toBe(1);
   });
 
   test('a draft on a token that gets used elsewhere is refused at submit with 410', async () => {

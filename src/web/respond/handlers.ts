@@ -8,10 +8,11 @@ import { missingRequired, mergePage, parsePage, revalidate, visibleSections, typ
 import { pruneHidden } from '../../survey/conditions.js';
 import type { Answers, Survey } from '../../survey/model.js';
 import type { Section } from '../../survey/schema.js';
-import { createDraft, findDraftByResumeCode, getDraft, saveDraftAnswers, type Draft } from '../../store/drafts.js';
+import { createDraft, draftFits, findDraftByResumeCode, getDraft, saveDraftAnswers, type Draft, type DraftLink } from '../../store/drafts.js';
 import { normaliseResumeCode } from '../../store/ids.js';
 import type { Access } from '../../store/links.js';
 import { submitResponse } from '../../store/responses.js';
+import { settleSubmits } from '../../store/wal.js';
 import type { Unit } from '../../store/units.js';
 import { isAcceptingAnswers, type Wave } from '../../store/waves.js';
 import { readCookie } from '../cookies.js';
@@ -32,13 +33,13 @@ const ctxOf = (res: Response): RespondContext => res.locals.ctx as RespondContex
 const base = (ctx: RespondContext): string => `/s/${ctx.code}`;
 const pageUrl = (ctx: RespondContext, section: Section): string => `${base(ctx)}/del/${section.id}`;
 
+const linkOf = (ctx: RespondContext): DraftLink => ({ waveId: ctx.wave.id, unitId: ctx.unit.id, tokenHash: ctx.access.kind === 'token' ? ctx.access.tokenHash : null });
+
 function currentDraft(deps: AppDeps, req: Request, ctx: RespondContext): Draft | undefined {
   const id = readCookie(req, DRAFT_COOKIE);
   if (!id) return undefined;
   const draft = getDraft(deps.db, id, ctx.today);
-  if (!draft || draft.waveId !== ctx.wave.id || draft.unitId !== ctx.unit.id) return undefined;
-  const token = ctx.access.kind === 'token' ? ctx.access.tokenHash : null;
-  return draft.tokenHash === token ? draft : undefined;
+  return draft && draftFits(draft, linkOf(ctx)) ? draft : undefined;
 }
 
 function rememberDraft(deps: AppDeps, res: Response, ctx: RespondContext, draft: Draft): void {
@@ -100,12 +101,7 @@ export function start(deps: AppDeps) {
     const ctx = ctxOf(res);
     const draft =
       currentDraft(deps, req, ctx) ??
-      createDraft(deps.db, {
-        waveId: ctx.wave.id,
-        unitId: ctx.unit.id,
-        tokenHash: ctx.access.kind === 'token' ? ctx.access.tokenHash : null,
-        expiresOn: addDays(ctx.today, deps.config.DRAFT_TTL_DAYS),
-      });
+      createDraft(deps.db, { ...linkOf(ctx), expiresOn: addDays(ctx.today, deps.config.DRAFT_TTL_DAYS) });
     rememberDraft(deps, res, ctx, draft);
     res.redirect(303, resumeUrl(ctx, draft));
   };
@@ -117,9 +113,8 @@ export function resume(deps: AppDeps) {
     const ctx = ctxOf(res);
     const input: unknown = req.body?.resume_code;
     const code = typeof input === 'string' ? normaliseResumeCode(input) : '';
-    const draft = code ? findDraftByResumeCode(deps.db, code, ctx.wave.id, ctx.unit.id, ctx.today) : undefined;
-    const token = ctx.access.kind === 'token' ? ctx.access.tokenHash : null;
-    if (!draft || draft.tokenHash !== token) return renderWelcome(deps, req, res, 422, true);
+    const draft = code ? findDraftByResumeCode(deps.db, code, linkOf(ctx), ctx.today) : undefined;
+    if (!draft) return renderWelcome(deps, req, res, 422, true);
     rememberDraft(deps, res, ctx, draft);
     res.redirect(303, resumeUrl(ctx, draft));
   };
@@ -167,13 +162,14 @@ export function savePage(deps: AppDeps) {
     const nav = page.errors.length > 0 ? 'stay' : body._nav;
     // Where the respondent goes next is where a resumed draft continues.
     const target = nav === 'back' ? visible[index - 1] : nav === 'next' || nav === undefined ? visible[index + 1] : nav === 'review' ? undefined : section;
-    saveDraftAnswers(deps.db, draft.id, answers, target?.id ?? section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
+    // As saved: the first save may have drawn a new resume code.
+    const saved = saveDraftAnswers(deps.db, draft, answers, target?.id ?? section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
     if (page.errors.length > 0) {
-      res.status(422).render('respond/page', pageView(ctx, draft, section, visible, answers, page.raw, page.errors));
+      res.status(422).render('respond/page', pageView(ctx, saved, section, visible, answers, page.raw, page.errors));
       return;
     }
     if (nav === 'save') {
-      res.render('respond/page', { ...pageView(ctx, draft, section, visible, answers, {}, []), saved: true });
+      res.render('respond/page', { ...pageView(ctx, saved, section, visible, answers, {}, []), saved: true });
       return;
     }
     if (nav === 'back') {
@@ -193,9 +189,10 @@ export function review(deps: AppDeps) {
   };
 }
 
-/** submit turns the draft into an anonymous response exactly once, or shows what is missing. */
+/** submit turns the draft into an anonymous response exactly once, or shows what is missing; it
+ *  answers only once the submit is on disk and the write-ahead log no longer holds it (store/wal.ts). */
 export function submit(deps: AppDeps) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     const ctx = ctxOf(res);
     const draft = currentDraft(deps, req, ctx);
     if (!draft) {
@@ -207,14 +204,16 @@ export function submit(deps: AppDeps) {
     const bad = revalidate(ctx.survey, answers);
     if (bad.length > 0) {
       answers = Object.fromEntries(Object.entries(answers).filter(([id]) => !bad.includes(id)));
-      saveDraftAnswers(deps.db, draft.id, answers, draft.lastSection, draft.expiresOn);
+      saveDraftAnswers(deps.db, draft, answers, draft.lastSection, draft.expiresOn);
     }
     const missing = missingRequired(ctx.survey, answers);
     if (missing.length > 0) {
       res.status(422).render('respond/review', reviewView(ctx, { ...draft, answers }, missing, true));
       return;
     }
-    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today);
+    // Committed without a sync; the worker syncs it (and empties the log) before the answer below.
+    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today, linkOf(ctx).tokenHash, 'deferred');
+    if (outcome === 'stored') await settleSubmits(deps.db);
     res.clearCookie(DRAFT_COOKIE, { path: base(ctx) });
     if (outcome === 'token-used') {
       res.status(410).render('message', { titleKey: 'tokenUsed.title', bodyKey: 'tokenUsed.body', params: {} });

@@ -27,10 +27,10 @@ export const RESPONDENT_LIMITS: Readonly<RespondentLimits> = Object.freeze({
   failedResumesPerAddress: { max: 30, windowMs: 600_000 },
 });
 
-// The cookie handlers.ts sets on start: the draft id (randomCode(24)). Other values cannot name a
-// draft, so the handler only redirects them; not counting them keeps junk cookies out of memory.
+// The cookie handlers.ts sets on start: the draft's device key (32 bytes, base64url). Other values
+// cannot name a draft, so the handler only redirects them; not counting them keeps junk cookies out of memory.
 const DRAFT_COOKIE = 'kartlegg_draft';
-const DRAFT_ID = /^[a-z2-9]{24}$/;
+const DRAFT_ID = /^[A-Za-z0-9_-]{43}$/;
 
 interface Window {
   start: number;

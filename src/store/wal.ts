@@ -1,0 +1,250 @@
+// The write-ahead logs, kept off the server thread by a worker thread. Two jobs:
+// - Durability of submits. A submit commits without a sync (synchronous=NORMAL for that one
+//   transaction, see responses.ts); the thank-you page waits until the worker has synced the log
+//   (fdatasync, what synchronous=FULL does at commit), so an acknowledged submit is on disk. If the
+//   worker cannot say so, the server thread syncs the log itself.
+// - Anonymity at rest. A log is a timeline: the commit that marks a personal link used also holds
+//   the pages of the response stored with it, so a copy of the log would join the two. After every
+//   submit the worker copies the log into the database file and truncates it before the answer, then
+//   rewrites one tick row so the next log begins in the worker (a log's first write syncs its
+//   header, and a submit would otherwise pay for it on the server thread). The drafts file's
+//   log holds only sealed drafts; it is emptied the same way every 64 draft writes, long before
+//   SQLite's own checkpoint would run on the server thread.
+// SQLite's own advice: with checkpoints in a background thread, the server thread never waits for
+// their syncs. Every step here gives way at once to the server's locks and tries again.
+// Because the worker writes too, a write transaction on the server's connection that reads before
+// it writes must be `.immediate()`: a deferred one fails with SQLITE_BUSY if the worker wrote between.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { draftsPath, type Db } from './db.js';
+
+type Schema = 'main' | 'drafts';
+
+interface Reply {
+  /** The database's log was synced after every commit made before the request. */
+  durable: boolean;
+  /** Every log asked for was emptied (false: a reader or writer was in the way; tried again later). */
+  emptied: boolean;
+  error?: string;
+}
+
+// Plain JavaScript (eval), so the same code runs under tsx, vitest and the compiled build.
+const WORKER = `
+const fs = require('node:fs');
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const pause = new Int32Array(new SharedArrayBuffer(4));
+let db;
+let statements = {};
+let idle;
+function connection() {
+  if (!db) {
+    db = new Database(workerData.file, { fileMustExist: true });
+    db.prepare('ATTACH DATABASE ? AS drafts').run(workerData.drafts);
+    db.pragma('busy_timeout = 0');
+    // NORMAL: a checkpoint syncs the log before copying and the database after; the tick needs no sync.
+    db.pragma('main.synchronous = NORMAL');
+    db.pragma('drafts.synchronous = NORMAL');
+  }
+  return db;
+}
+function release() {
+  if (db) db.close();
+  db = undefined;
+  statements = {};
+}
+// Prepared once per connection: this runs after every submit.
+function run(c, sql) {
+  return (statements[sql] ??= c.prepare(sql)).all();
+}
+function syncLog() {
+  let fd;
+  try {
+    fd = fs.openSync(workerData.file + '-wal', 'r');
+  } catch (err) {
+    if (err.code === 'ENOENT') return; // no log: everything is in the database file
+    throw err;
+  }
+  try {
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+function empty(c, schema) {
+  for (let attempt = 0; attempt < 25; attempt++) {
+    try {
+      run(c, 'PRAGMA ' + schema + '.wal_checkpoint(PASSIVE)');
+      const [r] = run(c, 'PRAGMA ' + schema + '.wal_checkpoint(TRUNCATE)');
+      if (r.busy === 0 && r.log === 0) return true;
+    } catch (err) {
+      if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
+    }
+    Atomics.wait(pause, 0, 0, 4);
+  }
+  return false;
+}
+// The tick starts the next log here, after the answer went out: its header sync is nobody's wait.
+// Should a server write come first, that write starts the log itself; nothing is lost either way.
+function tick(c, schema) {
+  try {
+    (statements['tick ' + schema] ??= c.prepare('UPDATE ' + schema + '.wal_tick SET n = n + 1 WHERE id = 1')).run();
+  } catch (err) {
+    if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
+  }
+}
+parentPort.on('message', (what) => {
+  clearTimeout(idle);
+  if (what.close) {
+    release();
+    parentPort.postMessage({ durable: true, emptied: true });
+    return;
+  }
+  const reply = { durable: false, emptied: false };
+  const emptied = [];
+  try {
+    const c = connection();
+    if (what.sync) {
+      // A checkpoint that copied every frame synced the log first: then it holds our commits durably.
+      const [r] = run(c, 'PRAGMA main.wal_checkpoint(PASSIVE)');
+      if (r.busy !== 0 || r.checkpointed !== r.log) syncLog();
+      reply.durable = true;
+    }
+    for (const schema of what.schemas) if (empty(c, schema)) emptied.push(schema);
+    reply.emptied = emptied.length === what.schemas.length;
+  } catch (err) {
+    reply.error = String((err && err.message) || err);
+    release();
+  }
+  parentPort.postMessage(reply);
+  try {
+    if (db) for (const schema of emptied) tick(db, schema);
+  } catch (err) {
+    release();
+  }
+  // An idle connection is closed, so the server's own is the last one when it stops.
+  idle = setTimeout(release, 10000);
+});
+`;
+
+const RETRY_MS = 1000;
+const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+
+class WalWorker {
+  private worker: Worker | undefined;
+  private answer: ((r: Reply) => void) | undefined;
+  private running: Promise<Reply> | undefined;
+  private queued: Promise<Reply> | undefined;
+  private wanted = new Set<Schema>();
+  private wantSync = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(private readonly file: string) {}
+
+  // One run at a time; a request during a run is served by exactly one more run after it (its
+  // commit may have come after the running one began), shared by all who asked meanwhile.
+  request(schemas: readonly Schema[], sync: boolean): Promise<Reply> {
+    for (const s of schemas) this.wanted.add(s);
+    this.wantSync ||= sync;
+    if (!this.running) {
+      this.running = this.run().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.queued ??= this.running.then(() => {
+      this.queued = undefined;
+      return this.request([], false);
+    });
+    return this.queued;
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.retry);
+    await this.running;
+    if (!this.worker) return;
+    await this.send({ close: true });
+    await this.worker.terminate();
+    this.worker = undefined;
+  }
+
+  private async run(): Promise<Reply> {
+    const schemas = [...this.wanted];
+    const sync = this.wantSync;
+    this.wanted.clear();
+    this.wantSync = false;
+    if (schemas.length === 0 && !sync) return { durable: true, emptied: true };
+    const reply = await this.send({ schemas, sync });
+    if (reply.error) console.error(`The write-ahead log worker failed: ${reply.error}`);
+    if (!reply.emptied && !this.retry) {
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        void this.request(schemas, false);
+      }, RETRY_MS).unref();
+    }
+    return reply;
+  }
+
+  private send(what: { schemas: Schema[]; sync: boolean } | { close: true }): Promise<Reply> {
+    const worker = (this.worker ??= this.spawn());
+    worker.ref();
+    return new Promise((resolve) => {
+      this.answer = (r) => {
+        this.answer = undefined;
+        worker.unref();
+        resolve(r);
+      };
+      worker.postMessage(what);
+    });
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: this.file, drafts: draftsPath(this.file) } });
+    worker.on('message', (r: Reply) => this.answer?.(r));
+    // A worker that dies answers what it was asked with a failure; the next request starts a new one.
+    const died = (err: unknown): void => {
+      if (this.worker === worker) this.worker = undefined;
+      this.answer?.({ durable: false, emptied: false, error: err instanceof Error ? err.message : `worker exited (${String(err)})` });
+    };
+    worker.on('error', died);
+    worker.on('exit', died);
+    worker.unref();
+    return worker;
+  }
+}
+
+const workers = new WeakMap<Db, WalWorker>();
+
+function workerOf(db: Db): WalWorker {
+  let w = workers.get(db);
+  if (!w) workers.set(db, (w = new WalWorker(db.name)));
+  return w;
+}
+
+/** settleSubmits makes every commit so far durable and empties the database's write-ahead log, then
+ *  resolves; a submit committed without a sync is acknowledged only after this. The syncs happen in
+ *  the worker; if it cannot confirm one, in this thread. Never rejects unless the disk cannot sync. */
+export async function settleSubmits(db: Db): Promise<void> {
+  if (db.memory) return;
+  const reply = await workerOf(db).request(['main'], true);
+  if (reply.durable || !fs.existsSync(`${db.name}-wal`)) return;
+  const fd = fs.openSync(`${db.name}-wal`, 'r');
+  try {
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** truncateWals empties the given write-ahead logs into their files in the worker thread and resolves
+ *  when done, without waiting for a busy log (it is tried again within a second). At once for an
+ *  in-memory database. */
+export async function truncateWals(db: Db, schemas: readonly Schema[]): Promise<void> {
+  if (!db.memory) await workerOf(db).request(schemas, false);
+}
+
+/** closeWalWorker stops the database's WAL worker (before closing the database, so the server's
+ *  connection is the last and SQLite removes the logs). */
+export async function closeWalWorker(db: Db): Promise<void> {
+  await workers.get(db)?.close();
+  workers.delete(db);
+}

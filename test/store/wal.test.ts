@@ -1,0 +1,93 @@
+// The write-ahead log worker (src/store/wal.ts) on real files: a submit committed without a sync is
+// settled (synced, copied into the database file, the log truncated) before settleSubmits resolves,
+// and the worker then starts the next log with a tick; a reader holding an old snapshot delays the
+// truncation, never the answer.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, test, vi } from 'vitest';
+import { openDb, type Db } from '../../src/store/db.js';
+import { createDraft, saveDraftAnswers } from '../../src/store/drafts.js';
+import { submitResponse } from '../../src/store/responses.js';
+import { syncSurveyVersions } from '../../src/store/survey-versions.js';
+import { addUnit } from '../../src/store/units.js';
+import { closeWalWorker, settleSubmits, truncateWals } from '../../src/store/wal.js';
+import { createWave } from '../../src/store/waves.js';
+import type { Survey } from '../../src/survey/model.js';
+import { bundledSurveys } from '../helpers/app.js';
+
+const loaded = bundledSurveys().get('kartlegging');
+if (!loaded) throw new Error('no kartlegging survey');
+const survey: Survey = loaded;
+
+let dir: string;
+let db: Db;
+afterEach(async () => {
+  await closeWalWorker(db);
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(): { waveId: number; file: string } {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-wal-'));
+  const file = path.join(dir, 'k.db');
+  db = openDb(file);
+  syncSurveyVersions(db, [survey]);
+  addUnit(db, { id: 'u1', name: 'Avdeling 1' });
+  const waveId = createWave(db, { name: 'W', surveyId: 'kartlegging', surveyVersion: survey.version, unitIds: ['u1'], linkMode: 'open', status: 'open' });
+  return { waveId, file };
+}
+
+// What a log holds: its 32-byte header and one 24-byte header per frame, then the page.
+const frames = (file: string): number => {
+  const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+  return size === 0 ? 0 : (size - 32) / (24 + 4096);
+};
+
+function submitOne(waveId: number, marker: string): void {
+  const draft = saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2999-01-01' }), { kommentar: marker }, null, '2999-01-01');
+  expect(submitResponse(db, survey, draft.id, draft.answers, '2026-01-15', null, 'deferred')).toBe('stored');
+}
+
+test('a deferred submit is in the database file and out of its log once settleSubmits resolves; then the worker starts the next log', async () => {
+  const { waveId, file } = setup();
+  submitOne(waveId, 'svar som må ligge i databasefila');
+  // Committed without a sync: only in the log so far, and the connection is back at FULL for everything else.
+  expect(db.pragma('main.synchronous', { simple: true })).toBe(2);
+  expect(fs.readFileSync(file).includes('svar som må ligge i databasefila')).toBe(false);
+  await settleSubmits(db);
+  expect(fs.readFileSync(file).includes('svar som må ligge i databasefila')).toBe(true);
+  expect(frames(`${file}-wal`)).toBeLessThanOrEqual(1);
+  expect(fs.readFileSync(`${file}-wal`).includes('svar som må ligge i databasefila')).toBe(false);
+  // Right after answering, the worker writes the tick that starts the next log (and syncs its header).
+  await vi.waitFor(() => expect(frames(`${file}-wal`)).toBe(1), { timeout: 10_000, interval: 20 });
+});
+
+test('truncateWals empties the drafts file the same way', async () => {
+  const { waveId } = setup();
+  for (let i = 0; i < 5; i++) saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2999-01-01' }), { kommentar: `utkast ${i}` }, null, '2999-01-01');
+  const draftsLog = path.join(dir, 'k-drafts.db-wal');
+  expect(frames(draftsLog)).toBeGreaterThan(1);
+  await truncateWals(db, ['drafts']);
+  expect(frames(draftsLog)).toBeLessThanOrEqual(1);
+  await vi.waitFor(() => expect(frames(draftsLog)).toBe(1), { timeout: 10_000, interval: 20 });
+});
+
+test('a reader holding an old snapshot delays emptying the log, not the answer; it is emptied once the reader is done', async () => {
+  const { waveId, file } = setup();
+  submitOne(waveId, 'første');
+  await settleSubmits(db);
+  // Another connection (a backup, say) reads a snapshot that includes the log.
+  submitOne(waveId, 'andre');
+  const reader = new Database(file, { readonly: true });
+  reader.exec('BEGIN');
+  expect((reader.prepare('SELECT count(*) AS n FROM response').get() as { n: number }).n).toBe(2);
+  submitOne(waveId, 'tredje');
+  await settleSubmits(db);
+  expect(frames(`${file}-wal`)).toBeGreaterThan(1);
+  reader.exec('COMMIT');
+  reader.close();
+  await vi.waitFor(() => expect(frames(`${file}-wal`)).toBe(1), { timeout: 10_000, interval: 100 });
+  expect(fs.readFileSync(file).includes('tredje')).toBe(true);
+});
