@@ -94,8 +94,9 @@ function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; 
   return { plans, factorIds, itemCount, ndCount };
 }
 
-/** Tallies rows into sinks chosen per respondent; returns nothing, the sinks hold the result. */
-function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respondent, make: () => Sink) => Sink, classifying: boolean): void {
+/** Tallies responses (each one's rows, in any order of responses) into sinks chosen per respondent;
+ *  returns nothing, the sinks hold the result. */
+function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sinkFor: (r: Respondent, make: () => Sink) => Sink, classifying: boolean): void {
   const { plans, factorIds, itemCount, ndCount } = plan(survey);
   const hasRaus = survey.items.some((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id));
   const hasPosition = survey.items.some((i) => i.id === POSITION_ITEM.current);
@@ -127,11 +128,10 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
   const position = emptyPositionAnswers();
   const values = new Map<string, number | string>();
   const respondent: Respondent = { unitId: '', position, value: (id) => values.get(id) };
-  const buffer: WaveAnswerRow[] = [];
   const planOf: (Plan | undefined)[] = [];
   let seq = 0;
 
-  const finish = (): void => {
+  const finish = (buffer: readonly WaveAnswerRow[]): void => {
     const first = buffer[0];
     if (!first) return;
     seq += 1;
@@ -239,26 +239,40 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
     }
     if (tally.rausTotal && rausCount > 0) addValue(tally.rausTotal, rausSum / rausCount);
     if (tally.position) addPositionRespondent(tally.position, position);
-    buffer.length = 0;
   };
 
-  let current: number | undefined;
+  for (const rows of responses) finish(rows);
+}
+
+/** Groups a row stream (each response's rows consecutive) into one array per response. */
+function* byResponse(rows: Iterable<WaveAnswerRow>): Generator<WaveAnswerRow[]> {
+  let buffer: WaveAnswerRow[] = [];
   for (const row of rows) {
-    if (row.responseId !== current) {
-      finish();
-      current = row.responseId;
+    if (buffer.length > 0 && row.responseId !== (buffer[0] as WaveAnswerRow).responseId) {
+      yield buffer;
+      buffer = [];
     }
     buffer.push(row);
   }
-  finish();
+  if (buffer.length > 0) yield buffer;
 }
 
 /** tallyRows tallies answer rows (each response's rows consecutive) into one tally per unit of its direct respondents. */
 export function tallyRows(survey: Survey, rows: Iterable<WaveAnswerRow>): Map<string, GroupTally> {
+  return tallyResponses(survey, byResponse(rows));
+}
+
+/** tallyRowsByCategory tallies rows per unit and background category (UNCLASSIFIED for respondents classify cannot place). */
+export function tallyRowsByCategory(survey: Survey, rows: Iterable<WaveAnswerRow>, classify: Classify): Map<string, Map<string, GroupTally>> {
+  return tallyResponsesByCategory(survey, byResponse(rows), classify);
+}
+
+/** tallyResponses is tallyRows over one array of rows per response (an array may be reused once the next is asked for). */
+export function tallyResponses(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>): Map<string, GroupTally> {
   const sinks = new Map<string, Sink>();
   scan(
     survey,
-    rows,
+    responses,
     (r, make) => {
       let sink = sinks.get(r.unitId);
       if (!sink) sinks.set(r.unitId, (sink = make()));
@@ -269,12 +283,12 @@ export function tallyRows(survey: Survey, rows: Iterable<WaveAnswerRow>): Map<st
   return new Map([...sinks].map(([id, s]) => [id, s.tally]));
 }
 
-/** tallyRowsByCategory tallies rows per unit and background category (UNCLASSIFIED for respondents classify cannot place). */
-export function tallyRowsByCategory(survey: Survey, rows: Iterable<WaveAnswerRow>, classify: Classify): Map<string, Map<string, GroupTally>> {
+/** tallyResponsesByCategory is tallyRowsByCategory over one array of rows per response (an array may be reused once the next is asked for). */
+export function tallyResponsesByCategory(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, classify: Classify): Map<string, Map<string, GroupTally>> {
   const sinks = new Map<string, Map<string, Sink>>();
   scan(
     survey,
-    rows,
+    responses,
     (r, make) => {
       const category = classify(r) ?? UNCLASSIFIED;
       let byCategory = sinks.get(r.unitId);
