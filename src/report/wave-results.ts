@@ -9,9 +9,10 @@ import type { Survey } from '../survey/model.js';
 import { breakdown, BREAKDOWNS, type BreakdownResult } from './breakdown.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure } from './disclosure.js';
 import { releaseTables, type ReleasedGroup } from './released.js';
-import { loadTallyData, saveTallyData } from '../store/tally-cache.js';
-import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, type GroupTally, type GroupTallyJson } from './group.js';
-import { rollUp, tallyWave, tallyWaveByCategory } from './tally.js';
+import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
+import { rollUp } from './tally.js';
+import { requestTallies, ResultsComputing } from './tally-jobs.js';
+import { storedWaveTallies, withPositionItems, type WaveTallies } from './wave-tallies.js';
 
 export interface WaveResults {
   wave: Wave;
@@ -37,19 +38,12 @@ export function involvedUnits(db: Db, waveId: number): Unit[] {
   return all.filter((u) => keep.has(u.id));
 }
 
-// Tallies per unit and category: read from wave_tally when computed from the same responses,
-// else computed in one pass and stored. Without position items there is one category ('').
-function storedOrComputed(db: Db, survey: Survey, waveId: number, count: number, withPosition: boolean): Map<string, Map<string, GroupTally>> {
-  const stored = loadTallyData(db, waveId, count);
-  if (stored !== undefined) {
-    const entries = JSON.parse(stored) as [string, [string, GroupTallyJson][]][];
-    return new Map(entries.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
-  }
-  const computed = withPosition
-    ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify)
-    : new Map([...tallyWave(db, survey, waveId)].map(([unit, t]) => [unit, new Map([['', t]])]));
-  saveTallyData(db, waveId, count, JSON.stringify([...computed].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])])));
-  return computed;
+// Tallies per unit and category, as stored by the tally worker for exactly these responses. The
+// request path never computes them: while they are missing it queues the computation and throws.
+function storedTallies(db: Db, waveId: number, count: number): WaveTallies {
+  const stored = requestTallies(db, waveId) === 'ready' ? storedWaveTallies(db, waveId, count) : undefined;
+  if (!stored) throw new ResultsComputing(waveId);
+  return stored;
 }
 
 function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, GroupTally>>): Map<string, GroupTally> {
@@ -62,21 +56,11 @@ function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, Group
   return out;
 }
 
-/** warmResults computes a closed wave's results in the background (after a response is sent), so
- *  the first leader to open them does not wait for the aggregation. */
-export function warmResults(db: Db, wave: Wave): void {
-  setImmediate(() => {
-    try {
-      if (db.open) waveResults(db, wave);
-    } catch (err) {
-      console.error(`Could not precompute results of wave ${wave.id}:`, err);
-    }
-  });
-}
-
 const cache = new WeakMap<Db, Map<number, { key: string; results: WaveResults }>>();
 
-/** waveResults computes (or reuses) the suppressed result tables of a closed wave; undefined while the wave is not closed. */
+/** waveResults computes (or reuses) the suppressed result tables of a closed wave from its stored
+ *  tallies; undefined while the wave is not closed; throws ResultsComputing while the tallies are
+ *  being computed (never waits for them). */
 export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   if (!resultsReleasable(wave)) return undefined;
   const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
@@ -93,8 +77,8 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   const refs = units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
   // With position items, one pass tallies per unit and full-/part-time category, and a unit's
   // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
-  const withPosition = survey.items.some((i) => i.id === 'stilling_naa');
-  const byCategory = storedOrComputed(db, survey, wave.id, count, withPosition);
+  const withPosition = withPositionItems(survey);
+  const byCategory = storedTallies(db, wave.id, count);
   const direct = sumCategories(byCategory);
   const rolled = rollUp(refs, direct);
   const disclosure = disclose(refs, rolled, thresholdsOf(wave));

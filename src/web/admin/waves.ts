@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import type { AppDeps } from '../../app.js';
 import { HttpError } from '../../errors.js';
-import { warmResults } from '../../report/wave-results.js';
+import { closeWave } from '../../report/close.js';
 import { audit } from '../../store/audit.js';
 import { createLink, createTokens, listLinks } from '../../store/links.js';
 import { createProject, getProject, listProjects, setWaveProject, waveProjectId } from '../../store/projects.js';
@@ -168,8 +168,8 @@ export function waveHandlers(deps: AppDeps) {
       const wave = load(req);
       const status = str(req.body?.status);
       if (status !== 'open' && status !== 'closed') throw new HttpError(400, 'badRequest');
-      setWaveStatus(deps.db, wave.id, status);
-      if (status === 'closed') warmResults(deps.db, { ...wave, status });
+      if (status === 'closed') closeWave(deps.db, wave.id);
+      else setWaveStatus(deps.db, wave.id, status);
       audit(deps.db, { ...actor(res), action: status === 'open' ? (wave.status === 'closed' ? 'wave.reopen' : 'wave.open') : 'wave.close', detail: String(wave.id) });
       res.redirect(303, `/admin/malinger/${wave.id}`);
     },

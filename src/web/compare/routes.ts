@@ -1,6 +1,7 @@
 // Before/after routes: /sammenligning/<project>/...; every staff member, scoped to their units.
 import express from 'express';
 import type { AppDeps } from '../../app.js';
+import { computingPage } from '../results/computing.js';
 import { requireAdmin, requireStaff } from '../staff/session.js';
 import { compareHandlers } from './handlers.js';
 
@@ -15,5 +16,6 @@ export function compareRouter(deps: AppDeps): express.Router {
   r.post('/:projectId/koblinger/slett', requireAdmin, h.removeMapping);
   r.get('/:projectId/enhet/:unitId', h.unit);
   r.get('/:projectId/enhet/:unitId/csv', h.csv);
+  r.use(computingPage);
   return r;
 }

@@ -1,6 +1,7 @@
 // Follow-up routes: /oppfolging/<wave>/...; leaders and representatives edit their own units.
 import express from 'express';
 import type { AppDeps } from '../../app.js';
+import { computingPage } from '../results/computing.js';
 import { requireAdmin, requireStaff } from '../staff/session.js';
 import { followupHandlers } from './handlers.js';
 
@@ -16,5 +17,6 @@ export function followupRouter(deps: AppDeps): express.Router {
   r.post('/:waveId/enhet/:unitId/tiltak', h.addAction);
   r.post('/:waveId/enhet/:unitId/tiltak/:actionId', h.updateAction);
   r.get('/:waveId/enhet/:unitId/dialog', h.dialogue);
+  r.use(computingPage);
   return r;
 }

@@ -1,6 +1,7 @@
 // Results routes: every signed-in staff member, scoped to their units; nothing before a wave closes.
 import express from 'express';
 import type { AppDeps } from '../../app.js';
+import { computingPage } from './computing.js';
 import { requireStaff } from '../staff/session.js';
 import { resultHandlers } from './handlers.js';
 
@@ -13,5 +14,6 @@ export function resultsRouter(deps: AppDeps): express.Router {
   r.get('/:waveId/organisasjon', h.overview);
   r.get('/:waveId/enhet/:unitId', h.unit);
   r.get('/:waveId/enhet/:unitId/csv', h.csv);
+  r.use(computingPage);
   return r;
 }

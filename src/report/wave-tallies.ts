@@ -1,0 +1,53 @@
+// A closed wave's tallies per unit and background category: computed by one full pass (in the
+// tally worker, never on a request), stored in wave_tally as JSON, read back by the request path.
+// Stored tallies are valid only for the response count they were computed from, so a wave that
+// is reopened and closed with new responses is computed again.
+import type { Db } from '../store/db.js';
+import { loadTallyData, storedTallyHead } from '../store/tally-cache.js';
+import type { Survey } from '../survey/model.js';
+import { BREAKDOWNS } from './breakdown.js';
+import { groupTallyFromJson, groupTallyToJson, type GroupTally, type GroupTallyJson } from './group.js';
+import { tallyWave, tallyWaveByCategory } from './tally.js';
+
+/** The stored form's version. Bump it when what a tally holds changes (GroupTally, scan.ts): stored
+ *  tallies of another version are then computed again, at start-up or on the first request. */
+export const TALLY_FORMAT = 1;
+const HEAD = `{"format":${TALLY_FORMAT},"units":`;
+
+/** Direct-respondent tallies per unit and category ('' only, for a survey without position items). */
+export type WaveTallies = Map<string, Map<string, GroupTally>>;
+
+/** withPositionItems tells whether the survey has the position items, and so a full-/part-time breakdown. */
+export function withPositionItems(survey: Survey): boolean {
+  return survey.items.some((i) => i.id === 'stilling_naa');
+}
+
+/** computeWaveTallies runs the full pass over a wave's answers; returns the tallies as stored
+ *  (JSON) and the number of responses they were computed from. */
+export function computeWaveTallies(db: Db, survey: Survey, waveId: number): { responses: number; data: string } {
+  // With position items, one pass tallies per unit and full-/part-time category, and a unit's
+  // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
+  const tallies: WaveTallies = withPositionItems(survey)
+    ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify)
+    : new Map([...tallyWave(db, survey, waveId)].map(([unit, t]) => [unit, new Map([['', t]])]));
+  let responses = 0;
+  for (const categories of tallies.values()) for (const t of categories.values()) responses += t.responses;
+  const units = [...tallies].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])]);
+  return { responses, data: JSON.stringify({ format: TALLY_FORMAT, units }) };
+}
+
+/** storedWaveTallies returns the wave's stored tallies if they are of this version and were computed
+ *  from `responses` responses. */
+export function storedWaveTallies(db: Db, waveId: number, responses: number): WaveTallies | undefined {
+  const data = loadTallyData(db, waveId, responses);
+  if (data === undefined || !data.startsWith(HEAD)) return undefined;
+  const { units } = JSON.parse(data) as { units: [string, [string, GroupTallyJson][]][] };
+  return new Map(units.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
+}
+
+/** talliesCurrent tells, without reading them, whether the wave's stored tallies are of this version
+ *  and computed from `responses` responses. */
+export function talliesCurrent(db: Db, waveId: number, responses: number): boolean {
+  const stored = storedTallyHead(db, waveId, HEAD.length);
+  return stored !== undefined && stored.responses === responses && stored.head === HEAD;
+}
