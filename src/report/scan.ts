@@ -96,7 +96,7 @@ function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; 
 
 /** Tallies responses (each one's rows, in any order of responses) into sinks chosen per respondent;
  *  returns nothing, the sinks hold the result. */
-function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sinkFor: (r: Respondent, make: () => Sink) => Sink, classifying: boolean): void {
+function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sinkFor: (r: Respondent, make: () => Sink) => Sink): void {
   const { plans, factorIds, itemCount, ndCount } = plan(survey);
   const hasRaus = survey.items.some((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id));
   const hasPosition = survey.items.some((i) => i.id === POSITION_ITEM.current);
@@ -126,8 +126,22 @@ function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sin
   const ndDesired = new Float64Array(ndCount);
   const multiSeen = new Int32Array(itemCount);
   const position = emptyPositionAnswers();
-  const values = new Map<string, number | string>();
-  const respondent: Respondent = { unitId: '', position, value: (id) => values.get(id) };
+  // A classifier asks for a value or two: looked up in the respondent's rows when asked, rather
+  // than every row of every respondent copied into a map.
+  let rows: readonly WaveAnswerRow[] = [];
+  const respondent: Respondent = {
+    unitId: '',
+    position,
+    value: (id) => {
+      let v: number | string | undefined;
+      for (let i = 0; i < rows.length; i++) {
+        const p = planOf[i];
+        const row = rows[i] as WaveAnswerRow;
+        if (p && p.id === id && (p.kind === 'numeric' || p.kind === 'choice')) v = row.num ?? row.txt ?? v;
+      }
+      return v;
+    },
+  };
   const planOf: (Plan | undefined)[] = [];
   let seq = 0;
 
@@ -140,7 +154,6 @@ function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sin
     ndNow.fill(NaN);
     ndDesired.fill(NaN);
     clearPositionAnswers(position);
-    values.clear();
     let rausSum = 0;
     let rausCount = 0;
     for (let i = 0; i < buffer.length; i++) {
@@ -149,12 +162,9 @@ function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sin
       planOf[i] = p;
       if (!p) continue;
       if (p.position) recordPositionAnswer(position, p.id, row.part ?? '', row.num, row.txt);
-      if (classifying && (p.kind === 'numeric' || p.kind === 'choice')) {
-        const v = row.num ?? row.txt;
-        if (v !== null) values.set(p.id, v);
-      }
     }
     respondent.unitId = first.unitId;
+    rows = buffer;
     const sink = sinkFor(respondent, make);
     for (let i = 0; i < buffer.length; i++) {
       const p = planOf[i];
@@ -278,7 +288,6 @@ export function tallyResponses(survey: Survey, responses: Iterable<readonly Wave
       if (!sink) sinks.set(r.unitId, (sink = make()));
       return sink;
     },
-    false,
   );
   return new Map([...sinks].map(([id, s]) => [id, s.tally]));
 }
@@ -297,7 +306,6 @@ export function tallyResponsesByCategory(survey: Survey, responses: Iterable<rea
       if (!sink) byCategory.set(category, (sink = make()));
       return sink;
     },
-    true,
   );
   return new Map([...sinks].map(([id, m]) => [id, new Map([...m].map(([c, s]) => [c, s.tally]))]));
 }

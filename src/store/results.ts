@@ -45,7 +45,7 @@ const PACKED_SQL = `
  *  response without answers. The array and its row objects are reused: read them before asking
  *  for the next response. Responses come in batches of `batch` by id, each batch sorted by unit,
  *  so consecutive responses add into the same unit's tallies (which stay in the CPU's caches). */
-export function* waveResponses(db: Db, waveId: number, batch = 20_000): Generator<readonly WaveAnswerRow[]> {
+export function* waveResponses(db: Db, waveId: number, batch = 2000): Generator<readonly WaveAnswerRow[]> {
   const pool: WaveAnswerRow[] = [];
   const view: WaveAnswerRow[] = [];
   let pending: PackedResponse[] = [];
@@ -88,17 +88,30 @@ function unpack([responseId, unitId, packed]: PackedResponse, pool: WaveAnswerRo
     // are kept where they match, so the common row allocates no new id or part.
     if (!same(packed, at, a, row.itemId)) row.itemId = packed.slice(at, a);
     if (!same(packed, a + 1, b, row.part)) row.part = packed.slice(a + 1, b);
-    row.num = b + 1 === c ? null : number(packed.slice(b + 1, c));
+    row.num = b + 1 === c ? null : number(packed, b + 1, c);
     row.txt = quoted(packed, c + 1, end);
     view.push(row);
     at = end + 1;
   }
 }
 
-/** number reads SQLite's text of a REAL, which spells the infinities 'Inf' and '-Inf'. */
-function number(text: string): number {
-  const n = Number(text);
-  return Number.isNaN(n) ? (text === 'Inf' ? Infinity : text === '-Inf' ? -Infinity : n) : n;
+/** number reads SQLite's text of a REAL in packed[from, to). A whole number ("4.0", every scale
+ *  point) is read digit by digit, without a string; anything else by Number, and SQLite spells
+ *  the infinities 'Inf' and '-Inf'. */
+function number(packed: string, from: number, to: number): number {
+  let at = from;
+  const negative = packed.charCodeAt(at) === 45; // '-'
+  if (negative) at++;
+  let n = 0;
+  for (; at < to; at++) {
+    const d = packed.charCodeAt(at) - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  if (at > from + (negative ? 1 : 0) && n <= Number.MAX_SAFE_INTEGER && at + 2 === to && packed.charCodeAt(at) === 46 && packed.charCodeAt(at + 1) === 48) return negative ? -n : n;
+  const text = packed.slice(from, to);
+  const value = Number(text);
+  return Number.isNaN(value) ? (text === 'Inf' ? Infinity : text === '-Inf' ? -Infinity : value) : value;
 }
 
 /** same tells whether packed[from, to) is exactly the string s. */
