@@ -1,16 +1,19 @@
-// Computing closed waves' tallies off the request path: one worker thread per database works
-// through a queue of waves, each on its own read-only connection (tally-worker.ts), and this
-// thread stores the result in wave_tally. Requests only read stored tallies; while a wave's are
-// missing they get ResultsComputing, which the web layer answers with a "being computed" page.
-// A failed job is logged and left out; the next request for the wave queues it again.
-// An in-memory database has no second connection: its tallies are computed in place (tests).
+// Computing closed waves' tallies off the request path: worker threads (tally-worker.ts), each
+// on its own read-only connection, work through a queue of waves, and this thread stores what
+// they send back in wave_tally. A wave's units are split over the workers (one per core, at most
+// two), each tallying its units' responses; the parts are joined, not merged. Requests only read
+// stored tallies; while a wave's are missing they get ResultsComputing, which the web layer
+// answers with a "being computed" page. A failed job is logged and left out; the next request
+// for the wave queues it again. An in-memory database has no second connection: its tallies are
+// computed in place, on the calling thread (tests).
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
 import { saveTallyData } from '../store/tally-cache.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
-import { getWave, waveResponseCount } from '../store/waves.js';
+import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
 import type { TallyJob, TallyJobResult } from './tally-worker.js';
-import { computeWaveTallies, talliesCurrent } from './wave-tallies.js';
+import { computeWaveTallies, storedForm, talliesCurrent, type TallyPart } from './wave-tallies.js';
 
 /** Thrown where a page needs a wave's tallies while they are being computed. */
 export class ResultsComputing extends Error {
@@ -20,10 +23,22 @@ export class ResultsComputing extends Error {
   }
 }
 
+// Two threads halve the time of a close on a two-core server; more would mostly add memory (each
+// holds its units' tallies and a SQLite cache).
+const THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
+
+interface Running {
+  waveId: number;
+  parts: (TallyPart | undefined)[];
+  /** Parts not answered yet. */
+  pending: number;
+  failed: boolean;
+}
+
 interface Jobs {
   queue: number[];
-  running: number | undefined;
-  worker: Worker | undefined;
+  running: Running | undefined;
+  workers: Worker[];
   /** Resolved when the queue is empty and nothing runs. */
   waiting: (() => void)[];
   gate: Int32Array | undefined;
@@ -33,7 +48,7 @@ const jobsByDb = new WeakMap<Db, Jobs>();
 
 function jobsOf(db: Db): Jobs {
   let jobs = jobsByDb.get(db);
-  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, worker: undefined, waiting: [], gate: undefined }));
+  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined }));
   return jobs;
 }
 
@@ -46,7 +61,7 @@ export function requestTallies(db: Db, waveId: number): 'ready' | 'computing' {
     return 'ready';
   }
   const jobs = jobsOf(db);
-  if (jobs.running !== waveId && !jobs.queue.includes(waveId)) jobs.queue.push(waveId);
+  if (jobs.running?.waveId !== waveId && !jobs.queue.includes(waveId)) jobs.queue.push(waveId);
   next(db, jobs);
   return 'computing';
 }
@@ -56,12 +71,12 @@ export function requestTallies(db: Db, waveId: number): 'ready' | 'computing' {
 export function talliesIdle(db: Db): Promise<void> {
   const jobs = jobsOf(db);
   if (jobs.running === undefined && jobs.queue.length === 0) return Promise.resolve();
-  // A worker does not keep the process alive by itself, except while someone waits for it.
-  jobs.worker?.ref();
+  // Workers do not keep the process alive by themselves, except while someone waits for them.
+  for (const w of jobs.workers) w.ref();
   return new Promise((resolve) => jobs.waiting.push(resolve));
 }
 
-/** setTallyGate is a test hook: each later job waits in the worker, before its pass, until gate[0] is not 0. */
+/** setTallyGate is a test hook: each later job waits in its worker, before the pass, until gate[0] is not 0. */
 export function setTallyGate(db: Db, gate: Int32Array | undefined): void {
   jobsOf(db).gate = gate;
 }
@@ -70,50 +85,64 @@ function computeInPlace(db: Db, waveId: number): void {
   const wave = getWave(db, waveId);
   const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
   if (!survey) throw new Error(`wave ${waveId} or its survey is missing`);
-  const { responses, data } = computeWaveTallies(db, survey, waveId);
+  const { responses, data } = storedForm([computeWaveTallies(db, survey, waveId)]);
   saveTallyData(db, waveId, responses, data);
 }
 
 function next(db: Db, jobs: Jobs): void {
-  if (jobs.running !== undefined) return;
+  if (jobs.running) return;
   const waveId = db.open ? jobs.queue.shift() : undefined;
   if (waveId === undefined) {
     jobs.queue.length = 0;
-    void jobs.worker?.terminate();
-    jobs.worker = undefined;
+    for (const w of jobs.workers.splice(0)) void w.terminate();
     for (const resolve of jobs.waiting.splice(0)) resolve();
     return;
   }
-  jobs.running = waveId;
-  jobs.worker ??= startWorker(db, jobs);
-  const job: TallyJob = { file: db.name, waveId, ...(jobs.gate ? { gate: jobs.gate } : {}) };
-  jobs.worker.postMessage(job);
+  // Units dealt round-robin in id order: departments of every size end up on every thread.
+  const units = waveUnitIds(db, waveId);
+  const threads = Math.max(1, Math.min(THREADS, units.length));
+  while (jobs.workers.length < threads) jobs.workers.push(startWorker(db, jobs, jobs.workers.length));
+  jobs.running = { waveId, parts: new Array<TallyPart | undefined>(threads), pending: threads, failed: false };
+  for (let k = 0; k < threads; k++) {
+    const job: TallyJob = { file: db.name, waveId, ...(threads > 1 ? { units: units.filter((_, i) => i % threads === k) } : {}), ...(jobs.gate ? { gate: jobs.gate } : {}) };
+    (jobs.workers[k] as Worker).postMessage(job);
+  }
 }
 
-function finish(db: Db, jobs: Jobs, result: TallyJobResult): void {
+function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
+  const run = jobs.running;
+  if (!run) return;
+  run.pending -= 1;
+  if (result.ok) run.parts[k] = result;
+  else {
+    if (!run.failed) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request):`, result.error);
+    run.failed = true;
+  }
+  if (run.pending > 0) return;
   jobs.running = undefined;
-  if ('error' in result) console.error(`Could not compute the results of wave ${result.waveId} (tried again on the next request):`, result.error);
-  else if (db.open) {
+  if (!run.failed && db.open) {
     try {
-      saveTallyData(db, result.waveId, result.responses, result.data);
+      const { responses, data } = storedForm(run.parts as TallyPart[]);
+      saveTallyData(db, run.waveId, responses, data);
     } catch (err) {
-      console.error(`Could not store the results of wave ${result.waveId} (tried again on the next request):`, err);
+      console.error(`Could not store the results of wave ${run.waveId} (tried again on the next request):`, err);
     }
   }
   next(db, jobs);
 }
 
-function startWorker(db: Db, jobs: Jobs): Worker {
+function startWorker(db: Db, jobs: Jobs, k: number): Worker {
   const worker = newWorker();
   if (jobs.waiting.length === 0) worker.unref();
-  worker.on('message', (result: TallyJobResult) => finish(db, jobs, result));
-  worker.on('error', (err) => console.error('The tally worker failed:', err));
+  worker.on('message', (result: TallyJobResult) => partDone(db, jobs, k, result));
+  worker.on('error', (err) => console.error('A tally worker failed:', err));
   worker.on('exit', () => {
-    if (jobs.worker !== worker) return;
-    // Died with a job in hand (a crash, not a terminate): drop the job, carry on with the queue.
-    jobs.worker = undefined;
-    if (jobs.running !== undefined) console.error(`Could not compute the results of wave ${jobs.running} (tried again on the next request): the worker stopped.`);
+    if (!jobs.workers.includes(worker)) return;
+    // Died (a crash, not a terminate): the wave in hand fails; the pool starts afresh for the next.
+    const run = jobs.running;
+    if (run) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request): a tally worker stopped.`);
     jobs.running = undefined;
+    for (const w of jobs.workers.splice(0)) if (w !== worker) void w.terminate();
     next(db, jobs);
   });
   return worker;

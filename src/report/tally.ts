@@ -10,14 +10,14 @@ import { tallyResponses, tallyResponsesByCategory, type Classify } from './scan.
 export { emptyGroupTally, mergeTallies, RAUS_ITEM_IDS, type GroupTally } from './group.js';
 export { UNCLASSIFIED, type Classify, type Respondent } from './scan.js';
 
-/** tallyWave returns, per unit with responses, the tally of the unit's direct respondents (not its subtree). */
-export function tallyWave(db: Db, survey: Survey, waveId: number): Map<string, GroupTally> {
-  return tallyResponses(survey, waveResponses(db, waveId));
+/** tallyWave returns, per unit with responses (of `units` only, if given), the tally of the unit's direct respondents (not its subtree). */
+export function tallyWave(db: Db, survey: Survey, waveId: number, units?: readonly string[]): Map<string, GroupTally> {
+  return tallyResponses(survey, waveResponses(db, waveId, units));
 }
 
-/** tallyWaveByCategory returns direct-respondent tallies per unit and background category (for breakdowns). */
-export function tallyWaveByCategory(db: Db, survey: Survey, waveId: number, classify: Classify): Map<string, Map<string, GroupTally>> {
-  return tallyResponsesByCategory(survey, waveResponses(db, waveId), classify);
+/** tallyWaveByCategory returns direct-respondent tallies per unit (of `units` only, if given) and background category (for breakdowns). */
+export function tallyWaveByCategory(db: Db, survey: Survey, waveId: number, classify: Classify, units?: readonly string[]): Map<string, Map<string, GroupTally>> {
+  return tallyResponsesByCategory(survey, waveResponses(db, waveId, units), classify);
 }
 
 /** rollUp returns, for every unit, the tally of its whole subtree (the unit and all descendants);

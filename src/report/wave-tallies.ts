@@ -22,18 +22,30 @@ export function withPositionItems(survey: Survey): boolean {
   return survey.items.some((i) => i.id === 'stilling_naa');
 }
 
-/** computeWaveTallies runs the full pass over a wave's answers; returns the tallies as stored
- *  (JSON) and the number of responses they were computed from. */
-export function computeWaveTallies(db: Db, survey: Survey, waveId: number): { responses: number; data: string } {
+/** One part of a wave's tallies: its units' entries as a JSON array, and their response count. */
+export interface TallyPart {
+  responses: number;
+  units: string;
+}
+
+/** computeWaveTallies runs the full pass over a wave's answers (of the given units only, if any:
+ *  one part of a computation split over threads) and returns the tallies in their stored form. */
+export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
   // With position items, one pass tallies per unit and full-/part-time category, and a unit's
   // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
   const tallies: WaveTallies = withPositionItems(survey)
-    ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify)
-    : new Map([...tallyWave(db, survey, waveId)].map(([unit, t]) => [unit, new Map([['', t]])]));
+    ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify, units)
+    : new Map([...tallyWave(db, survey, waveId, units)].map(([unit, t]) => [unit, new Map([['', t]])]));
   let responses = 0;
   for (const categories of tallies.values()) for (const t of categories.values()) responses += t.responses;
-  const units = [...tallies].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])]);
-  return { responses, data: JSON.stringify({ format: TALLY_FORMAT, units }) };
+  return { responses, units: JSON.stringify([...tallies].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])])) };
+}
+
+/** storedForm joins the parts of a wave's tallies (over disjoint units) into what wave_tally stores. */
+export function storedForm(parts: readonly TallyPart[]): { responses: number; data: string } {
+  // Each part is a JSON array of [unit, ...] entries: their contents are spliced, not parsed again.
+  const entries = parts.map((p) => p.units.slice(1, -1)).filter((e) => e !== '');
+  return { responses: parts.reduce((n, p) => n + p.responses, 0), data: `${HEAD}[${entries.join(',')}]}` };
 }
 
 /** storedWaveTallies returns the wave's stored tallies if they are of this version and were computed

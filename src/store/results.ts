@@ -38,14 +38,15 @@ const PACKED_SQL = `
     (SELECT group_concat(item_id || char(31) || part || char(31) || ifnull(num, '') || char(31) || json_quote(txt), char(30))
      FROM answer WHERE response_id = r.id)
   FROM response r NOT INDEXED
-  WHERE r.wave_id = ?
+  WHERE r.wave_id = @wave AND (@units IS NULL OR r.unit_id IN (SELECT value FROM json_each(@units)))
   ORDER BY r.id`;
 
-/** waveResponses yields each response of a wave as its answer rows, or one row of nulls for a
- *  response without answers. The array and its row objects are reused: read them before asking
- *  for the next response. Responses come in batches of `batch` by id, each batch sorted by unit,
- *  so consecutive responses add into the same unit's tallies (which stay in the CPU's caches). */
-export function* waveResponses(db: Db, waveId: number, batch = 2000): Generator<readonly WaveAnswerRow[]> {
+/** waveResponses yields each response of a wave (of the given units only, if any) as its answer
+ *  rows, or one row of nulls for a response without answers. The array and its row objects are
+ *  reused: read them before asking for the next response. Responses come in batches of `batch` by
+ *  id, each batch sorted by unit, so consecutive responses add into the same unit's tallies (which
+ *  stay in the CPU's caches). */
+export function* waveResponses(db: Db, waveId: number, units?: readonly string[], batch = 2000): Generator<readonly WaveAnswerRow[]> {
   const pool: WaveAnswerRow[] = [];
   const view: WaveAnswerRow[] = [];
   let pending: PackedResponse[] = [];
@@ -57,7 +58,7 @@ export function* waveResponses(db: Db, waveId: number, batch = 2000): Generator<
     }
     pending = [];
   }
-  for (const response of db.prepare(PACKED_SQL).raw().iterate(waveId) as IterableIterator<PackedResponse>) {
+  for (const response of db.prepare(PACKED_SQL).raw().iterate({ wave: waveId, units: units ? JSON.stringify(units) : null }) as IterableIterator<PackedResponse>) {
     pending.push(response);
     if (pending.length >= batch) yield* drain();
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { prepareClosedWaves } from '../../src/report/close.js';
 import { talliesIdle } from '../../src/report/tally-jobs.js';
-import { talliesCurrent } from '../../src/report/wave-tallies.js';
+import { computeWaveTallies, storedForm, talliesCurrent } from '../../src/report/wave-tallies.js';
 import { getWave, waveResponseCount } from '../../src/store/waves.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 
@@ -35,6 +35,22 @@ test('start-up queues the closed waves whose stored tallies are missing, stale o
   expect(prepareClosedWaves(t.db).sort()).toEqual(closed);
   await talliesIdle(t.db);
   expect(closed.map((id) => current(t as HistoryApp, id))).toEqual([true, true]);
+});
+
+test('the workers’ parts, joined, are exactly one pass over all units', async () => {
+  t = makeHistoryApp({ file: true });
+  const waveId = t.closedWaveId;
+  expect(prepareClosedWaves(t.db)).toContain(waveId);
+  await talliesIdle(t.db);
+  const stored = (t.db.prepare('SELECT responses, data FROM wave_tally WHERE wave_id = ?').get(waveId) as { responses: number; data: string }).data;
+  const whole = storedForm([computeWaveTallies(t.db, t.survey, waveId)]).data;
+  // The same entries, unit by unit (each unit is tallied whole by one thread, in the same order).
+  const byUnit = (data: string) => new Map((JSON.parse(data) as { units: [string, unknown][] }).units.map(([unit, cats]) => [unit, JSON.stringify(cats)]));
+  const a = byUnit(stored);
+  const b = byUnit(whole);
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  expect(a.size).toBeGreaterThan(3);
+  for (const [unit, cats] of b) expect(a.get(unit), unit).toBe(cats);
 });
 
 test('npm run kartlegg -- wave close closes the wave and computes its results before it exits', async () => {

@@ -87,10 +87,10 @@ test('waveResponses gives each response exactly the rows of the plain join, byte
 
 test('small batches (responses sorted by unit within each) give the same responses', () => {
   const { db, waveId } = setup();
-  const all = (chunk: number) => [...waveResponses(db, waveId, chunk)].length;
+  const all = (chunk: number) => [...waveResponses(db, waveId, undefined, chunk)].length;
   const ids = (chunk: number) => {
     const out: number[] = [];
-    for (const rows of waveResponses(db, waveId, chunk)) out.push((rows[0] as WaveAnswerRow).responseId);
+    for (const rows of waveResponses(db, waveId, undefined, chunk)) out.push((rows[0] as WaveAnswerRow).responseId);
     return out.sort();
   };
   expect(all(1)).toBe(5);
