@@ -30,6 +30,8 @@ const THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
 interface Running {
   waveId: number;
   parts: (TallyPart | undefined)[];
+  /** The wave's response count each part saw. */
+  counted: Set<number>;
   /** Parts not answered yet. */
   pending: number;
   failed: boolean;
@@ -85,8 +87,8 @@ function computeInPlace(db: Db, waveId: number): void {
   const wave = getWave(db, waveId);
   const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
   if (!survey) throw new Error(`wave ${waveId} or its survey is missing`);
-  const { responses, data } = storedForm([computeWaveTallies(db, survey, waveId)]);
-  saveTallyData(db, waveId, responses, data);
+  const { data } = storedForm([computeWaveTallies(db, survey, waveId)]);
+  saveTallyData(db, waveId, waveResponseCount(db, waveId), data);
 }
 
 function next(db: Db, jobs: Jobs): void {
@@ -102,7 +104,7 @@ function next(db: Db, jobs: Jobs): void {
   const units = waveUnitIds(db, waveId);
   const threads = Math.max(1, Math.min(THREADS, units.length));
   while (jobs.workers.length < threads) jobs.workers.push(startWorker(db, jobs, jobs.workers.length));
-  jobs.running = { waveId, parts: new Array<TallyPart | undefined>(threads), pending: threads, failed: false };
+  jobs.running = { waveId, parts: new Array<TallyPart | undefined>(threads), counted: new Set(), pending: threads, failed: false };
   for (let k = 0; k < threads; k++) {
     const job: TallyJob = { file: db.name, waveId, ...(threads > 1 ? { units: units.filter((_, i) => i % threads === k) } : {}), ...(jobs.gate ? { gate: jobs.gate } : {}) };
     (jobs.workers[k] as Worker).postMessage(job);
@@ -113,17 +115,22 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
   const run = jobs.running;
   if (!run) return;
   run.pending -= 1;
-  if (result.ok) run.parts[k] = result;
-  else {
+  if (result.ok) {
+    run.parts[k] = result;
+    run.counted.add(result.counted);
+  } else {
     if (!run.failed) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request):`, result.error);
     run.failed = true;
   }
   if (run.pending > 0) return;
   jobs.running = undefined;
-  if (!run.failed && db.open) {
+  // Parts that saw different response counts read different snapshots (the wave was reopened and
+  // answered meanwhile): nothing is stored, and the next request queues the wave again.
+  if (!run.failed && db.open && run.counted.size === 1) {
     try {
-      const { responses, data } = storedForm(run.parts as TallyPart[]);
-      saveTallyData(db, run.waveId, responses, data);
+      // Stored against the count the workers saw, which the request path compares with.
+      const { data } = storedForm(run.parts as TallyPart[]);
+      saveTallyData(db, run.waveId, [...run.counted][0] as number, data);
     } catch (err) {
       console.error(`Could not store the results of wave ${run.waveId} (tried again on the next request):`, err);
     }

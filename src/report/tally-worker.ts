@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { getSurveyVersion } from '../store/survey-versions.js';
-import { getWave } from '../store/waves.js';
+import { getWave, waveResponseCount } from '../store/waves.js';
 import { computeWaveTallies, type TallyPart } from './wave-tallies.js';
 
 /** A job: one part of a wave's tallies (its units, or all when absent) from the database file;
@@ -18,8 +18,9 @@ export interface TallyJob {
   gate?: Int32Array;
 }
 
-/** What the worker answers: the part in its stored form, or why there is none. */
-export type TallyJobResult = ({ ok: true } & TallyPart) | { ok: false; error: string };
+/** What the worker answers: the part in its stored form and the wave's response count in the same
+ *  snapshot (what the stored tallies are checked against), or why there is none. */
+export type TallyJobResult = ({ ok: true; counted: number } & TallyPart) | { ok: false; error: string };
 
 function run(job: TallyJob): TallyJobResult {
   const db = new Database(job.file, { readonly: true, fileMustExist: true });
@@ -33,7 +34,7 @@ function run(job: TallyJob): TallyJobResult {
       if (!wave) return { ok: false, error: `wave ${job.waveId} does not exist` };
       const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
       if (!survey) return { ok: false, error: `survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing` };
-      return { ok: true, ...computeWaveTallies(db, survey, wave.id, job.units) };
+      return { ok: true, counted: waveResponseCount(db, wave.id), ...computeWaveTallies(db, survey, wave.id, job.units) };
     })();
   } finally {
     db.close();
