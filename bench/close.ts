@@ -127,6 +127,10 @@ interface Window {
   /** Longest time between two consecutive answered requests of any kind. */
   longestGapMs: number;
   notOk: number;
+  /** Respondent and probe requests over 100 ms, and how many of them were in flight while the
+   *  leader's first results page (the one that got 200) was being answered. */
+  slow: number;
+  slowDuringFirstPage: number;
 }
 
 function windowOf(log: Done[], from: number, to: number): Window {
@@ -134,7 +138,11 @@ function windowOf(log: Done[], from: number, to: number): Window {
   const done = inside.map((d) => d.done).sort((a, b) => a - b);
   let gap = 0;
   for (let i = 1; i < done.length; i++) gap = Math.max(gap, (done[i] as number) - (done[i - 1] as number));
+  const first = inside.find((d) => d.who === 'leader' && d.status === 200);
+  const slow = inside.filter((d) => d.who !== 'leader' && d.done - d.sent > 100);
   return {
+    slow: slow.length,
+    slowDuringFirstPage: first ? slow.filter((d) => d.sent < first.done && d.done > first.sent).length : 0,
     requests: summarise(inside.filter((d) => d.who === 'respondent').map((d) => d.done - d.sent)),
     probes: summarise(inside.filter((d) => d.who === 'probe').map((d) => d.done - d.sent)),
     longestGapMs: gap,
@@ -336,7 +344,7 @@ function report(r: Result): void {
     row(`${BASELINE / 1000} s before the close`, r.baseline),
     row(`close to results ready + ${AFTER / 1000} s`, r.close),
     '',
-    `The close itself (the form's POST) answered in ${f(r.closePostMs)} ms; the results were ready ${(r.readyAfterMs / 1000).toFixed(1)} s after it (the organisation page, asked for every 250 ms, answered 200; before that 503 "Resultatene beregnes"). Server CPU during that time: ${r.cpuCloseS.toFixed(1)} s (both threads). Resident memory: ${r.rssRestMb.toFixed(0)} MB at rest before the close, peak ${r.rssPeakCloseMb.toFixed(0)} MB during it (+${(r.rssPeakCloseMb - r.rssRestMb).toFixed(0)} MB). Longest request during the close minus longest before it: ${f(extra)} ms.`,
+    `The close itself (the form's POST) answered in ${f(r.closePostMs)} ms; the results were ready ${(r.readyAfterMs / 1000).toFixed(1)} s after it (the organisation page, asked for every 250 ms, answered 200; before that 503 "Resultatene beregnes"). Server CPU during that time: ${r.cpuCloseS.toFixed(1)} s (both threads). Resident memory: ${r.rssRestMb.toFixed(0)} MB at rest before the close, peak ${r.rssPeakCloseMb.toFixed(0)} MB during it (+${(r.rssPeakCloseMb - r.rssRestMb).toFixed(0)} MB). Longest request during the close minus longest before it: ${f(extra)} ms. Of the ${r.close.slow} respondent and probe requests over 100 ms during the close, ${r.close.slowDuringFirstPage} were in flight while the leader's first results page was answered: the server thread reading the stored tallies and building the wave's tables once (\`bench/results.ts\`, "Where the time goes"); the full pass itself runs in the worker threads.`,
     '',
     `Bare limit, same run: \`bench/bare-server.ts\` taking each respondent's answers as one POST at ${RATE} per second for ${BASELINE / 1000} s: p50 ${f(r.bare.p50)} ms, p99 ${f(r.bare.p99)} ms, max ${f(r.bare.max)} ms.`,
     '',
@@ -349,7 +357,7 @@ function report(r: Result): void {
     row(`listening to results ready + ${AFTER / 1000} s`, r.startup),
     row(`the next ${BASELINE / 1000} s`, r.startupBaseline),
     '',
-    `Longest request while computing minus longest after: ${f(startupExtra)} ms.`,
+    `Longest request while computing minus longest after: ${f(startupExtra)} ms; of the ${r.startup.slow} requests over 100 ms, ${r.startup.slowDuringFirstPage} were in flight while the first results page was answered.`,
     ...(r.errors.length > 0 ? ['', `Respondents with an unexpected answer: ${r.errors.length} (first: ${r.errors[0]}).`] : []),
     '',
     `### Against the targets (issue 13, at ${N.toLocaleString('en')} responses)`,
