@@ -323,6 +323,7 @@ async function main(): Promise<void> {
 }
 
 const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const signed = (x: number): string => (x >= 0 ? `+${f(x)}` : f(x));
 const verdict = (met: boolean, over: number, unit: string): string => (met ? 'met' : `**not met** (by ${f(over)} ${unit})`);
 const row = (label: string, w: Window): string =>
   `| ${label} | ${w.requests.count} | ${f(w.requests.p50)} / ${f(w.requests.p99)} / ${f(w.requests.max)} | ${f(w.probes.max)} | ${f(w.longestGapMs)} | ${w.notOk} |`;
@@ -364,8 +365,8 @@ function report(r: Result): void {
     '',
     '| target | measured | verdict |',
     '| --- | --- | --- |',
-    `| no request during the close waits more than 100 ms longer than without it | +${f(extra)} ms | ${verdict(extra <= 100, extra - 100, 'ms')} |`,
-    `| the same during start-up | +${f(startupExtra)} ms | ${verdict(startupExtra <= 100, startupExtra - 100, 'ms')} |`,
+    `| no request during the close waits more than 100 ms longer than without it | ${signed(extra)} ms | ${verdict(extra <= 100, extra - 100, 'ms')} |`,
+    `| the same during start-up | ${signed(startupExtra)} ms | ${verdict(startupExtra <= 100, startupExtra - 100, 'ms')} |`,
     `| results ready within 5 s of the close | ${(r.readyAfterMs / 1000).toFixed(1)} s | ${verdict(r.readyAfterMs <= 5000, (r.readyAfterMs - 5000) / 1000, 's')} |`,
     `| resident memory during a close < 100 MB above rest | +${(r.rssPeakCloseMb - r.rssRestMb).toFixed(0)} MB | ${verdict(r.rssPeakCloseMb - r.rssRestMb <= 100, r.rssPeakCloseMb - r.rssRestMb - 100, 'MB')} |`,
   ];
