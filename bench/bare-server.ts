@@ -1,7 +1,8 @@
-// The bare limit beside the submission benchmark: Express parsing the urlencoded answers of a whole
+// The bare limit beside the benchmarks: Express parsing the urlencoded answers of a whole
 // response and inserting its rows (one prepared statement for the answers, one for the response
 // row) in one transaction, on a fresh SQLite with Kartlegg's schema and pragmas. Nothing else: no
-// helmet, cookies, draft, validation or views. Run by bench/submit.ts with DATABASE_PATH set.
+// helmet, cookies, draft, validation or views. GET / answers a fixed small page: the floor of a
+// page request. Run by bench/submit.ts, bench/close.ts and bench/results.ts with DATABASE_PATH set.
 import express from 'express';
 import { openDb } from '../src/store/db.js';
 import { randomResponseId } from '../src/store/ids.js';
@@ -35,6 +36,10 @@ const store = db.transaction((body: Record<string, string | string[]>) => {
 
 const app = express();
 app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
+const PAGE = `<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Bare</title></head><body><main><h1>Bare</h1>${'<p>Ingen maler, ingen økt, ingen database.</p>'.repeat(20)}</main></body></html>`;
+app.get('/', (_req, res) => {
+  res.type('html').send(PAGE);
+});
 app.post('/submit', (req, res) => {
   store(req.body as Record<string, string | string[]>);
   res.redirect(303, '/takk');

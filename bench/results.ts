@@ -1,16 +1,19 @@
 // Results at scale (npm run bench:results -- [--scales 5000,50000,200000] [--before 1] [--leaf 200]
-// [--sector 100] [--overview 40] [--csv 40] [--compare 100] [--warmup 3] [--cold-each-max 50000]
-// [--phases 50000] [--phase-runs 2] [--profile] [--keep] [--no-doc]).
+// [--sector 100] [--overview 40] [--csv 40] [--compare 100] [--warmup 3] [--cold-each-max N]
+// [--phases 50000,200000] [--phase-runs 2] [--profile] [--keep] [--no-doc]).
 // For each scale: a fresh temp-file database with a 500-unit organisation, a closed wave of the
 // combined survey with that many responses and (--before, a fraction) an earlier closed wave in the
-// same project; then the real app (openDb + createApp + listen(0), in its own process) on loopback,
-// a signed-in project leader on one keep-alive connection, and
-//  - the first request after start (cold: waveResults computes the wave's suppressed tables and
-//    caches them per wave and connection), and one cold request per kind on a fresh connection;
+// same project, no tallies stored; then the real app (openDb + createApp + listen(0), in its own
+// process, queuing the closed waves for the tally workers as src/main.ts does) on loopback, a
+// signed-in project leader on one keep-alive connection, and
+//  - how long after start the results are ready (503 until the workers stored the tallies) and the
+//    first results request then (waveResults reads the stored tallies and builds the suppressed
+//    tables, cached per wave and connection), and one cold request per kind on a fresh connection;
 //  - warm p50 / p95 of a leaf unit's page, a sector's page, the organisation overview, the
 //    organisation unit's CSV and a leaf unit's two-wave comparison;
-//  - peak resident memory of the app during the cold and the warm CSV requests, and how long a
-//    login page waits while a cold request aggregates.
+//  - peak resident memory of the app during start-up and the cold and the warm CSV requests, and
+//    how long a login page waits while a cold request builds its tables;
+//  - the bare limit (bench/bare-server.ts answering a fixed page) in the same run.
 // With --phases, the steps of a cold waveResults are timed one by one in this process at those
 // scales; with --profile the app runs under --cpu-prof and the hottest functions are printed.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,7 +26,7 @@ import { Browser, keepAliveAgent } from './lib/http.js';
 import { machine, writeSection } from './lib/report.js';
 import { timePhases, type Phase } from './lib/results-phases.js';
 import { seedResultsWave, type BenchUnit, type SeededWave } from './lib/results-seed.js';
-import { procStatus, repoRoot } from './lib/server.js';
+import { procStatus, repoRoot, startProcess, stopProcess } from './lib/server.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,8 +38,8 @@ const { values } = parseArgs({
     csv: { type: 'string', default: '40' },
     compare: { type: 'string', default: '100' },
     warmup: { type: 'string', default: '3' },
-    'cold-each-max': { type: 'string', default: '50000' },
-    phases: { type: 'string', default: '50000' },
+    'cold-each-max': { type: 'string', default: '1000000000' },
+    phases: { type: 'string', default: '50000,200000' },
     'phase-runs': { type: 'string', default: '2' },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -48,7 +51,7 @@ const scales = list(values.scales);
 const before = Number(values.before);
 const phaseScales = new Set(list(values.phases));
 const phaseRuns = Math.max(1, Number(values['phase-runs']));
-// Above this many responses one cold request costs a minute or more: only the cold CSV (for its memory) is repeated.
+// Above this many responses only the cold CSV (for its memory) is repeated (by default every kind is).
 const coldEachMax = Number(values['cold-each-max']);
 const warmup = Number(values.warmup);
 const host = '127.0.0.1';
@@ -88,7 +91,10 @@ interface ScaleResult {
   dbMb: number;
   answeringUnits: number;
   belowK: number;
-  /** First request after the app started (a leaf page): cold cache, cold JIT. */
+  /** From the app's start (listening) until its closed waves' tallies were computed by the tally
+   *  workers (a leaf page, asked for every 100 ms, stopped answering 503). */
+  readyMs: number;
+  /** The first results request that got 200 after start (a leaf page): reads the stored tallies, builds the tables; cold JIT. */
   firstMs: number;
   firstPeakMb: number;
   /** One cold request per kind on a fresh connection in the warm process. */
@@ -129,6 +135,8 @@ interface App {
   port: number;
   output(): string;
   exited: Promise<void>;
+  /** When the app reported it was listening (performance.now() of this process). */
+  listenedAt: number;
   /** Close the app's connection and open a new one (empty results cache); resolves with the new port. */
   fresh(): Promise<number>;
 }
@@ -159,6 +167,7 @@ function startApp(dbPath: string, profileDir: string | undefined): Promise<App> 
       port,
       output: () => text,
       exited,
+      listenedAt: performance.now(),
       fresh: () => {
         const p = nextPort();
         child.send('fresh');
@@ -188,6 +197,20 @@ function browser(app: App, session: string): Browser {
   const b = new Browser({ host, port: app.port }, keepAliveAgent(1), '127.0.0.1', true);
   b.setCookie('kartlegg_session', session);
   return b;
+}
+
+/** getWhenReady asks for a results page every 100 ms while it answers 503 ("being computed");
+ *  returns the answered request and how long after the first ask it came. */
+async function getWhenReady(b: Browser, url: string, expect: string): Promise<{ ms: number; bytes: number; waitedMs: number }> {
+  const started = performance.now();
+  for (;;) {
+    const r = await b.request('GET', url);
+    if (r.status !== 503) {
+      if (r.status !== 200 || !r.body.includes(expect)) throw new Error(`GET ${url}: ${r.status}, expected "${expect}" in:\n${r.body.slice(0, 400)}`);
+      return { ms: r.ms, bytes: Buffer.byteLength(r.body), waitedMs: performance.now() - started };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function get(b: Browser, url: string, expect: string): Promise<{ ms: number; bytes: number }> {
@@ -273,12 +296,16 @@ async function runScale(n: number): Promise<ScaleResult> {
     let b = browser(app, session);
     const rssBeforeMb = mb(procStatus(app.pid).rssKb);
 
-    // 1. The very first results request after start.
+    // 1. Start-up: the tally workers compute the closed waves; then the first results request.
     const peakResetWorked = resetPeak(app.pid);
     const leaf0 = t.leaf[0] as Target;
-    const first = await get(b, leaf0.url, leaf0.expect);
+    const first = await getWhenReady(b, leaf0.url, leaf0.expect);
+    const readyMs = performance.now() - app.listenedAt;
     const firstPeakMb = mb(procStatus(app.pid).peakRssKb);
-    console.log(`first request after start (leaf page, cold): ${first.ms.toFixed(0)} ms, peak RSS ${firstPeakMb.toFixed(0)} MB (${rssBeforeMb.toFixed(0)} MB before)`);
+    console.log(
+      `results ready ${(readyMs / 1000).toFixed(1)} s after the app listened; the first results request (leaf page) then took ${first.ms.toFixed(0)} ms; ` +
+        `peak RSS ${firstPeakMb.toFixed(0)} MB (${rssBeforeMb.toFixed(0)} MB before)`,
+    );
 
     // 2. Warm.
     const { warm, csvPeakMb: warmCsvPeakMb } = await measureWarm(app, b, t, kinds);
@@ -313,6 +340,7 @@ async function runScale(n: number): Promise<ScaleResult> {
       dbMb,
       answeringUnits: answering.length,
       belowK,
+      readyMs,
       firstMs: first.ms,
       firstPeakMb,
       cold,
@@ -341,11 +369,12 @@ async function runScale(n: number): Promise<ScaleResult> {
     }
   }
   if (phaseScales.has(n)) {
-    console.log('steps of a cold waveResults, timed one by one in the bench process:');
+    console.log('the full pass and the steps of a cold waveResults, timed one by one in the bench process:');
     // The fastest of a few runs per step: the least disturbed by anything else on the machine.
     const runs = Array.from({ length: phaseRuns }, () => timePhases(dbPath, seed.waveId));
-    result.phases = (runs[0] ?? []).map((p, i) => ({ name: p.name, ms: Math.min(...runs.map((r) => r[i]?.ms ?? Infinity)) }));
-    for (const p of result.phases) console.log(`  ${p.ms.toFixed(0).padStart(7)} ms  ${p.name}`);
+    const phases = (runs[0] ?? []).map((p, i) => ({ name: p.name, ms: Math.min(...runs.map((r) => r[i]?.ms ?? Infinity)), cpuMs: Math.min(...runs.map((r) => r[i]?.cpuMs ?? Infinity)) }));
+    result.phases = phases;
+    for (const p of phases) console.log(`  ${p.ms.toFixed(0).padStart(7)} ms  ${p.cpuMs.toFixed(0).padStart(7)} ms CPU  ${p.name}`);
   }
   if (values.keep) console.log(`database kept: ${dbPath}`);
   else fs.rmSync(dir, { recursive: true, force: true });
@@ -371,10 +400,34 @@ function printProfile(p: ProfileSummary): void {
   for (const f of total) console.log(`  ${f.totalMs.toFixed(0).padStart(7)} ms total ${f.name}`);
 }
 
+/** bareFloor measures the bare server's fixed page, one keep-alive connection, one request at a time. */
+async function bareFloor(): Promise<Latency> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-bare-'));
+  const bare = await startProcess('bench/bare-server.ts', { DATABASE_PATH: path.join(dir, 'bare.db') });
+  try {
+    const b = new Browser({ host, port: bare.port }, keepAliveAgent(1), '127.0.0.1', true);
+    for (let i = 0; i < warmup + 20; i++) await get(b, '/', 'Bare');
+    const ms: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < repeats.leaf; i++) {
+      const r = await get(b, '/', 'Bare');
+      ms.push(r.ms);
+      bytes = r.bytes;
+    }
+    ms.sort((a, c) => a - c);
+    return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), max: ms[ms.length - 1] ?? NaN, count: ms.length, bytes, firstMs: NaN };
+  } finally {
+    await stopProcess(bare);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---- run ----
 const runStarted = performance.now();
 const results: ScaleResult[] = [];
 for (const n of scales) results.push(await runScale(n));
+const bare = await bareFloor();
+console.log(`bare limit: a fixed ${(bare.bytes / 1024).toFixed(0)} KB page, p50 ${bare.p50.toFixed(1)} ms, p95 ${bare.p95.toFixed(1)} ms`);
 const totalSeconds = (performance.now() - runStarted) / 1000;
 
 // ---- report ----
@@ -404,18 +457,20 @@ lines.push(
     'departments of log-normal size plus 7 % tiny ones with 1-4 respondents) and a closed wave of the combined survey `kartlegging` ' +
     '(k = 5) with synthetic answers (`syntheticAnswers`, about 65 answer rows per response)' +
     (hasCompare ? `, plus an earlier closed wave a year before (${before === 1 ? 'as many responses' : `${before} x the responses`}, each unit's climate shifted) in one project with it, for the two-wave comparison` : '') +
-    '. The app is `openDb` + `createApp` + `listen(0)` in its own process (`bench/lib/results-server.ts`), asked over loopback by a ' +
+    ', no tallies stored. The app is `openDb` + `createApp` + `listen(0)` in its own process (`bench/lib/results-server.ts`), which queues the ' +
+    'closed waves for the tally workers on start as `src/main.ts` does, asked over loopback by a ' +
     'signed-in project leader on one keep-alive connection, one request at a time. Times are client-side, request sent to last byte ' +
     'received. Before each cold request on a fresh connection the old connection is closed and garbage collected (`--expose-gc`), so ' +
     'its peak memory is its own.',
   '',
-  '`waveResults` computes the suppressed tables of a wave on its first request and caches them per wave (and database connection), ' +
-    'so the first request pays for the whole aggregation and later ones only check the cache key and render. "First after start" is the ' +
-    'first results request of a freshly started app (a leaf page; cold cache and cold JIT). "Cold" is one request of each kind on a new ' +
-    'database connection in the already warm process (empty cache, warm JIT); a cold comparison aggregates both waves. "Warm" is the ' +
-    `cached case, rotating over ${leafCount} leaf units with at least k responses (the comparison: the same units) and the 8 sectors. ` +
-    '`src/main.ts` (not this benchmark\'s server) also starts this aggregation for every closed wave right after start-up and when a ' +
-    'wave is closed, in the same thread: readers rarely meet a cold page, but the app is busy for the cold time after each start and close.',
+  'A wave\'s tallies are computed once, by the tally workers (worker threads with their own read-only connections, ' +
+    '`src/report/tally-jobs.ts`), and stored; until then every results page answers 503 "Resultatene beregnes". `waveResults` then ' +
+    'reads the stored tallies and builds the suppressed tables of a wave on its first request, and caches them per wave (and database ' +
+    'connection); later requests only check the cache key and render. "Ready after start" is from the app listening until a leaf page, ' +
+    'asked for every 100 ms, stops answering 503 (both waves computed, one after the other); "first request" is that first 200 (stored ' +
+    'tallies read, tables built, cold JIT). "Cold" is one request of each kind on a new database connection in the already warm process ' +
+    '(empty cache, warm JIT); a cold comparison builds both waves\' tables. "Warm" is the cached case, rotating over ' +
+    `${leafCount} leaf units with at least k responses (the comparison: the same units) and the 8 sectors.`,
   '',
   '### Seeding (not measured, for reference)',
   '',
@@ -427,9 +482,9 @@ for (const r of results) {
   row([num(r.responses), num(r.seed.answerRows), e ? `${num(e.responses)} (${num(e.answerRows)} rows)` : '–', `${r.seed.seconds.toFixed(1)} s`, `${f0(r.dbMb)} MB`, `${r.belowK} of ${r.answeringUnits}`]);
 }
 
-lines.push('', "### Cold: the first request computes the wave's tables", '');
-row(['responses', 'first after start (leaf page)', ...shownKinds.map((k) => KIND_LABEL[k]), 'login page asked for during the cold CSV']);
-row(['---', '---', ...shownKinds.map(() => '---'), '---']);
+lines.push('', '### Start-up and cold requests: the tallies computed in the workers, the tables built on the first request', '');
+row(['responses', 'ready after start', 'first request (leaf page)', ...shownKinds.map((k) => `cold ${KIND_LABEL[k]}`), 'login page asked for during the cold CSV']);
+row(['---', '---', '---', ...shownKinds.map(() => '---'), '---']);
 let footnoteFirst = false;
 let footnoteCompare = false;
 for (const r of results) {
@@ -443,26 +498,27 @@ for (const r of results) {
     footnoteFirst = true;
     return '¹';
   });
-  row([num(r.responses), sec(r.firstMs), ...cells, sec(r.blockedMs)]);
+  row([num(r.responses), sec(r.readyMs), sec(r.firstMs), ...cells, sec(r.blockedMs)]);
 }
 lines.push('');
 if (footnoteFirst) {
   lines.push(
-    `¹ Not repeated above ${num(coldEachMax)} responses, where each costs a minute or more: a cold request of any kind does the same aggregation as the first one after start, plus its page.`,
+    `¹ Not repeated above ${num(coldEachMax)} responses (\`--cold-each-max\`): a cold request of any kind builds the same tables as the first one after start, plus its page.`,
   );
 }
-if (footnoteCompare) lines.push('² The first comparison request of the warm phase: the earlier wave aggregated, the measured wave already cached.');
+if (footnoteCompare) lines.push('² The first comparison request of the warm phase: the earlier wave\'s tables built, the measured wave\'s already cached.');
 lines.push(
-  'The aggregation runs synchronously on the event loop, so while it runs the app answers nobody, respondents included: the last column is a login page requested 0.1 s after the cold CSV request.',
+  'Reading the stored tallies and building the tables runs on the server thread, so while a cold request does it the app answers nobody else: the last column is a login page requested 0.1 s after the cold CSV request. The full pass over the answers never does (it runs in the workers).',
 );
 
 lines.push('', '### Warm: tables cached, p50 / p95 in ms (requests measured)', '');
+lines.push(`Bare limit in the same run: \`bench/bare-server.ts\` answering a fixed ${f0(bare.bytes / 1024)} KB page (Express, no templates, session or database), p50 / p95 ${pp(bare)} ms (${bare.count} requests).`, '');
 row(['responses', ...shownKinds.map((k) => `${KIND_LABEL[k]} (${repeats[k]})`), 'page sizes (same order)']);
 row(['---', ...shownKinds.map(() => '---'), '---']);
 for (const r of results) row([num(r.responses), ...shownKinds.map((k) => pp(r.warm[k])), `${shownKinds.map((k) => f0((r.warm[k]?.bytes ?? NaN) / 1024)).join(' / ')} KB`]);
 
 lines.push('', '### Memory of the app process (RSS)', '');
-row(['responses', 'after sign-in', 'peak, first request after start', 'peak during the cold CSV', 'peak during the warm CSVs', 'at the end']);
+row(['responses', 'after sign-in', 'peak, start-up (workers) and first request', 'peak during the cold CSV', 'peak during the warm CSVs', 'at the end']);
 row(['---', '---', '---', '---', '---', '---']);
 for (const r of results) row([num(r.responses), `${f0(r.rssBeforeMb)} MB`, `${f0(r.firstPeakMb)} MB`, `${f0(r.coldCsvPeakMb)} MB`, `${f0(r.warmCsvPeakMb)} MB`, `${f0(r.rssAfterMb)} MB`]);
 if (results.some((r) => !r.peakResetWorked)) lines.push('', 'Peaks could not be reset (/proc/<pid>/clear_refs refused): they are peaks since the app started.');
@@ -472,11 +528,14 @@ const mark = (ms: number | undefined, limit: number): string => (ms === undefine
 /** A cold figure: measured, or else the first request after start (the same aggregation). */
 const coldOf = (r: ScaleResult, k: Kind): number => r.cold[k] ?? r.firstMs;
 const coldNote = (r: ScaleResult, k: Kind): string => (r.cold[k] === undefined ? ' ¹' : '');
-lines.push('', '### Against the targets (issue 7) and LimeSurvey', '');
+lines.push('', '### Against the targets (issues 7 and 13) and LimeSurvey', '');
 row(['target', ...results.map((r) => `${num(r.responses)} responses`)]);
 row(['---', ...results.map(() => '---')]);
+row(['leaf page p95 < 20 ms, warm (issue 13)', ...results.map((r) => mark(r.warm.leaf?.p95, 20))]);
+row(['organisation overview < 100 ms, warm p95 (issue 13)', ...results.map((r) => mark(r.warm.overview?.p95, 100))]);
 row(['leaf page p95 < 100 ms, warm', ...results.map((r) => mark(r.warm.leaf?.p95, 100))]);
 row(['leaf page < 100 ms, first (cold) request', ...results.map((r) => mark(coldOf(r, 'leaf'), 100) + coldNote(r, 'leaf'))]);
+row(['results ready after start (no target; both waves, computed one after the other)', ...results.map((r) => sec(r.readyMs))]);
 row(['overview < 1 s, warm p95', ...results.map((r) => mark(r.warm.overview?.p95, 1000))]);
 row(['overview < 1 s, cold', ...results.map((r) => mark(coldOf(r, 'overview'), 1000) + coldNote(r, 'overview'))]);
 row(['CSV < 5 s, warm p95', ...results.map((r) => mark(r.warm.csv?.p95, 5000))]);
@@ -488,10 +547,10 @@ const largest = results[results.length - 1];
 lines.push(
   '',
   "- Memory: the CSV is a unit's table of figures (one row per figure, the same rows whatever the number of responses), never the raw " +
-    'answers, so it does not grow with the responses. The aggregation streams the answer rows and keeps tallies per unit, so what stays ' +
-    `in memory does not grow with them either (RSS at the end: ${results.map((r) => `${f0(r.rssAfterMb)} MB`).join(', ')}). The peak while ` +
-    'aggregating depends on when V8 collects the row objects it creates' +
-    (largest ? `: the same aggregation at ${num(largest.responses)} responses peaked at ${f0(largest.firstPeakMb)} MB on the first request and ${f0(largest.coldCsvPeakMb)} MB on the cold CSV.` : '.'),
+    'answers, so it does not grow with the responses. The tally workers stream the answers and keep tallies per unit, so what stays ' +
+    `in memory does not grow with them either (RSS at the end: ${results.map((r) => `${f0(r.rssAfterMb)} MB`).join(', ')}). The peak ` +
+    "during start-up is the workers' (tallies, a SQLite cache and a V8 heap each) and the server thread reading the stored tallies" +
+    (largest ? `: at ${num(largest.responses)} responses ${f0(largest.firstPeakMb)} MB, and ${f0(largest.coldCsvPeakMb)} MB on the cold CSV.` : '.'),
 );
 const r5 = results.find((r) => r.responses === 5_000);
 const r50 = results.find((r) => r.responses === 50_000);
@@ -500,7 +559,7 @@ if (r5 && r50) {
   const at10k = o5 + ((coldOf(r50, 'overview') - o5) * (10_000 - 5_000)) / (50_000 - 5_000);
   lines.push(
     "- LimeSurvey's statistics page takes about 1.5 s at 10 000 responses (the comparison figure given for this benchmark; not measured here). " +
-      `Interpolating our cold overview linearly between 5 000 and 50 000 gives about ${sec(at10k)} at 10 000 for the first request after start or close; ` +
+      `Interpolating our cold overview linearly between 5 000 and 50 000 gives about ${sec(at10k)} at 10 000 for the first request once the tallies are stored; ` +
       `every later request is served from the cache (overview p50 ${f1(r50.warm.overview?.p50 ?? NaN)} ms at 50 000).`,
   );
 }
@@ -515,25 +574,28 @@ if (!hasCompare) lines.push('- Two-wave comparison: not measured in this run (`-
 
 const phased = results.filter((r) => r.phases);
 if (phased.length > 0) {
-  lines.push('', "### Where a cold request's time goes", '');
+  lines.push('', "### Where the time goes: the full pass and a cold request's steps", '');
   lines.push(
-    `The steps of \`waveResults\`, called one by one on the same database in the bench process (\`bench/lib/results-phases.ts\`), in ms, the fastest of ${phaseRuns} runs:`,
+    `Each step called on its own on the same database in the bench process (\`bench/lib/results-phases.ts\`), one thread, the fastest of ${phaseRuns} runs, wall ms / CPU ms. ` +
+      'The rows up to "full pass now" are the pass over the answers (in the tally workers since this change); the rest run on the server thread: storing what the workers send, and building a wave\'s tables on its first request.',
     '',
   );
   const names = phased[0]?.phases?.map((p) => p.name) ?? [];
   row(['step', ...phased.map((r) => `${num(r.responses)} responses`)]);
   row(['---', ...phased.map(() => '---')]);
-  for (const name of names) row([name, ...phased.map((r) => f0(r.phases?.find((p) => p.name === name)?.ms ?? NaN))]);
+  for (const name of names) row([name, ...phased.map((r) => { const p = r.phases?.find((x) => x.name === name); return p ? `${f0(p.ms)} / ${f0(p.cpuMs)}` : '–'; })]);
   for (const r of phased) {
-    const ms = (prefix: string): number => r.phases?.find((p) => p.name.startsWith(prefix))?.ms ?? NaN;
-    const tally = ms('tallyWaveByCategory');
-    const perUnit = ms('sum categories') + ms('rollUp') + ms('disclose') + ms('releaseTables') + ms('breakdown');
+    const p = (prefix: string): Phase | undefined => r.phases?.find((x) => x.name.startsWith(prefix));
+    const ms = (prefix: string): number => p(prefix)?.ms ?? NaN;
+    const before = ms('previous full pass');
+    const now = ms('full pass now');
+    const serverSide = ms('read and parse') + ms('units and') + ms('sum categories') + ms('rollUp') + ms('disclose') + ms('releaseTables') + ms('breakdown');
     lines.push(
       '',
-      `At ${num(r.responses)} responses (${num(r.seed.answerRows)} answer rows): SQLite alone walks the join in ${f0(ms('SQLite alone'))} ms; handing every ` +
-        `row to JavaScript as an object, doing nothing with it, takes ${f0(ms('read every'))} ms, ${f0((100 * ms('read every')) / tally)} % of the ` +
-        `${f0(tally)} ms the one tallying pass takes. The per-unit steps after it (sum, rollUp, disclose, releaseTables, breakdown) take ${f0(perUnit)} ms ` +
-        'together, whatever the number of responses.',
+      `At ${num(r.responses)} responses (${num(r.seed.answerRows)} answer rows): SQLite alone walks the join in ${f0(ms('SQLite alone'))} ms. The previous pass ` +
+        `(one row object per answer) took ${sec(before)}; the packed reader takes ${sec(now)} on one thread (${(before / now).toFixed(1)}x faster), ` +
+        `and the tally workers split it over two threads (see "ready after start" above for the whole start-up). After the pass, the server thread spends ` +
+        `${f0(serverSide)} ms building a wave's tables from its stored tallies on the first request (reading and parsing them ${f0(ms('read and parse'))} ms).`,
     );
   }
 }

@@ -2,6 +2,7 @@
 import ejs from 'ejs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HttpError } from './errors.js';
 import { createLogger } from './log.js';
@@ -77,7 +78,11 @@ export function createApp(appDeps: AppDeps): express.Express {
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
-  app.use(express.static(root('public'), { maxAge: '1h', index: false }));
+  // Each folder of public/ under its own prefix, so no other request (a respondent's /s/...)
+  // costs a file-system lookup in public/ (files go in a folder there).
+  for (const dir of fs.readdirSync(root('public'), { withFileTypes: true })) {
+    if (dir.isDirectory()) app.use(`/${dir.name}`, express.static(root(`public/${dir.name}`), { maxAge: '1h', index: false }));
+  }
   // chart.js from the installed package, never a CDN.
   app.use('/vendor', express.static(root('node_modules/chart.js/dist'), { maxAge: '1d', index: false }));
   app.use(requestLog(deps.logger as NonNullable<AppDeps['logger']>));

@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 import { today } from './clock.js';
 import { loadConfig } from './config.js';
 import { seedDemo } from './demo.js';
+import { closeWave } from './report/close.js';
+import { talliesIdle } from './report/tally-jobs.js';
+import { talliesCurrent } from './report/wave-tallies.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
 import type { Survey } from './survey/model.js';
 import { backupFile } from './store/backup.js';
@@ -11,7 +14,7 @@ import { openDb, type Db } from './store/db.js';
 import { createLink, createTokens, listLinks } from './store/links.js';
 import { syncSurveyVersions } from './store/survey-versions.js';
 import { addUnit, countUnits, getUnit, listUnits } from './store/units.js';
-import { createWave, getWave, listWaves, setWaveStatus, waveUnitIds, type LinkMode } from './store/waves.js';
+import { createWave, getWave, listWaves, setWaveStatus, waveResponseCount, waveUnitIds, type LinkMode } from './store/waves.js';
 
 const HELP = `Kartlegg command line (database: DATABASE_PATH, default data/kartlegg.db)
 
@@ -129,8 +132,21 @@ function run(argv: string[]): void {
       if (sub === 'open' || sub === 'close') {
         const wave = getWave(db, Number(rest[0]));
         if (!wave) throw new UsageError(`unknown wave "${rest[0] ?? ''}"`);
-        setWaveStatus(db, wave.id, sub === 'open' ? 'open' : 'closed');
-        console.log(`Wave ${wave.id} is ${sub === 'open' ? 'open' : 'closed'}.`);
+        if (sub === 'open') {
+          setWaveStatus(db, wave.id, 'open');
+          console.log(`Wave ${wave.id} is open.`);
+          return;
+        }
+        // The same close as the web's; this process then waits for the results before it exits.
+        closeWave(db, wave.id);
+        console.log(`Wave ${wave.id} is closed. Computing its results ...`);
+        const started = performance.now();
+        talliesIdle(db)
+          .then(() => {
+            if (talliesCurrent(db, wave.id, waveResponseCount(db, wave.id))) console.log(`Results of wave ${wave.id} computed in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+            else console.log('The results could not be computed now (see above); the server computes them at its next start or first request.');
+          })
+          .catch(fail);
         return;
       }
       if (sub !== 'create') throw new UsageError('usage: wave create|open|close ...');

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
-import { warmResults } from './report/wave-results.js';
+import { prepareClosedWaves } from './report/close.js';
 import { today } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
@@ -102,8 +102,10 @@ function start(): void {
       console.log(`(and, if you like, a demo organisation with results and an open survey):\n\n  ${baseUrl}/oppsett?kode=${setupToken}\n`);
     } else console.log(`Staff log in at ${baseUrl}/innlogging`);
     printLinks(db, baseUrl);
-    // Aggregate closed waves now rather than on the first leader's click.
-    for (const wave of listWaves(db)) if (wave.status === 'closed') warmResults(db, wave);
+    // Closed waves without current stored tallies (after an upgrade, or closed by the command
+    // line) are computed in the tally worker now rather than on the first leader's click.
+    const queued = prepareClosedWaves(db);
+    if (queued.length > 0) console.log(`Computing the results of wave(s) ${queued.join(', ')} in the background.`);
   });
   server.on('error', (err) => {
     log.fatal({ err: err.message }, `could not listen on ${config.HOST}:${config.PORT}`);

@@ -123,11 +123,12 @@ function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
-/** seedResultsWave creates a fresh database at dbPath with the tree, a closed wave of the combined
- *  survey with n responses, a project leader account and, when before > 0, an earlier closed wave
+/** seedResultsWave creates a fresh database at dbPath with the tree, a wave of the combined survey
+ *  with n responses (closed, unless `status` says open: to be closed by the benchmark), a project
+ *  leader account and, when before > 0, an earlier closed wave
  *  (a year before, the same units, before x n responses, a slightly different climate per unit) in
  *  one project with it, for the two-wave comparison. */
-export async function seedResultsWave(dbPath: string, n: number, before = 0): Promise<SeededWave> {
+export async function seedResultsWave(dbPath: string, n: number, before = 0, status: 'open' | 'closed' = 'closed'): Promise<SeededWave> {
   const started = performance.now();
   const surveys = loadSurveyDir(path.join(repoRoot, 'surveys'));
   const survey = surveys.get('kartlegging');
@@ -172,7 +173,7 @@ export async function seedResultsWave(dbPath: string, n: number, before = 0): Pr
       surveyVersion: survey.version,
       unitIds: leaves.map((u) => u.id),
       linkMode: 'open',
-      status: 'closed',
+      status,
       opensOn: '2026-01-05',
       closesOn: '2026-01-30',
     });

@@ -1,5 +1,6 @@
 // The app for the results benchmark, in its own process so its memory and CPU profile are its own:
-// openDb + createApp + listen(0) on loopback, exactly as src/main.ts does it.
+// openDb + createApp + listen(0) on loopback, and the closed waves' tallies queued for the tally
+// workers, as src/main.ts does it.
 // Run as `node --import tsx bench/lib/results-server.ts <database>` with an IPC channel. The parent
 // may send "fresh": the server closes its connection and app and opens new ones on a new port, so
 // the next request finds waveResults' per-connection cache empty (a cold request in a warm process).
@@ -7,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { prepareClosedWaves } from '../../src/report/close.js';
 import { openDb, type Db } from '../../src/store/db.js';
 
 const dbPath = process.argv[2];
@@ -21,6 +23,7 @@ function open(): Promise<number> {
   return new Promise((resolve) => {
     const server = app.listen(0, config.HOST, () => {
       current = { db, server };
+      prepareClosedWaves(db);
       resolve((server.address() as AddressInfo).port);
     });
   });

@@ -28,9 +28,10 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-/** startProcess runs a TypeScript entry point with tsx (and e.g. --cpu-prof in nodeArgs) and waits until it prints "...running on http://host:port". */
+/** startProcess runs an entry point (TypeScript with tsx, a built .js as is; e.g. --cpu-prof in
+ *  nodeArgs) and waits until it prints "...running on http://host:port". */
 export function startProcess(entry: string, env: Record<string, string>, timeoutMs = 30_000, nodeArgs: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...nodeArgs, ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []), entry], {
     cwd: repoRoot,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,10 +63,11 @@ export function startProcess(entry: string, env: Record<string, string>, timeout
   });
 }
 
-/** startKartlegg starts the real server (src/main.ts) on a database, trusting one proxy so load
- *  generators can give each simulated respondent its own address. */
-export function startKartlegg(databasePath: string, env: Record<string, string> = {}): Promise<Running> {
-  return startProcess('src/main.ts', { DATABASE_PATH: databasePath, TRUST_PROXY: '1', ...env });
+/** startKartlegg starts the real server (src/main.ts under tsx, or `built`: dist/main.js as `npm
+ *  start` runs it) on a database, trusting one proxy so load generators can give each simulated
+ *  respondent its own address. */
+export function startKartlegg(databasePath: string, env: Record<string, string> = {}, built = false): Promise<Running> {
+  return startProcess(built ? 'dist/main.js' : 'src/main.ts', { DATABASE_PATH: databasePath, TRUST_PROXY: '1', ...env });
 }
 
 /** stopProcess sends a signal and waits for the exit. */

@@ -103,8 +103,9 @@ function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; 
   return { plans, factorIds, factorItems, rausItems, itemCount, ndCount };
 }
 
-/** Tallies rows into sinks chosen per respondent; returns nothing, the sinks hold the result. */
-function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respondent, make: () => Sink) => Sink, classifying: boolean): void {
+/** Tallies responses (each one's rows, in any order of responses) into sinks chosen per respondent;
+ *  returns nothing, the sinks hold the result. */
+function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sinkFor: (r: Respondent, make: () => Sink) => Sink): void {
   const { plans, factorIds, factorItems, rausItems, itemCount, ndCount } = plan(survey);
   const hasRaus = survey.items.some((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id));
   const hasPosition = survey.items.some((i) => i.id === POSITION_ITEM.current);
@@ -135,13 +136,26 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
   const ndDesired = new Float64Array(ndCount);
   const multiSeen = new Int32Array(itemCount);
   const position = emptyPositionAnswers();
-  const values = new Map<string, number | string>();
-  const respondent: Respondent = { unitId: '', position, value: (id) => values.get(id) };
-  const buffer: WaveAnswerRow[] = [];
+  // A classifier asks for a value or two: looked up in the respondent's rows when asked, rather
+  // than every row of every respondent copied into a map.
+  let rows: readonly WaveAnswerRow[] = [];
+  const respondent: Respondent = {
+    unitId: '',
+    position,
+    value: (id) => {
+      let v: number | string | undefined;
+      for (let i = 0; i < rows.length; i++) {
+        const p = planOf[i];
+        const row = rows[i] as WaveAnswerRow;
+        if (p && p.id === id && (p.kind === 'numeric' || p.kind === 'choice')) v = row.num ?? row.txt ?? v;
+      }
+      return v;
+    },
+  };
   const planOf: (Plan | undefined)[] = [];
   let seq = 0;
 
-  const finish = (): void => {
+  const finish = (buffer: readonly WaveAnswerRow[]): void => {
     const first = buffer[0];
     if (!first) return;
     seq += 1;
@@ -150,19 +164,15 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
     ndNow.fill(NaN);
     ndDesired.fill(NaN);
     clearPositionAnswers(position);
-    values.clear();
     for (let i = 0; i < buffer.length; i++) {
       const row = buffer[i] as WaveAnswerRow;
       const p = row.itemId === null ? undefined : plans.get(row.itemId);
       planOf[i] = p;
       if (!p) continue;
       if (p.position) recordPositionAnswer(position, p.id, row.part ?? '', row.num, row.txt);
-      if (classifying && (p.kind === 'numeric' || p.kind === 'choice')) {
-        const v = row.num ?? row.txt;
-        if (v !== null) values.set(p.id, v);
-      }
     }
     respondent.unitId = first.unitId;
+    rows = buffer;
     const sink = sinkFor(respondent, make);
     for (let i = 0; i < buffer.length; i++) {
       const p = planOf[i];
@@ -239,42 +249,55 @@ function scan(survey: Survey, rows: Iterable<WaveAnswerRow>, sinkFor: (r: Respon
     }
     if (tally.rausTotal) addCompositeRespondent(tally.rausTotal, rausAnswers);
     if (tally.position) addPositionRespondent(tally.position, position);
-    buffer.length = 0;
   };
 
-  let current: number | undefined;
+  for (const rows of responses) finish(rows);
+}
+
+/** Groups a row stream (each response's rows consecutive) into one array per response. */
+function* byResponse(rows: Iterable<WaveAnswerRow>): Generator<WaveAnswerRow[]> {
+  let buffer: WaveAnswerRow[] = [];
   for (const row of rows) {
-    if (row.responseId !== current) {
-      finish();
-      current = row.responseId;
+    if (buffer.length > 0 && row.responseId !== (buffer[0] as WaveAnswerRow).responseId) {
+      yield buffer;
+      buffer = [];
     }
     buffer.push(row);
   }
-  finish();
+  if (buffer.length > 0) yield buffer;
 }
 
 /** tallyRows tallies answer rows (each response's rows consecutive) into one tally per unit of its direct respondents. */
 export function tallyRows(survey: Survey, rows: Iterable<WaveAnswerRow>): Map<string, GroupTally> {
+  return tallyResponses(survey, byResponse(rows));
+}
+
+/** tallyRowsByCategory tallies rows per unit and background category (UNCLASSIFIED for respondents classify cannot place). */
+export function tallyRowsByCategory(survey: Survey, rows: Iterable<WaveAnswerRow>, classify: Classify): Map<string, Map<string, GroupTally>> {
+  return tallyResponsesByCategory(survey, byResponse(rows), classify);
+}
+
+/** tallyResponses is tallyRows over one array of rows per response (an array may be reused once the next is asked for). */
+export function tallyResponses(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>): Map<string, GroupTally> {
   const sinks = new Map<string, Sink>();
   scan(
     survey,
-    rows,
+    responses,
     (r, make) => {
       let sink = sinks.get(r.unitId);
       if (!sink) sinks.set(r.unitId, (sink = make()));
       return sink;
     },
-    false,
   );
   return new Map([...sinks].map(([id, s]) => [id, s.tally]));
 }
 
-/** tallyRowsByCategory tallies rows per unit and background category (UNCLASSIFIED for respondents classify cannot place). */
-export function tallyRowsByCategory(survey: Survey, rows: Iterable<WaveAnswerRow>, classify: Classify): Map<string, Map<string, GroupTally>> {
+/** tallyResponsesByCategory is tallyRowsByCategory over one array of rows per response (an array may be reused once the next is asked for). */
+export function tallyResponsesByCategory(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, classify: Classify): Map<string, Map<string, GroupTally>> {
   const sinks = new Map<string, Map<string, Sink>>();
   scan(
     survey,
-    rows,
+    responses,
     (r, make) => {
       const category = classify(r) ?? UNCLASSIFIED;
       let byCategory = sinks.get(r.unitId);
@@ -283,7 +306,6 @@ export function tallyRowsByCategory(survey: Survey, rows: Iterable<WaveAnswerRow
       if (!sink) byCategory.set(category, (sink = make()));
       return sink;
     },
-    true,
   );
   return new Map([...sinks].map(([id, m]) => [id, new Map([...m].map(([c, s]) => [c, s.tally]))]));
 }

@@ -1,23 +1,23 @@
-// Tallying a wave: one streaming pass for each unit's direct respondents, then roll-up to each
+// Tallying a wave: one streaming pass (one packed row per response, store/results.ts) for each unit's direct respondents, then roll-up to each
 // unit's whole subtree by adding tallies (no second pass over the answers).
 import type { Db } from '../store/db.js';
-import { streamWaveAnswers } from '../store/results.js';
+import { waveResponses } from '../store/results.js';
 import type { Survey } from '../survey/model.js';
 import { buildForest, type UnitRef } from './forest.js';
 import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
-import { tallyRows, tallyRowsByCategory, type Classify } from './scan.js';
+import { tallyResponses, tallyResponsesByCategory, type Classify } from './scan.js';
 
 export { emptyGroupTally, mergeTallies, RAUS_ITEM_IDS, type GroupTally } from './group.js';
 export { UNCLASSIFIED, type Classify, type Respondent } from './scan.js';
 
-/** tallyWave returns, per unit with responses, the tally of the unit's direct respondents (not its subtree). */
-export function tallyWave(db: Db, survey: Survey, waveId: number): Map<string, GroupTally> {
-  return tallyRows(survey, streamWaveAnswers(db, waveId));
+/** tallyWave returns, per unit with responses (of `units` only, if given), the tally of the unit's direct respondents (not its subtree). */
+export function tallyWave(db: Db, survey: Survey, waveId: number, units?: readonly string[]): Map<string, GroupTally> {
+  return tallyResponses(survey, waveResponses(db, waveId, units));
 }
 
-/** tallyWaveByCategory returns direct-respondent tallies per unit and background category (for breakdowns). */
-export function tallyWaveByCategory(db: Db, survey: Survey, waveId: number, classify: Classify): Map<string, Map<string, GroupTally>> {
-  return tallyRowsByCategory(survey, streamWaveAnswers(db, waveId), classify);
+/** tallyWaveByCategory returns direct-respondent tallies per unit (of `units` only, if given) and background category (for breakdowns). */
+export function tallyWaveByCategory(db: Db, survey: Survey, waveId: number, classify: Classify, units?: readonly string[]): Map<string, Map<string, GroupTally>> {
+  return tallyResponsesByCategory(survey, waveResponses(db, waveId, units), classify);
 }
 
 /** rollUp returns, for every unit, the tally of its whole subtree (the unit and all descendants);

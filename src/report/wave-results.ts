@@ -11,9 +11,11 @@ import type { Survey } from '../survey/model.js';
 import { breakdown, BREAKDOWNS, type BreakdownResult } from './breakdown.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type EarlierRelease, type Thresholds } from './disclosure.js';
 import { maskGroup, releaseTables, type ReleasedGroup } from './released.js';
-import { loadTallyData, saveTallyData } from '../store/tally-cache.js';
-import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
-import { rollUp, tallyWave, tallyWaveByCategory } from './tally.js';
+import { loadTallyData } from '../store/tally-cache.js';
+import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
+import { rollUp } from './tally.js';
+import { requestTallies, ResultsComputing } from './tally-jobs.js';
+import { parseStoredTallies, storedWaveTallies, withPositionItems, type WaveTallies } from './wave-tallies.js';
 
 export interface WaveResults {
   wave: Wave;
@@ -30,27 +32,12 @@ export interface WaveResults {
 
 type ByCategory = Map<string, Map<string, GroupTally>>;
 
-// Stored tallies carry their layout; data in another layout (older code) is computed again, never misread.
-const parseTallies = (data: string): ByCategory | undefined => {
-  const parsed = JSON.parse(data) as { format?: number; units?: [string, [string, GroupTallyJson][]][] };
-  if (parsed.format !== TALLY_FORMAT || !parsed.units) return undefined;
-  return new Map(parsed.units.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
-};
-const serialiseTallies = (t: ByCategory): string =>
-  JSON.stringify({ format: TALLY_FORMAT, units: [...t].map(([unit, cats]) => [unit, [...cats].map(([c, tt]) => [c, groupTallyToJson(tt)])]) });
-
-// Tallies per unit and category: read from wave_tally when computed from the same responses (by
-// this tally format), else computed in one pass and stored. Without position items there is one
-// category ('').
-function storedOrComputed(db: Db, survey: Survey, waveId: number, count: number, withPosition: boolean): ByCategory {
-  const stored = loadTallyData(db, waveId, count);
-  const parsed = stored === undefined ? undefined : parseTallies(stored);
-  if (parsed) return parsed;
-  const computed = withPosition
-    ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify)
-    : new Map([...tallyWave(db, survey, waveId)].map(([unit, t]) => [unit, new Map([['', t]])]));
-  saveTallyData(db, waveId, count, serialiseTallies(computed));
-  return computed;
+// Tallies per unit and category, as stored by the tally worker for exactly these responses. The
+// request path never computes them: while they are missing it queues the computation and throws.
+function storedTallies(db: Db, waveId: number, count: number): WaveTallies {
+  const stored = requestTallies(db, waveId) === 'ready' ? storedWaveTallies(db, waveId, count) : undefined;
+  if (!stored) throw new ResultsComputing(waveId);
+  return stored;
 }
 
 function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, GroupTally>>): Map<string, GroupTally> {
@@ -61,18 +48,6 @@ function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, Group
     out.set(unitId, total);
   }
   return out;
-}
-
-/** warmResults computes a closed wave's results in the background (after a response is sent), so
- *  the first leader to open them does not wait for the aggregation. */
-export function warmResults(db: Db, wave: Wave): void {
-  setImmediate(() => {
-    try {
-      if (db.open) waveResults(db, wave);
-    } catch (err) {
-      console.error(`Could not precompute results of wave ${wave.id}:`, err);
-    }
-  });
 }
 
 const cache = new WeakMap<Db, Map<number, { key: string; results: WaveResults }>>();
@@ -89,9 +64,11 @@ function releaseTree(db: Db, releases: readonly WaveRelease[]): Unit[] {
 const recordedThresholds = (r: WaveRelease): Thresholds => ({ k: r.kResults, kDistribution: r.kDistribution, kText: r.kText, freeText: r.freeText });
 const sameThresholds = (a: Thresholds, b: Thresholds) => a.k === b.k && a.kDistribution === b.kDistribution && a.kText === b.kText && a.freeText === b.freeText;
 
-/** waveResults computes (or reuses) the suppressed result tables of a closed wave; undefined while the wave is not closed.
- *  The figures are those of the wave's latest release, decided against every earlier release and
- *  against every threshold the wave has had since (report/disclosure.ts, rule 2). */
+/** waveResults computes (or reuses) the suppressed result tables of a closed wave from its stored
+ *  tallies; undefined while the wave is not closed; throws ResultsComputing while the tallies are
+ *  being computed (never waits for them). The figures are those of the wave's latest release,
+ *  decided against every earlier release and every threshold the wave has had since
+ *  (report/disclosure.ts, rule 2). */
 export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   if (!resultsReleasable(wave)) return undefined;
   const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
@@ -111,15 +88,17 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   const refs = units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
   // With position items, one pass tallies per unit and full-/part-time category, and a unit's
   // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
-  const withPosition = survey.items.some((i) => i.id === 'stilling_naa');
+  const withPosition = withPositionItems(survey);
   const last = releases[releases.length - 1] as WaveRelease;
-  let current: ByCategory | undefined;
+  let current: WaveTallies | undefined;
   let previous: EarlierRelease | undefined;
   for (const r of releases) {
-    let byCategory: ByCategory | undefined = r.tallies === null ? undefined : parseTallies(r.tallies);
+    let byCategory: WaveTallies | undefined = r.tallies === null ? undefined : parseStoredTallies(r.tallies);
     if (r === last && byCategory === undefined) {
-      byCategory = storedOrComputed(db, survey, wave.id, count, withPosition);
-      saveReleaseTallies(db, wave.id, r.seq, serialiseTallies(byCategory));
+      byCategory = storedTallies(db, wave.id, count);
+      // The release keeps the tallies it was decided on, in the form wave_tally stores them.
+      const data = loadTallyData(db, wave.id, count);
+      if (data !== undefined) saveReleaseTallies(db, wave.id, r.seq, data);
     }
     const rolled = rollUp(refs, sumCategories(byCategory ?? new Map()));
     // An earlier release whose tallies were never stored cannot be decided against: nothing after it is shown.
@@ -127,7 +106,7 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
     previous = { rolled, disclosure };
     current = byCategory;
   }
-  const byCategory = current as ByCategory;
+  const byCategory = current as WaveTallies;
   const earlier = previous as EarlierRelease;
   // Thresholds raised since the last close apply at once, and can only hide more.
   const thresholds = thresholdsOf(wave);

@@ -8,6 +8,12 @@ export function loadTallyData(db: Db, waveId: number, responses: number): string
   return row && row.responses === responses ? row.data : undefined;
 }
 
+/** storedTallyHead returns the response count and the first `chars` characters of a wave's stored
+ *  tallies (enough to check their format without reading them), or undefined when none are stored. */
+export function storedTallyHead(db: Db, waveId: number, chars: number): { responses: number; head: string } | undefined {
+  return prepared(db, 'SELECT responses, substr(data, 1, ?) AS head FROM wave_tally WHERE wave_id = ?').get(chars, waveId) as { responses: number; head: string } | undefined;
+}
+
 /** saveTallyData stores (or replaces) a wave's computed tallies. */
 export function saveTallyData(db: Db, waveId: number, responses: number, data: string): void {
   prepared(db, 'INSERT INTO wave_tally (wave_id, responses, data) VALUES (?, ?, ?) ON CONFLICT (wave_id) DO UPDATE SET responses = excluded.responses, data = excluded.data').run(waveId, responses, data);

@@ -48,11 +48,12 @@ export interface HistoryApp extends TestApp {
   projectId: number;
 }
 
-/** makeHistoryApp is makeTestApp on an in-memory database with the demo's history as well: two
- *  closed waves of synthetic answers in one project with the open wave, seeded as of `day`
+/** makeHistoryApp is makeTestApp (in memory unless file is true) with the demo's history as well:
+ *  two closed waves of synthetic answers in one project with the open wave, seeded as of `day`
  *  (2026-11-23 unless given). */
-export function makeHistoryApp(opts: { day?: string } = {}): HistoryApp {
-  const t = seededApp(testConfig(), opts.day ?? '2026-11-23', { history: true });
+export function makeHistoryApp(opts: { day?: string; file?: boolean } = {}): HistoryApp {
+  const dir = opts.file ? fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-')) : undefined;
+  const t = seededApp(testConfig(dir ? { DATABASE_PATH: path.join(dir, 'test.db') } : {}), opts.day ?? '2026-11-23', { history: true }, dir);
   const { closedWaveId, baselineWaveId, projectId } = t.demo;
   if (closedWaveId === undefined || baselineWaveId === undefined || projectId === undefined) throw new Error('the demo has no history');
   return { ...t, closedWaveId, baselineWaveId, projectId };

@@ -231,6 +231,21 @@ describe('tallying direct respondents', () => {
     expect(by.get('org')?.get(UNCLASSIFIED)?.responses).toBe(1);
     expect(by.get('org')?.get(UNCLASSIFIED)?.rausTotal).toMatchObject({ n: 1, sum: 5, sumSq: 25, missing: [1, 1, 1, 0] });
   });
+
+  test('a classifier reads a respondent’s single values: numbers, option ids and "vet ikke", nothing else', () => {
+    const { db, waveId, submit } = setup(small, [['u', null]]);
+    submit('u', { s: 'x', a: 4 });
+    submit('u', { s: 'y', a: 'dk' });
+    submit('u', { a: 2, m: ['a'], t: 'fritekst', nd: { now: 2, desired: 5 } });
+    const seen: string[] = [];
+    const by = tallyWaveByCategory(db, small, waveId, (r) => {
+      seen.push([r.value('s'), r.value('a'), r.value('m'), r.value('t'), r.value('nd'), r.value('finnes_ikke')].map(String).join(' '));
+      return typeof r.value('s') === 'string' ? String(r.value('s')) : undefined;
+    });
+    expect(seen.sort()).toEqual(['undefined 2 undefined undefined undefined undefined', 'x 4 undefined undefined undefined undefined', 'y dk undefined undefined undefined undefined']);
+    expect([...(by.get('u')?.keys() ?? [])].sort()).toEqual([UNCLASSIFIED, 'x', 'y']);
+    expect(by.get('u')?.get('y')?.items.get('a')?.dontKnow).toBe(1);
+  });
 });
 
 /** A comparable form of a tally: Maps as objects, numbers rounded (sums of means differ in the last bits by order). */

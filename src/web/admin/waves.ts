@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { HttpError } from '../../errors.js';
-import { warmResults, waveResults } from '../../report/wave-results.js';
+import { closeWave } from '../../report/close.js';
+import { waveResults } from '../../report/wave-results.js';
 import { createLink, createTokens, listLinks } from '../../store/links.js';
 import { createProject, getProject, listProjects, setWaveProject, waveProjectId } from '../../store/projects.js';
 import { getUnit, listUnits } from '../../store/units.js';
@@ -184,6 +185,7 @@ export function waveHandlers(deps: AppDeps) {
       if (status === 'open' && wave.status === 'closed') {
         // Its results are a release that later ones are decided against: they must be computed
         // (and recorded) before new answers come in, and the project leader must know the cost.
+        // While they are being computed, waveResults throws and the page says so (503).
         const results = waveResults(deps.db, wave);
         if (formText((req.body as Record<string, unknown> | undefined)?.confirm) !== 'yes') {
           const shownGroups = results ? [...results.tables.values()].filter((g) => g.released).length : 0;
@@ -191,10 +193,10 @@ export function waveHandlers(deps: AppDeps) {
         }
       }
       deps.db.transaction(() => {
-        setWaveStatus(deps.db, wave.id, status);
+        if (status === 'closed') closeWave(deps.db, wave.id);
+        else setWaveStatus(deps.db, wave.id, status);
         auditAction(deps, res, status === 'open' ? (wave.status === 'closed' ? 'wave.reopen' : 'wave.open') : 'wave.close', String(wave.id));
       })();
-      if (status === 'closed') warmResults(deps.db, { ...wave, status });
       res.redirect(303, `/admin/malinger/${wave.id}`);
     },
     setProject(req: Request, res: Response): void {

@@ -2,6 +2,7 @@
 import express from 'express';
 import type { AppDeps } from '../deps.js';
 import { projectParam } from '../staff/loaders.js';
+import { computingPage } from '../results/computing.js';
 import { requireAdmin, requireStaff } from '../staff/session.js';
 import { compareHandlers } from './handlers.js';
 
@@ -17,5 +18,6 @@ export function compareRouter(deps: AppDeps): express.Router {
   r.post('/:projectId/koblinger/slett', requireAdmin, h.removeMapping);
   r.get('/:projectId/enhet/:unitId', h.unit);
   r.get('/:projectId/enhet/:unitId/csv', h.csv);
+  r.use(computingPage);
   return r;
 }

@@ -2,6 +2,7 @@
 import express from 'express';
 import type { AppDeps } from '../deps.js';
 import { unitScopeParam, waveParam } from '../staff/loaders.js';
+import { computingPage } from '../results/computing.js';
 import { requireAdmin, requireStaff } from '../staff/session.js';
 import { followupHandlers } from './handlers.js';
 
@@ -19,5 +20,6 @@ export function followupRouter(deps: AppDeps): express.Router {
   r.post('/:waveId/enhet/:unitId/tiltak', h.addAction);
   r.post('/:waveId/enhet/:unitId/tiltak/:actionId', h.updateAction);
   r.get('/:waveId/enhet/:unitId/dialog', h.dialogue);
+  r.use(computingPage);
   return r;
 }

@@ -2,6 +2,7 @@
 import express from 'express';
 import type { AppDeps } from '../deps.js';
 import { unitScopeParam, waveParam } from '../staff/loaders.js';
+import { computingPage } from './computing.js';
 import { requireStaff } from '../staff/session.js';
 import { resultHandlers } from './handlers.js';
 
@@ -17,5 +18,6 @@ export function resultsRouter(deps: AppDeps): express.Router {
   r.get('/:waveId/organisasjon', h.overview);
   r.get('/:waveId/enhet/:unitId', h.unit);
   r.get('/:waveId/enhet/:unitId/csv', h.csv);
+  r.use(computingPage);
   return r;
 }

@@ -1,0 +1,21 @@
+// The one way a wave's results come to be: closing it (web or command line), and at start-up for
+// closed waves whose stored tallies are missing or stale (an upgrade, a close by another process).
+// Both only queue the computation (tally-jobs.ts); nothing here waits for it.
+import type { Db } from '../store/db.js';
+import { listWaves, setWaveStatus } from '../store/waves.js';
+import { requestTallies } from './tally-jobs.js';
+
+/** closeWave closes the wave and queues the computation of its results; returns at once. */
+export function closeWave(db: Db, waveId: number): void {
+  setWaveStatus(db, waveId, 'closed');
+  requestTallies(db, waveId);
+}
+
+/** prepareClosedWaves queues the computation for every closed wave whose stored tallies are not
+ *  current (at start-up); returns the ids queued, at once. */
+export function prepareClosedWaves(db: Db): number[] {
+  return listWaves(db)
+    .filter((w) => w.status === 'closed')
+    .filter((w) => requestTallies(db, w.id) === 'computing')
+    .map((w) => w.id);
+}

@@ -1,0 +1,166 @@
+// Computing closed waves' tallies off the request path: worker threads (tally-worker.ts), each
+// on its own read-only connection, work through a queue of waves, and this thread stores what
+// they send back in wave_tally. A wave's units are split over the workers (one per core, at most
+// two), each tallying its units' responses; the parts are joined, not merged. Requests only read
+// stored tallies; while a wave's are missing they get ResultsComputing, which the web layer
+// answers with a "being computed" page. A failed job is logged and left out; the next request
+// for the wave queues it again. An in-memory database has no second connection: its tallies are
+// computed in place, on the calling thread (tests).
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Db } from '../store/db.js';
+import { saveTallyData } from '../store/tally-cache.js';
+import { getSurveyVersion } from '../store/survey-versions.js';
+import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
+import type { TallyJob, TallyJobResult } from './tally-worker.js';
+import { computeWaveTallies, storedForm, talliesCurrent, type TallyPart } from './wave-tallies.js';
+
+/** Thrown where a page needs a wave's tallies while they are being computed. */
+export class ResultsComputing extends Error {
+  constructor(readonly waveId: number) {
+    super(`the results of wave ${waveId} are being computed`);
+    this.name = 'ResultsComputing';
+  }
+}
+
+// Two threads halve the time of a close on a two-core server; more would mostly add memory (each
+// holds its units' tallies and a SQLite cache).
+const THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
+
+interface Running {
+  waveId: number;
+  parts: (TallyPart | undefined)[];
+  /** The wave's response count each part saw. */
+  counted: Set<number>;
+  /** Parts not answered yet. */
+  pending: number;
+  failed: boolean;
+}
+
+interface Jobs {
+  queue: number[];
+  running: Running | undefined;
+  workers: Worker[];
+  /** Resolved when the queue is empty and nothing runs. */
+  waiting: (() => void)[];
+  gate: Int32Array | undefined;
+}
+
+const jobsByDb = new WeakMap<Db, Jobs>();
+
+function jobsOf(db: Db): Jobs {
+  let jobs = jobsByDb.get(db);
+  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined }));
+  return jobs;
+}
+
+/** requestTallies returns 'ready' when the wave's stored tallies are current, else queues their
+ *  computation (once) and returns 'computing'. Never waits for the computation. */
+export function requestTallies(db: Db, waveId: number): 'ready' | 'computing' {
+  if (talliesCurrent(db, waveId, waveResponseCount(db, waveId))) return 'ready';
+  if (db.memory) {
+    computeInPlace(db, waveId);
+    return 'ready';
+  }
+  const jobs = jobsOf(db);
+  if (jobs.running?.waveId !== waveId && !jobs.queue.includes(waveId)) jobs.queue.push(waveId);
+  next(db, jobs);
+  return 'computing';
+}
+
+/** talliesIdle resolves once no tally computation for the database is queued or running (the CLI
+ *  waits for it before exiting; tests wait for it instead of sleeping). */
+export function talliesIdle(db: Db): Promise<void> {
+  const jobs = jobsOf(db);
+  if (jobs.running === undefined && jobs.queue.length === 0) return Promise.resolve();
+  // Workers do not keep the process alive by themselves, except while someone waits for them.
+  for (const w of jobs.workers) w.ref();
+  return new Promise((resolve) => jobs.waiting.push(resolve));
+}
+
+/** setTallyGate is a test hook: each later job waits in its worker, before the pass, until gate[0] is not 0. */
+export function setTallyGate(db: Db, gate: Int32Array | undefined): void {
+  jobsOf(db).gate = gate;
+}
+
+function computeInPlace(db: Db, waveId: number): void {
+  const wave = getWave(db, waveId);
+  const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
+  if (!survey) throw new Error(`wave ${waveId} or its survey is missing`);
+  const { data } = storedForm([computeWaveTallies(db, survey, waveId)]);
+  saveTallyData(db, waveId, waveResponseCount(db, waveId), data);
+}
+
+function next(db: Db, jobs: Jobs): void {
+  if (jobs.running) return;
+  const waveId = db.open ? jobs.queue.shift() : undefined;
+  if (waveId === undefined) {
+    jobs.queue.length = 0;
+    for (const w of jobs.workers.splice(0)) void w.terminate();
+    for (const resolve of jobs.waiting.splice(0)) resolve();
+    return;
+  }
+  // Units dealt round-robin in id order: departments of every size end up on every thread.
+  const units = waveUnitIds(db, waveId);
+  const threads = Math.max(1, Math.min(THREADS, units.length));
+  while (jobs.workers.length < threads) jobs.workers.push(startWorker(db, jobs, jobs.workers.length));
+  jobs.running = { waveId, parts: new Array<TallyPart | undefined>(threads), counted: new Set(), pending: threads, failed: false };
+  for (let k = 0; k < threads; k++) {
+    const job: TallyJob = { file: db.name, waveId, ...(threads > 1 ? { units: units.filter((_, i) => i % threads === k) } : {}), ...(jobs.gate ? { gate: jobs.gate } : {}) };
+    (jobs.workers[k] as Worker).postMessage(job);
+  }
+}
+
+function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
+  const run = jobs.running;
+  if (!run) return;
+  run.pending -= 1;
+  if (result.ok) {
+    run.parts[k] = result;
+    run.counted.add(result.counted);
+  } else {
+    if (!run.failed) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request):`, result.error);
+    run.failed = true;
+  }
+  if (run.pending > 0) return;
+  jobs.running = undefined;
+  // Parts that saw different response counts read different snapshots (the wave was reopened and
+  // answered meanwhile): nothing is stored, and the next request queues the wave again.
+  if (!run.failed && db.open && run.counted.size === 1) {
+    try {
+      // Stored against the count the workers saw, which the request path compares with.
+      const { data } = storedForm(run.parts as TallyPart[]);
+      saveTallyData(db, run.waveId, [...run.counted][0] as number, data);
+    } catch (err) {
+      console.error(`Could not store the results of wave ${run.waveId} (tried again on the next request):`, err);
+    }
+  }
+  next(db, jobs);
+}
+
+function startWorker(db: Db, jobs: Jobs, k: number): Worker {
+  const worker = newWorker();
+  if (jobs.waiting.length === 0) worker.unref();
+  worker.on('message', (result: TallyJobResult) => partDone(db, jobs, k, result));
+  worker.on('error', (err) => console.error('A tally worker failed:', err));
+  worker.on('exit', () => {
+    if (!jobs.workers.includes(worker)) return;
+    // Died (a crash, not a terminate): the wave in hand fails; the pool starts afresh for the next.
+    const run = jobs.running;
+    if (run) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request): a tally worker stopped.`);
+    jobs.running = undefined;
+    for (const w of jobs.workers.splice(0)) if (w !== worker) void w.terminate();
+    next(db, jobs);
+  });
+  return worker;
+}
+
+// Built (dist/*.js) the worker is a plain module. From source (tsx, vitest) it is TypeScript,
+// which a Node 20 worker cannot load through --import: it is loaded by tsx's own API instead.
+function newWorker(): Worker {
+  const here = import.meta.url;
+  if (!/\.ts$/.test(new URL(here).pathname)) return new Worker(new URL('./tally-worker.js', here));
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./tally-worker.ts', here).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`, { eval: true, execArgv: [] });
+}
