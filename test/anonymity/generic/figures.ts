@@ -36,7 +36,8 @@ import { exactSum, momentsOf, type MeansContext, type ShownComposite, type Shown
 export interface Display {
   group: string;
   /** factor:ID, raus_total, item:ID, now:ID, desired:ID, gap:ID, position:current|desired,
-   *  count:ITEM:OPTION (a choice), share:KEY (a position count). */
+   *  count:ITEM:OPTION (a choice), share:KEY (a position count: fullTime, partTime, more,
+   *  moreOfPartTime, same, less, inv:DEF, invOfPartTime:DEF; n is the share's denominator). */
   key: string;
   n?: number;
   nUpTo?: number;
@@ -269,10 +270,24 @@ function groupFigures(cx: Context, g: ShownGroup, set: readonly number[]): void 
       const d = p.distribution;
       const m: Measure = { type: 'position' };
       at(m, 'n', d.n);
-      const counts = [['fullTime', d.fullTime.count], ['more', d.more.count], ['same', d.same.count], ['less', d.less.count], ...d.involuntary.map((inv) => [`inv:${inv.id}`, inv.count] as const)] as const;
-      for (const [stat, count] of counts) {
-        at(m, stat as Stat, count);
-        cx.out.displays.push({ group: g.id, key: `share:${stat}`, n: d.n, count });
+      // Each printed share is its count over its printed denominator: all respondents, or the
+      // part-time set (itself a count over the set, shown beside them).
+      const partTime = d.partTime.count;
+      const counts: [string, Stat, number, number][] = [
+        ['fullTime', 'fullTime', d.fullTime.count, d.n],
+        ['partTime', 'partTime', partTime, d.n],
+        ['more', 'more', d.more.count, d.n],
+        ['moreOfPartTime', 'moreOfPartTime', d.moreOfPartTime.count, partTime],
+        ['same', 'same', d.same.count, d.n],
+        ['less', 'less', d.less.count, d.n],
+        ...d.involuntary.flatMap((inv): [string, Stat, number, number][] => [
+          [`inv:${inv.id}`, `inv:${inv.id}`, inv.count, d.n],
+          [`invOfPartTime:${inv.id}`, `inv:${inv.id}`, inv.count, partTime],
+        ]),
+      ];
+      for (const [key, stat, count, n] of counts) {
+        at(m, stat, count);
+        cx.out.displays.push({ group: g.id, key: `share:${key}`, n, count });
       }
     }
   }
@@ -286,7 +301,7 @@ const describe = (m: Measure, stat?: Stat): string => {
   return `${m.type} ${m.item}`;
 };
 
-const COUNTS = new Set<string>(['n', 'answered', 'dk', 'writers', 'desN', 'fullTime', 'more', 'same', 'less']);
+const COUNTS = new Set<string>(['n', 'answered', 'dk', 'writers', 'desN', 'fullTime', 'partTime', 'moreOfPartTime', 'more', 'same', 'less']);
 
 /** isCount tells a figure shown as an exact whole number (a count) from a rounded one (a mean, SD or share). */
 export function isCount(f: Figure): boolean {
