@@ -175,11 +175,13 @@ async function checkComparison(h: Harness, projectId: number, results: WaveResul
     // Both CSVs print a share as whole percent of its count over its n (results/format.ts).
     const shown = withheld ? source.merknad : shares ? source.andel_prosent : source.snitt;
     if (cell !== shown) problems.push(`comparison ${unitId}: ${row.del}|${row.id} shows "${cell}", the results CSV "${shown}"`);
-    // The n beside it: the results row's own, or for a gap the smaller of its halves' (checked in figures.ts).
+    // The n beside it: the results row's own or, for a gap, the smaller of its halves' exact n, else
+    // "≤" the larger of what they show (checked in figures.ts): nothing the halves' rows do not print.
     const gapN = (): string => {
-      const now = resultsRows.get(`Nå|${row.id}:now`)?.n ?? '';
-      const desired = resultsRows.get(`Ønsket|${row.id}:desired`)?.n ?? '';
-      return now === '' || desired === '' || /^≤/.test(now) || /^≤/.test(desired) ? '' : String(Math.min(Number(now), Number(desired)));
+      const halves = [`Nå|${row.id}:now`, `Ønsket|${row.id}:desired`].map((k) => resultsRows.get(k)?.n ?? '');
+      if (halves.some((x) => x === '')) return '';
+      const values = halves.map(num);
+      return halves.some((x) => x.startsWith('≤')) ? `≤${Math.max(...values)}` : String(Math.min(...values));
     };
     const ownN = row.del === 'Avstand ønsket – nå' ? gapN() : (source.n ?? '');
     const wantN = withheld ? '' : ownN;

@@ -217,7 +217,8 @@ function breakdownComposite(cx: Context, group: string, set: readonly number[], 
   compositeEquations(cx, group, set, measure, s);
 }
 
-/** The gap must be the difference of the two means shown beside it, with n the smaller of theirs. */
+/** The gap must be the difference of the two means shown beside it, with n the smaller of theirs
+ *  (or, without both, "at most" the larger of what they show). */
 function checkGap(cx: Context, group: string, id: string, now: Stats | Withheld, desired: Stats | Withheld, gap: Stats | Withheld): void {
   if (!gap.released) return;
   const where = `R${cx.release} gap ${id} @${group}`;
@@ -227,6 +228,8 @@ function checkGap(cx: Context, group: string, id: string, now: Stats | Withheld,
   if (gap.mean === undefined || !close(gap.mean, desired.mean - now.mean)) cx.out.problems.push(`${where}: ${gap.mean} is not desired minus now`);
   const n = now.n !== undefined && desired.n !== undefined ? Math.min(now.n, desired.n) : undefined;
   if (gap.n !== n) cx.out.problems.push(`${where}: n ${gap.n} beside now ${now.n} and desired ${desired.n}`);
+  const upTo = n === undefined ? Math.max(now.n ?? now.nUpTo ?? 0, desired.n ?? desired.nUpTo ?? 0) : undefined;
+  if (gap.nUpTo !== upTo) cx.out.problems.push(`${where}: at most ${gap.nUpTo} beside now ${now.n ?? `≤${now.nUpTo}`} and desired ${desired.n ?? `≤${desired.nUpTo}`}`);
 }
 
 function groupFigures(cx: Context, g: ShownGroup, set: readonly number[]): void {
