@@ -16,7 +16,14 @@ type CsvRow = Record<string, string>;
 
 const num = (s: string | undefined): number => Number((s ?? '').replace(',', '.').replace(/^[<>≤]/, ''));
 
-const POSITION_COUNT: Record<string, string> = { fullTime: 'heltid', more: 'onsker_storre', same: 'onsker_samme', less: 'onsker_mindre' };
+const POSITION_COUNT: Record<string, string> = {
+  fullTime: 'heltid',
+  partTime: 'deltid',
+  more: 'onsker_storre',
+  moreOfPartTime: 'onsker_storre_av_deltid',
+  same: 'onsker_samme',
+  less: 'onsker_mindre',
+};
 
 /** csvKey names the results CSV row (section|id) that prints a display; undefined when the CSV does not print it. */
 function csvKey(results: WaveResults, d: Display): string | undefined {
@@ -42,6 +49,7 @@ function csvKey(results: WaveResults, d: Display): string | undefined {
     case 'count':
       return `Valg|${id}:${option}`;
     case 'share':
+      if (id === 'invOfPartTime') return `Stillingsstørrelse|ufrivillig_${option}_av_deltid`;
       return `Stillingsstørrelse|${POSITION_COUNT[id] ?? `ufrivillig_${option}`}`;
     default:
       return undefined;
@@ -127,14 +135,16 @@ export async function checkRoutes(h: Harness, results: WaveResults, rf: ReleaseF
   return { problems, changes };
 }
 
+const SHARES_OF_ALL = 'Stillingsstørrelse (andel % av alle; endring i prosentpoeng)';
+const SHARES_OF_PART_TIME = 'Stillingsstørrelse (andel % av deltidsansatte; endring i prosentpoeng)';
+
 /** The results CSV row a comparison row's figure comes from. */
 function resultsKeyOf(section: string, id: string): string | undefined {
   if (section === 'Avstand ønsket – nå') return `${section}|${id}:gap`;
   if (section === 'Stillingsstørrelse') return { position_current: 'Stillingsstørrelse|stilling_naa', position_desired: 'Stillingsstørrelse|stilling_onsket' }[id];
-  if (section === 'Stillingsstørrelse (andel %)') {
-    const mapped = POSITION_COUNT[id] ?? `ufrivillig_${id}`;
-    return `Stillingsstørrelse|${mapped}`;
-  }
+  // Shares of all respondents (id as in compare.ts) and of part-time employees (DEF_av_deltid).
+  if (section === SHARES_OF_ALL) return `Stillingsstørrelse|${POSITION_COUNT[id] ?? `ufrivillig_${id}`}`;
+  if (section === SHARES_OF_PART_TIME) return `Stillingsstørrelse|ufrivillig_${id}`;
   return `${section}|${id}`;
 }
 
@@ -153,7 +163,8 @@ async function checkComparison(h: Harness, projectId: number, results: WaveResul
     }
     const key = resultsKeyOf(row.del ?? '', row.id ?? '');
     // A withheld position distribution is one note row in the results CSV.
-    const shares = row.del === 'Stillingsstørrelse (andel %)';
+    const shares = row.del === SHARES_OF_ALL || row.del === SHARES_OF_PART_TIME;
+    if (!shares && (row.del ?? '').startsWith('Stillingsstørrelse (')) problems.push(`comparison ${unitId}: unknown section ${row.del}`);
     const source = (key === undefined ? undefined : resultsRows.get(key)) ?? (shares ? resultsRows.get('Stillingsstørrelse|fordeling') : undefined);
     if (cell === '') continue;
     if (!source) {
@@ -161,14 +172,26 @@ async function checkComparison(h: Harness, projectId: number, results: WaveResul
       continue;
     }
     const withheld = source.n === '' && (source.snitt ?? '') === '';
-    const shown = withheld ? source.merknad : shares ? String(Math.round((1000 * num(source.antall)) / num(source.n)) / 10) : source.snitt;
-    const agree = shares && !withheld ? Math.abs(num(cell) - num(shown)) <= 0.05 + 1e-9 : cell === shown;
-    if (!agree) problems.push(`comparison ${unitId}: ${row.del}|${row.id} shows "${cell}", the results CSV "${shown}"`);
+    // Both CSVs print a share as whole percent of its count over its n (results/format.ts).
+    const shown = withheld ? source.merknad : shares ? source.andel_prosent : source.snitt;
+    if (cell !== shown) problems.push(`comparison ${unitId}: ${row.del}|${row.id} shows "${cell}", the results CSV "${shown}"`);
+    // The n beside it: the results row's own or, for a gap, the smaller of its halves' exact n, else
+    // "≤" the larger of what they show (checked in figures.ts): nothing the halves' rows do not print.
+    const gapN = (): string => {
+      const halves = [`Nå|${row.id}:now`, `Ønsket|${row.id}:desired`].map((k) => resultsRows.get(k)?.n ?? '');
+      if (halves.some((x) => x === '')) return '';
+      const values = halves.map(num);
+      return halves.some((x) => x.startsWith('≤')) ? `≤${Math.max(...values)}` : String(Math.min(...values));
+    };
+    const ownN = row.del === 'Avstand ønsket – nå' ? gapN() : (source.n ?? '');
+    const wantN = withheld ? '' : ownN;
+    const printedN = row[`n ${column}`] ?? '';
+    if (printedN !== wantN) problems.push(`comparison ${unitId}: ${row.del}|${row.id} prints n "${printedN}", the results CSV "${wantN}"`);
     const diff = row.endring ?? '';
     if (diff === '' || shares) continue;
     // A change in points: only beside an exact n and an exact mean (see the header).
-    if (source.n === '' || (source.n ?? '').startsWith('≤') || /^[<>]/.test(source.snitt ?? '')) {
-      problems.push(`comparison ${unitId}: ${row.del}|${row.id} prints a change ${diff} beside n "${source.n}" and mean "${source.snitt}"`);
+    if (ownN === '' || ownN.startsWith('≤') || /^[<>]/.test(source.snitt ?? '')) {
+      problems.push(`comparison ${unitId}: ${row.del}|${row.id} prints a change ${diff} beside n "${ownN}" and mean "${source.snitt}"`);
     }
     changes.push({ unit: unitId, row: `${row.del}|${row.id}`, diff: num(diff), low: num(row.ki_95_lav), high: num(row.ki_95_hoy) });
   }

@@ -36,7 +36,8 @@ import { exactSum, momentsOf, type MeansContext, type ShownComposite, type Shown
 export interface Display {
   group: string;
   /** factor:ID, raus_total, item:ID, now:ID, desired:ID, gap:ID, position:current|desired,
-   *  count:ITEM:OPTION (a choice), share:KEY (a position count). */
+   *  count:ITEM:OPTION (a choice), share:KEY (a position count: fullTime, partTime, more,
+   *  moreOfPartTime, same, less, inv:DEF, invOfPartTime:DEF; n is the share's denominator). */
   key: string;
   n?: number;
   nUpTo?: number;
@@ -216,7 +217,8 @@ function breakdownComposite(cx: Context, group: string, set: readonly number[], 
   compositeEquations(cx, group, set, measure, s);
 }
 
-/** The gap must be the difference of the two means shown beside it, with n the smaller of theirs. */
+/** The gap must be the difference of the two means shown beside it, with n the smaller of theirs
+ *  (or, without both, "at most" the larger of what they show). */
 function checkGap(cx: Context, group: string, id: string, now: Stats | Withheld, desired: Stats | Withheld, gap: Stats | Withheld): void {
   if (!gap.released) return;
   const where = `R${cx.release} gap ${id} @${group}`;
@@ -226,6 +228,8 @@ function checkGap(cx: Context, group: string, id: string, now: Stats | Withheld,
   if (gap.mean === undefined || !close(gap.mean, desired.mean - now.mean)) cx.out.problems.push(`${where}: ${gap.mean} is not desired minus now`);
   const n = now.n !== undefined && desired.n !== undefined ? Math.min(now.n, desired.n) : undefined;
   if (gap.n !== n) cx.out.problems.push(`${where}: n ${gap.n} beside now ${now.n} and desired ${desired.n}`);
+  const upTo = n === undefined ? Math.max(now.n ?? now.nUpTo ?? 0, desired.n ?? desired.nUpTo ?? 0) : undefined;
+  if (gap.nUpTo !== upTo) cx.out.problems.push(`${where}: at most ${gap.nUpTo} beside now ${now.n ?? `≤${now.nUpTo}`} and desired ${desired.n ?? `≤${desired.nUpTo}`}`);
 }
 
 function groupFigures(cx: Context, g: ShownGroup, set: readonly number[]): void {
@@ -269,10 +273,24 @@ function groupFigures(cx: Context, g: ShownGroup, set: readonly number[]): void 
       const d = p.distribution;
       const m: Measure = { type: 'position' };
       at(m, 'n', d.n);
-      const counts = [['fullTime', d.fullTime.count], ['more', d.more.count], ['same', d.same.count], ['less', d.less.count], ...d.involuntary.map((inv) => [`inv:${inv.id}`, inv.count] as const)] as const;
-      for (const [stat, count] of counts) {
-        at(m, stat as Stat, count);
-        cx.out.displays.push({ group: g.id, key: `share:${stat}`, n: d.n, count });
+      // Each printed share is its count over its printed denominator: all respondents, or the
+      // part-time set (itself a count over the set, shown beside them).
+      const partTime = d.partTime.count;
+      const counts: [string, Stat, number, number][] = [
+        ['fullTime', 'fullTime', d.fullTime.count, d.n],
+        ['partTime', 'partTime', partTime, d.n],
+        ['more', 'more', d.more.count, d.n],
+        ['moreOfPartTime', 'moreOfPartTime', d.moreOfPartTime.count, partTime],
+        ['same', 'same', d.same.count, d.n],
+        ['less', 'less', d.less.count, d.n],
+        ...d.involuntary.flatMap((inv): [string, Stat, number, number][] => [
+          [`inv:${inv.id}`, `inv:${inv.id}`, inv.count, d.n],
+          [`invOfPartTime:${inv.id}`, `inv:${inv.id}`, inv.count, partTime],
+        ]),
+      ];
+      for (const [key, stat, count, n] of counts) {
+        at(m, stat, count);
+        cx.out.displays.push({ group: g.id, key: `share:${key}`, n, count });
       }
     }
   }
@@ -286,7 +304,7 @@ const describe = (m: Measure, stat?: Stat): string => {
   return `${m.type} ${m.item}`;
 };
 
-const COUNTS = new Set<string>(['n', 'answered', 'dk', 'writers', 'desN', 'fullTime', 'more', 'same', 'less']);
+const COUNTS = new Set<string>(['n', 'answered', 'dk', 'writers', 'desN', 'fullTime', 'partTime', 'moreOfPartTime', 'more', 'same', 'less']);
 
 /** isCount tells a figure shown as an exact whole number (a count) from a rounded one (a mean, SD or share). */
 export function isCount(f: Figure): boolean {

@@ -51,6 +51,9 @@ export type Stat =
   | 'more'
   | 'same'
   | 'less'
+  /** Position counts over the part-time set (current below 100 %): its size, and those who want more. */
+  | 'partTime'
+  | 'moreOfPartTime'
   | `inv:${string}`;
 
 /** A shown figure as the sum over `set` of one per-respondent quantity; value is what the product showed (exact). */
@@ -295,6 +298,10 @@ export class Model {
     const pos = positionAnswersFrom(p.answers);
     if (stat === 'n') return this.answeredFunctional(p, POSITION_ITEM.current);
     if (stat === 'fullTime') return variable('pos:fullTime');
+    // Part-time is stated minus full-time (as the breakdown's category); wanting more while part-time
+    // is the self-reported definition of involuntary part-time (report/released.ts).
+    if (stat === 'partTime') return add(this.answeredFunctional(p, POSITION_ITEM.current), variable('pos:fullTime'), rat(-1));
+    if (stat === 'moreOfPartTime') return variable('pos:inv:selfReported');
     if (stat === 'desN') return variable('pos:desKnown');
     if (stat.startsWith('inv:')) return variable(`pos:${stat}`);
     // Respondents who did not state their current % are not counted in any position figure.
