@@ -311,7 +311,7 @@ export function disclose(units: readonly UnitRef[], rolled: ReadonlyMap<string, 
   // round only hides, so this ends).
   const exclude = new Map<string, Set<number>>();
   for (let round = 0; round < 10; round++) {
-    const pinned = pinnedMeans(forest, tallies, decided);
+    const pinned = pinnedMeans(forest, tallies, decided, k);
     if (pinned.size === 0) break;
     for (const [key, units] of pinned) {
       const set = exclude.get(key) ?? new Set<number>();

@@ -74,7 +74,7 @@ export function countFitting(values: readonly number[], caps: readonly number[],
  *  fits fewer than two count vectors inside the nearest ancestor's shown distribution (less its other
  *  shown distributions), where those caps do not already give the group's counts away by themselves
  *  (then the distribution family has decided they may be known). */
-export function pinnedMeans(forest: Forest, tallies: readonly GroupTally[], decided: readonly GroupDisclosure[]): Map<string, Set<number>> {
+export function pinnedMeans(forest: Forest, tallies: readonly GroupTally[], decided: readonly GroupDisclosure[], k: number): Map<string, Set<number>> {
   const pinned = new Map<string, Set<number>>();
   const keys = new Set<string>();
   for (const gd of decided) for (const key of gd.measures.keys()) if (/^(item|now|desired):/.test(key)) keys.add(key);
@@ -113,10 +113,10 @@ export function pinnedMeans(forest: Forest, tallies: readonly GroupTally[], deci
       const capped = caps.reduce((s, c) => s + c, 0);
       if (capped === n) continue;
       const window = windowOf(own.moments.sum, n, values, !m.moments.released);
-      // The reader knows n as at most the group's n, and at least the threshold and what the caps
+      // The reader knows n as at most the group's n, and at least k (now: a raised k tells more) and what the caps
       // hold beyond the region's other respondents.
       const responses = (tallies[u] as GroupTally).responses;
-      const nMin = Math.max(m.value.threshold, capped - (region - responses));
+      const nMin = Math.max(k, capped - (region - responses));
       if (window && countFitting(values, caps, nMin, responses, window) < 2) {
         let set = pinned.get(key);
         if (!set) pinned.set(key, (set = new Set()));
