@@ -15,6 +15,7 @@ import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/password.js';
 import { testConfig } from '../../src/config.js';
 import { createAccount } from '../../src/store/accounts.js';
+import { talliesIdle } from '../../src/report/tally-jobs.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { getUnit } from '../../src/store/units.js';
@@ -323,6 +324,20 @@ test('a new wave for two imported units: a respondent answers through its link a
   expect(await text(page.locator('main > p').first())).toContain('1 svar');
   expect(await page.getByText('Målingen har svar: anonymitetsgrensene kan bare heves').count()).toBe(1);
   await checkA11y(page, 'the wave page with a response');
+
+  // Closing releases the results; reopening a released wave first says what the next close will
+  // hold back, and nothing changes until the project leader confirms.
+  await submitWith(page, page.getByRole('button', { name: 'Avslutt målingen' }));
+  await talliesIdle(t.db);
+  await submitWith(page, page.getByRole('button', { name: 'Åpne målingen igjen' }));
+  expect(await text(page.locator('h1'))).toBe('Åpne målingen igjen?');
+  await checkA11y(page, 'the reopen confirmation');
+  await page.getByRole('link', { name: 'Avbryt' }).click();
+  await page.waitForURL(`**/admin/malinger/${waveId}`);
+  expect(t.db.prepare('SELECT status FROM wave WHERE id = ?').get(waveId)).toEqual({ status: 'closed' });
+  await submitWith(page, page.getByRole('button', { name: 'Åpne målingen igjen' }));
+  await submitWith(page, page.getByRole('button', { name: 'Ja, åpne målingen igjen' }));
+  expect(t.db.prepare('SELECT status FROM wave WHERE id = ?').get(waveId)).toEqual({ status: 'open' });
 });
 
 test('a leader scoped to one unit sets a password from the link, sees only that subtree, and gets 403 on admin pages', async () => {
