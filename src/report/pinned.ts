@@ -63,11 +63,30 @@ export function countFitting(values: readonly number[], caps: readonly number[],
     ways = next;
   });
   let total = 0;
-  for (let n = Math.max(nMin, 1); n <= nMax; n++) {
+  for (let n = Math.max(nMin, 0); n <= nMax; n++) {
     const row = ways[n] as number[];
     for (let s = 0; s < width; s++) if ((row[s] ?? 0) > 0 && window(n, s + low)) total = Math.min(2, total + (row[s] ?? 0));
   }
   return total;
+}
+
+const MAX_SIDE = 30;
+
+// Counting the child's vectors costs in the child's n; counting what the caps leave over (the rest of
+// the region) costs in the region's n minus the child's. Either is small whenever a single vector
+// could fit; the cheaper is used.
+function fitsFewerThanTwo(values: readonly number[], caps: readonly number[], nMin: number, nMax: number, window: Window): boolean {
+  const capped = caps.reduce((s, c) => s + c, 0);
+  const cappedSum = caps.reduce((s, c, j) => s + c * (values[j] ?? 0), 0);
+  const top = Math.min(nMax, capped);
+  if (top < nMin) return false;
+  // With more than MAX_SIDE respondents on both sides the count is not worked out (it would cost
+  // seconds per mean on the server thread); a single fitting vector then needs caps that already
+  // nearly fix the counts, which the distribution rule bounds. A known limit, not a proof.
+  if (Math.min(top, capped - nMin) > MAX_SIDE) return false;
+  if (top <= capped - nMin) return countFitting(values, caps, nMin, top, window) < 2;
+  // The leftover r = capped - n, with sum cappedSum - s: the child's window seen from the leftover.
+  return countFitting(values, caps, capped - top, capped - nMin, (r, s) => window(capped - r, cappedSum - s)) < 2;
 }
 
 /** pinnedMeans lists, by measure key, the groups whose mean is shown without its distribution and
@@ -117,7 +136,7 @@ export function pinnedMeans(forest: Forest, tallies: readonly GroupTally[], deci
       // hold beyond the region's other respondents.
       const responses = (tallies[u] as GroupTally).responses;
       const nMin = Math.max(k, capped - (region - responses));
-      if (window && countFitting(values, caps, nMin, responses, window) < 2) {
+      if (window && fitsFewerThanTwo(values, caps, nMin, responses, window)) {
         let set = pinned.get(key);
         if (!set) pinned.set(key, (set = new Set()));
         set.add(u);

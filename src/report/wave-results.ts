@@ -3,7 +3,7 @@
 // wave is not releasable until it closes again, and then has new counts).
 import { prepared, type Db } from '../store/db.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
-import { listReleases, recordRelease, saveReleaseTallies, type WaveRelease } from '../store/releases.js';
+import { listReleases, recordRelease, releaseCount, saveReleaseTallies, type WaveRelease } from '../store/releases.js';
 import { listUnits, type Unit } from '../store/units.js';
 import type { Wave } from '../store/waves.js';
 import type { UnitRef } from './forest.js';
@@ -73,17 +73,19 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   if (!resultsReleasable(wave)) return undefined;
   const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
   if (!survey) throw new Error(`survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing`);
-  let releases = listReleases(db, wave.id);
   // A wave closed before releases were recorded gets its first release now.
-  if (releases.length === 0) releases = [recordRelease(db, wave)];
+  if (releaseCount(db, wave.id) === 0) recordRelease(db, wave);
   const count = (prepared(db, 'SELECT responses FROM wave_count WHERE wave_id = ?').get(wave.id) as { responses: number } | undefined)?.responses ?? 0;
-  const units = releaseTree(db, releases);
-  // Anything that changes the figures or who they are shown for is part of the key.
-  const key = JSON.stringify([wave.status, wave.kResults, wave.kDistribution, wave.kText, wave.freeTextInReports, count, releases.length, units.map((u) => u.name)]);
+  // Anything that changes the figures or who they are shown for is part of the key; the releases
+  // themselves (with their stored tallies) are read only when it changes.
+  const names = listUnits(db).map((u) => `${u.id}\u0000${u.name}`);
+  const key = JSON.stringify([wave.status, wave.kResults, wave.kDistribution, wave.kText, wave.freeTextInReports, count, releaseCount(db, wave.id), names]);
   let byWave = cache.get(db);
   if (!byWave) cache.set(db, (byWave = new Map()));
   const hit = byWave.get(wave.id);
   if (hit && hit.key === key) return hit.results;
+  const releases = listReleases(db, wave.id);
+  const units = releaseTree(db, releases);
 
   const refs = units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
   // With position items, one pass tallies per unit and full-/part-time category, and a unit's

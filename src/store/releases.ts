@@ -81,6 +81,11 @@ export function recordRelease(db: Db, wave: Wave): WaveRelease {
   return toRelease(row);
 }
 
+/** releaseCount returns how many releases the wave has had (a cheap check for a cache). */
+export function releaseCount(db: Db, waveId: number): number {
+  return (prepared(db, 'SELECT count(*) AS n FROM wave_release WHERE wave_id = ?').get(waveId) as { n: number }).n;
+}
+
 /** listReleases returns the wave's releases, first first. */
 export function listReleases(db: Db, waveId: number): WaveRelease[] {
   return (prepared(db, 'SELECT * FROM wave_release WHERE wave_id = ? ORDER BY seq').all(waveId) as ReleaseRow[]).map(toRelease);
