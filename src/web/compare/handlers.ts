@@ -74,8 +74,11 @@ export function compareHandlers(deps: AppDeps) {
       const newId = typeof req.body?.newUnitId === 'string' ? req.body.newUnitId : '';
       const problem = mappingProblem(c, oldId, newId);
       if (problem) return renderIndex(res, c, 422, { oldUnitId: problem });
-      addMapping(deps.db, c.project.id, oldId, newId);
-      audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.map', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      // The mapping and its audit row land together or not at all.
+      deps.db.transaction(() => {
+        addMapping(deps.db, c.project.id, oldId, newId);
+        audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.map', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      })();
       res.redirect(303, `/sammenligning/${c.project.id}`);
     },
     removeMapping(req: Request, res: Response): void {
@@ -83,8 +86,10 @@ export function compareHandlers(deps: AppDeps) {
       if (!c) return;
       const oldId = typeof req.body?.oldUnitId === 'string' ? req.body.oldUnitId : '';
       const newId = typeof req.body?.newUnitId === 'string' ? req.body.newUnitId : '';
-      removeMapping(deps.db, c.project.id, oldId, newId);
-      audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.unmap', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      deps.db.transaction(() => {
+        removeMapping(deps.db, c.project.id, oldId, newId);
+        audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.unmap', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      })();
       res.redirect(303, `/sammenligning/${c.project.id}`);
     },
     index(req: Request, res: Response): void {

@@ -1,7 +1,7 @@
 // Respondent handlers: each parses, validates, re-renders with messages on failure (422) or stores
 // and redirects (303). Answers live in a draft until the final submit.
 import type { NextFunction, Request, Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../deps.js';
 import { addDays } from '../../clock.js';
 import { HttpError } from '../../errors.js';
 import { missingRequired, mergePage, parsePage, revalidate, visibleSections, type FieldError, type FormBody } from '../../survey/answers.js';
