@@ -421,10 +421,10 @@ test('the review page links each missing required question to its page and place
   const unconditionalRequired = t.survey.items.filter((i) => i.required && !i.showIf);
   expect(await links.count()).toBe(unconditionalRequired.length - answered.length);
   const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  expect(hrefs[0]).toBe(`/s/${t.code(unit)}/del/hefa_arbeidet#q-hefa_han_tid`);
+  expect(hrefs[0]).toBe(`/s/${t.code(unit)}/del/hefa_arbeidet?fra=oppsummering#q-hefa_han_tid`);
   for (const r of answered) expect(hrefs.some((h) => h?.endsWith(`#q-${r.itemId}`)), `${r.itemId} is not missing`).toBe(false);
   expect(hrefs.some((h) => h?.endsWith('#q-onsket_stilling')), 'hidden questions are not missing').toBe(false);
-  expect(hrefs).toContain(`/s/${t.code(unit)}/del/stilling_naa#q-stilling_naa`);
+  expect(hrefs).toContain(`/s/${t.code(unit)}/del/stilling_naa?fra=oppsummering#q-stilling_naa`);
   await checkA11y(page, 'the review page with missing answers');
 
   // Submitting anyway is refused with the same list as an error summary.
@@ -437,7 +437,7 @@ test('the review page links each missing required question to its page and place
 
   const item = t.survey.items.find((i) => i.id === 'hefa_han_tid');
   await page.getByRole('link', { name: item?.text ?? '?', exact: true }).click();
-  await page.waitForURL(`**/del/hefa_arbeidet#q-hefa_han_tid`);
+  await page.waitForURL(`**/del/hefa_arbeidet?fra=oppsummering#q-hefa_han_tid`);
   const question = page.locator('#q-hefa_han_tid');
   expect(await question.evaluate((el) => el.matches(':target'))).toBe(true);
   await page.waitForFunction(() => {
@@ -449,6 +449,16 @@ test('the review page links each missing required question to its page and place
   expect(await question.locator('legend .required-mark').getAttribute('aria-hidden')).toBe('true');
   expect(await question.locator('input:checked').count()).toBe(0);
   for (const r of answered) expect(await page.locator(`#f-${r.itemId}-${r.num}`).isChecked(), `${r.itemId} still checked`).toBe(true);
+
+  // Answered, the respondent goes straight back to the review page instead of on through the survey.
+  await checkA11y(page, 'a page opened from the review page');
+  await pickNth(question, 'hefa_han_tid', '', 2);
+  const back = await submitWith(page, button(page, 'Tilbake til oppsummeringen'));
+  expect(back.status()).toBe(200);
+  expect(pathOf(page)).toBe(`/s/${t.code(unit)}/oppsummering`);
+  const still = await page.locator('.panel.warning').getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  expect(still).toHaveLength(hrefs.length - 1);
+  expect(still.some((h) => h?.endsWith('#q-hefa_han_tid')), 'the answered question is no longer missing').toBe(false);
 });
 
 test('works without JavaScript: start, answer, move on, with conditions decided by the server', async () => {
