@@ -159,7 +159,12 @@ test.skipIf(!SHOTS_DIR)('screenshots of every respondent page at 390 and 1280 px
   for (const width of [390, 1280]) {
     const unit = width === 390 ? 'solsikken_bla' : 'solsikken_gul';
     const page = await e2e.newPage({ viewport: { width, height: 900 }, locale: 'nb-NO' });
-    const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(dir, `${width}-${name}.png`), fullPage: true });
+    // The whole page, and what the first screen shows (full pages are too tall to read when scaled down).
+    const shot = async (name: string): Promise<void> => {
+      await page.screenshot({ path: path.join(dir, `${width}-${name}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(dir, `${width}-${name}-top.png`) });
+    };
+    const part = (name: string, locator: Locator): Promise<Buffer> => locator.screenshot({ path: path.join(dir, `${width}-${name}.png`) });
     const base = `${e2e.base}/s/${t.code(unit)}`;
     await page.goto(base);
     await shot('1-welcome');
@@ -169,8 +174,10 @@ test.skipIf(!SHOTS_DIR)('screenshots of every respondent page at 390 and 1280 px
     await page.goto(`${base}/del/hefa_trivsel`);
     await page.locator('.q-scale label').nth(8).click();
     await shot('3-scale');
+    await part('3-scale-question', page.locator('.q-scale'));
     await page.goto(`${base}/del/hefa_naa_onsket`);
     await shot('4-now-desired');
+    await part('4-now-desired-question', page.locator('.q-nowDesired').first());
     await page.goto(`${base}/del/stilling_naa`);
     await page.getByLabel('Hvor stor stilling har du i dag?').fill('60');
     await page.getByText('Større stilling', { exact: true }).click();

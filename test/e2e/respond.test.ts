@@ -453,6 +453,12 @@ test('the review page links each missing required question to its page and place
   // Answered, the respondent goes straight back to the review page instead of on through the survey.
   await checkA11y(page, 'a page opened from the review page');
   await pickNth(question, 'hefa_han_tid', '', 2);
+  // The way back is in sight beside the question, not at the end of a long page.
+  const way = await button(page, 'Tilbake til oppsummeringen').boundingBox();
+  const viewport = page.viewportSize();
+  if (!way || !viewport) throw new Error('no button or viewport');
+  expect(way.y, 'the way back is on screen').toBeGreaterThanOrEqual(0);
+  expect(way.y + way.height, 'the way back is on screen').toBeLessThanOrEqual(viewport.height);
   const back = await submitWith(page, button(page, 'Tilbake til oppsummeringen'));
   expect(back.status()).toBe(200);
   expect(pathOf(page)).toBe(`/s/${t.code(unit)}/oppsummering`);
