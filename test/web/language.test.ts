@@ -46,6 +46,11 @@ describe('catalogues', () => {
     ['nb', 'compare.flagged', { n: 2 }, '2 påstander er endret mellom versjonene og sammenlignes ikke.'],
     ['nn', 'import.summary', { create: 3, update: 1, unchanged: 0 }, '3 nye einingar, 1 blir endra, 0 uendra.'],
     ['nn', 'compare.flagged', { n: 1 }, '1 påstand er endra mellom versjonane og blir ikkje samanlikna.'],
+    ['nb', 'login.waitMinutes', { n: 1 }, '1 minutt'],
+    ['nb', 'login.waitSeconds', { n: 30 }, '30 sekunder'],
+    ['en', 'login.waitSeconds', { n: 1 }, '1 second'],
+    ['nb', 'error.decimals', { decimals: 1 }, 'Skriv tallet med høyst 1 desimal, for eksempel 62,5.'],
+    ['en', 'review.answered', { answered: 0, total: 1 }, '0 of 1 question answered'],
   ] as const)('%s %s %j reads "%s"', (lang, key, params, expected) => {
     expect(translator(lang)(key, params)).toBe(expected);
   });

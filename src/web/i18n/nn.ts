@@ -60,7 +60,7 @@ export const nn: Catalogue = {
   'error.not_a_number': 'Skriv eit tal, til dømes 80.',
   'error.out_of_range': 'Skriv eit tal frå {min} til {max}.',
   'error.step': 'Skriv eit tal i trinn på {step}.',
-  'error.decimals': 'Skriv talet med høgst {decimals} desimalar, til dømes 62,5.',
+  'error.decimals': 'Skriv talet med høgst {decimals} {decimals|desimal|desimalar}, til dømes 62,5.',
   'error.whole_number': 'Skriv eit heilt tal, utan desimalar.',
   'error.larger_at_full_time': 'Du har oppgitt {current} % stilling i dag, altså full stilling, og at du ønskjer større stilling. Vel eit anna svar her, eller rett stillingsprosenten over.',
   'error.desired_not_larger': 'Du ønskjer større stilling, men {desired} % er ikkje meir enn dei {current} % du har i dag. Rett ønskt stillingsprosent, eller vel eit anna svar på spørsmålet over.',
