@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { HttpError } from '../../errors.js';
 import { isChange, overviewChanges, type MeasureComparison, type UnitComparison } from '../../report/compare.js';
 import { sendCsv, delimiterFrom } from '../csv.js';
-import type { Lang } from '../i18n/index.js';
+import type { Lang, Translate } from '../i18n/index.js';
 import { chartValue, figureFormat } from '../results/format.js';
 import { audit } from '../../store/audit.js';
 import { listActions } from '../../store/followups.js';
@@ -122,7 +122,7 @@ export function compareHandlers(deps: AppDeps) {
       if (!c) return;
       const { unit, comparison } = unitOf(c, req, res);
       const delimiter = delimiterFrom(req.query.skilletegn);
-      sendCsv(res, `sammenligning-${c.project.id}-${unit.id}.csv`, comparisonCsv(c, unit, comparison, delimiter));
+      sendCsv(res, `sammenligning-${c.project.id}-${unit.id}.csv`, comparisonCsv(c, unit, comparison, delimiter, res.locals.t as Translate));
     },
     changes(req: Request, res: Response): void {
       const c = load(deps, req, res);
