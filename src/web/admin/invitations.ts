@@ -39,6 +39,7 @@ interface PageState {
   preview?: { kind: TemplateKind; subject: string; text: string; sms: string };
   notice?: string;
   daysText?: string;
+  testTo?: string;
 }
 
 // The plan's contacts as CSV, so an XLSX preview can be confirmed from a hidden field.
@@ -69,10 +70,11 @@ export function invitationHandlers(deps: AppDeps) {
       preview: s.preview,
       notice: s.notice ?? (typeof req.query.ok === 'string' && NOTICES.has(req.query.ok) ? `invite.notice.${req.query.ok}` : undefined),
       daysText: s.daysText ?? plan.reminderDays.join(', '),
+      testTo: s.testTo ?? '',
       invitedOn: plan.invitedOn,
       reminded: plan.reminded,
       unitNames: new Map(unitIds.map((id) => [id, getUnit(deps.db, id)?.name ?? id])),
-      staff: listAccounts(deps.db).filter((a) => a.role !== 'admin' && !a.disabled).map((a) => ({ id: a.id, name: a.displayName, email: accountEmails.get(a.id) ?? '' })),
+      notifyStaff: listAccounts(deps.db).filter((a) => a.role !== 'admin' && !a.disabled).map((a) => ({ id: a.id, name: a.displayName, email: accountEmails.get(a.id) ?? '' })),
       configured: { mail: deps.config.SMTP_URL !== undefined, sms: deps.config.SMS_GATEWAY !== undefined },
     });
   };
@@ -138,7 +140,7 @@ export function invitationHandlers(deps: AppDeps) {
       const kind: TemplateKind = formText(body?.testKind) === 'reminder' ? 'reminder' : 'invite';
       const isMail = to.includes('@');
       const address = isMail ? normaliseEmail(to) : normaliseMobile(to);
-      if (!address) return render(req, res, wave, { status: 422, errors: { testTo: 'invite.test.addressInvalid' } });
+      if (!address) return render(req, res, wave, { status: 422, testTo: to, errors: { testTo: 'invite.test.addressInvalid' } });
       // A sample link, never a real token: a test message must not be a way to answer.
       const m = renderMessage(getTemplate(deps.db, wave.id, kind), wave, `${baseUrl(req)}/s/eksempellenke`);
       try {
@@ -146,7 +148,7 @@ export function invitationHandlers(deps: AppDeps) {
         else await transports.sms(address, m.sms);
       } catch (err) {
         const kindOf = err instanceof SendError ? err.kind : 'transient';
-        return render(req, res, wave, { status: 502, errors: { testTo: `invite.error.${isMail ? 'mail' : 'sms'}.${kindOf}` } });
+        return render(req, res, wave, { status: 502, testTo: to, errors: { testTo: `invite.error.${isMail ? 'mail' : 'sms'}.${kindOf}` } });
       }
       auditAction(deps, res, 'invite.test', `${wave.id}: 1 test ${isMail ? 'mail' : 'sms'}`);
       back(res, wave, 'tested');
