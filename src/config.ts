@@ -29,7 +29,7 @@ const Env = z.object({
   SMS_GATEWAY_TOKEN: z.string().optional(),
   /** Sender name or number shown on the phone (at most 11 characters for a name). */
   SMS_SENDER: z.string().max(16).default('Kartlegg'),
-  /** Messages per minute a send job may send (both channels together). */
+  /** Messages per minute, all send jobs and both channels together. */
   SEND_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(60),
   /** Attempts per message before it counts as failed (temporary errors, with back-off). */
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),

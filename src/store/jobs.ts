@@ -84,24 +84,19 @@ export interface DueItem {
   attempts: number;
 }
 
-/** nextDueItem returns the next queued message of a running job that may go at `now`, or undefined. */
+/** nextDueItem returns the next queued message of a running job that may go at `now`, or undefined.
+ *  The rate is one for all jobs: nothing goes before the latest job's not_before. */
 export function nextDueItem(db: Db, now: number): DueItem | undefined {
   const r = prepared(
     db,
     `SELECT i.id, i.job_id, j.wave_id, j.kind, i.contact_id, i.address, i.attempts FROM send_item i JOIN send_job j ON j.id = i.job_id
-     WHERE i.state = 'queued' AND i.next_at <= ? AND j.status = 'running' AND j.not_before <= ? ORDER BY i.next_at, i.id LIMIT 1`,
+     WHERE i.state = 'queued' AND i.next_at <= ? AND j.status = 'running' AND (SELECT max(not_before) FROM send_job) <= ? ORDER BY i.next_at, i.id LIMIT 1`,
   ).get(now, now) as { id: number; job_id: number; wave_id: number; kind: JobKind; contact_id: number | null; address: string | null; attempts: number } | undefined;
   return r && { id: r.id, jobId: r.job_id, waveId: r.wave_id, kind: r.kind, contactId: r.contact_id, address: r.address, attempts: r.attempts };
 }
 
-/** nextWakeUp returns when the next queued message becomes due (ms), or undefined when none is queued. */
-export function nextWakeUp(db: Db): number | undefined {
-  const r = prepared(db, "SELECT min(max(i.next_at, j.not_before)) AS at FROM send_item i JOIN send_job j ON j.id = i.job_id WHERE i.state = 'queued' AND j.status = 'running'").get() as { at: number | null };
-  return r.at ?? undefined;
-}
-
-/** markSending records, before the transport is called, that the message is going out; the job's
- *  next message may go `spacing` ms later (the configured rate). Call inside a transaction. */
+/** markSending records, before the transport is called, that the message is going out; the next
+ *  message (of any job) may go `spacing` ms later (the configured rate). Call inside a transaction. */
 export function markSending(db: Db, item: DueItem, now: number, spacing: number): void {
   prepared(db, "UPDATE send_item SET state = 'sending', attempts = attempts + 1 WHERE id = ?").run(item.id);
   prepared(db, 'UPDATE send_job SET not_before = ? WHERE id = ?').run(now + spacing, item.jobId);

@@ -20,6 +20,8 @@ export interface Mailbox {
   hold?: Promise<void>;
   /** Called as a message's data arrives (before it is accepted). */
   onData?: () => void;
+  /** until resolves once n mails have been accepted. */
+  until(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,17 @@ function decode(raw: string): ReceivedMail {
 /** startMailbox starts an SMTP server on 127.0.0.1 that accepts user:secret. */
 export async function startMailbox(): Promise<Mailbox> {
   const box = { mails: [] as ReceivedMail[], reject: new Set<string>() } as Mailbox;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const wake = (): void => {
+    for (const w of waiters.filter((w) => box.mails.length >= w.n)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  box.until = (n) => new Promise<void>((resolve) => {
+    waiters.push({ n, resolve });
+    wake();
+  });
   const server = new SMTPServer({
     authOptional: true,
     allowInsecureAuth: true,
@@ -69,6 +82,7 @@ export async function startMailbox(): Promise<Mailbox> {
         void (box.hold ?? Promise.resolve()).then(() => {
           box.mails.push(decode(Buffer.concat(chunks).toString('utf8')));
           cb();
+          wake();
         });
       });
     },
