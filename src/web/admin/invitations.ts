@@ -78,6 +78,10 @@ export function invitationHandlers(deps: AppDeps) {
       configured: { mail: deps.config.SMTP_URL !== undefined, sms: deps.config.SMS_GATEWAY !== undefined },
     });
   };
+  // Personal links only: an open-link wave has nothing to send (its links are per unit).
+  const sendable = (wave: Wave): void => {
+    if (wave.linkMode !== 'token' || wave.status === 'closed') throw new HttpError(409, 'badRequest');
+  };
   const back = (res: Response, wave: Wave, ok: string): void => res.redirect(303, `/admin/malinger/${wave.id}/invitasjoner?ok=${ok}`);
   const readTemplate = (body: Record<string, unknown> | undefined, kind: TemplateKind): Template => ({ subject: formText(body?.[`${kind}Subject`], 300), body: formText(body?.[`${kind}Body`], 6000) });
 
@@ -103,6 +107,7 @@ export function invitationHandlers(deps: AppDeps) {
     },
     importApply(req: Request, res: Response): void {
       const wave = waveOf(res);
+      sendable(wave);
       const csv = formText((req.body as Record<string, unknown> | undefined)?.csv, 2 * 1024 * 1024);
       const plan = planContacts(csv, waveUnitIds(deps.db, wave.id), existingAddresses(wave.id));
       if (plan.problems.length > 0 || plan.contacts.length === 0) return render(req, res, wave, { status: 422, plan, csv });
@@ -155,14 +160,14 @@ export function invitationHandlers(deps: AppDeps) {
     },
     send(req: Request, res: Response): void {
       const wave = waveOf(res);
-      if (wave.status === 'closed') throw new HttpError(409, 'badRequest');
+      sendable(wave);
       const now = nowOf(deps);
       queueInvitations(deps.db, wave.id, now, today(deps.config.TIME_ZONE, new Date(now)), actor(res));
       back(res, wave, 'queued');
     },
     remind(req: Request, res: Response): void {
       const wave = waveOf(res);
-      if (wave.status === 'closed') throw new HttpError(409, 'badRequest');
+      sendable(wave);
       queueReminders(deps.db, wave.id, nowOf(deps), actor(res));
       back(res, wave, 'queued');
     },
@@ -213,7 +218,7 @@ export function invitationHandlers(deps: AppDeps) {
     },
     async letters(req: Request, res: Response): Promise<void> {
       const wave = waveOf(res);
-      if (wave.status === 'closed') throw new HttpError(409, 'badRequest');
+      sendable(wave);
       const people = waveContacts(deps.db, wave.id, { unreachable: true, unusedOnly: true }).slice(0, MAX_LETTERS);
       // Fresh tokens (sharing each person's reference, so a reprint never gives two votes).
       const tokens = deps.db.transaction(() => {
