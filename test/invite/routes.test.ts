@@ -2,34 +2,23 @@
 // templates with preview, test sends with Norwegian messages for wrong SMTP credentials and a
 // refused gateway, queueing a send, letters with QR codes, deleting contacts; admins only.
 import ExcelJS from 'exceljs';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { contactCounts } from '../../src/store/contacts.js';
 import { waveJobs } from '../../src/store/jobs.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { signIn } from '../helpers/staff.js';
 import { inviteConfig, tokenWave } from './harness.js';
-import { startGateway, startMailbox, type Gateway, type Mailbox } from './servers.js';
+import { useMailServers } from './servers.js';
 
-let mailbox: Mailbox;
-let gateway: Gateway;
+const servers = useMailServers();
 let t: TestApp | undefined;
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  gateway = await startGateway();
-});
-afterAll(async () => {
-  await mailbox.close();
-  await gateway.close();
-});
 afterEach(() => {
   t?.close();
-  mailbox.mails.length = 0;
-  gateway.messages.length = 0;
-  gateway.status = 200;
+  t = undefined;
 });
 
-function setup(config = inviteConfig(mailbox, gateway)) {
+function setup(config = inviteConfig(servers.mailbox, servers.gateway)) {
   t = makeTestApp();
   const app = { ...t, app: createApp({ db: t.db, config }) };
   const waveId = tokenWave(t, []);
@@ -101,24 +90,24 @@ describe('the invitation page', () => {
     expect(preview.text).toContain('Hei! Frist 14.03.2027. http://127.0.0.1');
     expect((await agent.post(`${page}/maler`).type('form').send({ ...form, inviteBody: 'Hei! {lenke}' })).status).toBe(303);
     expect((await agent.post(`${page}/test`).type('form').send({ _csrf: csrf, testTo: 'meg@kommune.test', testKind: 'invite' })).status).toBe(303);
-    expect(mailbox.mails[0]).toMatchObject({ to: 'meg@kommune.test', subject: '[PRØVE] Svar på Kartlegging 2027' });
-    expect(mailbox.mails[0]?.text).toMatch(/^Hei! https?:\/\/\S+\/s\/eksempellenke/);
+    expect(servers.mailbox.mails[0]).toMatchObject({ to: 'meg@kommune.test', subject: '[PRØVE] Svar på Kartlegging 2027' });
+    expect(servers.mailbox.mails[0]?.text).toMatch(/^Hei! https?:\/\/\S+\/s\/eksempellenke/);
   });
 
   test('a test send says in Norwegian when the SMTP login or the SMS gateway is refused', async () => {
-    const { app, page } = setup(inviteConfig({ ...mailbox, url: mailbox.url.replace('secret', 'feil') }, gateway));
+    const { app, page } = setup(inviteConfig({ ...servers.mailbox, url: servers.mailbox.url.replace('secret', 'feil') }, servers.gateway));
     const { agent, csrf } = await signIn(app, 'admin');
     const mail = await agent.post(`${page}/test`).type('form').send({ _csrf: csrf, testTo: 'meg@kommune.test' });
     expect(mail.status).toBe(502);
     expect(mail.text).toContain('E-posttjeneren avviste innloggingen. Sjekk brukernavn og passord i SMTP_URL.');
     expect(mail.text).toContain('value="meg@kommune.test"');
-    gateway.status = 403;
+    servers.gateway.status = 403;
     const sms = await agent.post(`${page}/test`).type('form').send({ _csrf: csrf, testTo: '912 34 567' });
     expect(sms.status).toBe(502);
     expect(sms.text).toContain('SMS-tjenesten avviste forespørselen');
-    gateway.status = 200;
+    servers.gateway.status = 200;
     expect((await agent.post(`${page}/test`).type('form').send({ _csrf: csrf, testTo: '912 34 567' })).status).toBe(303);
-    expect(gateway.messages[0]?.to).toBe('+4791234567');
+    expect(servers.gateway.messages[0]?.to).toBe('+4791234567');
     expect((await agent.post(`${page}/test`).type('form').send({ _csrf: csrf, testTo: 'hei' })).status).toBe(422);
   });
 
@@ -147,5 +136,19 @@ describe('the invitation page', () => {
       { action: 'invite.letters', detail: `${waveId}: 2 letters` },
       { action: 'invite.contactsDeleted', detail: `${waveId}: 3 contacts` },
     ]);
+  });
+
+  test('a job stopped by wrong SMTP credentials says so on the page and can be resumed', async () => {
+    const { app, waveId, page } = setup();
+    const { agent, csrf } = await signIn(app, 'admin');
+    app.db.prepare("INSERT INTO contact (wave_id, unit_id, email) VALUES (?, 'solbakken_avd1', 'a@kommune.no')").run(waveId);
+    expect((await agent.post(`${page}/send`).type('form').send({ _csrf: csrf })).status).toBe(303);
+    const [job] = waveJobs(app.db, waveId);
+    app.db.prepare("UPDATE send_job SET status = 'stopped', error = 'invite.error.mail.auth' WHERE id = ?").run(job?.id);
+    const shown = await agent.get(page);
+    expect(shown.text).toContain('E-posttjeneren avviste innloggingen. Sjekk brukernavn og passord i SMTP_URL.');
+    expect((await agent.post(`${page}/jobber/${job?.id}/fortsett`).type('form').send({ _csrf: csrf })).status).toBe(303);
+    expect(waveJobs(app.db, waveId)[0]).toMatchObject({ status: 'running', error: null });
+    expect((await agent.post(`${page}/jobber/999/fortsett`).type('form').send({ _csrf: csrf })).status).toBe(404);
   });
 });

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export interface ReceivedMail {
   to: string;
@@ -120,4 +121,41 @@ export async function startGateway(): Promise<Gateway> {
   gw.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`;
   gw.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return gw;
+}
+
+/** useMailServers starts a mailbox and a gateway for the test file, empties and resets them after
+ *  each test, and closes them after all; read them through the returned getters. */
+export function useMailServers(): { readonly mailbox: Mailbox; readonly gateway: Gateway } {
+  let mailbox: Mailbox | undefined;
+  let gateway: Gateway | undefined;
+  beforeAll(async () => {
+    mailbox = await startMailbox();
+    gateway = await startGateway();
+  });
+  afterAll(async () => {
+    await mailbox?.close();
+    await gateway?.close();
+  });
+  afterEach(() => {
+    if (mailbox) {
+      mailbox.mails.length = 0;
+      mailbox.reject.clear();
+      mailbox.hold = undefined;
+      mailbox.onData = undefined;
+    }
+    if (gateway) {
+      gateway.messages.length = 0;
+      gateway.status = 200;
+    }
+  });
+  return {
+    get mailbox() {
+      if (!mailbox) throw new Error('the mailbox did not start');
+      return mailbox;
+    },
+    get gateway() {
+      if (!gateway) throw new Error('the gateway did not start');
+      return gateway;
+    },
+  };
 }
