@@ -4,7 +4,7 @@
 // those who have not answered. Every page is checked with axe. The send loop runs at a clock the
 // test steps (no sleeps).
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/password.js';
 import type { Scheduler } from '../../src/invite/scheduler.js';
@@ -16,25 +16,16 @@ import { waveResponseCount } from '../../src/store/waves.js';
 import { bundledSurveys, makeTestApp, type TestApp } from '../helpers/app.js';
 import { PASSWORD } from '../helpers/staff.js';
 import { drain, inviteConfig, ManualClock } from '../invite/harness.js';
-import { linkIn, startGateway, startMailbox, type Gateway, type Mailbox } from '../invite/servers.js';
+import { linkIn, useMailServers } from '../invite/servers.js';
 import { checkA11y, pathOf, submitWith, text } from './browser.js';
 import { useE2e } from './harness.js';
 
 const ADMIN = 'pia.prosjekt';
 let t: TestApp;
-let mailbox: Mailbox;
-let gateway: Gateway;
 let waveId: number;
 const clock = new ManualClock(Date.parse('2027-03-01T09:00:00Z'));
-
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  gateway = await startGateway();
-});
-afterAll(async () => {
-  await mailbox?.close();
-  await gateway?.close();
-});
+// Registered first, so the servers are up before the app is built.
+const servers = useMailServers();
 
 const e2e = useE2e({
   async serve() {
@@ -43,7 +34,7 @@ const e2e = useE2e({
     const raus = bundledSurveys().get('raus');
     if (!raus) throw new Error('no RAUS survey');
     waveId = createWave(t.db, { name: 'RAUS-måling', surveyId: raus.id, surveyVersion: raus.version, unitIds: ['solbakken_avd1', 'nordby_skole'], linkMode: 'token', status: 'open', closesOn: '2099-03-14' });
-    return createApp({ db: t.db, config: inviteConfig(mailbox, gateway, { DATABASE_PATH: t.config.DATABASE_PATH }), clock: clock.read });
+    return createApp({ db: t.db, config: inviteConfig(servers.mailbox, servers.gateway, { DATABASE_PATH: t.config.DATABASE_PATH }), clock: clock.read });
   },
   close() {
     t?.close();
@@ -55,7 +46,7 @@ const button = (page: Page, name: string): Locator => page.getByRole('button', {
 let scheduler: Scheduler | undefined;
 /** sendAll runs the send loop (the one the server starts) until the queue is empty. */
 async function sendAll(): Promise<void> {
-  scheduler ??= createScheduler({ db: t.db, config: inviteConfig(mailbox, gateway), clock: clock.read, transports: createTransports(inviteConfig(mailbox, gateway)), baseUrl: e2e.base });
+  scheduler ??= createScheduler({ db: t.db, config: inviteConfig(servers.mailbox, servers.gateway), clock: clock.read, transports: createTransports(inviteConfig(servers.mailbox, servers.gateway)), baseUrl: e2e.base });
   await drain(t.db, scheduler, clock);
 }
 
@@ -97,15 +88,15 @@ test('import, send, answer from the mailed link, remind: only the non-respondent
 
   await submitWith(page, button(page, 'Send invitasjoner'));
   await sendAll();
-  expect(mailbox.mails.map((m) => m.to).sort()).toEqual(['kari@kommune.test', 'ola@kommune.test']);
-  expect(gateway.messages.map((m) => m.to)).toEqual(['+4791234567']);
+  expect(servers.mailbox.mails.map((m) => m.to).sort()).toEqual(['kari@kommune.test', 'ola@kommune.test']);
+  expect(servers.gateway.messages.map((m) => m.to)).toEqual(['+4791234567']);
   await page.reload();
   const row = page.locator('#jobs tbody tr').first();
   expect(await row.locator('td').allTextContents()).toEqual(['Invitasjon', expect.any(String), 'Ferdig', '3', '3', '0', '0', '0']);
   await checkA11y(page, 'the invitation page with a finished job');
 
   // Kari opens her link from the mail and answers.
-  const kari = mailbox.mails.find((m) => m.to === 'kari@kommune.test');
+  const kari = servers.mailbox.mails.find((m) => m.to === 'kari@kommune.test');
   const respondent = await e2e.newPage();
   const link = linkIn(kari?.text ?? '');
   await respondent.goto(link.replace(/^https?:\/\/[^/]+/, e2e.base));
@@ -113,12 +104,12 @@ test('import, send, answer from the mailed link, remind: only the non-respondent
   await answerRaus(respondent);
   expect(waveResponseCount(t.db, waveId)).toBe(1);
 
-  mailbox.mails.length = 0;
-  gateway.messages.length = 0;
+  servers.mailbox.mails.length = 0;
+  servers.gateway.messages.length = 0;
   await submitWith(page, button(page, 'Send påminnelse nå'));
   await sendAll();
-  expect(mailbox.mails.map((m) => `${m.to}: ${m.subject}`)).toEqual(['ola@kommune.test: Påminnelse: RAUS-måling']);
-  expect(gateway.messages.map((m) => m.to)).toEqual(['+4791234567']);
+  expect(servers.mailbox.mails.map((m) => `${m.to}: ${m.subject}`)).toEqual(['ola@kommune.test: Påminnelse: RAUS-måling']);
+  expect(servers.gateway.messages.map((m) => m.to)).toEqual(['+4791234567']);
   await page.reload();
   expect(await page.locator('#jobs tbody tr').first().locator('td').allTextContents()).toEqual(['Påminnelse', expect.any(String), 'Ferdig', '2', '2', '0', '0', '0']);
   // Staff see counts only: no address on the page.
