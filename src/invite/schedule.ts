@@ -7,7 +7,7 @@ import { addDays, today } from '../clock.js';
 import { closeWave } from '../report/close.js';
 import { listAccounts } from '../store/accounts.js';
 import { audit } from '../store/audit.js';
-import { deleteContacts, waveContacts } from '../store/contacts.js';
+import { deleteContacts, hasContactTraces, waveContacts } from '../store/contacts.js';
 import { prepared, type Db } from '../store/db.js';
 import { createJob, settleWaveJobs } from '../store/jobs.js';
 import { listUnits, subtreeIds } from '../store/units.js';
@@ -53,7 +53,7 @@ export function queueInvitations(db: Db, waveId: number, now: number, day: strin
     if (invitePlan(db, waveId).invitedOn === null) updatePlan(db, waveId, { invitedOn: day });
     audit(db, { ...actor, action: 'invite.send', detail: `${waveId}: ${contacts.length} invitations` }, new Date(now));
     return { jobId, count: contacts.length };
-  })();
+  }).immediate();
 }
 
 /** queueReminders queues a reminder to every reachable contact whose links are all unused. */
@@ -63,7 +63,7 @@ export function queueReminders(db: Db, waveId: number, now: number, actor: { acc
     const jobId = createJob(db, waveId, 'reminder', contacts.map((c) => ({ contactId: c.id })), now);
     audit(db, { ...actor, action: 'invite.remind', detail: `${waveId}: ${contacts.length} reminders` }, new Date(now));
     return { jobId, count: contacts.length };
-  })();
+  }).immediate();
 }
 
 /** removeContacts deletes a wave's contacts (and their queued messages); audited as a count. */
@@ -73,7 +73,7 @@ export function removeContacts(db: Db, waveId: number, now: number, actor: { acc
     settleWaveJobs(db, waveId);
     if (n > 0) audit(db, { ...actor, action: 'invite.contactsDeleted', detail: `${waveId}: ${n} contacts` }, new Date(now));
     return n;
-  })();
+  }).immediate();
 }
 
 /** resultsRecipients lists the e-mail addresses of active leaders and representatives who see at
@@ -131,7 +131,8 @@ function remindIfDue(db: Db, wave: Wave, day: string, now: number): void {
 }
 
 function afterClose(db: Db, wave: Wave, now: number): void {
-  removeContacts(db, wave.id, now, SCHEDULER);
+  // Read first: every tick passes here for every closed wave, and most have nothing to do.
+  if (hasContactTraces(db, wave.id)) removeContacts(db, wave.id, now, SCHEDULER);
   const release = latestRelease(db, wave.id);
   if (release <= invitePlan(db, wave.id).resultsNotified) return;
   db.transaction(() => {
@@ -139,5 +140,5 @@ function afterClose(db: Db, wave: Wave, now: number): void {
     createJob(db, wave.id, 'results', to.map((address) => ({ address })), now);
     updatePlan(db, wave.id, { resultsNotified: release });
     audit(db, { ...SCHEDULER, action: 'invite.results', detail: `${wave.id}: ${to.length} mails` }, new Date(now));
-  })();
+  }).immediate();
 }

@@ -89,7 +89,7 @@ export function deleteContacts(db: Db, waveId: number): number {
   return db.transaction(() => {
     prepared(db, 'UPDATE token SET ref = NULL WHERE wave_id = ? AND ref IS NOT NULL').run(waveId);
     return prepared(db, 'DELETE FROM contact WHERE wave_id = ?').run(waveId).changes;
-  })();
+  }).immediate();
 }
 
 /** answeredCount counts contacts with a used link (a count for staff; never who). */
@@ -100,4 +100,12 @@ export function answeredCount(db: Db, waveId: number): number {
 /** hasAnswered tells whether any link sent to the contact has been used (the one shared fact). */
 export function hasAnswered(db: Db, contactId: number): boolean {
   return prepared(db, 'SELECT 1 FROM contact c JOIN token t ON t.ref = c.token_ref WHERE c.id = ? AND t.used = 1 LIMIT 1').get(contactId) !== undefined;
+}
+
+/** hasContactTraces tells whether a wave still has contacts, or tokens carrying a contact reference. */
+export function hasContactTraces(db: Db, waveId: number): boolean {
+  return (
+    prepared(db, 'SELECT 1 FROM contact WHERE wave_id = ? LIMIT 1').get(waveId) !== undefined ||
+    prepared(db, 'SELECT 1 FROM token WHERE wave_id = ? AND ref IS NOT NULL LIMIT 1').get(waveId) !== undefined
+  );
 }

@@ -153,7 +153,7 @@ export function markInDoubt(db: Db): number {
       finishJobIfEmpty(db, r.job_id);
     }
     return rows.reduce((s, r) => s + r.n, 0);
-  })();
+  }).immediate();
 }
 
 function finishJobIfEmpty(db: Db, jobId: number): void {

@@ -151,4 +151,20 @@ describe('the invitation page', () => {
     expect(waveJobs(app.db, waveId)[0]).toMatchObject({ status: 'running', error: null });
     expect((await agent.post(`${page}/jobber/999/fortsett`).type('form').send({ _csrf: csrf })).status).toBe(404);
   });
+
+  test('a draft wave sends nothing by hand (it invites when it opens); an open-link wave sends nothing at all', async () => {
+    const { app, waveId, page } = setup();
+    const { agent, csrf } = await signIn(app, 'admin');
+    app.db.prepare("INSERT INTO contact (wave_id, unit_id, email) VALUES (?, 'solbakken_avd1', 'a@kommune.no')").run(waveId);
+    app.db.prepare("UPDATE wave SET status = 'draft' WHERE id = ?").run(waveId);
+    const shown = await agent.get(page);
+    expect(shown.text).toContain('Målingen er ikke åpnet ennå.');
+    expect(shown.text).not.toContain('Send invitasjoner');
+    expect((await agent.post(`${page}/send`).type('form').send({ _csrf: csrf })).status).toBe(409);
+    expect((await agent.post(`${page}/paminnelse`).type('form').send({ _csrf: csrf })).status).toBe(409);
+    const openWave = `/admin/malinger/${app.demo.waveId}/invitasjoner`;
+    expect((await agent.get(openWave)).text).toContain('Målingen bruker felles lenker per enhet.');
+    expect((await agent.post(`${openWave}/import/bekreft`).type('form').send({ _csrf: csrf, csv: 'enhet;e-post\nsolbakken_avd1;a@b.no' })).status).toBe(409);
+    expect(waveJobs(app.db, waveId)).toEqual([]);
+  });
 });

@@ -78,9 +78,10 @@ export function invitationHandlers(deps: AppDeps) {
       configured: { mail: deps.config.SMTP_URL !== undefined, sms: deps.config.SMS_GATEWAY !== undefined },
     });
   };
-  // Personal links only: an open-link wave has nothing to send (its links are per unit).
-  const sendable = (wave: Wave): void => {
-    if (wave.linkMode !== 'token' || wave.status === 'closed') throw new HttpError(409, 'badRequest');
+  // Personal links only: an open-link wave has nothing to send (its links are per unit). Mail goes
+  // out only while the wave is open (a draft wave's invitations go when it opens by itself).
+  const sendable = (wave: Wave, whileOpen = false): void => {
+    if (wave.linkMode !== 'token' || wave.status === 'closed' || (whileOpen && wave.status !== 'open')) throw new HttpError(409, 'badRequest');
   };
   const back = (res: Response, wave: Wave, ok: string): void => res.redirect(303, `/admin/malinger/${wave.id}/invitasjoner?ok=${ok}`);
   const readTemplate = (body: Record<string, unknown> | undefined, kind: TemplateKind): Template => ({ subject: formText(body?.[`${kind}Subject`], 300), body: formText(body?.[`${kind}Body`], 6000) });
@@ -160,14 +161,14 @@ export function invitationHandlers(deps: AppDeps) {
     },
     send(req: Request, res: Response): void {
       const wave = waveOf(res);
-      sendable(wave);
+      sendable(wave, true);
       const now = nowOf(deps);
       queueInvitations(deps.db, wave.id, now, today(deps.config.TIME_ZONE, new Date(now)), actor(res));
       back(res, wave, 'queued');
     },
     remind(req: Request, res: Response): void {
       const wave = waveOf(res);
-      sendable(wave);
+      sendable(wave, true);
       queueReminders(deps.db, wave.id, nowOf(deps), actor(res));
       back(res, wave, 'queued');
     },
@@ -225,7 +226,7 @@ export function invitationHandlers(deps: AppDeps) {
         const issued = people.map((c) => ({ unitId: c.unitId, token: issueToken(deps.db, wave.id, c) }));
         auditAction(deps, res, 'invite.letters', `${wave.id}: ${issued.length} letters`);
         return issued;
-      })();
+      }).immediate();
       const letters = [];
       for (const { unitId, token } of tokens) {
         const url = `${baseUrl(req)}/s/${token}`;

@@ -554,6 +554,7 @@ export const en: Catalogue = {
   'rateLimited.body': 'You have sent a great many requests in a short time. Wait {minutes} minutes and try again. The answers you have saved are kept.',
   'results.heatLegend': 'Colours: green 4.2 and above, light green 3.6–4.1, yellow 3.0–3.5, red below 3.0. The figure is always shown in the cell.',
   // invite (issue 17): contacts, sending, reminders, schedule, letters.
+  'invite.draft': 'The survey round has not opened yet. If it has a start date, it opens by itself then and sends the invitations to the contacts.',
   'invite.openLinks': 'This survey round uses shared links per unit. Personal invitations and reminders need personal links: choose them in the settings before anyone has answered.',
   'invite.closed': 'The survey round is closed: the contacts are deleted, and nothing more is sent.',
   'invite.link': 'Invitations and reminders',

@@ -552,6 +552,7 @@ export const nb = {
   'rateLimited.body': 'Du har sendt svært mange forespørsler på kort tid. Vent {minutes} minutter og prøv igjen. Svarene du har lagret, er tatt vare på.',
   'results.heatLegend': 'Farger: grønn 4,2 og over, lys grønn 3,6–4,1, gul 3,0–3,5, rød under 3,0. Tallet står alltid i cellen.',
   // invite (issue 17): contacts, sending, reminders, schedule, letters.
+  'invite.draft': 'Målingen er ikke åpnet ennå. Har den en startdato, åpner den av seg selv da og sender invitasjonene til kontaktene.',
   'invite.openLinks': 'Målingen bruker felles lenker per enhet. Personlige invitasjoner og påminnelser krever personlige lenker: velg det i innstillingene før noen har svart.',
   'invite.closed': 'Målingen er lukket: kontaktene er slettet, og ingenting mer sendes.',
   'invite.link': 'Invitasjoner og påminnelser',

@@ -554,6 +554,7 @@ export const nn: Catalogue = {
   'rateLimited.body': 'Du har sendt svært mange førespurnader på kort tid. Vent {minutes} minutt og prøv igjen. Svara du har lagra, er tekne vare på.',
   'results.heatLegend': 'Fargar: grøn 4,2 og over, lys grøn 3,6–4,1, gul 3,0–3,5, raud under 3,0. Talet står alltid i cella.',
   // invite (issue 17): contacts, sending, reminders, schedule, letters.
+  'invite.draft': 'Målinga er ikkje opna enno. Har ho ein startdato, opnar ho av seg sjølv då og sender invitasjonane til kontaktane.',
   'invite.openLinks': 'Målinga bruker felles lenkjer per eining. Personlege invitasjonar og påminningar krev personlege lenkjer: vel det i innstillingane før nokon har svart.',
   'invite.closed': 'Målinga er lukka: kontaktane er sletta, og ingenting meir blir sendt.',
   'invite.link': 'Invitasjonar og påminningar',
