@@ -103,6 +103,13 @@ test('import, send, answer from the mailed link, remind: only the non-respondent
   await checkA11y(respondent, 'the welcome page from a mailed link');
   await answerRaus(respondent);
   expect(waveResponseCount(t.db, waveId)).toBe(1);
+  // The contacts' references appear only in the contact and token tables: no response, answer or
+  // other row carries one, so the used flag is all a contact shares with the answers.
+  const refs = (t.db.prepare('SELECT token_ref FROM contact WHERE wave_id = ?').all(waveId) as { token_ref: string }[]).map((r) => r.token_ref);
+  expect(refs).toHaveLength(3);
+  const tables = (t.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('contact', 'token')").all() as { name: string }[]).map((r) => r.name);
+  const rest = tables.map((name) => JSON.stringify(t.db.prepare(`SELECT * FROM "${name}"`).all())).join('\n');
+  for (const ref of refs) expect(rest).not.toContain(ref);
 
   servers.mailbox.mails.length = 0;
   servers.gateway.messages.length = 0;
