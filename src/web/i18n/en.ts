@@ -217,8 +217,8 @@ export const en: Catalogue = {
   'unit.retired': 'retired',
 
   'import.title': 'Import units from CSV',
-  'import.intro': 'Columns: id, name, parent (id) and headcount (the Norwegian headings navn, overordnet and antall_ansatte also work). Separator: semicolon or comma, UTF-8 with or without BOM. Units that already exist are updated. You see what will happen before anything is saved.',
-  'import.file': 'CSV file',
+  'import.intro': 'Columns: id, name, parent (id) and headcount (the Norwegian headings navn, overordnet and antall_ansatte also work). Separator: semicolon or comma, CSV in UTF-8 (with or without BOM), Unicode text (UTF-16) or Windows-1252 (what Norwegian Excel saves as “CSV (semikolondelt)”), or an Excel workbook (.xlsx, first sheet). Units that already exist are updated. You see what will happen before anything is saved.',
+  'import.file': 'CSV or Excel file (.csv, .txt, .xlsx)',
   'import.paste': 'Or paste the contents',
   'import.preview': 'Preview',
   'import.missing': 'Choose a file or paste the contents.',
@@ -553,4 +553,16 @@ export const en: Catalogue = {
   'rateLimited.title': 'Too many requests',
   'rateLimited.body': 'You have sent a great many requests in a short time. Wait {minutes} minutes and try again. The answers you have saved are kept.',
   'results.heatLegend': 'Colours: green 4.2 and above, light green 3.6–4.1, yellow 3.0–3.5, red below 3.0. The figure is always shown in the cell.',
+  // --- staff pages roll-out (issue 15): rollout-staff ---
+  'import.unreadableTitle': 'The file could not be read',
+  'import.unreadable.encoding': 'We could not tell which character encoding the file uses. Save it again from Excel as “CSV UTF-8 (comma delimited)” or “Excel Workbook (.xlsx)” and try again. Nothing has been saved.',
+  'import.unreadable.xlsx': 'The file looks like an Excel workbook but could not be opened. Save it again as .xlsx or CSV and try again. Nothing has been saved.',
+  'import.readAs': 'The file was read as {encoding}. Check that æ, ø and å look right before you save.',
+  'import.encoding.utf-8': 'UTF-8',
+  'import.encoding.utf-8-bom': 'UTF-8 (with BOM)',
+  'import.encoding.utf-16le': 'Unicode text (UTF-16 LE)',
+  'import.encoding.utf-16be': 'Unicode text (UTF-16 BE)',
+  'import.encoding.windows-1252': 'Windows-1252 (CSV from Norwegian Excel)',
+  'import.encoding.xlsx': 'Excel workbook (first sheet)',
+  // --- end staff pages roll-out ---
 };

@@ -215,8 +215,8 @@ export const nb = {
   'unit.retired': 'nedlagt',
 
   'import.title': 'Importer enheter fra CSV',
-  'import.intro': 'Kolonner: id, navn, overordnet (id) og antall_ansatte. Skilletegn semikolon eller komma, UTF-8 med eller uten BOM. Enheter som finnes fra før, oppdateres. Du ser hva som vil skje før noe lagres.',
-  'import.file': 'CSV-fil',
+  'import.intro': 'Kolonner: id, navn, overordnet (id) og antall_ansatte. Skilletegn semikolon eller komma, CSV i UTF-8 (med eller uten BOM), Unicode-tekst (UTF-16) eller Windows-1252 (det norsk Excel lagrer som «CSV (semikolondelt)»), eller en Excel-arbeidsbok (.xlsx, første ark). Enheter som finnes fra før, oppdateres. Du ser hva som vil skje før noe lagres.',
+  'import.file': 'CSV- eller Excel-fil (.csv, .txt, .xlsx)',
   'import.paste': 'Eller lim inn innholdet',
   'import.preview': 'Forhåndsvis',
   'import.missing': 'Velg en fil eller lim inn innhold.',
@@ -551,6 +551,18 @@ export const nb = {
   'rateLimited.title': 'For mange forespørsler',
   'rateLimited.body': 'Du har sendt svært mange forespørsler på kort tid. Vent {minutes} minutter og prøv igjen. Svarene du har lagret, er tatt vare på.',
   'results.heatLegend': 'Farger: grønn 4,2 og over, lys grønn 3,6–4,1, gul 3,0–3,5, rød under 3,0. Tallet står alltid i cellen.',
+  // --- staff pages roll-out (issue 15): rollout-staff ---
+  'import.unreadableTitle': 'Filen kunne ikke leses',
+  'import.unreadable.encoding': 'Vi fant ikke ut hvilken tegnkoding filen har. Lagre den på nytt fra Excel som «CSV UTF-8 (kommadelt)» eller «Excel-arbeidsbok (.xlsx)», og prøv igjen. Ingenting er lagret.',
+  'import.unreadable.xlsx': 'Filen ser ut som en Excel-arbeidsbok, men kunne ikke åpnes. Lagre den på nytt som .xlsx eller CSV, og prøv igjen. Ingenting er lagret.',
+  'import.readAs': 'Filen er lest som {encoding}. Sjekk at æ, ø og å ser riktige ut før du lagrer.',
+  'import.encoding.utf-8': 'UTF-8',
+  'import.encoding.utf-8-bom': 'UTF-8 (med BOM)',
+  'import.encoding.utf-16le': 'Unicode-tekst (UTF-16 LE)',
+  'import.encoding.utf-16be': 'Unicode-tekst (UTF-16 BE)',
+  'import.encoding.windows-1252': 'Windows-1252 (CSV fra norsk Excel)',
+  'import.encoding.xlsx': 'Excel-arbeidsbok (første ark)',
+  // --- end staff pages roll-out ---
 } as const;
 
 export type MessageKey = keyof typeof nb;

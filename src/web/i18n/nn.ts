@@ -217,8 +217,8 @@ export const nn: Catalogue = {
   'unit.retired': 'nedlagd',
 
   'import.title': 'Importer einingar frå CSV',
-  'import.intro': 'Kolonnar: id, navn, overordnet (id) og antall_ansatte. Skiljeteikn semikolon eller komma, UTF-8 med eller utan BOM. Einingar som finst frå før, blir oppdaterte. Du ser kva som vil skje før noko blir lagra.',
-  'import.file': 'CSV-fil',
+  'import.intro': 'Kolonnar: id, navn, overordnet (id) og antall_ansatte. Skiljeteikn semikolon eller komma, CSV i UTF-8 (med eller utan BOM), Unicode-tekst (UTF-16) eller Windows-1252 (det norsk Excel lagrar som «CSV (semikolondelt)»), eller ei Excel-arbeidsbok (.xlsx, første ark). Einingar som finst frå før, blir oppdaterte. Du ser kva som vil skje før noko blir lagra.',
+  'import.file': 'CSV- eller Excel-fil (.csv, .txt, .xlsx)',
   'import.paste': 'Eller lim inn innhaldet',
   'import.preview': 'Førehandsvis',
   'import.missing': 'Vel ei fil eller lim inn innhald.',
@@ -553,4 +553,16 @@ export const nn: Catalogue = {
   'rateLimited.title': 'For mange førespurnader',
   'rateLimited.body': 'Du har sendt svært mange førespurnader på kort tid. Vent {minutes} minutt og prøv igjen. Svara du har lagra, er tekne vare på.',
   'results.heatLegend': 'Fargar: grøn 4,2 og over, lys grøn 3,6–4,1, gul 3,0–3,5, raud under 3,0. Talet står alltid i cella.',
+  // --- staff pages roll-out (issue 15): rollout-staff ---
+  'import.unreadableTitle': 'Fila kunne ikkje lesast',
+  'import.unreadable.encoding': 'Vi fann ikkje ut kva teiknkoding fila har. Lagra ho på nytt frå Excel som «CSV UTF-8 (kommadelt)» eller «Excel-arbeidsbok (.xlsx)», og prøv igjen. Ingenting er lagra.',
+  'import.unreadable.xlsx': 'Fila ser ut som ei Excel-arbeidsbok, men kunne ikkje opnast. Lagra ho på nytt som .xlsx eller CSV, og prøv igjen. Ingenting er lagra.',
+  'import.readAs': 'Fila er lesen som {encoding}. Sjekk at æ, ø og å ser rette ut før du lagrar.',
+  'import.encoding.utf-8': 'UTF-8',
+  'import.encoding.utf-8-bom': 'UTF-8 (med BOM)',
+  'import.encoding.utf-16le': 'Unicode-tekst (UTF-16 LE)',
+  'import.encoding.utf-16be': 'Unicode-tekst (UTF-16 BE)',
+  'import.encoding.windows-1252': 'Windows-1252 (CSV frå norsk Excel)',
+  'import.encoding.xlsx': 'Excel-arbeidsbok (første ark)',
+  // --- end staff pages roll-out ---
 };

