@@ -328,6 +328,10 @@ test('a new wave for two imported units: a respondent answers through its link a
   // Closing releases the results; reopening a released wave first says what the next close will
   // hold back, and nothing changes until the project leader confirms.
   await submitWith(page, page.getByRole('button', { name: 'Avslutt målingen' }));
+  expect(await text(page.locator('h1'))).toBe('Avslutte målingen?');
+  expect(t.db.prepare('SELECT status FROM wave WHERE id = ?').get(waveId)).toEqual({ status: 'open' });
+  await checkA11y(page, 'the close confirmation');
+  await submitWith(page, page.getByRole('button', { name: 'Ja, avslutt målingen' }));
   await talliesIdle(t.db);
   await submitWith(page, page.getByRole('button', { name: 'Åpne målingen igjen' }));
   expect(await text(page.locator('h1'))).toBe('Åpne målingen igjen?');

@@ -192,6 +192,10 @@ export function waveHandlers(deps: AppDeps) {
           return res.render('admin/wave-reopen', { wave, shownGroups, units: results?.tables.size ?? 0 });
         }
       }
+      // Closing ends answering for everyone: the page says so and asks first, like reopening.
+      if (status === 'closed' && formText((req.body as Record<string, unknown> | undefined)?.confirm) !== 'yes') {
+        return res.render('admin/wave-close', { wave, responses: waveResponseCount(deps.db, wave.id) });
+      }
       deps.db.transaction(() => {
         if (status === 'closed') closeWave(deps.db, wave.id);
         else setWaveStatus(deps.db, wave.id, status);

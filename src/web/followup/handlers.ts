@@ -8,7 +8,7 @@ import { today } from '../../clock.js';
 import { HttpError } from '../../errors.js';
 import type { ShownGroup } from '../../report/released.js';
 import { waveResults, type WaveResults } from '../../report/wave-results.js';
-import { ACTION_STATUSES, addAction, getAction, getFollowup, isOverdue, listActions, listFollowups, saveFollowup, updateAction, type ActionStatus, type Choice } from '../../store/followups.js';
+import { ACTION_STATUSES, addAction, deleteAction, getAction, getFollowup, isOverdue, listActions, listFollowups, saveFollowup, updateAction, type ActionStatus, type Choice } from '../../store/followups.js';
 import type { Unit } from '../../store/units.js';
 import type { Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
@@ -22,6 +22,21 @@ import { staffOf } from '../staff/session.js';
 const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim().slice(0, max + 1) : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+
+/** What the choice form shows: the refs ticked and the own wording, as stored or as just posted. */
+interface ChoiceForm {
+  strengths: string[];
+  areas: string[];
+  ownStrength: string;
+  ownArea: string;
+}
+
+const choiceFormOf = (f: { strengths: Choice[]; areas: Choice[] } | undefined): ChoiceForm => ({
+  strengths: (f?.strengths ?? []).flatMap((c) => (c.ref ? [c.ref] : [])),
+  areas: (f?.areas ?? []).flatMap((c) => (c.ref ? [c.ref] : [])),
+  ownStrength: f?.strengths.find((c) => !c.ref)?.text ?? '',
+  ownArea: f?.areas.find((c) => !c.ref)?.text ?? '',
+});
 
 interface Ctx {
   wave: Wave;
@@ -66,12 +81,13 @@ function readAction(body: Record<string, unknown> | undefined, factorIds: string
 
 /** followupHandlers returns the follow-up pages (every staff member who may see the unit may edit). */
 export function followupHandlers(deps: AppDeps) {
-  const render = (res: Response, c: Ctx, status = 200, errors: Record<string, string> = {}, actionForm?: Record<string, string>): void => {
+  const render = (res: Response, c: Ctx, status = 200, errors: Record<string, string> = {}, actionForm?: Record<string, string>, choiceForm?: ChoiceForm): void => {
     const lang = res.locals.lang as Lang;
     const followup = getFollowup(deps.db, c.wave.id, c.unit.id);
     res.status(status).render('followup/unit', {
       ...c,
       followup,
+      choices: choiceForm ?? choiceFormOf(followup),
       ranked: c.basis ? rankFigures(c.basis.group) : undefined,
       actions: listActions(deps.db, c.wave.id, c.unit.id),
       factors: c.results.survey.factors,
@@ -97,12 +113,15 @@ export function followupHandlers(deps: AppDeps) {
         ...refs.filter((r) => labels.has(r)).map((ref) => ({ ref, text: labels.get(ref) as string })),
         ...own.map((t) => t.trim()).filter((t) => t !== '').map((text) => ({ text: text.slice(0, 300) })),
       ];
-      const strengths = choices(list(req.body?.strengths), list(req.body?.ownStrength));
-      const areas = choices(list(req.body?.areas), list(req.body?.ownArea));
+      const form: ChoiceForm = { strengths: list(req.body?.strengths), areas: list(req.body?.areas), ownStrength: str(list(req.body?.ownStrength)[0], 300), ownArea: str(list(req.body?.ownArea)[0], 300) };
+      const strengths = choices(form.strengths, [form.ownStrength]);
+      const areas = choices(form.areas, [form.ownArea]);
       const errors: Record<string, string> = {};
       if (strengths.length > 3) errors.strengths = 'followup.tooManyStrengths';
       if (areas.length > 3) errors.areas = 'followup.tooManyAreas';
-      if (Object.keys(errors).length > 0) return render(res, c, 422, errors);
+      // An empty choice is no choice: storing it would mark the unit as having chosen.
+      if (strengths.length + areas.length === 0) errors.strengths = 'followup.nothingChosen';
+      if (Object.keys(errors).length > 0) return render(res, c, 422, errors, undefined, form);
       deps.db.transaction(() => {
         saveFollowup(deps.db, { waveId: c.wave.id, unitId: c.unit.id, strengths, areas, updatedBy: staffOf(res).account.displayName }, new Date(nowOf(deps)));
         auditAction(deps, res, 'followup.choices', `${c.wave.id}/${c.unit.id}`);
@@ -130,6 +149,19 @@ export function followupHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         updateAction(deps.db, action.id, { what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note }, new Date(nowOf(deps)));
         auditAction(deps, res, 'followup.action.update', `${c.wave.id}/${c.unit.id}#${action.id}: ${form.status}`);
+      })();
+      res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
+    },
+    /** deleteAction asks first (a page that names the action), then deletes it and audits what it was. */
+    deleteAction(req: Request, res: Response): void {
+      const c = load(deps, req, res);
+      if (!c) return;
+      const action = getAction(deps.db, Number(req.params.actionId));
+      if (!action || action.waveId !== c.wave.id || action.unitId !== c.unit.id) throw new HttpError(404, 'notFound');
+      if (str(req.body?.confirm) !== 'yes') return res.render('followup/delete-action', { wave: c.wave, unit: c.unit, action });
+      deps.db.transaction(() => {
+        deleteAction(deps.db, action.id);
+        auditAction(deps, res, 'followup.action.delete', `${c.wave.id}/${c.unit.id}#${action.id}: ${action.what}`);
       })();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
     },
