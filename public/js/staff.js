@@ -8,6 +8,32 @@
     document.querySelectorAll('input.copy').forEach(function (input) {
       input.addEventListener('focus', function () { input.select(); });
     });
+    // "Med underenheter" and "Velg alle" tick the boxes they stand for, so the page shows what the
+    // server will do with them (it expands them itself without this).
+    function tick(boxes, on) {
+      boxes.forEach(function (box) { box.checked = on; });
+    }
+    document.querySelectorAll('input[data-subtree]').forEach(function (input) {
+      input.addEventListener('change', function () {
+        tick(input.getAttribute('data-subtree').split(' ').map(function (id) { return document.getElementById('u-' + id); }).filter(Boolean), input.checked);
+      });
+    });
+    // Unticking one unit by hand undoes the choices that would tick it again on the server.
+    document.querySelectorAll('.unit-picker input[name=unitIds]').forEach(function (input) {
+      input.addEventListener('change', function () {
+        if (input.checked) return;
+        document.querySelectorAll('input[data-subtree], input[data-select-all]').forEach(function (group) {
+          var ids = group.hasAttribute('data-subtree') ? group.getAttribute('data-subtree').split(' ') : null;
+          if (!ids || ids.indexOf(input.value) >= 0) group.checked = false;
+        });
+      });
+    });
+    document.querySelectorAll('input[data-select-all]').forEach(function (input) {
+      input.addEventListener('change', function () {
+        tick(Array.prototype.slice.call(document.querySelectorAll(input.getAttribute('data-select-all'))), input.checked);
+        tick(Array.prototype.slice.call(document.querySelectorAll('input[data-subtree]')), input.checked);
+      });
+    });
     // Wide tables scroll inside their own box on a phone instead of widening the page; a box that
     // scrolls gets a name and a tab stop so keyboard users can scroll it too.
     var boxes = [];

@@ -178,7 +178,7 @@ test('first run: the one-time setup page creates the project leader and loads th
 
   // The setup page is gone once an account exists.
   const again = await page.goto(`${firstBase()}/oppsett?kode=${SETUP_CODE}`);
-  expect(again?.status()).toBe(404);
+  expect(again?.status()).toBe(410);
   expect(first.db.prepare("SELECT username, role FROM account").all()).toEqual([{ username: 'ola', role: 'admin' }]);
 });
 

@@ -63,3 +63,48 @@ describe('organisation import: encodings and XLSX (item 3)', () => {
     expect(listUnits(t.db).length).toBe(before);
   });
 });
+
+describe('"Ny måling" (item 10)', () => {
+  const wave = { name: 'Høst', survey: '', opensOn: '', closesOn: '', kResults: '5', kDistribution: '10', kText: '10', linkMode: 'open' };
+  const surveyKey = async (): Promise<string> => /name="survey">\s*<option value="([^"]+)"/.exec((await admin.agent.get('/admin/malinger/ny')).text)?.[1] ?? '';
+  const waveUnits = (id: string): string[] => (t.db.prepare('SELECT unit_id FROM wave_unit WHERE wave_id = ? ORDER BY unit_id').all(Number(id)) as { unit_id: string }[]).map((r) => r.unit_id);
+
+  test('"med underenheter" takes a parent with every active unit below it', async () => {
+    const res = await post('/admin/malinger', { ...wave, survey: await surveyKey(), withSubunits: 'solbakken' });
+    expect(res.status).toBe(303);
+    const below = listUnits(t.db).filter((u) => !u.retired && (u.id === 'solbakken' || u.parentId === 'solbakken')).map((u) => u.id).sort();
+    expect(below.length).toBeGreaterThan(1);
+    expect(waveUnits(/\/(\d+)$/.exec(res.headers.location ?? '')?.[1] ?? '')).toEqual(below);
+  });
+
+  test('"Velg alle enhetene" takes every active unit', async () => {
+    const res = await post('/admin/malinger', { ...wave, survey: await surveyKey(), allUnits: 'on' });
+    expect(res.status).toBe(303);
+    expect(waveUnits(/\/(\d+)$/.exec(res.headers.location ?? '')?.[1] ?? '')).toEqual(listUnits(t.db).filter((u) => !u.retired).map((u) => u.id).sort());
+  });
+
+  test('a threshold below 3 is reported together with the other errors, and the choices are kept', async () => {
+    const res = await post('/admin/malinger', { ...wave, survey: await surveyKey(), name: '', kResults: '2', withSubunits: 'solbakken' });
+    expect(res.status).toBe(422);
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(res.text)?.[0] ?? '';
+    expect(summary).toContain('href="#kResults"');
+    expect(summary).toContain('href="#name"');
+    expect(res.text).toMatch(/id="u-solbakken_avd1" name="unitIds" value="solbakken_avd1" checked/);
+  });
+
+  test('a parent without its own headcount shows the sum of its children, in the picker and in the response rates', async () => {
+    const units = listUnits(t.db);
+    const parent = units.find((u) => u.headcount === null && units.some((c) => c.parentId === u.id && c.headcount !== null));
+    if (!parent) throw new Error('the demo has no parent without a headcount');
+    const below = (id: string): number => units.filter((c) => c.parentId === id && !c.retired).reduce((n, c) => n + (c.headcount ?? below(c.id)), 0);
+    const sum = below(parent.id);
+    const page = await admin.agent.get('/admin/malinger/ny');
+    expect(page.text).toContain(`(til sammen ${sum} i enhetene under)`);
+    const res = await post('/admin/malinger', { ...wave, survey: await surveyKey(), unitIds: parent.id });
+    const id = /\/(\d+)$/.exec(res.headers.location ?? '')?.[1] ?? '';
+    expect(id).not.toBe('');
+    const overview = await admin.agent.get('/oversikt');
+    expect(overview.text).toContain(`${parent.name}: 0 svar av ${sum} (0 %)`);
+    expect(overview.text).not.toContain('av ? (');
+  });
+});

@@ -8,7 +8,7 @@ import { closeWave } from '../../report/close.js';
 import { waveResults } from '../../report/wave-results.js';
 import { createLink, createTokens, listLinks } from '../../store/links.js';
 import { createProject, getProject, listProjects, setWaveProject, waveProjectId } from '../../store/projects.js';
-import { getUnit, listUnits } from '../../store/units.js';
+import { childrenMap, getUnit, listUnits, subtreeIds, type Unit } from '../../store/units.js';
 import {
   createWave,
   setWaveStatus,
@@ -25,6 +25,7 @@ import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
 import type { AppDeps } from '../deps.js';
 import { formErrors, formList, formText } from '../forms.js';
 import { unitOf, waveOf } from '../staff/loaders.js';
+import { ownHeadcount } from '../staff/overview.js';
 import { treeRows } from './units.js';
 
 interface WaveForm {
@@ -45,7 +46,7 @@ function readForm(body: unknown): WaveForm {
   return {
     name: formText(b?.name, 200),
     surveyKey: formText(b?.survey, 200),
-    unitIds: formList(b?.unitIds),
+    unitIds: [...new Set([...formList(b?.unitIds), ...(b?.allUnits === 'on' ? ['*'] : []), ...formList(b?.withSubunits).map((id) => `${id}/*`)])],
     opensOn: formText(b?.opensOn, 10),
     closesOn: formText(b?.closesOn, 10),
     kResults: formText(b?.kResults, 10),
@@ -80,6 +81,19 @@ function settingsErrors(form: WaveForm): Record<string, string> {
   return { ...formErrors(DatesInOrder, form), ...formErrors(SettingsShape, form) };
 }
 
+/** expandUnits turns the picker's choices into unit ids: "*" is every active unit, "<id>/*" a unit
+ *  with its active subunits (the form's "med underenheter"); other ids stay as they are. */
+function expandUnits(units: Unit[], chosen: string[]): string[] {
+  const active = units.filter((u) => !u.retired);
+  const out = new Set<string>();
+  for (const c of chosen) {
+    if (c === '*') for (const u of active) out.add(u.id);
+    else if (c.endsWith('/*')) for (const id of subtreeIds(active, [c.slice(0, -2)])) out.add(id);
+    else out.add(c);
+  }
+  return [...out];
+}
+
 function toSettings(form: WaveForm): WaveSettings {
   return {
     name: form.name,
@@ -104,7 +118,14 @@ export function waveHandlers(deps: AppDeps) {
       title: (JSON.parse(r.definition) as { title: string }).title,
     }));
   const renderNew = (res: Response, status: number, form: WaveForm, errors: Record<string, string>): void => {
-    res.status(status).render('admin/wave-new', { form, errors, surveys: surveys(), rows: treeRows(listUnits(deps.db).filter((u) => !u.retired)) });
+    const active = listUnits(deps.db).filter((u) => !u.retired);
+    const children = childrenMap(active);
+    const rows = treeRows(active).map((r) => ({
+      ...r,
+      headcount: ownHeadcount(children, r.unit),
+      subtree: (children.get(r.unit.id) ?? []).length > 0 ? [...subtreeIds(active, [r.unit.id])].filter((id) => id !== r.unit.id) : [],
+    }));
+    res.status(status).render('admin/wave-new', { form, errors, surveys: surveys(), rows });
   };
   const renderShow = (req: Request, res: Response, wave: Wave, status = 200, form?: WaveForm, errors: Record<string, string> = {}): void => {
     const unitIds = waveUnitIds(deps.db, wave.id);
@@ -136,14 +157,16 @@ export function waveHandlers(deps: AppDeps) {
       renderNew(res, 200, { name: '', surveyKey: first?.key ?? '', unitIds: [], opensOn: '', closesOn: '', kResults: '5', kDistribution: '10', kText: '10', freeText: false, linkMode: 'open' }, {});
     },
     create(req: Request, res: Response): void {
-      const form = readForm(req.body);
+      const read = readForm(req.body);
+      const form = { ...read, unitIds: expandUnits(listUnits(deps.db), read.unitIds) };
       const survey = surveys().find((s) => s.key === form.surveyKey);
       const errors = settingsErrors(form);
       if (!survey) errors.survey = 'wave.surveyUnknown';
       if (form.unitIds.length === 0) errors.unitIds = 'wave.unitsNeeded';
       else if (form.unitIds.some((id) => !getUnit(deps.db, id))) errors.unitIds = 'account.unitUnknown';
       const settings = toSettings(form);
-      if (Object.keys(errors).length === 0) {
+      // A threshold below 3 is reported with every other problem, not after they are fixed.
+      if (!errors.kResults && !errors.kDistribution && !errors.kText) {
         const problem = settingsProblem(undefined, settings, false);
         if (problem) errors.kResults = problem;
       }
@@ -166,7 +189,7 @@ export function waveHandlers(deps: AppDeps) {
       const form = readForm(req.body);
       const errors = settingsErrors(form);
       const settings = toSettings(form);
-      if (Object.keys(errors).length === 0) {
+      if (!errors.kResults && !errors.kDistribution && !errors.kText) {
         const problem = settingsProblem(wave, settings, waveResponseCount(deps.db, wave.id) > 0);
         if (problem) errors.settings = problem;
       }

@@ -607,5 +607,15 @@ export const en: Catalogue = {
   'audit.action.followup.action.add': 'Action added',
   'audit.action.followup.action.update': 'Action changed',
   'audit.action.followup.action.delete': 'Action deleted',
+  'setupUsed.title': 'The setup link has been used',
+  'setupUsed.body': 'Kartlegg has already been set up, and the link works only once. Log in with the account that was created, or ask the project leader for an account.',
+  'message.backToOverview': 'Back to the overview',
+  'message.toLogin': 'Go to login',
+  'home.staffTitle': 'For project leaders, leaders and employee representatives',
+  'home.staffBody': 'Results, follow-up and administration require logging in.',
+  'home.login': 'Log in',
+  'wave.allUnits': 'Select all units',
+  'wave.withSubunits': 'with subunits',
+  'wave.headcountSum': '{n} in the units below',
   // --- end staff pages roll-out ---
 };

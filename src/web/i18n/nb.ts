@@ -605,6 +605,16 @@ export const nb = {
   'audit.action.followup.action.add': 'Tiltak lagt til',
   'audit.action.followup.action.update': 'Tiltak endret',
   'audit.action.followup.action.delete': 'Tiltak slettet',
+  'setupUsed.title': 'Oppsettlenken er brukt',
+  'setupUsed.body': 'Kartlegg er allerede satt opp, og lenken virker bare én gang. Logg inn med brukeren som ble opprettet, eller be prosjektlederen om en konto.',
+  'message.backToOverview': 'Tilbake til oversikten',
+  'message.toLogin': 'Gå til innlogging',
+  'home.staffTitle': 'For prosjektledere, ledere, tillitsvalgte og verneombud',
+  'home.staffBody': 'Resultater, oppfølging og administrasjon krever innlogging.',
+  'home.login': 'Logg inn',
+  'wave.allUnits': 'Velg alle enhetene',
+  'wave.withSubunits': 'med underenheter',
+  'wave.headcountSum': 'til sammen {n} i enhetene under',
   // --- end staff pages roll-out ---
 } as const;
 

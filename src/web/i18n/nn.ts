@@ -607,5 +607,15 @@ export const nn: Catalogue = {
   'audit.action.followup.action.add': 'Tiltak lagt til',
   'audit.action.followup.action.update': 'Tiltak endra',
   'audit.action.followup.action.delete': 'Tiltak sletta',
+  'setupUsed.title': 'Oppsettlenkja er brukt',
+  'setupUsed.body': 'Kartlegg er alt sett opp, og lenkja verkar berre éin gong. Logg inn med brukaren som vart oppretta, eller be prosjektleiaren om ein konto.',
+  'message.backToOverview': 'Tilbake til oversikta',
+  'message.toLogin': 'Gå til innlogging',
+  'home.staffTitle': 'For prosjektleiarar, leiarar, tillitsvalde og verneombod',
+  'home.staffBody': 'Resultat, oppfølging og administrasjon krev innlogging.',
+  'home.login': 'Logg inn',
+  'wave.allUnits': 'Vel alle einingane',
+  'wave.withSubunits': 'med undereiningar',
+  'wave.headcountSum': 'til saman {n} i einingane under',
   // --- end staff pages roll-out ---
 };

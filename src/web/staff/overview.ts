@@ -5,12 +5,26 @@
 import type { Request, Response } from 'express';
 import { listProjects, projectWaves } from '../../store/projects.js';
 import { countResponses } from '../../store/responses.js';
-import { listUnits, type Unit } from '../../store/units.js';
+import { childrenMap, listUnits, type Unit } from '../../store/units.js';
 import { listWaves, waveUnitIds, type Wave } from '../../store/waves.js';
 import { treeRows } from '../admin/units.js';
 import type { AppDeps } from '../deps.js';
 import { mayViewWave, waveOf } from './loaders.js';
 import { staffOf, type Staff } from './session.js';
+
+/** ownHeadcount is a unit's headcount, or for a unit without one the sum of its children's (each
+ *  by the same rule), skipping children in `separate` (they take part on their own, so counting
+ *  them here too would count them twice); null when no headcount is known anywhere below. */
+export function ownHeadcount(children: Map<string, Unit[]>, unit: Unit, separate: ReadonlySet<string> = new Set()): number | null {
+  if (unit.headcount !== null) return unit.headcount;
+  let sum: number | null = null;
+  for (const c of children.get(unit.id) ?? []) {
+    if (separate.has(c.id) || c.retired) continue;
+    const n = ownHeadcount(children, c, separate);
+    if (n !== null) sum = (sum ?? 0) + n;
+  }
+  return sum;
+}
 
 export interface RateRow {
   unit: Unit;
@@ -60,14 +74,17 @@ export function responseRates(deps: AppDeps, staff: Staff, wave: Wave): RateRow[
   const taking = new Set(waveUnitIds(deps.db, wave.id));
   const counts = countResponses(deps.db, wave.id);
   const byId = new Map(units.map((u) => [u.id, u]));
+  const children = childrenMap(units);
   const total = new Map<string, { responses: number; headcount: number; hasHeadcount: boolean }>();
   for (const id of taking) {
     const unit = byId.get(id);
+    // A parent taking part without its own headcount counts its children's ("7 of ?" helps nobody).
+    const headcount = unit ? ownHeadcount(children, unit, taking) : null;
     for (let u = unit; u; u = u.parentId ? byId.get(u.parentId) : undefined) {
       const t = total.get(u.id) ?? { responses: 0, headcount: 0, hasHeadcount: false };
       t.responses += counts.get(id) ?? 0;
-      if (unit?.headcount !== null && unit?.headcount !== undefined) {
-        t.headcount += unit.headcount;
+      if (headcount !== null) {
+        t.headcount += headcount;
         t.hasHeadcount = true;
       }
       total.set(u.id, t);
