@@ -5,7 +5,7 @@
   document.addEventListener('DOMContentLoaded', function () {
     var summary = document.querySelector('[data-focus-on-load]');
     if (summary) summary.focus();
-    document.querySelectorAll('input.copy').forEach(function (input) {
+    document.querySelectorAll('.copy').forEach(function (input) {
       input.addEventListener('focus', function () { input.select(); });
     });
     // "Med underenheter" and "Velg alle" tick the boxes they stand for, so the page shows what the

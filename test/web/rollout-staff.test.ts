@@ -3,6 +3,7 @@
 // wave only after confirming, the new-wave form's errors and headcounts, personal links without
 // units, the overview's links, deleting an action, the language switch and readable audit entries.
 import ExcelJS from 'exceljs';
+import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { getUnit, listUnits } from '../../src/store/units.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
@@ -106,5 +107,71 @@ describe('"Ny måling" (item 10)', () => {
     const overview = await admin.agent.get('/oversikt');
     expect(overview.text).toContain(`${parent.name}: 0 svar av ${sum} (0 %)`);
     expect(overview.text).not.toContain('av ? (');
+  });
+});
+
+describe('wave page and overview (items 12 and 14)', () => {
+  const tokenWave = async (): Promise<number> => {
+    const key = /name="survey">\s*<option value="([^"]+)"/.exec((await admin.agent.get('/admin/malinger/ny')).text)?.[1] ?? '';
+    const res = await post('/admin/malinger', { name: 'Personlig', survey: key, unitIds: ['solbakken_avd1', 'solbakken_avd2'], kResults: '5', kDistribution: '10', kText: '10', linkMode: 'token', opensOn: '', closesOn: '' });
+    return Number(/(\d+)$/.exec(res.headers.location as string)?.[1]);
+  };
+  const tokenCount = (id: number): number => (t.db.prepare('SELECT count(*) AS n FROM token WHERE wave_id = ?').get(id) as { n: number }).n;
+
+  test('personal links with no unit ticked: 400 on the same form with a clear message, the count kept', async () => {
+    const id = await tokenWave();
+    const res = await post(`/admin/malinger/${id}/personlige-lenker`, { count: '12' });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('Velg minst én enhet å lage personlige lenker for.');
+    expect(res.text).toContain('name="count" size="5" value="12"');
+    expect(res.text).toContain('action="/admin/malinger/' + id + '/personlige-lenker"');
+    expect(res.text).not.toMatch(/lagrede svar|saved answers/i);
+    expect(tokenCount(id)).toBe(0);
+  });
+
+  test('a bad count keeps the ticked units', async () => {
+    const id = await tokenWave();
+    const res = await post(`/admin/malinger/${id}/personlige-lenker`, { unitIds: 'solbakken_avd2', count: 'mange' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Skriv antallet som et helt tall');
+    expect(res.text).toMatch(/id="tu-solbakken_avd2" name="unitIds" value="solbakken_avd2" checked/);
+    expect(res.text).not.toMatch(/id="tu-solbakken_avd1" name="unitIds" value="solbakken_avd1" checked/);
+    expect(tokenCount(id)).toBe(0);
+  });
+
+  test("the overview shows an open wave's respondent links, to the project leader and to a leader for their units only", async () => {
+    const overview = await admin.agent.get('/oversikt');
+    expect(overview.text).toContain(`/s/${t.code('solbakken_avd1')}</textarea>`);
+    expect(overview.text).toContain('Lenke for');
+    const leader = await signIn(t, 'leader', ['solbakken_avd1']);
+    const own = await leader.agent.get('/oversikt');
+    expect(own.text).toContain(`/s/${t.code('solbakken_avd1')}</textarea>`);
+    expect(own.text).not.toContain(`/s/${t.code('solbakken_avd2')}`);
+  });
+});
+
+describe('language, start page and error pages (items 8 and 11)', () => {
+  test('staff pages carry a language switch, and choosing a language sticks', async () => {
+    const page = await admin.agent.get('/oversikt');
+    expect(page.text).toMatch(/<nav class="lang-switch"[^>]*>[\s\S]*href="\?lang=nn"[\s\S]*href="\?lang=en"/);
+    const english = await admin.agent.get('/oversikt?lang=en');
+    expect(english.text).toContain('<html lang="en">');
+    expect((await admin.agent.get('/admin/enheter')).text).toContain('<html lang="en">');
+  });
+
+  test('the start page links to the login page', async () => {
+    const home = await request(t.app).get('/');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('href="/innlogging"');
+  });
+
+  test('a 403 page keeps the staff menu and offers a way back', async () => {
+    const leader = await signIn(t, 'leader', ['solbakken_avd1']);
+    const res = await leader.agent.get('/admin/enheter');
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('class="staff-nav"');
+    expect(res.text).toContain('<a class="button primary" href="/oversikt">Tilbake til oversikten</a>');
+    expect(res.text).toContain('Logg ut');
   });
 });

@@ -28,6 +28,20 @@ export function treeRows(units: Unit[]): TreeRow[] {
   return rows;
 }
 
+/** ownHeadcount is a unit's headcount, or for a unit without one the sum of its children's (each
+ *  by the same rule), skipping children in `separate` (they take part on their own, so counting
+ *  them here too would count them twice); null when no headcount is known anywhere below. */
+export function ownHeadcount(children: Map<string, Unit[]>, unit: Unit, separate: ReadonlySet<string> = new Set()): number | null {
+  if (unit.headcount !== null) return unit.headcount;
+  let sum: number | null = null;
+  for (const c of children.get(unit.id) ?? []) {
+    if (separate.has(c.id) || c.retired) continue;
+    const n = ownHeadcount(children, c, separate);
+    if (n !== null) sum = (sum ?? 0) + n;
+  }
+  return sum;
+}
+
 interface UnitForm {
   id: string;
   name: string;

@@ -25,8 +25,7 @@ import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
 import type { AppDeps } from '../deps.js';
 import { formErrors, formList, formText } from '../forms.js';
 import { unitOf, waveOf } from '../staff/loaders.js';
-import { ownHeadcount } from '../staff/overview.js';
-import { treeRows } from './units.js';
+import { ownHeadcount, treeRows } from './units.js';
 
 interface WaveForm {
   name: string;
@@ -107,9 +106,21 @@ function toSettings(form: WaveForm): WaveSettings {
   };
 }
 
+/** publicBase is the address respondent links start with: PUBLIC_URL, else the request's own host. */
+export function publicBase(deps: AppDeps, req: Request): string {
+  return deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+/** The personal-links form as posted, and what is wrong with it. */
+interface TokenForm {
+  unitIds: string[];
+  count: string;
+  errors: Record<string, string>;
+}
+
 /** waveHandlers returns the project leader's wave pages. */
 export function waveHandlers(deps: AppDeps) {
-  const baseUrl = (req: Request): string => deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  const baseUrl = (req: Request): string => publicBase(deps, req);
   const surveys = (): { key: string; id: string; version: number; title: string }[] =>
     (deps.db.prepare('SELECT survey_id, version, definition FROM survey_version ORDER BY survey_id, version DESC').all() as { survey_id: string; version: number; definition: string }[]).map((r) => ({
       key: `${r.survey_id}@${r.version}`,
@@ -127,7 +138,7 @@ export function waveHandlers(deps: AppDeps) {
     }));
     res.status(status).render('admin/wave-new', { form, errors, surveys: surveys(), rows });
   };
-  const renderShow = (req: Request, res: Response, wave: Wave, status = 200, form?: WaveForm, errors: Record<string, string> = {}): void => {
+  const renderShow = (req: Request, res: Response, wave: Wave, status = 200, form?: WaveForm, errors: Record<string, string> = {}, tokens: TokenForm = { unitIds: [], count: '', errors: {} }): void => {
     const unitIds = waveUnitIds(deps.db, wave.id);
     const links = new Map(listLinks(deps.db, wave.id).map((l) => [l.unitId, l.code]));
     const units = unitIds.map((id) => ({ unit: getUnit(deps.db, id), url: links.has(id) ? `${baseUrl(req)}/s/${links.get(id)}` : undefined }));
@@ -148,6 +159,7 @@ export function waveHandlers(deps: AppDeps) {
         linkMode: wave.linkMode,
       },
       errors,
+      tokens,
     });
   };
 
@@ -255,7 +267,11 @@ export function waveHandlers(deps: AppDeps) {
       const unitIds = waveUnitIds(deps.db, wave.id);
       const chosen = formList(body?.unitIds).filter((id) => unitIds.includes(id));
       const requested = formText(body?.count, 10);
-      if (chosen.length === 0 || (requested !== '' && !/^\d{1,4}$/.test(requested))) throw new HttpError(400, 'badRequest');
+      // A form mistake, not a broken request: the same page with the message and the input kept.
+      const tokenErrors: Record<string, string> = {};
+      if (chosen.length === 0) tokenErrors.tokenUnits = 'wave.tokenUnitsNeeded';
+      if (requested !== '' && !/^\d{1,4}$/.test(requested)) tokenErrors.count = 'wave.tokenCountInvalid';
+      if (Object.keys(tokenErrors).length > 0) return renderShow(req, res, wave, 400, undefined, {}, { unitIds: chosen, count: requested, errors: tokenErrors });
       // Every unit's tokens and the audit entry in one transaction: a failure leaves no tokens
       // behind that nobody was shown.
       const rows = deps.db.transaction(() => {

@@ -617,5 +617,10 @@ export const en: Catalogue = {
   'wave.allUnits': 'Select all units',
   'wave.withSubunits': 'with subunits',
   'wave.headcountSum': '{n} in the units below',
+  'overview.links': 'Links for answering ({n})',
+  'overview.linksHint': 'Share the unit\'s link with its employees, for example by e-mail or on the notice board. Everyone in the unit uses the same link.',
+  'overview.tokenLinks': 'This survey uses personal links: download them under “Manage the survey”.',
+  'wave.tokenUnitsNeeded': 'Choose at least one unit to make personal links for.',
+  'wave.tokenCountInvalid': 'Write the number as a whole number (at most 9999), or leave it empty to use the headcount.',
   // --- end staff pages roll-out ---
 };

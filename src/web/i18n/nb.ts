@@ -615,6 +615,11 @@ export const nb = {
   'wave.allUnits': 'Velg alle enhetene',
   'wave.withSubunits': 'med underenheter',
   'wave.headcountSum': 'til sammen {n} i enhetene under',
+  'overview.links': 'Lenker for å svare ({n})',
+  'overview.linksHint': 'Del lenken for enheten med de ansatte der, for eksempel i e-post eller på oppslagstavla. Samme lenke gjelder for alle i enheten.',
+  'overview.tokenLinks': 'Målingen bruker personlige lenker: last dem ned under «Administrer målingen».',
+  'wave.tokenUnitsNeeded': 'Velg minst én enhet å lage personlige lenker for.',
+  'wave.tokenCountInvalid': 'Skriv antallet som et helt tall (høyst 9999), eller la feltet stå tomt for å bruke antall ansatte.',
   // --- end staff pages roll-out ---
 } as const;
 

@@ -617,5 +617,10 @@ export const nn: Catalogue = {
   'wave.allUnits': 'Vel alle einingane',
   'wave.withSubunits': 'med undereiningar',
   'wave.headcountSum': 'til saman {n} i einingane under',
+  'overview.links': 'Lenkjer for å svare ({n})',
+  'overview.linksHint': 'Del lenkja for eininga med dei tilsette der, til dømes i e-post eller på oppslagstavla. Same lenkje gjeld for alle i eininga.',
+  'overview.tokenLinks': 'Målinga bruker personlege lenkjer: last dei ned under «Administrer målinga».',
+  'wave.tokenUnitsNeeded': 'Vel minst éi eining å lage personlege lenkjer for.',
+  'wave.tokenCountInvalid': 'Skriv talet som eit heilt tal (høgst 9999), eller la feltet stå tomt for å bruke talet på tilsette.',
   // --- end staff pages roll-out ---
 };

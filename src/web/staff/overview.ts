@@ -3,28 +3,16 @@
 // it, "fewer than k", during and after the wave; the project leader sees exact counts, which
 // distributing links needs.
 import type { Request, Response } from 'express';
+import { listLinks } from '../../store/links.js';
 import { listProjects, projectWaves } from '../../store/projects.js';
 import { countResponses } from '../../store/responses.js';
 import { childrenMap, listUnits, type Unit } from '../../store/units.js';
 import { listWaves, waveUnitIds, type Wave } from '../../store/waves.js';
-import { treeRows } from '../admin/units.js';
+import { ownHeadcount, treeRows } from '../admin/units.js';
+import { publicBase } from '../admin/waves.js';
 import type { AppDeps } from '../deps.js';
 import { mayViewWave, waveOf } from './loaders.js';
 import { staffOf, type Staff } from './session.js';
-
-/** ownHeadcount is a unit's headcount, or for a unit without one the sum of its children's (each
- *  by the same rule), skipping children in `separate` (they take part on their own, so counting
- *  them here too would count them twice); null when no headcount is known anywhere below. */
-export function ownHeadcount(children: Map<string, Unit[]>, unit: Unit, separate: ReadonlySet<string> = new Set()): number | null {
-  if (unit.headcount !== null) return unit.headcount;
-  let sum: number | null = null;
-  for (const c of children.get(unit.id) ?? []) {
-    if (separate.has(c.id) || c.retired) continue;
-    const n = ownHeadcount(children, c, separate);
-    if (n !== null) sum = (sum ?? 0) + n;
-  }
-  return sum;
-}
 
 export interface RateRow {
   unit: Unit;
@@ -107,11 +95,19 @@ export function responseRates(deps: AppDeps, staff: Staff, wave: Wave): RateRow[
 /** overviewHandlers returns the start page and the response-rate page. */
 export function overviewHandlers(deps: AppDeps) {
   return {
-    home(_req: Request, res: Response): void {
+    home(req: Request, res: Response): void {
       const staff = staffOf(res);
+      const names = new Map(listUnits(deps.db).map((u) => [u.id, u.name]));
+      // An open wave's respondent links, for the units one may see: leaders hand them out too.
+      const linksOf = (wave: Wave) =>
+        wave.status === 'open' && wave.linkMode === 'open'
+          ? listLinks(deps.db, wave.id)
+              .filter((l) => staff.canSee(l.unitId))
+              .map((l) => ({ name: names.get(l.unitId) ?? l.unitId, url: `${publicBase(deps, req)}/s/${l.code}` }))
+          : [];
       const waves = listWaves(deps.db)
         .filter((wave) => mayViewWave(deps, staff, wave))
-        .map((wave) => ({ wave, rows: responseRates(deps, staff, wave) }));
+        .map((wave) => ({ wave, rows: responseRates(deps, staff, wave), links: linksOf(wave) }));
       const projects = listProjects(deps.db)
         .map((project) => ({ project, waves: projectWaves(deps.db, project.id) }))
         .filter((p) => p.waves.some((w) => mayViewWave(deps, staff, w)));
