@@ -8,6 +8,11 @@
     document.querySelectorAll('.copy').forEach(function (input) {
       input.addEventListener('focus', function () { input.select(); });
     });
+    // Printing needs script (window.print), so its button and hint appear only with it.
+    document.querySelectorAll('[data-print]').forEach(function (el) {
+      el.hidden = false;
+      if (el.tagName === 'BUTTON') el.addEventListener('click', function () { window.print(); });
+    });
     // "Med underenheter" and "Velg alle" tick the boxes they stand for, so the page shows what the
     // server will do with them (it expands them itself without this).
     function tick(boxes, on) {
@@ -60,7 +65,16 @@
         }
       });
     }
+    // A scroll hint stays only while its table is wider than its box.
+    var hints = Array.prototype.slice.call(document.querySelectorAll('[data-scroll-hint]'));
+    function hint() {
+      hints.forEach(function (p) {
+        var box = document.getElementById(p.getAttribute('data-scroll-hint'));
+        p.hidden = !!box && box.scrollWidth <= box.clientWidth + 1;
+      });
+    }
     label();
-    window.addEventListener('resize', label);
+    hint();
+    window.addEventListener('resize', function () { label(); hint(); });
   });
 })();

@@ -14,8 +14,8 @@ import type { Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
 import type { Num } from '../../report/exact.js';
-import { decimal } from '../results/format.js';
-import { rankFigures, strengthsAndAreas, visibleUnits } from '../results/view-model.js';
+import { decimal, figureFormat } from '../results/format.js';
+import { chartData, rankFigures, strengthsAndAreas, visibleUnits } from '../results/view-model.js';
 import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
 
@@ -176,6 +176,10 @@ export function followupHandlers(deps: AppDeps) {
         actions: listActions(deps.db, c.wave.id, c.unit.id).filter((a) => a.status !== 'dropped'),
         factors: c.results.survey.factors,
         fmt: (x: Num) => decimal(x, lang),
+        // The same chart as the results page, from the same released table (the basis's).
+        chart: c.basis ? JSON.stringify(chartData(c.basis.group, [], c.basis.unit.name)) : '',
+        num: figureFormat(lang),
+        scripts: ['/vendor/chart.umd.min.js', '/js/results.js'],
       });
     },
     overview(_req: Request, res: Response): void {

@@ -622,5 +622,15 @@ export const en: Catalogue = {
   'overview.tokenLinks': 'This survey uses personal links: download them under “Manage the survey”.',
   'wave.tokenUnitsNeeded': 'Choose at least one unit to make personal links for.',
   'wave.tokenCountInvalid': 'Write the number as a whole number (at most 9999), or leave it empty to use the headcount.',
+  'results.heatXlsx': 'Download the heat map (Excel)',
+  'results.heatCsv': 'Download the heat map (CSV)',
+  'results.heatScrollHint': 'The table is wider than the screen: scroll sideways (or click in the table and use the arrow keys). The unit names stay in place.',
+  'print.button': 'Print or save as PDF',
+  'print.hint': 'The printout fits A4 portrait. Choose “Save as PDF” as the printer to get a file for the staff meeting.',
+  'print.printedOn': 'Printed {date}',
+  'print.page': 'Page',
+  'print.of': 'of',
+  'dialogue.chart': 'The factors in a chart',
+  'dialogue.chartParent': 'The figures are for {unit}.',
   // --- end staff pages roll-out ---
 };

@@ -620,6 +620,16 @@ export const nb = {
   'overview.tokenLinks': 'Målingen bruker personlige lenker: last dem ned under «Administrer målingen».',
   'wave.tokenUnitsNeeded': 'Velg minst én enhet å lage personlige lenker for.',
   'wave.tokenCountInvalid': 'Skriv antallet som et helt tall (høyst 9999), eller la feltet stå tomt for å bruke antall ansatte.',
+  'results.heatXlsx': 'Last ned varmekartet (Excel)',
+  'results.heatCsv': 'Last ned varmekartet (CSV)',
+  'results.heatScrollHint': 'Tabellen er bredere enn skjermen: rull sideveis (eller klikk i tabellen og bruk piltastene). Enhetsnavnene blir stående.',
+  'print.button': 'Skriv ut eller lagre som PDF',
+  'print.hint': 'Utskriften er tilpasset A4 stående. Velg «Lagre som PDF» som skriver for å få en fil til personalmøtet.',
+  'print.printedOn': 'Skrevet ut {date}',
+  'print.page': 'Side',
+  'print.of': 'av',
+  'dialogue.chart': 'Faktorene i diagram',
+  'dialogue.chartParent': 'Tallene gjelder {unit}.',
   // --- end staff pages roll-out ---
 } as const;
 

@@ -622,5 +622,15 @@ export const nn: Catalogue = {
   'overview.tokenLinks': 'Målinga bruker personlege lenkjer: last dei ned under «Administrer målinga».',
   'wave.tokenUnitsNeeded': 'Vel minst éi eining å lage personlege lenkjer for.',
   'wave.tokenCountInvalid': 'Skriv talet som eit heilt tal (høgst 9999), eller la feltet stå tomt for å bruke talet på tilsette.',
+  'results.heatXlsx': 'Last ned varmekartet (Excel)',
+  'results.heatCsv': 'Last ned varmekartet (CSV)',
+  'results.heatScrollHint': 'Tabellen er breiare enn skjermen: rull sidelengs (eller klikk i tabellen og bruk piltastane). Namna på einingane blir ståande.',
+  'print.button': 'Skriv ut eller lagra som PDF',
+  'print.hint': 'Utskrifta er tilpassa A4 ståande. Vel «Lagra som PDF» som skrivar for å få ei fil til personalmøtet.',
+  'print.printedOn': 'Skrive ut {date}',
+  'print.page': 'Side',
+  'print.of': 'av',
+  'dialogue.chart': 'Faktorane i diagram',
+  'dialogue.chartParent': 'Tala gjeld {unit}.',
   // --- end staff pages roll-out ---
 };
