@@ -313,7 +313,7 @@ describe('organisation import (item 3)', () => {
       const { page } = await newPage('admin', options);
       await e2e.visit(page, '/admin/import');
       await look(page, 'import');
-      await page.getByLabel('CSV- eller Excel-fil').setInputFiles({ name: 'enheter.csv', mimeType: 'text/csv', buffer: Buffer.from('id;navn;overordnet;antall_ansatte\r\nbjorkly;Bjørkly bofellesskap;helse;12\r\n', 'latin1') });
+      await page.getByLabel('CSV- eller Excel-fil (.csv, .txt, .xlsx)', { exact: true }).setInputFiles({ name: 'enheter.csv', mimeType: 'text/csv', buffer: Buffer.from('id;navn;overordnet;antall_ansatte\r\nbjorkly;Bjørkly bofellesskap;helse;12\r\n', 'latin1') });
       await submitWith(page, page.getByRole('button', { name: 'Forhåndsvis' }));
       expect(await text(page.locator('table.data'))).toContain('Bjørkly bofellesskap');
       expect(await text(page.locator('main'))).toContain('Windows-1252');
@@ -357,6 +357,7 @@ describe('printing (item 16)', () => {
     expect(order.indexOf('Dette får dere til'), 'strengths before the factor tables').toBeLessThan(order.indexOf('Faktorer'));
     expect(await page.locator('#factor-chart').isVisible()).toBe(true);
     expect(await page.locator('#factor-table').isVisible()).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/results-unit-print-media-1280.png`, fullPage: true, scale: 'css' });
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
     const raw = pdf.toString('latin1');
     const pages = raw.match(/\/Type\s*\/Page\b/g)?.length ?? 0;

@@ -76,7 +76,7 @@ async function logIn(page: Page, username = ADMIN, password = PASSWORD): Promise
 
 /** upload chooses a CSV file on the import page and asks for the preview. */
 async function upload(page: Page, csv: string, name = 'enheter.csv'): Promise<Response> {
-  await field(page, 'CSV-fil').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  await field(page, 'CSV- eller Excel-fil (.csv, .txt, .xlsx)').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
   return submitWith(page, button(page, 'Forhåndsvis'));
 }
 
@@ -225,7 +225,7 @@ test('CSV import: a bad parent is listed as a problem and nothing is written; th
   await checkA11y(page, 'the units page');
   await page.getByRole('link', { name: 'Importer enheter fra CSV' }).click();
   await page.waitForURL('**/admin/import');
-  expect(await text(page.locator('h1'))).toBe('Importer enheter fra CSV');
+  expect(await text(page.locator('h1'))).toBe('Importer enheter fra CSV eller Excel');
   await checkA11y(page, 'the import page');
 
   const bad = '\uFEFFid;navn;overordnet;antall_ansatte\nkultur;Kultur og fritid;demo;\nbibliotek;Biblioteket;kultr;9\nkulturskole;Kulturskolen;kultur;7\n';

@@ -216,8 +216,8 @@ export const en: Catalogue = {
   'unit.headcountInvalid': 'Enter a whole number, or leave the field empty.',
   'unit.retired': 'retired',
 
-  'import.title': 'Import units from CSV',
-  'import.intro': 'Columns: id, name, parent (id) and headcount (the Norwegian headings navn, overordnet and antall_ansatte also work). Separator: semicolon or comma, CSV in UTF-8 (with or without BOM), Unicode text (UTF-16) or Windows-1252 (what Norwegian Excel saves as “CSV (semikolondelt)”), or an Excel workbook (.xlsx, first sheet). Units that already exist are updated. You see what will happen before anything is saved.',
+  'import.title': 'Import units from CSV or Excel',
+  'import.intro': 'Columns: id, name, parent (id) and headcount (the Norwegian headings navn, overordnet and antall_ansatte also work). Upload an Excel workbook (.xlsx, first sheet) or a CSV file separated by semicolons or commas, in UTF-8 (with or without BOM), Unicode text (UTF-16) or Windows-1252 (what Norwegian Excel saves as “CSV (semikolondelt)”). Units that already exist are updated. You see what will happen before anything is saved.',
   'import.file': 'CSV or Excel file (.csv, .txt, .xlsx)',
   'import.paste': 'Or paste the contents',
   'import.preview': 'Preview',

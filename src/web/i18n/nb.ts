@@ -214,8 +214,8 @@ export const nb = {
   'unit.headcountInvalid': 'Skriv et helt tall, eller la feltet stå tomt.',
   'unit.retired': 'nedlagt',
 
-  'import.title': 'Importer enheter fra CSV',
-  'import.intro': 'Kolonner: id, navn, overordnet (id) og antall_ansatte. Skilletegn semikolon eller komma, CSV i UTF-8 (med eller uten BOM), Unicode-tekst (UTF-16) eller Windows-1252 (det norsk Excel lagrer som «CSV (semikolondelt)»), eller en Excel-arbeidsbok (.xlsx, første ark). Enheter som finnes fra før, oppdateres. Du ser hva som vil skje før noe lagres.',
+  'import.title': 'Importer enheter fra CSV eller Excel',
+  'import.intro': 'Kolonner: id, navn, overordnet (id) og antall_ansatte. Last opp en Excel-arbeidsbok (.xlsx, første ark) eller en CSV-fil med semikolon eller komma som skilletegn, i UTF-8 (med eller uten BOM), Unicode-tekst (UTF-16) eller Windows-1252 (det norsk Excel lagrer som «CSV (semikolondelt)»). Enheter som finnes fra før, oppdateres. Du ser hva som vil skje før noe lagres.',
   'import.file': 'CSV- eller Excel-fil (.csv, .txt, .xlsx)',
   'import.paste': 'Eller lim inn innholdet',
   'import.preview': 'Forhåndsvis',

@@ -216,8 +216,8 @@ export const nn: Catalogue = {
   'unit.headcountInvalid': 'Skriv eit heilt tal, eller la feltet stå tomt.',
   'unit.retired': 'nedlagd',
 
-  'import.title': 'Importer einingar frå CSV',
-  'import.intro': 'Kolonnar: id, navn, overordnet (id) og antall_ansatte. Skiljeteikn semikolon eller komma, CSV i UTF-8 (med eller utan BOM), Unicode-tekst (UTF-16) eller Windows-1252 (det norsk Excel lagrar som «CSV (semikolondelt)»), eller ei Excel-arbeidsbok (.xlsx, første ark). Einingar som finst frå før, blir oppdaterte. Du ser kva som vil skje før noko blir lagra.',
+  'import.title': 'Importer einingar frå CSV eller Excel',
+  'import.intro': 'Kolonnar: id, navn, overordnet (id) og antall_ansatte. Last opp ei Excel-arbeidsbok (.xlsx, første ark) eller ei CSV-fil med semikolon eller komma som skiljeteikn, i UTF-8 (med eller utan BOM), Unicode-tekst (UTF-16) eller Windows-1252 (det norsk Excel lagrar som «CSV (semikolondelt)»). Einingar som finst frå før, blir oppdaterte. Du ser kva som vil skje før noko blir lagra.',
   'import.file': 'CSV- eller Excel-fil (.csv, .txt, .xlsx)',
   'import.paste': 'Eller lim inn innhaldet',
   'import.preview': 'Førehandsvis',
