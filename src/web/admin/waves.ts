@@ -22,6 +22,7 @@ import {
 } from '../../store/waves.js';
 import { auditAction } from '../audit.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
+import { dayFromForm, isCalendarDay as isDay } from '../dates.js';
 import type { AppDeps } from '../deps.js';
 import { formErrors, formList, formText } from '../forms.js';
 import { unitOf, waveOf } from '../staff/loaders.js';
@@ -46,8 +47,8 @@ function readForm(body: unknown): WaveForm {
     name: formText(b?.name, 200),
     surveyKey: formText(b?.survey, 200),
     unitIds: [...new Set([...formList(b?.unitIds), ...(b?.allUnits === 'on' ? ['*'] : []), ...formList(b?.withSubunits).map((id) => `${id}/*`)])],
-    opensOn: formText(b?.opensOn, 10),
-    closesOn: formText(b?.closesOn, 10),
+    opensOn: dayFromForm(formText(b?.opensOn, 10)),
+    closesOn: dayFromForm(formText(b?.closesOn, 10)),
     kResults: formText(b?.kResults, 10),
     kDistribution: formText(b?.kDistribution, 10),
     kText: formText(b?.kText, 10),
@@ -56,7 +57,6 @@ function readForm(body: unknown): WaveForm {
   };
 }
 
-const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
 const optionalDay = z.string().refine((s) => s === '' || isDay(s), 'wave.dateInvalid');
 const count = z.string().regex(/^\d{1,4}$/, 'wave.numberInvalid');
 

@@ -2,7 +2,7 @@
 // dialogue-meeting page, the overview per wave and the CSV of all actions.
 import type { Request, Response } from 'express';
 import { auditAction } from '../audit.js';
-import { formatDateTime, formatDay } from '../dates.js';
+import { dayFromForm, formatDateTime, formatDay, isCalendarDay as isDay } from '../dates.js';
 import { nowOf, type AppDeps } from '../deps.js';
 import { today } from '../../clock.js';
 import { HttpError } from '../../errors.js';
@@ -21,7 +21,6 @@ import { staffOf } from '../staff/session.js';
 
 const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim().slice(0, max + 1) : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
-const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
 
 /** What the choice form shows: the refs ticked and the own wording, as stored or as just posted. */
 interface ChoiceForm {
@@ -68,7 +67,7 @@ function load(deps: AppDeps, req: Request, res: Response): Ctx | undefined {
 }
 
 function readAction(body: Record<string, unknown> | undefined, factorIds: string[]) {
-  const form = { what: str(body?.what), factorId: str(body?.factorId), responsible: str(body?.responsible, 200), dueOn: str(body?.dueOn), status: str(body?.status) || 'planned', note: str(body?.note, 2000) };
+  const form = { what: str(body?.what), factorId: str(body?.factorId), responsible: str(body?.responsible, 200), dueOn: dayFromForm(str(body?.dueOn)), status: str(body?.status) || 'planned', note: str(body?.note, 2000) };
   const errors: Record<string, string> = {};
   if (form.what === '' || form.what.length > 500) errors.what = 'followup.whatInvalid';
   if (form.responsible === '' || form.responsible.length > 200) errors.responsible = 'followup.responsibleInvalid';
