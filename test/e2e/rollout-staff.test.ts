@@ -102,7 +102,7 @@ describe('the heat map (item 6)', () => {
     const box = page.getByRole('region', { name: await text(page.locator('#heat-caption')) });
     expect(await box.getAttribute('tabindex')).toBe('0');
     expect(await box.getAttribute('aria-describedby')).toBe('heat-hint');
-    const firstUnit = page.locator('table.heat tbody th.unit-col').first();
+    const firstUnit = page.locator('table.heat tbody th[scope="row"]').first();
     const before = await firstUnit.boundingBox();
     await box.focus();
     for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
