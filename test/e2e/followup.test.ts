@@ -346,7 +346,7 @@ describe("the project leader's overview", () => {
 
     // Every unit with its follow-up, actions and overdue actions, as stored.
     const table = await readTable(page.getByRole('table', { name: 'Oppfølging etter kartleggingen', exact: true }));
-    expect(table.headers).toEqual(['Enhet', 'Valgt styrker og områder', 'Tiltak', 'Forfalt']);
+    expect(table.headers).toEqual(['Enhet', 'Valgte styrker og områder', 'Tiltak', 'Forfalt']);
     const names = new Map(listUnits(db).map((u) => [u.name, u.id]));
     const actions = listActions(db, wave);
     const withFollowup = new Set(listFollowups(db, wave).map((f) => f.unitId));

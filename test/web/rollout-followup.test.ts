@@ -1,30 +1,31 @@
 // Follow-up pages after the roll-out review (issue 15): choices survive a validation error, an
 // empty choice is refused rather than stored, an action can be deleted after a confirmation (and
 // the deletion is audited), and the audit log reads as Norwegian text.
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cssString } from '../../src/web/results/print.js';
 import { addAction, getFollowup, getAction } from '../../src/store/followups.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
-import { signIn, type SignedIn } from '../helpers/staff.js';
+import { postForm, signIn, type SignedIn } from '../helpers/staff.js';
 
 let t: HistoryApp;
 let wave: number;
 let admin: SignedIn;
 let rep: SignedIn;
+let outsider: SignedIn;
+const other = (): SignedIn => outsider;
 
 beforeAll(async () => {
   t = makeHistoryApp();
   wave = t.closedWaveId;
   admin = await signIn(t, 'admin');
   rep = await signIn(t, 'representative', ['solbakken_avd1']);
+  outsider = await signIn(t, 'leader', ['oppvekst']);
 });
 afterAll(() => t.close());
 
 const url = (unit: string, tail = '') => `/oppfolging/${wave}/enhet/${unit}${tail}`;
-const post = (who: SignedIn, path: string, body: Record<string, string | string[]>) => {
-  const params = new URLSearchParams({ _csrf: who.csrf });
-  for (const [k, v] of Object.entries(body)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
-  return who.agent.post(path).type('form').send(params.toString());
-};
+const post = postForm;
 const checked = (html: string, name: string): string[] => [...html.matchAll(new RegExp(`name="${name}" value="([^"]+)" checked`, 'g'))].map((m) => m[1] as string);
 
 describe('follow-up choices (item 1)', () => {
@@ -86,5 +87,43 @@ describe('deleting an action (item 15)', () => {
     expect((await post(rep, url('solbakken_avd1', `/tiltak/${id}/slett`), { confirm: 'yes' })).status).toBe(404);
     expect((await post(rep, url('solbakken_avd2', `/tiltak/${id}/slett`), { confirm: 'yes' })).status).toBe(403);
     expect(getAction(t.db, id)).toBeDefined();
+  });
+});
+
+describe('print header and heat-map downloads (items 6 and 16)', () => {
+  test('the print stylesheet names unit, wave and day in escaped CSS strings, only for units in scope', async () => {
+    const css = await rep.agent.get(`/resultater/${wave}/enhet/solbakken_avd1/utskrift.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    expect(css.text).toContain('size: A4 portrait');
+    expect(css.text).toMatch(/@top-left \{ content: "Solbakken, avdeling 1 \\b7 [^"]+"/);
+    expect(css.text).toMatch(/@top-right \{ content: "Skrevet ut \d\d\.\d\d\.\d{4}"/);
+    expect(css.text).toContain('counter(pages)');
+    expect((await rep.agent.get(`/resultater/${wave}/enhet/solbakken_avd2/utskrift.css`)).status).toBe(403);
+  });
+
+  test('cssString cannot be broken out of', () => {
+    expect(cssString('a"}b\\c\nd')).toBe('"a\\22 }b\\5c c\\a d"');
+    expect(cssString('Bjørkly')).toBe('"Bj\\f8 rkly"');
+  });
+
+  test("the heat map's CSV and XLSX hold only the units the person may see", async () => {
+    const leader = await signIn(t, 'leader', ['solbakken'], 'heat-leader');
+    const csv = await leader.agent.get(`/resultater/${wave}/organisasjon.csv`);
+    expect(csv.status).toBe(200);
+    const ids = csv.text.split('\r\n').slice(1).filter(Boolean).map((l) => l.split(';')[0]?.replace(/"/g, ''));
+    expect(ids).toEqual(['solbakken', 'solbakken_avd1', 'solbakken_avd2', 'solbakken_natt']);
+    const xlsx = await leader.agent.get(`/resultater/${wave}/organisasjon.xlsx`).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(xlsx.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as ArrayBuffer);
+    expect(book.worksheets[0]?.getColumn(1).values.slice(2)).toEqual(ids);
+    const theirs = (await other().agent.get(`/resultater/${wave}/organisasjon.csv`)).text;
+    expect(theirs).toContain('"oppvekst"');
+    expect(theirs).not.toContain('solbakken');
   });
 });

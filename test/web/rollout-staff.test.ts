@@ -7,7 +7,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { getUnit, listUnits } from '../../src/store/units.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
-import { signIn, type SignedIn } from '../helpers/staff.js';
+import { postForm, signIn, type SignedIn } from '../helpers/staff.js';
 
 let t: TestApp;
 let admin: SignedIn;
@@ -17,11 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const post = (url: string, body: Record<string, string | string[]>) => {
-  const params = new URLSearchParams({ _csrf: admin.csrf });
-  for (const [k, v] of Object.entries(body)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
-  return admin.agent.post(url).type('form').send(params.toString());
-};
+const post = (url: string, body: Record<string, string | string[]>) => postForm(admin, url, body);
 const upload = (bytes: Buffer, name: string) => admin.agent.post('/admin/import').field('_csrf', admin.csrf).attach('file', bytes, name);
 
 describe('organisation import: encodings and XLSX (item 3)', () => {
