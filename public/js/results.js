@@ -6,6 +6,18 @@
   var COLOURS = ['#0b5a8a', '#8a5a00', '#4a4a4a'];
   // Distinguishable lines for one series per factor in a trend chart.
   var PALETTE = ['#0b5a8a', '#8a5a00', '#1e6b34', '#7a1f5c', '#4a4a4a', '#b00020', '#005f73', '#6a4c93', '#9c6644', '#2d6a4f', '#3d405b', '#bc4749', '#386641'];
+  // A printout carries every table: closed distributions open for the print and close after it,
+  // and the charts redraw at the paper's width.
+  var opened = [];
+  window.addEventListener('beforeprint', function () {
+    document.querySelectorAll('details:not([open])').forEach(function (d) { d.open = true; opened.push(d); });
+    if (window.Chart) Object.values(window.Chart.instances).forEach(function (c) { c.resize(); });
+  });
+  window.addEventListener('afterprint', function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+    if (window.Chart) Object.values(window.Chart.instances).forEach(function (c) { c.resize(); });
+  });
   document.addEventListener('DOMContentLoaded', function () {
     if (typeof window.Chart === 'undefined') return;
     document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {

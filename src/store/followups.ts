@@ -128,3 +128,8 @@ export function listActions(db: Db, waveId: number, unitId?: string): Action[] {
 export function isOverdue(a: Action, today: string): boolean {
   return a.dueOn !== null && a.dueOn < today && (a.status === 'planned' || a.status === 'in_progress');
 }
+
+/** deleteAction removes an action for good (the audit log keeps what was deleted). */
+export function deleteAction(db: Db, id: number): void {
+  prepared(db, 'DELETE FROM action WHERE id = ?').run(id);
+}

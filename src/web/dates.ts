@@ -33,3 +33,16 @@ export function formatDateTime(at: string | number | Date | null | undefined, ti
 export function formatDateOf(at: string | number | Date, timeZone: string): string {
   return formatDateTime(at, timeZone).slice(0, 10);
 }
+
+/** dayFromForm reads a day typed as 18.12.2026 (a browser without a date picker) into its stored form
+ *  2026-12-18; a date field's own value (YYYY-MM-DD) and anything else come back unchanged, for the
+ *  caller's check to judge. */
+export function dayFromForm(text: string): string {
+  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text.trim());
+  return m ? `${m[3]}-${(m[2] as string).padStart(2, '0')}-${(m[1] as string).padStart(2, '0')}` : text;
+}
+
+/** isCalendarDay tells whether text is a real day as stored (YYYY-MM-DD): 2027-02-31 is not one. */
+export function isCalendarDay(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+}

@@ -16,8 +16,8 @@ const parse = multer({
 
 const TOO_LARGE = new Set(['LIMIT_FILE_SIZE', 'LIMIT_FIELD_VALUE', 'LIMIT_PART_COUNT', 'LIMIT_FILE_COUNT', 'LIMIT_FIELD_COUNT']);
 
-/** csvUpload parses a multipart body into req.body (fields) and req.body.file (the file as UTF-8
- *  text); other bodies pass through. Answers 413 over a limit and 400 for a malformed body. */
+/** csvUpload parses a multipart body into req.body (fields) and req.body.file (the file's bytes,
+ *  decoded by the handler: org/upload.ts); other bodies pass through. Answers 413 over a limit and 400 for a malformed body. */
 export function csvUpload(req: Request, res: Response, next: NextFunction): void {
   if (!req.is('multipart/form-data')) return next();
   parse(req, res, (err: unknown) => {
@@ -26,7 +26,7 @@ export function csvUpload(req: Request, res: Response, next: NextFunction): void
       return next(TOO_LARGE.has(code) ? new HttpError(413, 'tooLarge') : new HttpError(400, 'badRequest'));
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (req.file) body.file = req.file.buffer.toString('utf8');
+    if (req.file) body.file = req.file.buffer;
     req.body = body;
     next();
   });

@@ -278,14 +278,14 @@ describe("a unit's follow-up", () => {
 // 2. The printable dialogue-meeting page
 
 describe('the dialogue-meeting page', () => {
-  test('strengths first, then areas, the chosen items and the forward-looking prompts; prints without navigation', async () => {
+  test('strengths first, then areas, the factor chart, the chosen items and the forward-looking prompts; prints without navigation', async () => {
     const { page, errors } = await newPage('leader', DESKTOP);
     await e2e.visit(page, unitPath('solbakken_avd1'));
     await submitWith(page, () => page.getByRole('link', { name: 'Side for dialogmøtet (utskrift)', exact: true }).click());
     expect(pathOf(page)).toBe(unitPath('solbakken_avd1', '/dialog'));
     expect(await text(page.locator('h1'))).toBe('Dialogmøte: Solbakken, avdeling 1');
     const headings = await page.locator('main h2').evaluateAll((els) => els.map((el) => (el.textContent ?? '').trim()));
-    expect(headings, 'strengths first, then areas, the chosen items, the prompts').toEqual(['Dette får dere til', 'Dette kan bli bedre', 'Dette har vi valgt', 'Spørsmål til samtalen', 'Tiltak']);
+    expect(headings, 'strengths first, then areas, the chosen items, the prompts').toEqual(['Dette får dere til', 'Dette kan bli bedre', 'Faktorene i diagram', 'Dette har vi valgt', 'Spørsmål til samtalen', 'Tiltak']);
 
     // The unit's own results: the strongest factors above the weakest.
     const factorLabels = new Set(survey.factors.map((f) => f.label));
@@ -346,7 +346,7 @@ describe("the project leader's overview", () => {
 
     // Every unit with its follow-up, actions and overdue actions, as stored.
     const table = await readTable(page.getByRole('table', { name: 'Oppfølging etter kartleggingen', exact: true }));
-    expect(table.headers).toEqual(['Enhet', 'Valgt styrker og områder', 'Tiltak', 'Forfalt']);
+    expect(table.headers).toEqual(['Enhet', 'Valgte styrker og områder', 'Tiltak', 'Forfalt']);
     const names = new Map(listUnits(db).map((u) => [u.name, u.id]));
     const actions = listActions(db, wave);
     const withFollowup = new Set(listFollowups(db, wave).map((f) => f.unitId));

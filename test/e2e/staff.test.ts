@@ -76,7 +76,7 @@ async function logIn(page: Page, username = ADMIN, password = PASSWORD): Promise
 
 /** upload chooses a CSV file on the import page and asks for the preview. */
 async function upload(page: Page, csv: string, name = 'enheter.csv'): Promise<Response> {
-  await field(page, 'CSV-fil').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  await field(page, 'CSV- eller Excel-fil (.csv, .txt, .xlsx)').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
   return submitWith(page, button(page, 'Forhåndsvis'));
 }
 
@@ -178,7 +178,7 @@ test('first run: the one-time setup page creates the project leader and loads th
 
   // The setup page is gone once an account exists.
   const again = await page.goto(`${firstBase()}/oppsett?kode=${SETUP_CODE}`);
-  expect(again?.status()).toBe(404);
+  expect(again?.status()).toBe(410);
   expect(first.db.prepare("SELECT username, role FROM account").all()).toEqual([{ username: 'ola', role: 'admin' }]);
 });
 
@@ -225,7 +225,7 @@ test('CSV import: a bad parent is listed as a problem and nothing is written; th
   await checkA11y(page, 'the units page');
   await page.getByRole('link', { name: 'Importer enheter fra CSV' }).click();
   await page.waitForURL('**/admin/import');
-  expect(await text(page.locator('h1'))).toBe('Importer enheter fra CSV');
+  expect(await text(page.locator('h1'))).toBe('Importer enheter fra CSV eller Excel');
   await checkA11y(page, 'the import page');
 
   const bad = '\uFEFFid;navn;overordnet;antall_ansatte\nkultur;Kultur og fritid;demo;\nbibliotek;Biblioteket;kultr;9\nkulturskole;Kulturskolen;kultur;7\n';
@@ -328,6 +328,10 @@ test('a new wave for two imported units: a respondent answers through its link a
   // Closing releases the results; reopening a released wave first says what the next close will
   // hold back, and nothing changes until the project leader confirms.
   await submitWith(page, page.getByRole('button', { name: 'Avslutt målingen' }));
+  expect(await text(page.locator('h1'))).toBe('Avslutte målingen?');
+  expect(t.db.prepare('SELECT status FROM wave WHERE id = ?').get(waveId)).toEqual({ status: 'open' });
+  await checkA11y(page, 'the close confirmation');
+  await submitWith(page, page.getByRole('button', { name: 'Ja, avslutt målingen' }));
   await talliesIdle(t.db);
   await submitWith(page, page.getByRole('button', { name: 'Åpne målingen igjen' }));
   expect(await text(page.locator('h1'))).toBe('Åpne målingen igjen?');
@@ -433,7 +437,8 @@ test('keyboard: the login form is filled and submitted with the keyboard alone',
       return { id: el?.id ?? '', outline: el ? getComputedStyle(el).outlineStyle : '' };
     });
   let tabs = 0;
-  while ((await focused()).id !== 'username' && tabs < 5) {
+  // The skip link, the brand and the three languages come first.
+  while ((await focused()).id !== 'username' && tabs < 8) {
     await page.keyboard.press('Tab');
     tabs++;
   }

@@ -27,3 +27,10 @@ export async function signIn(t: TestApp, role: Role, unitIds: string[] = [], use
   if (!csrf) throw new Error('no CSRF token on /oversikt');
   return { agent, csrf, accountId };
 }
+
+/** postForm posts a form as the signed-in person, with their CSRF token (repeated keys for lists). */
+export function postForm(who: SignedIn, url: string, body: Record<string, string | string[]>) {
+  const params = new URLSearchParams({ _csrf: who.csrf });
+  for (const [k, v] of Object.entries(body)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
+  return who.agent.post(url).type('form').send(params.toString());
+}

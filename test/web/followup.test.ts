@@ -70,8 +70,9 @@ describe('validation', () => {
   test.each([
     [{ what: '' }, 'Skriv hva som skal gjøres'],
     [{ responsible: '' }, 'Skriv hvem som er ansvarlig'],
-    [{ dueOn: '01.03.2027' }, 'Skriv fristen som ÅÅÅÅ-MM-DD.'],
-    [{ dueOn: '2027-02-31x' }, 'Skriv fristen som ÅÅÅÅ-MM-DD.'],
+    [{ dueOn: '31.02.2027' }, 'Skriv fristen som 18.12.2026.'],
+    [{ dueOn: '2027-02-31' }, 'Skriv fristen som 18.12.2026.'],
+    [{ dueOn: '2027-02-31x' }, 'Skriv fristen som 18.12.2026.'],
     [{ status: 'forgotten' }, 'Velg en status.'],
     [{ factorId: 'nope' }, 'Velg en faktor fra listen.'],
   ])('%j gets 422 with a message, keeps what was typed and stores nothing', async (change, message) => {

@@ -75,7 +75,7 @@ test('closing a wave from the web queues its results; the page is "being compute
   gate = new Int32Array(new SharedArrayBuffer(4));
   setTallyGate(t.db, gate);
 
-  const closed = await agent.post(`/admin/malinger/${t.demo.waveId}/status`).type('form').send({ _csrf: csrf, status: 'closed' });
+  const closed = await agent.post(`/admin/malinger/${t.demo.waveId}/status`).type('form').send({ _csrf: csrf, status: 'closed', confirm: 'yes' });
   expect(closed.status).toBe(303);
   expect(stored(t, t.demo.waveId)).toBe(false);
   const pending = await agent.get(`/resultater/${t.demo.waveId}`);

@@ -145,7 +145,12 @@ describe('waves', () => {
   });
 
   test('open, close and reopen are audited', async () => {
-    await post(`/admin/malinger/${t.demo.waveId}/status`, { status: 'closed' });
+    // Closing asks first and changes nothing until confirmed.
+    const askClose = await post(`/admin/malinger/${t.demo.waveId}/status`, { status: 'closed' });
+    expect(askClose.status).toBe(200);
+    expect(askClose.text).toContain('Avslutte målingen?');
+    expect(getWave(t.db, t.demo.waveId)?.status).toBe('open');
+    await post(`/admin/malinger/${t.demo.waveId}/status`, { status: 'closed', confirm: 'yes' });
     expect(getWave(t.db, t.demo.waveId)?.status).toBe('closed');
     // Reopening a released wave first asks, saying what the next close will hold back.
     const ask = await post(`/admin/malinger/${t.demo.waveId}/status`, { status: 'open' });
@@ -156,8 +161,8 @@ describe('waves', () => {
     await post(`/admin/malinger/${t.demo.waveId}/status`, { status: 'open', confirm: 'yes' });
     expect(getWave(t.db, t.demo.waveId)?.status).toBe('open');
     const log = await admin.agent.get('/admin/logg');
-    expect(log.text).toContain('wave.close');
-    expect(log.text).toContain('wave.reopen');
+    expect(log.text).toContain('Måling avsluttet');
+    expect(log.text).toContain('Måling åpnet igjen');
   });
 
   test('links CSV: BOM, semicolons, one row per unit; comma on request', async () => {

@@ -36,7 +36,12 @@ describe('first run', () => {
     expect(res.headers.location).toBe('/oversikt');
     expect((await agent.get('/oversikt')).text).toContain('Pia (prosjektleder)');
     expect(findLogin(t.db, 'PIA')?.passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/);
-    expect((await request(app).get('/oppsett?kode=first-run-code')).status).toBe(404);
+    // The used link says it was used and points to the login page.
+    const used = await request(app).get('/oppsett?kode=first-run-code');
+    expect(used.status).toBe(410);
+    expect(used.text).toContain('Oppsettlenken er brukt');
+    expect(used.text).toContain('href="/innlogging"');
+    expect(used.text).not.toContain('Opprett prosjektleder');
   });
 
   test('without a setup code (accounts exist or none was printed) there is no setup page', async () => {

@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { planImport } from '../../org/import.js';
+import { decodeUpload, type DecodedUpload } from '../../org/upload.js';
 import { addUnit, applyImport, childrenMap, getUnit, listUnits, setRetired, updateUnit, wouldCycle, type Unit } from '../../store/units.js';
 import { auditAction } from '../audit.js';
 import type { AppDeps } from '../deps.js';
@@ -25,6 +26,20 @@ export function treeRows(units: Unit[]): TreeRow[] {
   };
   walk('', 0);
   return rows;
+}
+
+/** ownHeadcount is a unit's headcount, or for a unit without one the sum of its children's (each
+ *  by the same rule), skipping children in `separate` (they take part on their own, so counting
+ *  them here too would count them twice); null when no headcount is known anywhere below. */
+export function ownHeadcount(children: Map<string, Unit[]>, unit: Unit, separate: ReadonlySet<string> = new Set()): number | null {
+  if (unit.headcount !== null) return unit.headcount;
+  let sum: number | null = null;
+  for (const c of children.get(unit.id) ?? []) {
+    if (separate.has(c.id) || c.retired) continue;
+    const n = ownHeadcount(children, c, separate);
+    if (n !== null) sum = (sum ?? 0) + n;
+  }
+  return sum;
 }
 
 interface UnitForm {
@@ -74,8 +89,8 @@ export function unitHandlers(deps: AppDeps) {
     const units = listUnits(deps.db).filter((u) => !wouldCycle(listUnits(deps.db), unit.id, u.id));
     res.status(status).render('admin/unit-edit', { unit, units, form, errors });
   };
-  const renderImport = (res: Response, status: number, csv: string, plan?: ReturnType<typeof planImport>, missing = false): void => {
-    res.status(status).render('admin/import', { plan, csv, missing });
+  const renderImport = (res: Response, status: number, csv: string, plan?: ReturnType<typeof planImport>, missing = false, read?: DecodedUpload): void => {
+    res.status(status).render('admin/import', { plan, csv, missing, read });
   };
 
   return {
@@ -119,13 +134,16 @@ export function unitHandlers(deps: AppDeps) {
     importForm(_req: Request, res: Response): void {
       renderImport(res, 200, '');
     },
-    importPreview(req: Request, res: Response): void {
+    async importPreview(req: Request, res: Response): Promise<void> {
       const body = req.body as Record<string, unknown> | undefined;
-      const file = typeof body?.file === 'string' ? body.file : '';
-      const csv = file.trim() !== '' ? file : typeof body?.csv === 'string' ? body.csv : '';
+      const pasted = typeof body?.csv === 'string' ? body.csv : '';
+      // A file wins over pasted text; its bytes are read by their detected encoding (or as XLSX).
+      const read = Buffer.isBuffer(body?.file) && body.file.length > 0 ? await decodeUpload(body.file) : undefined;
+      if (read && !read.ok) return renderImport(res, 422, pasted, undefined, false, read);
+      const csv = read?.ok ? read.text : pasted;
       if (csv.trim() === '') return renderImport(res, 422, csv, undefined, true);
       const plan = planImport(csv, listUnits(deps.db));
-      renderImport(res, plan.problems.length > 0 ? 422 : 200, csv, plan);
+      renderImport(res, plan.problems.length > 0 ? 422 : 200, csv, plan, false, read);
     },
     importApply(req: Request, res: Response): void {
       const body = req.body as Record<string, unknown> | undefined;

@@ -8,7 +8,7 @@ import { closeWave } from '../../report/close.js';
 import { waveResults } from '../../report/wave-results.js';
 import { createLink, createTokens, listLinks } from '../../store/links.js';
 import { createProject, getProject, listProjects, setWaveProject, waveProjectId } from '../../store/projects.js';
-import { getUnit, listUnits } from '../../store/units.js';
+import { childrenMap, getUnit, listUnits, subtreeIds, type Unit } from '../../store/units.js';
 import {
   createWave,
   setWaveStatus,
@@ -22,10 +22,11 @@ import {
 } from '../../store/waves.js';
 import { auditAction } from '../audit.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
+import { dayFromForm, isCalendarDay as isDay } from '../dates.js';
 import type { AppDeps } from '../deps.js';
 import { formErrors, formList, formText } from '../forms.js';
 import { unitOf, waveOf } from '../staff/loaders.js';
-import { treeRows } from './units.js';
+import { ownHeadcount, treeRows } from './units.js';
 
 interface WaveForm {
   name: string;
@@ -45,9 +46,9 @@ function readForm(body: unknown): WaveForm {
   return {
     name: formText(b?.name, 200),
     surveyKey: formText(b?.survey, 200),
-    unitIds: formList(b?.unitIds),
-    opensOn: formText(b?.opensOn, 10),
-    closesOn: formText(b?.closesOn, 10),
+    unitIds: [...new Set([...formList(b?.unitIds), ...(b?.allUnits === 'on' ? ['*'] : []), ...formList(b?.withSubunits).map((id) => `${id}/*`)])],
+    opensOn: dayFromForm(formText(b?.opensOn, 10)),
+    closesOn: dayFromForm(formText(b?.closesOn, 10)),
     kResults: formText(b?.kResults, 10),
     kDistribution: formText(b?.kDistribution, 10),
     kText: formText(b?.kText, 10),
@@ -56,7 +57,6 @@ function readForm(body: unknown): WaveForm {
   };
 }
 
-const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
 const optionalDay = z.string().refine((s) => s === '' || isDay(s), 'wave.dateInvalid');
 const count = z.string().regex(/^\d{1,4}$/, 'wave.numberInvalid');
 
@@ -80,6 +80,19 @@ function settingsErrors(form: WaveForm): Record<string, string> {
   return { ...formErrors(DatesInOrder, form), ...formErrors(SettingsShape, form) };
 }
 
+/** expandUnits turns the picker's choices into unit ids: "*" is every active unit, "<id>/*" a unit
+ *  with its active subunits (the form's "med underenheter"); other ids stay as they are. */
+function expandUnits(units: Unit[], chosen: string[]): string[] {
+  const active = units.filter((u) => !u.retired);
+  const out = new Set<string>();
+  for (const c of chosen) {
+    if (c === '*') for (const u of active) out.add(u.id);
+    else if (c.endsWith('/*')) for (const id of subtreeIds(active, [c.slice(0, -2)])) out.add(id);
+    else out.add(c);
+  }
+  return [...out];
+}
+
 function toSettings(form: WaveForm): WaveSettings {
   return {
     name: form.name,
@@ -93,9 +106,21 @@ function toSettings(form: WaveForm): WaveSettings {
   };
 }
 
+/** publicBase is the address respondent links start with: PUBLIC_URL, else the request's own host. */
+export function publicBase(deps: AppDeps, req: Request): string {
+  return deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+/** The personal-links form as posted, and what is wrong with it. */
+interface TokenForm {
+  unitIds: string[];
+  count: string;
+  errors: Record<string, string>;
+}
+
 /** waveHandlers returns the project leader's wave pages. */
 export function waveHandlers(deps: AppDeps) {
-  const baseUrl = (req: Request): string => deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  const baseUrl = (req: Request): string => publicBase(deps, req);
   const surveys = (): { key: string; id: string; version: number; title: string }[] =>
     (deps.db.prepare('SELECT survey_id, version, definition FROM survey_version ORDER BY survey_id, version DESC').all() as { survey_id: string; version: number; definition: string }[]).map((r) => ({
       key: `${r.survey_id}@${r.version}`,
@@ -104,9 +129,16 @@ export function waveHandlers(deps: AppDeps) {
       title: (JSON.parse(r.definition) as { title: string }).title,
     }));
   const renderNew = (res: Response, status: number, form: WaveForm, errors: Record<string, string>): void => {
-    res.status(status).render('admin/wave-new', { form, errors, surveys: surveys(), rows: treeRows(listUnits(deps.db).filter((u) => !u.retired)) });
+    const active = listUnits(deps.db).filter((u) => !u.retired);
+    const children = childrenMap(active);
+    const rows = treeRows(active).map((r) => ({
+      ...r,
+      headcount: ownHeadcount(children, r.unit),
+      subtree: (children.get(r.unit.id) ?? []).length > 0 ? [...subtreeIds(active, [r.unit.id])].filter((id) => id !== r.unit.id) : [],
+    }));
+    res.status(status).render('admin/wave-new', { form, errors, surveys: surveys(), rows });
   };
-  const renderShow = (req: Request, res: Response, wave: Wave, status = 200, form?: WaveForm, errors: Record<string, string> = {}): void => {
+  const renderShow = (req: Request, res: Response, wave: Wave, status = 200, form?: WaveForm, errors: Record<string, string> = {}, tokens: TokenForm = { unitIds: [], count: '', errors: {} }): void => {
     const unitIds = waveUnitIds(deps.db, wave.id);
     const links = new Map(listLinks(deps.db, wave.id).map((l) => [l.unitId, l.code]));
     const units = unitIds.map((id) => ({ unit: getUnit(deps.db, id), url: links.has(id) ? `${baseUrl(req)}/s/${links.get(id)}` : undefined }));
@@ -127,6 +159,7 @@ export function waveHandlers(deps: AppDeps) {
         linkMode: wave.linkMode,
       },
       errors,
+      tokens,
     });
   };
 
@@ -136,14 +169,16 @@ export function waveHandlers(deps: AppDeps) {
       renderNew(res, 200, { name: '', surveyKey: first?.key ?? '', unitIds: [], opensOn: '', closesOn: '', kResults: '5', kDistribution: '10', kText: '10', freeText: false, linkMode: 'open' }, {});
     },
     create(req: Request, res: Response): void {
-      const form = readForm(req.body);
+      const read = readForm(req.body);
+      const form = { ...read, unitIds: expandUnits(listUnits(deps.db), read.unitIds) };
       const survey = surveys().find((s) => s.key === form.surveyKey);
       const errors = settingsErrors(form);
       if (!survey) errors.survey = 'wave.surveyUnknown';
       if (form.unitIds.length === 0) errors.unitIds = 'wave.unitsNeeded';
       else if (form.unitIds.some((id) => !getUnit(deps.db, id))) errors.unitIds = 'account.unitUnknown';
       const settings = toSettings(form);
-      if (Object.keys(errors).length === 0) {
+      // A threshold below 3 is reported with every other problem, not after they are fixed.
+      if (!errors.kResults && !errors.kDistribution && !errors.kText) {
         const problem = settingsProblem(undefined, settings, false);
         if (problem) errors.kResults = problem;
       }
@@ -166,7 +201,7 @@ export function waveHandlers(deps: AppDeps) {
       const form = readForm(req.body);
       const errors = settingsErrors(form);
       const settings = toSettings(form);
-      if (Object.keys(errors).length === 0) {
+      if (!errors.kResults && !errors.kDistribution && !errors.kText) {
         const problem = settingsProblem(wave, settings, waveResponseCount(deps.db, wave.id) > 0);
         if (problem) errors.settings = problem;
       }
@@ -191,6 +226,10 @@ export function waveHandlers(deps: AppDeps) {
           const shownGroups = results ? [...results.tables.values()].filter((g) => g.released).length : 0;
           return res.render('admin/wave-reopen', { wave, shownGroups, units: results?.tables.size ?? 0 });
         }
+      }
+      // Closing ends answering for everyone: the page says so and asks first, like reopening.
+      if (status === 'closed' && formText((req.body as Record<string, unknown> | undefined)?.confirm) !== 'yes') {
+        return res.render('admin/wave-close', { wave, responses: waveResponseCount(deps.db, wave.id) });
       }
       deps.db.transaction(() => {
         if (status === 'closed') closeWave(deps.db, wave.id);
@@ -228,7 +267,11 @@ export function waveHandlers(deps: AppDeps) {
       const unitIds = waveUnitIds(deps.db, wave.id);
       const chosen = formList(body?.unitIds).filter((id) => unitIds.includes(id));
       const requested = formText(body?.count, 10);
-      if (chosen.length === 0 || (requested !== '' && !/^\d{1,4}$/.test(requested))) throw new HttpError(400, 'badRequest');
+      // A form mistake, not a broken request: the same page with the message and the input kept.
+      const tokenErrors: Record<string, string> = {};
+      if (chosen.length === 0) tokenErrors.tokenUnits = 'wave.tokenUnitsNeeded';
+      if (requested !== '' && !/^\d{1,4}$/.test(requested)) tokenErrors.count = 'wave.tokenCountInvalid';
+      if (Object.keys(tokenErrors).length > 0) return renderShow(req, res, wave, 400, undefined, {}, { unitIds: chosen, count: requested, errors: tokenErrors });
       // Every unit's tokens and the audit entry in one transaction: a failure leaves no tokens
       // behind that nobody was shown.
       const rows = deps.db.transaction(() => {

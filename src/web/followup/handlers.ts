@@ -2,26 +2,40 @@
 // dialogue-meeting page, the overview per wave and the CSV of all actions.
 import type { Request, Response } from 'express';
 import { auditAction } from '../audit.js';
-import { formatDateTime, formatDay } from '../dates.js';
+import { dayFromForm, formatDateTime, formatDay, isCalendarDay as isDay } from '../dates.js';
 import { nowOf, type AppDeps } from '../deps.js';
 import { today } from '../../clock.js';
 import { HttpError } from '../../errors.js';
 import type { ShownGroup } from '../../report/released.js';
 import { waveResults, type WaveResults } from '../../report/wave-results.js';
-import { ACTION_STATUSES, addAction, getAction, getFollowup, isOverdue, listActions, listFollowups, saveFollowup, updateAction, type ActionStatus, type Choice } from '../../store/followups.js';
+import { ACTION_STATUSES, addAction, deleteAction, getAction, getFollowup, isOverdue, listActions, listFollowups, saveFollowup, updateAction, type ActionStatus, type Choice } from '../../store/followups.js';
 import type { Unit } from '../../store/units.js';
 import type { Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
 import type { Num } from '../../report/exact.js';
-import { decimal } from '../results/format.js';
-import { rankFigures, strengthsAndAreas, visibleUnits } from '../results/view-model.js';
+import { decimal, figureFormat } from '../results/format.js';
+import { chartData, rankFigures, strengthsAndAreas, visibleUnits } from '../results/view-model.js';
 import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
 
 const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim().slice(0, max + 1) : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
-const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+
+/** What the choice form shows: the refs ticked and the own wording, as stored or as just posted. */
+interface ChoiceForm {
+  strengths: string[];
+  areas: string[];
+  ownStrength: string;
+  ownArea: string;
+}
+
+const choiceFormOf = (f: { strengths: Choice[]; areas: Choice[] } | undefined): ChoiceForm => ({
+  strengths: (f?.strengths ?? []).flatMap((c) => (c.ref ? [c.ref] : [])),
+  areas: (f?.areas ?? []).flatMap((c) => (c.ref ? [c.ref] : [])),
+  ownStrength: f?.strengths.find((c) => !c.ref)?.text ?? '',
+  ownArea: f?.areas.find((c) => !c.ref)?.text ?? '',
+});
 
 interface Ctx {
   wave: Wave;
@@ -53,7 +67,7 @@ function load(deps: AppDeps, req: Request, res: Response): Ctx | undefined {
 }
 
 function readAction(body: Record<string, unknown> | undefined, factorIds: string[]) {
-  const form = { what: str(body?.what), factorId: str(body?.factorId), responsible: str(body?.responsible, 200), dueOn: str(body?.dueOn), status: str(body?.status) || 'planned', note: str(body?.note, 2000) };
+  const form = { what: str(body?.what), factorId: str(body?.factorId), responsible: str(body?.responsible, 200), dueOn: dayFromForm(str(body?.dueOn)), status: str(body?.status) || 'planned', note: str(body?.note, 2000) };
   const errors: Record<string, string> = {};
   if (form.what === '' || form.what.length > 500) errors.what = 'followup.whatInvalid';
   if (form.responsible === '' || form.responsible.length > 200) errors.responsible = 'followup.responsibleInvalid';
@@ -66,12 +80,13 @@ function readAction(body: Record<string, unknown> | undefined, factorIds: string
 
 /** followupHandlers returns the follow-up pages (every staff member who may see the unit may edit). */
 export function followupHandlers(deps: AppDeps) {
-  const render = (res: Response, c: Ctx, status = 200, errors: Record<string, string> = {}, actionForm?: Record<string, string>): void => {
+  const render = (res: Response, c: Ctx, status = 200, errors: Record<string, string> = {}, actionForm?: Record<string, string>, choiceForm?: ChoiceForm): void => {
     const lang = res.locals.lang as Lang;
     const followup = getFollowup(deps.db, c.wave.id, c.unit.id);
     res.status(status).render('followup/unit', {
       ...c,
       followup,
+      choices: choiceForm ?? choiceFormOf(followup),
       ranked: c.basis ? rankFigures(c.basis.group) : undefined,
       actions: listActions(deps.db, c.wave.id, c.unit.id),
       factors: c.results.survey.factors,
@@ -97,12 +112,15 @@ export function followupHandlers(deps: AppDeps) {
         ...refs.filter((r) => labels.has(r)).map((ref) => ({ ref, text: labels.get(ref) as string })),
         ...own.map((t) => t.trim()).filter((t) => t !== '').map((text) => ({ text: text.slice(0, 300) })),
       ];
-      const strengths = choices(list(req.body?.strengths), list(req.body?.ownStrength));
-      const areas = choices(list(req.body?.areas), list(req.body?.ownArea));
+      const form: ChoiceForm = { strengths: list(req.body?.strengths), areas: list(req.body?.areas), ownStrength: str(list(req.body?.ownStrength)[0], 300), ownArea: str(list(req.body?.ownArea)[0], 300) };
+      const strengths = choices(form.strengths, [form.ownStrength]);
+      const areas = choices(form.areas, [form.ownArea]);
       const errors: Record<string, string> = {};
       if (strengths.length > 3) errors.strengths = 'followup.tooManyStrengths';
       if (areas.length > 3) errors.areas = 'followup.tooManyAreas';
-      if (Object.keys(errors).length > 0) return render(res, c, 422, errors);
+      // An empty choice is no choice: storing it would mark the unit as having chosen.
+      if (strengths.length + areas.length === 0) errors.strengths = 'followup.nothingChosen';
+      if (Object.keys(errors).length > 0) return render(res, c, 422, errors, undefined, form);
       deps.db.transaction(() => {
         saveFollowup(deps.db, { waveId: c.wave.id, unitId: c.unit.id, strengths, areas, updatedBy: staffOf(res).account.displayName }, new Date(nowOf(deps)));
         auditAction(deps, res, 'followup.choices', `${c.wave.id}/${c.unit.id}`);
@@ -133,6 +151,19 @@ export function followupHandlers(deps: AppDeps) {
       })();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
     },
+    /** deleteAction asks first (a page that names the action), then deletes it and audits what it was. */
+    deleteAction(req: Request, res: Response): void {
+      const c = load(deps, req, res);
+      if (!c) return;
+      const action = getAction(deps.db, Number(req.params.actionId));
+      if (!action || action.waveId !== c.wave.id || action.unitId !== c.unit.id) throw new HttpError(404, 'notFound');
+      if (str(req.body?.confirm) !== 'yes') return res.render('followup/delete-action', { wave: c.wave, unit: c.unit, action });
+      deps.db.transaction(() => {
+        deleteAction(deps.db, action.id);
+        auditAction(deps, res, 'followup.action.delete', `${c.wave.id}/${c.unit.id}#${action.id}: ${action.what}`);
+      })();
+      res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
+    },
     dialogue(req: Request, res: Response): void {
       const c = load(deps, req, res);
       if (!c) return;
@@ -144,6 +175,10 @@ export function followupHandlers(deps: AppDeps) {
         actions: listActions(deps.db, c.wave.id, c.unit.id).filter((a) => a.status !== 'dropped'),
         factors: c.results.survey.factors,
         fmt: (x: Num) => decimal(x, lang),
+        // The same chart as the results page, from the same released table (the basis's).
+        chart: c.basis ? JSON.stringify(chartData(c.basis.group, [], c.basis.unit.name)) : '',
+        num: figureFormat(lang),
+        scripts: ['/vendor/chart.umd.min.js', '/js/results.js'],
       });
     },
     overview(_req: Request, res: Response): void {

@@ -19,6 +19,7 @@ export function followupRouter(deps: AppDeps): express.Router {
   r.post('/:waveId/enhet/:unitId/valg', h.saveChoices);
   r.post('/:waveId/enhet/:unitId/tiltak', h.addAction);
   r.post('/:waveId/enhet/:unitId/tiltak/:actionId', h.updateAction);
+  r.post('/:waveId/enhet/:unitId/tiltak/:actionId/slett', h.deleteAction);
   r.get('/:waveId/enhet/:unitId/dialog', h.dialogue);
   r.use(computingPage);
   return r;

@@ -15,6 +15,7 @@ import type { Lang, Translate } from '../i18n/index.js';
 import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
 import { unitCsv } from './csv.js';
+import { heatmapCsv, heatmapXlsx } from './heatmap-export.js';
 import { figureFormat } from './format.js';
 import { markdownToHtml } from './markdown.js';
 import { chartData, heatBand, strengthsAndAreas, visibleUnits } from './view-model.js';
@@ -114,6 +115,23 @@ export function resultHandlers(deps: AppDeps) {
         num: figureFormat(lang),
         heatBand,
       });
+    },
+    /** overviewCsv is the heat map as CSV: the page's rows and rounding, withheld cells empty with a note. */
+    overviewCsv(req: Request, res: Response): void {
+      const loaded = loadResults(deps, req, res);
+      if (!loaded) return;
+      const rows = visibleUnits(loaded.results, staffOf(res));
+      sendCsv(res, `varmekart-${loaded.wave.id}.csv`, heatmapCsv(rows, loaded.results.survey.factors, delimiterFrom(req.query.skilletegn), res.locals.t as Translate));
+    },
+    /** overviewXlsx is the heat map as an Excel workbook (the same figures as the CSV). */
+    async overviewXlsx(req: Request, res: Response): Promise<void> {
+      const loaded = loadResults(deps, req, res);
+      if (!loaded) return;
+      const rows = visibleUnits(loaded.results, staffOf(res));
+      const book = await heatmapXlsx(rows, loaded.results.survey.factors, loaded.wave.name, res.locals.t as Translate);
+      res.set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.set('Content-Disposition', `attachment; filename="varmekart-${loaded.wave.id}.xlsx"`);
+      res.send(book);
     },
   };
 }

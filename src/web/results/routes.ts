@@ -5,6 +5,7 @@ import { unitScopeParam, waveParam } from '../staff/loaders.js';
 import { computingPage } from './computing.js';
 import { requireStaff } from '../staff/session.js';
 import { resultHandlers } from './handlers.js';
+import { printHeaderCss } from './print.js';
 
 /** resultsRouter serves /resultater/<wave>/... */
 export function resultsRouter(deps: AppDeps): express.Router {
@@ -16,8 +17,11 @@ export function resultsRouter(deps: AppDeps): express.Router {
   r.get('/metode', h.methods);
   r.get('/:waveId', h.index);
   r.get('/:waveId/organisasjon', h.overview);
+  r.get('/:waveId/organisasjon.csv', h.overviewCsv);
+  r.get('/:waveId/organisasjon.xlsx', h.overviewXlsx);
   r.get('/:waveId/enhet/:unitId', h.unit);
   r.get('/:waveId/enhet/:unitId/csv', h.csv);
+  r.get('/:waveId/enhet/:unitId/utskrift.css', printHeaderCss(deps));
   r.use(computingPage);
   return r;
 }

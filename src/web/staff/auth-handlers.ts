@@ -35,7 +35,9 @@ const raw = (v: unknown): string => (typeof v === 'string' ? v : '');
 function checkSetupToken(deps: AppDeps, token: unknown): void {
   const expected = deps.setupToken;
   const given = Buffer.from(formText(token, 200));
-  if (!expected || countAccounts(deps.db) > 0) throw new HttpError(404, 'notFound');
+  // Once the first account exists the link has done its job: say so (it reveals only that setup is done).
+  if (countAccounts(deps.db) > 0) throw new HttpError(410, 'setupUsed');
+  if (!expected) throw new HttpError(404, 'notFound');
   const want = Buffer.from(expected);
   if (given.length !== want.length || !crypto.timingSafeEqual(given, want)) throw new HttpError(404, 'notFound');
 }

@@ -3,11 +3,13 @@
 // it, "fewer than k", during and after the wave; the project leader sees exact counts, which
 // distributing links needs.
 import type { Request, Response } from 'express';
+import { listLinks } from '../../store/links.js';
 import { listProjects, projectWaves } from '../../store/projects.js';
 import { countResponses } from '../../store/responses.js';
-import { listUnits, type Unit } from '../../store/units.js';
+import { childrenMap, listUnits, type Unit } from '../../store/units.js';
 import { listWaves, waveUnitIds, type Wave } from '../../store/waves.js';
-import { treeRows } from '../admin/units.js';
+import { ownHeadcount, treeRows } from '../admin/units.js';
+import { publicBase } from '../admin/waves.js';
 import type { AppDeps } from '../deps.js';
 import { mayViewWave, waveOf } from './loaders.js';
 import { staffOf, type Staff } from './session.js';
@@ -60,14 +62,17 @@ export function responseRates(deps: AppDeps, staff: Staff, wave: Wave): RateRow[
   const taking = new Set(waveUnitIds(deps.db, wave.id));
   const counts = countResponses(deps.db, wave.id);
   const byId = new Map(units.map((u) => [u.id, u]));
+  const children = childrenMap(units);
   const total = new Map<string, { responses: number; headcount: number; hasHeadcount: boolean }>();
   for (const id of taking) {
     const unit = byId.get(id);
+    // A parent taking part without its own headcount counts its children's ("7 of ?" helps nobody).
+    const headcount = unit ? ownHeadcount(children, unit, taking) : null;
     for (let u = unit; u; u = u.parentId ? byId.get(u.parentId) : undefined) {
       const t = total.get(u.id) ?? { responses: 0, headcount: 0, hasHeadcount: false };
       t.responses += counts.get(id) ?? 0;
-      if (unit?.headcount !== null && unit?.headcount !== undefined) {
-        t.headcount += unit.headcount;
+      if (headcount !== null) {
+        t.headcount += headcount;
         t.hasHeadcount = true;
       }
       total.set(u.id, t);
@@ -90,11 +95,19 @@ export function responseRates(deps: AppDeps, staff: Staff, wave: Wave): RateRow[
 /** overviewHandlers returns the start page and the response-rate page. */
 export function overviewHandlers(deps: AppDeps) {
   return {
-    home(_req: Request, res: Response): void {
+    home(req: Request, res: Response): void {
       const staff = staffOf(res);
+      const names = new Map(listUnits(deps.db).map((u) => [u.id, u.name]));
+      // An open wave's respondent links, for the units one may see: leaders hand them out too.
+      const linksOf = (wave: Wave) =>
+        wave.status === 'open' && wave.linkMode === 'open'
+          ? listLinks(deps.db, wave.id)
+              .filter((l) => staff.canSee(l.unitId))
+              .map((l) => ({ name: names.get(l.unitId) ?? l.unitId, url: `${publicBase(deps, req)}/s/${l.code}` }))
+          : [];
       const waves = listWaves(deps.db)
         .filter((wave) => mayViewWave(deps, staff, wave))
-        .map((wave) => ({ wave, rows: responseRates(deps, staff, wave) }));
+        .map((wave) => ({ wave, rows: responseRates(deps, staff, wave), links: linksOf(wave) }));
       const projects = listProjects(deps.db)
         .map((project) => ({ project, waves: projectWaves(deps.db, project.id) }))
         .filter((p) => p.waves.some((w) => mayViewWave(deps, staff, w)));

@@ -148,7 +148,7 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
     const res = await h.admin.agent.post(url).type('form').send(params.toString());
     if (res.status !== expected) throw new Error(`case ${seed}: POST ${url} answered ${res.status}: ${res.text.slice(0, 300)}`);
   };
-  const setStatus = (status: 'open' | 'closed') => post(`/admin/malinger/${waveId}/status`, { status });
+  const setStatus = (status: 'open' | 'closed') => post(`/admin/malinger/${waveId}/status`, status === 'closed' ? { status, confirm: 'yes' } : { status });
   // Reopening a released wave as a person would: the first POST shows what it will cost, the second confirms.
   const reopen = async (): Promise<void> => {
     await post(`/admin/malinger/${waveId}/status`, { status: 'open' }, 200);
