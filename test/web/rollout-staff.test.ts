@@ -45,7 +45,7 @@ describe('organisation import: encodings and XLSX (item 3)', () => {
     sheet.addRow(['bjorkly', 'Bjørkly bofellesskap', 'helse', 12]);
     const res = await upload(Buffer.from(await book.xlsx.writeBuffer()), 'enheter.xlsx');
     expect(res.status).toBe(200);
-    expect(res.text).toContain('1 nye enheter');
+    expect(res.text).toContain('1 ny enhet');
     expect(res.text).toContain('<td>Bjørkly bofellesskap</td>');
     expect(res.text).toContain('Excel-arbeidsbok (første ark)');
   });
