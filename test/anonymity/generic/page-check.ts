@@ -9,10 +9,10 @@
 // Anything else with a digit in it fails, naming the page, the group and the text, so a template
 // that prints a new figure cannot escape the attacker. Each role's facts must also be among the
 // project leader's.
-import type request from 'supertest';
 import { detectableDifference, welch } from '../../../src/report/welch.js';
 import { newcombe } from '../../../src/report/proportions.js';
 import { RAUS_ITEM_IDS } from '../../../src/report/group.js';
+import { INVOLUNTARY_DEFINITIONS } from '../../../src/report/position.js';
 import { listActions } from '../../../src/store/followups.js';
 import type { Db } from '../../../src/store/db.js';
 import type { Unit } from '../../../src/store/units.js';
@@ -21,12 +21,15 @@ import { Expectations, type Expected, type WaveModel } from './expected.js';
 import { readBlocks, type Block } from './html.js';
 import { agrees, closeTo, Names, num, PageLog, pattern, readFigure, readN, readWithheld, type Fact } from './page-reader.js';
 
-type Agent = ReturnType<typeof request.agent>;
+/** What the check needs of a signed-in agent: a GET through the routes. */
+export interface PageAgent {
+  get(url: string): PromiseLike<{ status: number; text: string }>;
+}
 
 /** A signed-in role and the units it may see. */
 export interface Viewer {
   name: string;
-  agent: Agent;
+  agent: PageAgent;
   admin: boolean;
   canSee(unitId: string): boolean;
 }
@@ -54,6 +57,7 @@ class Context {
   readonly before?: Expectations;
   readonly names: Names;
   readonly thresholds: number[];
+  readonly beforeThresholds: number[];
   readonly units: Map<string, Unit>;
   readonly factorByLabel: Map<string, string>;
   readonly itemByText: Map<string, string>;
@@ -67,13 +71,17 @@ class Context {
     wave: WaveModel,
     readonly comparison?: Comparison,
     projectName?: string,
+    earlierThresholds: readonly number[] = [],
   ) {
     this.after = new Expectations(wave);
     if (comparison) this.before = new Expectations(comparison.before);
     const r = wave.results;
     const s = r.survey;
     const t = r.disclosure.thresholds;
-    this.thresholds = [t.k, t.kDistribution, t.kText];
+    // A figure withheld by an earlier release keeps the threshold it was withheld under.
+    this.thresholds = [t.k, t.kDistribution, t.kText, ...earlierThresholds];
+    const b = comparison?.before.results.disclosure.thresholds;
+    this.beforeThresholds = b ? [b.k, b.kDistribution, b.kText] : [];
     this.units = new Map([...(comparison?.before.results.units ?? []), ...r.units].map((u) => [u.id, u]));
     this.factorByLabel = new Map(s.factors.map((f) => [f.label, f.id]));
     this.itemByText = new Map(s.items.map((i) => [i.text, i.id]));
@@ -106,7 +114,7 @@ class Context {
   /** finish checks that every block with a digit left after names and static text was read by a rule. */
   finish(log: PageLog, blocks: Block[], read: Set<Block>, group: string): void {
     for (const b of blocks) {
-      if (read.has(b) || b.source === 'chart') continue;
+      if (read.has(b) || b.source === 'chart' || !/\d/.test(b.text)) continue;
       const rest = this.names.strip(b.text);
       if (/\d/.test(rest)) log.problem(group, b, `a number no rule of the attacker reads (left after names: "${rest.slice(0, 80)}")`);
     }
@@ -124,8 +132,8 @@ async function fetchPage(cx: Context, viewer: Viewer, url: string): Promise<stri
 }
 
 /** checkPages reads every page each viewer may open for the case's wave in this release. */
-export async function checkPages(db: Db, wave: WaveModel, viewers: readonly Viewer[], comparison?: Comparison, projectName?: string): Promise<PageReport> {
-  const cx = new Context(db, wave, comparison, projectName);
+export async function checkPages(db: Db, wave: WaveModel, viewers: readonly Viewer[], comparison?: Comparison, projectName?: string, earlierThresholds: readonly number[] = []): Promise<PageReport> {
+  const cx = new Context(db, wave, comparison, projectName, earlierThresholds);
   const r = wave.results;
   const id = r.wave.id;
   for (const v of viewers) {
@@ -242,11 +250,11 @@ function heatMap(cx: Context, log: PageLog, blocks: Block[], seen: Set<Block>): 
 }
 
 /** The pieces of a figure a results table's column prints. */
-function cellFigure(cx: Context, log: PageLog, group: string, key: string, b: Block, what: 'figure' | 'figureN' | 'sd' | 'n' | 'favourable', e: Expected | undefined = cx.after.display(group, key)): void {
+function cellFigure(cx: Context, log: PageLog, group: string, key: string, b: Block, what: 'figure' | 'figureN' | 'sd' | 'n' | 'favourable', e: Expected | undefined = cx.after.display(group, key), thresholds = cx.thresholds): void {
   const t = b.text;
   if (what === 'figure' || what === 'figureN') {
     const r = readFigure(t);
-    return r ? log.check(group, key, b, t, agrees(r, e, what === 'figureN', cx.thresholds)) : log.problem(group, b, `${key}: unreadable`);
+    return r ? log.check(group, key, b, t, agrees(r, e, what === 'figureN', thresholds)) : log.problem(group, b, `${key}: unreadable`);
   }
   if (t === '' || t === '–') return log.check(group, `${key}.${what}`, b, t, e?.[what === 'favourable' ? 'share' : what] === undefined || (what === 'n' && e?.nUpTo !== undefined && false) ? undefined : `blank where the model has ${what}`);
   if (what === 'sd') return log.check(group, `${key}.sd`, b, t, closeTo(num(t), e?.sd, 0.05) ? undefined : `SD ${t}, the model ${e?.sd}`);
@@ -609,7 +617,7 @@ function compareIndex(cx: Context, log: PageLog, blocks: Block[], seen: Set<Bloc
     if (!shown) {
       const w = readWithheld(b.text);
       if (b.text !== '' && !w) log.problem(g.key, b, 'a hidden comparison with a number that is no threshold');
-      else if (w?.kind === 'withheld' && w.k !== undefined && !cx.thresholds.includes(w.k) && !before.wave.results.disclosure.thresholds.k) log.problem(g.key, b, `threshold ${w.k}`);
+      else if (w?.kind === 'withheld' && w.k !== undefined && !(k === 0 ? cx.beforeThresholds : cx.thresholds).includes(w.k)) log.problem(g.key, b, `threshold ${w.k}`);
       log.fact(g.key, `compare.hidden.${k}`, b.text);
       continue;
     }
@@ -647,7 +655,7 @@ function compareUnit(cx: Context, g: { key: string; before: string[]; after: str
     if (b.source === 'title') {
       seen.add(b);
       const w = readWithheld(b.text);
-      if (w?.kind === 'withheld' && w.k !== undefined && !cx.thresholds.includes(w.k) && w.k !== before.wave.results.disclosure.thresholds.k) log.problem(g.key, b, `threshold ${w.k}`);
+      if (w?.kind === 'withheld' && w.k !== undefined && ![...cx.thresholds, ...cx.beforeThresholds].includes(w.k)) log.problem(g.key, b, `threshold ${w.k}`);
       continue;
     }
     if (b.tag === 'p' && b.attrs.class === 'lead') {
@@ -673,7 +681,7 @@ function compareUnit(cx: Context, g: { key: string; before: string[]; after: str
     const fa = figureOf(0, key);
     const fb = figureOf(1, key);
     if (k >= 0) {
-      cellFigure(cx, log, g.key, `${key}@${k}`, b, 'figureN', k === 0 ? fa : fb);
+      cellFigure(cx, log, g.key, `${key}@${k}`, b, 'figureN', k === 0 ? fa : fb, k === 0 ? cx.beforeThresholds : cx.thresholds);
       continue;
     }
     // A change needs exact n, mean and SD in both waves (compare.ts): then it, its interval and
@@ -704,7 +712,8 @@ function compareShare(cx: Context, g: { key: string }, log: PageLog, b: Block, f
   const waves = [before.wave.results.wave.name, cx.after.wave.results.wave.name];
   const ofPart = (b.rowLabel ?? '').endsWith(`(${T('compare.ofPartTime')})`);
   const label = ofPart ? (b.rowLabel ?? '').slice(0, -(T('compare.ofPartTime').length + 3)) : (b.rowLabel ?? '');
-  const inv = cx.after.wave.rf.displays.find((x) => x.key.startsWith('share:inv:') && positionDefinitionName(cx, x.group, x.key.slice(10)) === label)?.key.slice(10);
+  if (b.column === T('compare.reading') && !/\d/.test(b.text)) return log.fact(g.key, `share.reading`, b.text);
+  const inv = INVOLUNTARY_DEFINITIONS.find((d) => d.name === label)?.id;
   const id = COMPARE_SHARES[label] ?? (inv ? (ofPart ? `invOfPartTime:${inv}` : `inv:${inv}`) : undefined);
   if (!id) return log.problem(g.key, b, 'a share the attacker does not know');
   const [fa, fb] = [0, 1].map((k) => figureOf(k, `share:${id}`));
@@ -713,7 +722,9 @@ function compareShare(cx: Context, g: { key: string }, log: PageLog, b: Block, f
     const f = k === 0 ? fa : fb;
     const m = /^(\d+) % \(n = (\d+)\)$/.exec(b.text);
     const want = f?.n ? round((100 * (f.count ?? NaN)) / f.n, 0) : undefined;
-    return log.check(g.key, `share:${id}@${k}`, b, b.text, m ? (num(m[1]) === want && num(m[2]) === f?.n ? undefined : `share ${b.text}, the model ${want} % of ${f?.n}`) : readFigure(b.text)?.kind === 'withheld' && !f ? undefined : 'unreadable');
+    const w = readWithheld(b.text);
+    if (w?.kind === 'withheld' && w.k !== undefined && !(k === 0 ? cx.beforeThresholds : cx.thresholds).includes(w.k)) return log.problem(g.key, b, `threshold ${w.k}`);
+    return log.check(g.key, `share:${id}@${k}`, b, b.text, m ? (num(m[1]) === want && num(m[2]) === f?.n ? undefined : `share ${b.text}, the model ${want} % of ${f?.n}`) : w && !f ? undefined : 'unreadable');
   }
   const usable = fa?.n && fb?.n && fa.count !== undefined && fb.count !== undefined;
   const d = usable ? newcombe(fa.count as number, fa.n as number, fb.count as number, fb.n as number) : undefined;

@@ -64,6 +64,8 @@ export interface CaseOptions {
   /** Also read every page each role may open (project leader, a unit's leader and representative),
    *  with a reorganisation mapped in the comparison (implies viaRoutes). */
   pages?: boolean;
+  /** Changes each page a role fetches before the check reads it (to prove the check fails). */
+  tamper?: (viewer: string, url: string, html: string) => string;
 }
 
 /** What the page checks of a case covered. */
@@ -155,8 +157,9 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
 
   const viaRoutes = opts.viaRoutes || opts.pages;
   const baseline = viaRoutes ? baselineProject(h, survey, seed, ids, waveId, opts.pages ? rand : undefined) : undefined;
-  const viewers = opts.pages ? await roles(h, seed, pick(rand, ids)) : [];
+  const viewers = opts.pages ? await roles(h, seed, pick(rand, ids), opts.tamper) : [];
   let comparison: Comparison | undefined;
+  const thresholdsSeen = new Set<number>();
 
   const post = async (url: string, body: Record<string, string>, expected = 303): Promise<void> => {
     const params = new URLSearchParams({ _csrf: h.admin.csrf, ...body });
@@ -176,6 +179,8 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
     const wave = getWave(db, waveId) as Wave;
     const results = waveResults(db, wave);
     if (!results) throw new Error(`case ${seed}: no results after ${action}`);
+    const t = results.disclosure.thresholds;
+    for (const x of [t.k, t.kDistribution, t.kText]) thresholdsSeen.add(x);
     const figures = releaseFigures(db, results, [...people], run.releases.length + 1, model);
     run.problems.push(...verifyFigures(model, people, figures).map((p) => `case ${seed}: ${p}`));
     let finer = new Map<string, [number, number]>();
@@ -186,8 +191,8 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
     }
     if (baseline && opts.pages) {
       comparison ??= await reorganise(h, baseline, results, seed, rand);
-      const report = await checkPages(db, { results, rf: figures, people: [...people] }, viewers, comparison, `Prosjekt ${seed}`);
-      run.problems.push(...report.problems.slice(0, 10).map((p) => `case ${seed}: ${p}`));
+      const report = await checkPages(db, { results, rf: figures, people: [...people] }, viewers, comparison, `Prosjekt ${seed}`, [...thresholdsSeen]);
+      run.problems.push(...report.problems.map((p) => `case ${seed}: ${p}`));
       run.pageCount.pages += report.pages;
       run.pageCount.figures += report.figures;
     }
@@ -298,16 +303,26 @@ function baselineProject(h: Harness, survey: Survey, seed: number, ids: string[]
 }
 
 /** roles signs in the project leader's view and a leader and a representative of one unit. */
-async function roles(h: Harness, seed: number, unitId: string): Promise<Viewer[]> {
+async function roles(h: Harness, seed: number, unitId: string, tamper?: CaseOptions['tamper']): Promise<Viewer[]> {
   const { db } = h.t;
   const below = (): Set<string> => subtreeIds(listUnits(db), [unitId]);
   const leader = await signIn(h.t, 'leader', [unitId], `leder-${seed}`);
   const rep = await signIn(h.t, 'representative', [unitId], `verneombud-${seed}`);
-  return [
+  const viewers: Viewer[] = [
     { name: 'project leader', agent: h.admin.agent, admin: true, canSee: () => true },
     { name: `leader of ${unitId}`, agent: leader.agent, admin: false, canSee: (id) => below().has(id) },
     { name: `representative of ${unitId}`, agent: rep.agent, admin: false, canSee: (id) => below().has(id) },
   ];
+  if (!tamper) return viewers;
+  return viewers.map((v) => ({
+    ...v,
+    agent: {
+      get: async (url: string) => {
+        const res = await v.agent.get(url);
+        return { status: res.status, text: tamper(v.name, url, res.text) };
+      },
+    },
+  }));
 }
 
 /** reorganise maps each unit only the earlier wave had onto one to three of the case's units
