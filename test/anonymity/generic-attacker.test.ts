@@ -114,7 +114,7 @@ function report(findings: Finding[]): string {
 /** attack runs the cases on a fresh app (one database per batch keeps the organisation tree small). */
 async function attack(seeds: number[], opts: (seed: number) => CaseOptions): Promise<void> {
   const findings: Finding[] = [];
-  const counted = { cases: 0, pages: 0, figures: 0 };
+  const counted = { cases: 0, pages: 0, figures: 0, mapped: 0 };
   const problems: string[] = [];
   const h = await makeHarness();
   try {
@@ -126,11 +126,12 @@ async function attack(seeds: number[], opts: (seed: number) => CaseOptions): Pro
       counted.cases++;
       counted.pages += run.pageCount.pages;
       counted.figures += run.pageCount.figures;
+      counted.mapped += run.pageCount.mapped;
     }
   } finally {
     h.t.close();
   }
-  console.log(`generic attacker: ${counted.cases} cases, ${counted.pages} pages and ${counted.figures} figures on them checked`);
+  console.log(`generic attacker: ${counted.cases} cases, ${counted.pages} pages and CSVs with ${counted.figures} figures checked (${counted.mapped} of mapped groups)`);
   expect(problems.slice(0, 20), 'figures the simulation cannot explain, or outputs that disagree').toEqual([]);
   expect(findings.length, report(findings)).toBe(0);
 }

@@ -41,6 +41,18 @@ const TAMPERINGS: { name: string; page: RegExp; viewer?: RegExp; change: (html: 
     report: /project leader \/resultater\/\d+ @\S+: "færre enn 2 svar".*threshold 2/,
   },
   {
+    name: 'a mapped group’s n that is not its members’',
+    page: /^\/sammenligning\/\d+\/enhet\/gruppe[^/]*$/,
+    change: (html) => html.replace(/(Etter \d+: )(\d+)( svar)/, (_, a: string, n: string, c: string) => `${a}${Number(n) + 1}${c}`),
+    report: /\/sammenligning\/\d+\/enhet\/gruppe\S+ @gruppe:\S+: .*compare\.n\.1/,
+  },
+  {
+    name: 'a mapped group’s pooled figure off in its CSV',
+    page: /^\/sammenligning\/\d+\/enhet\/gruppe[^/]*\/csv$/,
+    change: (html) => html.replace(/^("Faktor";"samspill";"[^"]*";"[^"]*";")(\d),(\d)/m, (_, a: string, i: string, d: string) => `${a}${(Number(`${i}.${d}`) + 0.3).toFixed(1).replace('.', ',')}`),
+    report: /csv @gruppe:\S+: .*factor:samspill@1: mean/,
+  },
+  {
     name: 'a heat map colour that is not the shown mean’s',
     page: /^\/resultater\/\d+\/organisasjon$/,
     change: (html) => html.replace(/heat-(high|good|mid)"/, 'heat-low"'),

@@ -15,11 +15,13 @@ import { RAUS_ITEM_IDS } from '../../../src/report/group.js';
 import { INVOLUNTARY_DEFINITIONS } from '../../../src/report/position.js';
 import { listActions } from '../../../src/store/followups.js';
 import type { Db } from '../../../src/store/db.js';
-import type { Unit } from '../../../src/store/units.js';
+import { subtreeIds, type Unit } from '../../../src/store/units.js';
 import { nb } from '../../../src/web/i18n/nb.js';
 import { Expectations, type Expected, type WaveModel } from './expected.js';
 import { readBlocks, type Block } from './html.js';
-import { agrees, closeTo, Names, num, PageLog, pattern, readFigure, readN, readWithheld, type Fact } from './page-reader.js';
+import { parseCsv } from '../helpers.js';
+import { agrees, closeTo, Names, num, PageLog, pattern, readFigure, readN, readWithheld, type Fact, type Reading } from './page-reader.js';
+import { withheldNote } from '../../../src/web/results/csv.js';
 
 /** What the check needs of a signed-in agent: a GET through the routes. */
 export interface PageAgent {
@@ -46,6 +48,8 @@ export interface PageReport {
   problems: string[];
   pages: number;
   figures: number;
+  /** How many of the figures belong to mapped groups and show a value. */
+  mapped: number;
 }
 
 const round = (x: number, d: number): number => Math.sign(x) * Math.round(Math.abs(x) * 10 ** d + 1e-9) / 10 ** d;
@@ -65,6 +69,8 @@ class Context {
   problems: string[] = [];
   pages = 0;
   figures = 0;
+  /** Figures of mapped groups shown with a value (pages and CSV). */
+  mapped = 0;
 
   constructor(
     readonly db: Db,
@@ -165,6 +171,17 @@ export async function checkPages(db: Db, wave: WaveModel, viewers: readonly View
       if (v.admin || groups.length > 0) await read(`/sammenligning/${p}`, '-', (log, blocks, seen) => compareIndex(cx, log, blocks, seen));
       for (const g of groups) await read(`/sammenligning/${p}/enhet/${encodeURIComponent(g.key)}`, g.key, (log, blocks, seen) => compareUnit(cx, g, log, blocks, seen));
       if (v.admin) await read(`/sammenligning/${p}/endringer`, '-', (log, blocks, seen) => changesPage(cx, log, blocks, seen));
+      // The mapped groups' comparison CSV (the units' own are checked against their results CSV by csv-check.ts).
+      for (const g of v.admin ? comparison.groups : []) {
+        const url = `/sammenligning/${p}/enhet/${encodeURIComponent(g.key)}/csv`;
+        const res = await v.agent.get(url);
+        cx.pages++;
+        const log = new PageLog(`${v.name} ${url}`);
+        if (res.status === 200) mappedCsv(cx, g, log, parseCsv(res.text));
+        else log.problem(g.key, url, `answered ${res.status}`);
+        cx.finish(log, [], new Set(), g.key);
+        for (const f of log.facts) facts.add(f);
+      }
     }
   }
   const admin = cx.facts.get(viewers.find((v) => v.admin)?.name ?? '');
@@ -172,7 +189,7 @@ export async function checkPages(db: Db, wave: WaveModel, viewers: readonly View
     if (!admin || facts === admin) continue;
     for (const f of facts) if (!admin.has(f)) cx.problems.push(`${name} sees ${f}, which the project leader does not`);
   }
-  return { problems: cx.problems, pages: cx.pages, figures: cx.figures };
+  return { problems: cx.problems, pages: cx.pages, figures: cx.figures, mapped: cx.mapped };
 }
 
 /** The comparison groups: each unit in both waves (not mapped), and the mapped groups. */
@@ -256,7 +273,8 @@ function cellFigure(cx: Context, log: PageLog, group: string, key: string, b: Bl
     const r = readFigure(t);
     return r ? log.check(group, key, b, t, agrees(r, e, what === 'figureN', thresholds)) : log.problem(group, b, `${key}: unreadable`);
   }
-  if (t === '' || t === '–') return log.check(group, `${key}.${what}`, b, t, e?.[what === 'favourable' ? 'share' : what] === undefined || (what === 'n' && e?.nUpTo !== undefined && false) ? undefined : `blank where the model has ${what}`);
+  const has = what === 'n' ? e?.n !== undefined || e?.nUpTo !== undefined : e?.[what === 'favourable' ? 'share' : what] !== undefined;
+  if (t === '' || t === '–') return log.check(group, `${key}.${what}`, b, t, has ? `blank where the model has ${what}` : undefined);
   if (what === 'sd') return log.check(group, `${key}.sd`, b, t, closeTo(num(t), e?.sd, 0.05) ? undefined : `SD ${t}, the model ${e?.sd}`);
   if (what === 'favourable') return log.check(group, `${key}.share`, b, t, closeTo(num(t.replace(/ %$/, '')), e?.share === undefined ? undefined : 100 * e.share, 0.5) ? undefined : `share ${t}, the model ${e?.share}`);
   const n = readN(t);
@@ -274,7 +292,7 @@ function unitPage(cx: Context, unit: Unit, log: PageLog, blocks: Block[], seen: 
   const s = r.survey;
   const g = unit.id;
   const parent = unit.parentId ?? undefined;
-  const root = r.rootIds.find((id) => id !== g && cx.after.sets.has(id) && r.units.some((u) => u.id === g)) ?? undefined;
+  const root = r.rootIds.find((id) => id !== g && subtreeIds(r.units, [id]).has(g));
   const compareGroup = (label: string | undefined): string | undefined => (label === T('results.wholeOrganisation') ? root : parent && cx.units.get(parent)?.name === label ? parent : undefined);
   const breakdown = r.breakdowns.get(g);
   const scaleItems = s.items.filter((i) => i.type === 'scale');
@@ -681,6 +699,7 @@ function compareUnit(cx: Context, g: { key: string; before: string[]; after: str
     const fa = figureOf(0, key);
     const fb = figureOf(1, key);
     if (k >= 0) {
+      if (g.key.startsWith('gruppe:') && (k === 0 ? fa : fb)?.mean !== undefined) cx.mapped++;
       cellFigure(cx, log, g.key, `${key}@${k}`, b, 'figureN', k === 0 ? fa : fb, k === 0 ? cx.beforeThresholds : cx.thresholds);
       continue;
     }
@@ -764,6 +783,106 @@ function changesPage(cx: Context, log: PageLog, blocks: Block[], seen: Set<Block
     else if (b.columnIndex === 4) {
       const [low, high] = b.text.split(' til ').map(num);
       log.check(g.key, `${key}.interval`, b, b.text, w && closeTo(low as number, w.low, 0.005) && closeTo(high as number, w.high, 0.005) ? undefined : `interval ${b.text}`);
+    }
+  }
+}
+
+const CSV_SECTIONS: Record<string, (id: string) => string> = {
+  Faktor: (id) => `factor:${id}`,
+  Påstand: (id) => `item:${id}`,
+  RAUS: (id) => (id === 'raus_total' ? 'raus_total' : `item:${id}`),
+  'Skala 0–10': (id) => `item:${id}`,
+  'Avstand ønsket – nå': (id) => `gap:${id}`,
+  Stillingsstørrelse: (id) => (id === 'position_current' ? 'position:current' : 'position:desired'),
+};
+
+// The CSV words a withheld figure in its own words (results/csv.ts withheldNote).
+const CSV_NOTES = (['complementary', 'release', 'disabled'] as const).map((reason) => withheldNote({ released: false, reason }));
+
+function readCsvWithheld(cell: string): Reading | undefined {
+  const fewer = /^færre enn (\d+) svar$/.exec(cell);
+  if (fewer) return { kind: 'withheld', k: num(fewer[1]) };
+  return CSV_NOTES.includes(cell) ? { kind: 'withheld' } : undefined;
+}
+
+/** A mapped group's gap: desired minus now of its pooled halves, n the smaller (report/released.ts gapOf). */
+function mappedFigure(e: Expectations, members: readonly string[], key: string): Expected | undefined {
+  if (!key.startsWith('gap:') || members.length === 1) return groupFigure(e, members, key);
+  const [now, desired] = ['now', 'desired'].map((h) => e.merged(members, `${h}:${key.slice(4)}`));
+  if (now?.mean === undefined || desired?.mean === undefined || now.meanBound || desired.meanBound) return undefined;
+  const n = now.n !== undefined && desired.n !== undefined ? { n: Math.min(now.n, desired.n) } : { nUpTo: Math.max(now.n ?? now.nUpTo ?? 0, desired.n ?? desired.nUpTo ?? 0) };
+  return { ...n, mean: desired.mean - now.mean };
+}
+
+/** A mapped group's comparison CSV: per wave each figure pooled from its members' model figures,
+ *  its n, and the change, interval and detectable change those give. */
+function mappedCsv(cx: Context, g: { key: string; before: string[]; after: string[] }, log: PageLog, rows: Record<string, string>[]): void {
+  const before = cx.before as Expectations;
+  const waves = [before.wave.results.wave.name, cx.after.wave.results.wave.name];
+  const sides = [
+    { e: before, members: g.before, thresholds: cx.beforeThresholds },
+    { e: cx.after, members: g.after, thresholds: cx.thresholds },
+  ];
+  const shown = sides.every((s) => groupShown(s.e, s.members));
+  const block = (text: string, row: Record<string, string>, column: string): Block => ({ tag: 'csv', attrs: {}, text, path: [], before: '', links: [], source: 'text', rowLabel: `${row.del}|${row.id}`, column });
+  for (const row of rows) {
+    if (row.del === 'Enhet') {
+      if (!shown) continue;
+      sides.forEach((s, k) => log.check(g.key, `csv.n.${k}`, block(row[waves[k] as string] ?? '', row, waves[k] as string), row[`n ${waves[k]}`] ?? '', row[waves[k] as string] === `n=${groupSize(s.e, s.members)}` && row[`n ${waves[k]}`] === String(groupSize(s.e, s.members)) ? undefined : 'not the members’ size'));
+      continue;
+    }
+    const shares = (row.del ?? '').startsWith('Stillingsstørrelse (');
+    const ofPart = (row.id ?? '').endsWith('_av_deltid');
+    const base = ofPart ? (row.id ?? '').slice(0, -'_av_deltid'.length) : (row.id ?? '');
+    const key = shares ? `share:${ofPart ? `invOfPartTime:${base}` : ['fullTime', 'more', 'same', 'less'].includes(base) ? base : `inv:${base}`}` : CSV_SECTIONS[row.del ?? '']?.(row.id ?? '');
+    if (!key) {
+      log.problem(g.key, block(JSON.stringify(row).slice(0, 100), row, 'del'), 'a comparison CSV row the attacker does not know');
+      continue;
+    }
+    const figures = sides.map((s) => mappedFigure(s.e, s.members, key));
+    sides.forEach((s, k) => {
+      const cell = row[waves[k] as string] ?? '';
+      const nCell = row[`n ${waves[k]}`] ?? '';
+      const f = figures[k];
+      const b = block(cell, row, waves[k] as string);
+      const w = readCsvWithheld(cell);
+      if (w) return log.check(g.key, `${key}@${k}`, b, cell, f?.mean !== undefined || (f?.count !== undefined && f.n) ? 'withheld where the members give a figure' : w.kind === 'withheld' && w.k !== undefined && !s.thresholds.includes(w.k) ? `threshold ${w.k}` : undefined);
+      if (shares) {
+        const want = f?.n ? round((100 * (f.count ?? NaN)) / f.n, 0) : undefined;
+        return log.check(g.key, `${key}@${k}`, b, cell, cell === '' ? (want === undefined ? undefined : 'blank') : num(cell) === want && num(nCell) === f?.n ? undefined : `share ${cell} of ${nCell}, the members give ${want} % of ${f?.n}`);
+      }
+      const m = /^([<>]?)(-?\d+,\d)$/.exec(cell);
+      if (m) cx.mapped++;
+      if (cell === '') return log.check(g.key, `${key}@${k}`, b, cell, f?.mean === undefined ? undefined : `blank where the members give ${f.mean}`);
+      const bound = m?.[1] === '>' ? 'above' : m?.[1] === '<' ? 'below' : undefined;
+      const n = nCell === '' ? {} : nCell.startsWith('≤') ? { nUpTo: num(nCell.slice(1)) } : { n: num(nCell) };
+      log.check(g.key, `${key}@${k}`, b, `${cell} ${nCell}`, m ? agrees({ kind: 'value', mean: num(m[2]), ...(bound ? { bound } : {}), ...n }, f, true, s.thresholds) : 'unreadable');
+    });
+    const [fa, fb] = figures;
+    const diff = row.endring ?? '';
+    if (shares) {
+      const usable = fa?.n && fb?.n && fa.count !== undefined && fb.count !== undefined;
+      if (diff === '') continue;
+      if (!usable) {
+        log.problem(g.key, block(diff, row, 'endring'), 'a change where a wave has no share');
+        continue;
+      }
+      const d = newcombe(fa.count as number, fa.n as number, fb.count as number, fb.n as number);
+      const pts = round(100 * ((fb.count as number) / (fb.n as number) - (fa.count as number) / (fa.n as number)), 0);
+      log.check(g.key, `${key}.change`, block(diff, row, 'endring'), `${diff} ${row.ki_95_lav} ${row.ki_95_hoy}`, num(diff) === pts && num(row.ki_95_lav) === round(100 * d.low, 0) && num(row.ki_95_hoy) === round(100 * d.high, 0) ? undefined : `change ${diff} (${row.ki_95_lav} til ${row.ki_95_hoy})`);
+      continue;
+    }
+    const w = fa?.n !== undefined && fb?.n !== undefined && fa.sd !== undefined && fb.sd !== undefined && fa.mean !== undefined && fb.mean !== undefined && !fa.meanBound && !fb.meanBound ? welch({ n: fa.n, mean: fa.mean, sd: fa.sd }, { n: fb.n, mean: fb.mean, sd: fb.sd }) : undefined;
+    if (diff === '') {
+      if (w && shown) log.problem(g.key, block('', row, 'endring'), 'no change beside figures that give one');
+    } else {
+      const interval = (row.ki_95_lav ?? '') === '' ? w?.se === 0 : closeTo(num(row.ki_95_lav), w?.low, 0.005) && closeTo(num(row.ki_95_hoy), w?.high, 0.005);
+      log.check(g.key, `${key}.change`, block(diff, row, 'endring'), `${diff} ${row.ki_95_lav} ${row.ki_95_hoy}`, w && closeTo(num(diff), w.diff, 0.005) && interval ? undefined : `change ${diff} (${row.ki_95_lav} til ${row.ki_95_hoy}), the members give ${w?.diff} (${w?.low} til ${w?.high})`);
+    }
+    const detectable = row.minste_pavisbare_endring ?? '';
+    if (detectable !== '') {
+      const d = w ? detectableDifference(w) : undefined;
+      log.check(g.key, `${key}.detectable`, block(detectable, row, 'minste_pavisbare_endring'), detectable, closeTo(num(detectable), d, 0.005) ? undefined : `detectable ${detectable}, the members give ${d}`);
     }
   }
 }

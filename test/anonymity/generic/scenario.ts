@@ -72,6 +72,8 @@ export interface CaseOptions {
 export interface PageCount {
   pages: number;
   figures: number;
+  /** Figures of mapped groups (a reorganisation) shown with a value. */
+  mapped: number;
 }
 
 type Rand = () => number;
@@ -173,7 +175,7 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
     await post(`/admin/malinger/${waveId}/status`, { status: 'open', confirm: 'yes' });
   };
 
-  const run: CaseRun = { seed, survey, model, people, releases: [], k, problems: [], description: '', pageCount: { pages: 0, figures: 0 } };
+  const run: CaseRun = { seed, survey, model, people, releases: [], k, problems: [], description: '', pageCount: { pages: 0, figures: 0, mapped: 0 } };
   const actions: string[] = [];
   const collect = async (action: string): Promise<void> => {
     const wave = getWave(db, waveId) as Wave;
@@ -195,6 +197,7 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
       run.problems.push(...report.problems.map((p) => `case ${seed}: ${p}`));
       run.pageCount.pages += report.pages;
       run.pageCount.figures += report.figures;
+      run.pageCount.mapped += report.mapped;
     }
     compositeWindows(figures, finer);
     run.releases.push({ action, figures });
@@ -334,7 +337,10 @@ async function reorganise(h: Harness, baseline: Baseline, results: WaveResults, 
   const taken: string[] = [];
   const groups: Comparison['groups'] = [];
   for (const old of baseline.retired) {
-    const free = units.filter((u) => !taken.some((t) => subtreeIds(units, [t]).has(u.id) || subtreeIds(units, [u.id]).has(t)));
+    // Units whose tables are shown, where there are any: a mapped group with a hidden member shows nothing.
+    const open = units.filter((u) => !taken.some((t) => subtreeIds(units, [t]).has(u.id) || subtreeIds(units, [u.id]).has(t)));
+    const shown = open.filter((u) => results.tables.get(u.id)?.released);
+    const free = shown.length > 0 ? shown : open;
     const chosen: string[] = [];
     for (let j = 1 + Math.floor(rand() * 3); j > 0; j--) {
       const ok = free.filter((u) => !chosen.some((c) => subtreeIds(units, [c]).has(u.id) || subtreeIds(units, [u.id]).has(c)));
