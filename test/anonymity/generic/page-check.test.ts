@@ -6,6 +6,8 @@ import { describe, expect, test } from 'vitest';
 import { makeHarness, runCase } from './scenario.js';
 
 const SEED = 10;
+// Each test reads every page of three roles: seconds on an idle machine, minutes on a shared one.
+const TIMEOUT = 600_000;
 
 /** Changes that a faulty template could make, each on its own kind of page. */
 const TAMPERINGS: { name: string; page: RegExp; viewer?: RegExp; change: (html: string) => string; report: RegExp }[] = [
@@ -83,7 +85,7 @@ describe('page check', () => {
     } finally {
       h.t.close();
     }
-  });
+  }, TIMEOUT);
 
   test('reports nothing for the same case unchanged, after reading every page of every role', async () => {
     const h = await makeHarness();
@@ -92,8 +94,9 @@ describe('page check', () => {
       expect(run.problems).toEqual([]);
       expect(run.pageCount.pages).toBeGreaterThan(40);
       expect(run.pageCount.figures).toBeGreaterThan(200);
+      expect(run.pageCount.mapped).toBeGreaterThan(0);
     } finally {
       h.t.close();
     }
-  });
+  }, TIMEOUT);
 });
