@@ -101,6 +101,7 @@ export function releaseFigures(db: Db, results: WaveResults, people: readonly Pe
       });
       const label = `${rootId}/${category}`;
       push(cx, label, set, { type: 'category', category }, 'n', cell.group.n);
+      out.displays.push({ group: label, key: 'n', n: cell.group.n });
       for (const f of cell.group.factors) breakdownComposite(cx, label, set, derivedOf(model, f.id), f.value);
     }
   }
@@ -210,6 +211,7 @@ function compositeEquations(cx: Context, group: string, set: readonly number[], 
 /** A composite in the breakdown: its item means are not printed, so its mean is an equation of its own. */
 function breakdownComposite(cx: Context, group: string, set: readonly number[], measure: Composite, s: Stats | Withheld): void {
   if (!s.released) return;
+  cx.out.displays.push({ group, key: `factor:${measure.name}`, ...pick(s, false) });
   if (s.mean !== undefined && s.meanBound === undefined) {
     const itemN = measure.items.map((id) => Number(exactSum(cx, set, { type: 'item', item: id }, 'n')));
     push(cx, group, set, measure, 'meanOfMeans', s.mean, { itemN });

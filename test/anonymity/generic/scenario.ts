@@ -4,7 +4,7 @@
 // moves go through the staff routes as a signed-in project leader. After every close (and after
 // every change to a closed wave) the release is read back and its figures collected.
 import { syntheticAnswers, seededRandom } from '../../../src/demo-answers.js';
-import { waveResults } from '../../../src/report/wave-results.js';
+import { waveResults, type WaveResults } from '../../../src/report/wave-results.js';
 import { createDraft } from '../../../src/store/drafts.js';
 import { createProject, setWaveProject } from '../../../src/store/projects.js';
 import { submitResponse } from '../../../src/store/responses.js';
@@ -15,6 +15,7 @@ import type { Answers, Survey } from '../../../src/survey/model.js';
 import { makeTestApp, type TestApp } from '../../helpers/app.js';
 import { signIn, type SignedIn } from '../../helpers/staff.js';
 import { checkRoutes, type PrintedChange } from './csv-check.js';
+import { checkPages, type Comparison, type Viewer } from './page-check.js';
 import { releaseFigures, verifyFigures, type ReleaseFigures } from './figures.js';
 import { compositeWindows } from './shown-means.js';
 import { Model, type Person } from './model.js';
@@ -51,6 +52,8 @@ export interface CaseRun {
   /** Figures the simulation could not explain, or outputs that disagree: test errors, not findings. */
   problems: string[];
   description: string;
+  /** Pages and figures read by the page check (zero when the case does not run it). */
+  pageCount: PageCount;
 }
 
 export interface CaseOptions {
@@ -58,6 +61,19 @@ export interface CaseOptions {
   bundled?: boolean;
   /** Also read every unit's results CSV and the project comparison CSV through the routes and check them. */
   viaRoutes?: boolean;
+  /** Also read every page each role may open (project leader, a unit's leader and representative),
+   *  with a reorganisation mapped in the comparison (implies viaRoutes). */
+  pages?: boolean;
+  /** Changes each page a role fetches before the check reads it (to prove the check fails). */
+  tamper?: (viewer: string, url: string, html: string) => string;
+}
+
+/** What the page checks of a case covered. */
+export interface PageCount {
+  pages: number;
+  figures: number;
+  /** Figures of mapped groups (a reorganisation) shown with a value. */
+  mapped: number;
 }
 
 type Rand = () => number;
@@ -141,7 +157,11 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
     }
   })();
 
-  const baseline = opts.viaRoutes ? baselineProject(h, survey, seed, ids, waveId) : undefined;
+  const viaRoutes = opts.viaRoutes || opts.pages;
+  const baseline = viaRoutes ? baselineProject(h, survey, seed, ids, waveId, opts.pages ? rand : undefined) : undefined;
+  const viewers = opts.pages ? await roles(h, seed, pick(rand, ids), opts.tamper) : [];
+  let comparison: Comparison | undefined;
+  const thresholdsSeen = new Set<number>();
 
   const post = async (url: string, body: Record<string, string>, expected = 303): Promise<void> => {
     const params = new URLSearchParams({ _csrf: h.admin.csrf, ...body });
@@ -155,12 +175,14 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
     await post(`/admin/malinger/${waveId}/status`, { status: 'open', confirm: 'yes' });
   };
 
-  const run: CaseRun = { seed, survey, model, people, releases: [], k, problems: [], description: '' };
+  const run: CaseRun = { seed, survey, model, people, releases: [], k, problems: [], description: '', pageCount: { pages: 0, figures: 0, mapped: 0 } };
   const actions: string[] = [];
   const collect = async (action: string): Promise<void> => {
     const wave = getWave(db, waveId) as Wave;
     const results = waveResults(db, wave);
     if (!results) throw new Error(`case ${seed}: no results after ${action}`);
+    const t = results.disclosure.thresholds;
+    for (const x of [t.k, t.kDistribution, t.kText]) thresholdsSeen.add(x);
     const figures = releaseFigures(db, results, [...people], run.releases.length + 1, model);
     run.problems.push(...verifyFigures(model, people, figures).map((p) => `case ${seed}: ${p}`));
     let finer = new Map<string, [number, number]>();
@@ -168,6 +190,14 @@ export async function runCase(h: Harness, seed: number, opts: CaseOptions = {}):
       const routes = await checkRoutes(h, results, figures, baseline.projectId);
       run.problems.push(...routes.problems.map((p) => `case ${seed}: ${p}`));
       finer = compositesFromChanges(db, baseline.waveId, routes.changes);
+    }
+    if (baseline && opts.pages) {
+      comparison ??= await reorganise(h, baseline, results, seed, rand);
+      const report = await checkPages(db, { results, rf: figures, people: [...people] }, viewers, comparison, `Prosjekt ${seed}`, [...thresholdsSeen]);
+      run.problems.push(...report.problems.map((p) => `case ${seed}: ${p}`));
+      run.pageCount.pages += report.pages;
+      run.pageCount.figures += report.figures;
+      run.pageCount.mapped += report.mapped;
     }
     compositeWindows(figures, finer);
     run.releases.push({ action, figures });
@@ -236,18 +266,35 @@ function compositesFromChanges(db: TestApp['db'], baselineId: number, changes: r
   return out;
 }
 
-/** baselineProject puts the case's wave in a project with an earlier closed wave, so the comparison pages exist. */
-function baselineProject(h: Harness, survey: Survey, seed: number, ids: string[], waveId: number): { projectId: number; waveId: number } {
+interface Baseline {
+  projectId: number;
+  waveId: number;
+  survey: Survey;
+  people: Person[];
+  /** Units only the earlier wave had (retired in a reorganisation), each a root of its own. */
+  retired: string[];
+}
+
+/** baselineProject puts the case's wave in a project with an earlier closed wave, so the comparison
+ *  pages exist. With `reorganise` (the case's generator) the earlier wave also has one or two units
+ *  that the case's wave no longer has, to be mapped onto its units after the first close. */
+function baselineProject(h: Harness, survey: Survey, seed: number, ids: string[], waveId: number, reorganise?: Rand): Baseline {
   const { db } = h.t;
   // Its own generator, so a case is the same whether or not it is also driven through the routes.
   const rand = seededRandom(seed + 1_000_000);
-  const before = createWave(db, { name: `Før ${seed}`, surveyId: survey.id, surveyVersion: survey.version, unitIds: ids, linkMode: 'open', status: 'open', opensOn: '2025-01-01' });
+  const retired = reorganise ? Array.from({ length: 1 + Math.floor(reorganise() * 2) }, (_, j) => `o${seed}_${j}`) : [];
   db.transaction(() => {
-    for (const id of ids) {
+    for (const id of retired) addUnit(db, { id, name: `Gammel enhet ${id.split('_')[1]} (${seed})`, parentId: null });
+  })();
+  const all = [...ids, ...retired];
+  const before = createWave(db, { name: `Før ${seed}`, surveyId: survey.id, surveyVersion: survey.version, unitIds: all, linkMode: 'open', status: 'open', opensOn: '2025-01-01' });
+  const people: Person[] = [];
+  db.transaction(() => {
+    for (const id of all) {
       for (let i = 0; i < 6; i++) {
         const draft = createDraft(db, { waveId: before, unitId: id, tokenHash: null, expiresOn: '2099-12-31' });
         const answers = survey.id === h.bundled.id ? syntheticAnswers(survey, rand, 0) : smallAnswers(rand, { skip: 0, dk: 0 }, `Før ${seed}-${id}-${i}`);
-        submitResponse(db, survey, draft.id, answers, '2025-01-15');
+        if (submitResponse(db, survey, draft.id, answers, '2025-01-15') === 'stored') people.push({ index: people.length, unitId: id, answers });
       }
     }
   })();
@@ -255,5 +302,66 @@ function baselineProject(h: Harness, survey: Survey, seed: number, ids: string[]
   const projectId = createProject(db, `Prosjekt ${seed}`, survey.id);
   setWaveProject(db, before, projectId);
   setWaveProject(db, waveId, projectId);
-  return { projectId, waveId: before };
+  return { projectId, waveId: before, survey, people, retired };
+}
+
+/** roles signs in the project leader's view and a leader and a representative of one unit. */
+async function roles(h: Harness, seed: number, unitId: string, tamper?: CaseOptions['tamper']): Promise<Viewer[]> {
+  const { db } = h.t;
+  const below = (): Set<string> => subtreeIds(listUnits(db), [unitId]);
+  const leader = await signIn(h.t, 'leader', [unitId], `leder-${seed}`);
+  const rep = await signIn(h.t, 'representative', [unitId], `verneombud-${seed}`);
+  const viewers: Viewer[] = [
+    { name: 'project leader', agent: h.admin.agent, admin: true, canSee: () => true },
+    { name: `leader of ${unitId}`, agent: leader.agent, admin: false, canSee: (id) => below().has(id) },
+    { name: `representative of ${unitId}`, agent: rep.agent, admin: false, canSee: (id) => below().has(id) },
+  ];
+  if (!tamper) return viewers;
+  return viewers.map((v) => ({
+    ...v,
+    agent: {
+      get: async (url: string) => {
+        const res = await v.agent.get(url);
+        return { status: res.status, text: tamper(v.name, url, res.text) };
+      },
+    },
+  }));
+}
+
+/** reorganise maps each unit only the earlier wave had onto one to three of the case's units
+ *  (none inside another, as the mapping form requires) through the staff route, and returns the
+ *  comparison with the mapped groups as the product forms them (connected mappings are one group). */
+async function reorganise(h: Harness, baseline: Baseline, results: WaveResults, seed: number, rand: Rand): Promise<Comparison> {
+  const { db } = h.t;
+  const units = results.units;
+  const taken: string[] = [];
+  const groups: Comparison['groups'] = [];
+  for (const old of baseline.retired) {
+    // Units whose tables are shown, where there are any: a mapped group with a hidden member shows nothing.
+    const open = units.filter((u) => !taken.some((t) => subtreeIds(units, [t]).has(u.id) || subtreeIds(units, [u.id]).has(t)));
+    const shown = open.filter((u) => results.tables.get(u.id)?.released);
+    const free = shown.length > 0 ? shown : open;
+    const chosen: string[] = [];
+    for (let j = 1 + Math.floor(rand() * 3); j > 0; j--) {
+      const ok = free.filter((u) => !chosen.some((c) => subtreeIds(units, [c]).has(u.id) || subtreeIds(units, [u.id]).has(c)));
+      if (ok.length === 0) break;
+      chosen.push(pick(rand, ok).id);
+    }
+    if (chosen.length === 0) continue;
+    for (const target of chosen) {
+      const params = new URLSearchParams({ _csrf: h.admin.csrf, oldUnitId: old, newUnitId: target });
+      const res = await h.admin.agent.post(`/sammenligning/${baseline.projectId}/koblinger`).type('form').send(params.toString());
+      if (res.status !== 303) throw new Error(`case ${seed}: mapping ${old} -> ${target} answered ${res.status}: ${res.text.slice(0, 300)}`);
+    }
+    taken.push(...chosen);
+    const members = [old, ...chosen].sort();
+    groups.push({ key: `gruppe:${members.join('+')}`, before: members, after: [...chosen].sort() });
+  }
+  const survey = baseline.survey;
+  const before = waveResults(db, getWave(db, baseline.waveId) as Wave);
+  if (!before) throw new Error(`case ${seed}: the earlier wave has no results`);
+  const rf = releaseFigures(db, before, baseline.people, 0, new Model(survey));
+  const problems = verifyFigures(new Model(survey), baseline.people, rf);
+  if (problems.length > 0) throw new Error(`case ${seed}: the earlier wave's figures: ${problems.slice(0, 3).join('; ')}`);
+  return { projectId: baseline.projectId, before: { results: before, rf, people: baseline.people }, groups };
 }
