@@ -101,7 +101,7 @@ function dump(db: Db): string {
 describe('opening and migrating', () => {
   test('a new database gets the latest schema version and every table', () => {
     const db = open();
-    expect(schemaVersion).toBe(10);
+    expect(schemaVersion).toBe(11);
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
     expect(tableNames(db)).toEqual(['account', 'account_unit', 'action', 'answer', 'audit_log', 'followup', 'link', 'password_link', 'project', 'response', 'session', 'submitted_draft', 'survey_version', 'token', 'unit', 'unit_map', 'wal_tick', 'wave', 'wave_count', 'wave_release', 'wave_tally', 'wave_unit']);
     expect(tableNames(db, 'drafts')).toEqual(['draft', 'wal_tick']);
@@ -190,6 +190,8 @@ describe('waves', () => {
       kText: 10,
       freeTextInReports: false,
       linkMode: 'open',
+      languages: ['nb'],
+      defaultLanguage: 'nb',
     });
     expect(waveUnitIds(db, waveId)).toEqual(['u1', 'u2']);
     setWaveStatus(db, waveId, 'closed');
@@ -228,6 +230,8 @@ describe('waves', () => {
     kText: 10,
     freeTextInReports: false,
     linkMode: 'open',
+    languages: ['nb'],
+    defaultLanguage: 'nb',
     ...over,
   });
 

@@ -553,4 +553,8 @@ export const nn: Catalogue = {
   'rateLimited.title': 'For mange førespurnader',
   'rateLimited.body': 'Du har sendt svært mange førespurnader på kort tid. Vent {minutes} minutt og prøv igjen. Svara du har lagra, er tekne vare på.',
   'results.heatLegend': 'Fargar: grøn 4,2 og over, lys grøn 3,6–4,1, gul 3,0–3,5, raud under 3,0. Talet står alltid i cella.',
+
+  // i18n: the respondent's language choice
+  'respondLang.title': 'Språk',
+  'respondLang.hint': 'Spørsmåla og knappane blir viste på språket du vel.',
 };
