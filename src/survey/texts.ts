@@ -70,6 +70,19 @@ export function textDirection(tag: string): 'ltr' | 'rtl' {
   }
 }
 
+const names = new Map<string, string>();
+
+/** languageName is a language's own name for itself ("polski", "lietuvių"), capitalised. */
+export function languageName(tag: string): string {
+  let name = names.get(tag);
+  if (name === undefined) {
+    const raw = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+    name = raw.charAt(0).toLocaleUpperCase(tag) + raw.slice(1);
+    names.set(tag, name);
+  }
+  return name;
+}
+
 const localized = new WeakMap<Survey, Map<string, Survey>>();
 
 /** localizeSurvey returns the survey with its texts in `lang` (a language it does not declare gives

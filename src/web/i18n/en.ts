@@ -554,7 +554,12 @@ export const en: Catalogue = {
   'rateLimited.body': 'You have sent a great many requests in a short time. Wait {minutes} minutes and try again. The answers you have saved are kept.',
   'results.heatLegend': 'Colours: green 4.2 and above, light green 3.6–4.1, yellow 3.0–3.5, red below 3.0. The figure is always shown in the cell.',
 
-  // i18n: the respondent's language choice
+  // i18n (issue 16): survey languages for respondents and waves
   'respondLang.title': 'Language',
   'respondLang.hint': 'The questions and buttons are shown in the language you choose.',
+  'wave.languages': 'Languages respondents can answer in',
+  'wave.languagesHint': 'Choose among the languages the survey is available in. Which language someone answers in is never stored.',
+  'wave.defaultLanguage': 'Starting language for Norwegian browsers',
+  'wave.languagesInvalid': 'Choose at least one language the survey is available in.',
+  'wave.defaultLanguageInvalid': 'The starting language must be one of the languages offered.',
 };

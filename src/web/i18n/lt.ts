@@ -104,7 +104,7 @@ export const lt: Partial<Catalogue> = {
   'rateLimited.title': 'Per daug užklausų',
   'rateLimited.body': 'Per trumpą laiką išsiuntėte labai daug užklausų. Palaukite {minutes} min. ir bandykite dar kartą. Išsaugoti atsakymai yra saugūs.',
 
-  // i18n: the respondent's language choice
+  // i18n (issue 16): survey languages for respondents and waves
   'respondLang.title': 'Kalba',
   'respondLang.hint': 'Klausimai ir mygtukai bus rodomi pasirinkta kalba.',
 };

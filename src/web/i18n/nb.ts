@@ -552,9 +552,14 @@ export const nb = {
   'rateLimited.body': 'Du har sendt svært mange forespørsler på kort tid. Vent {minutes} minutter og prøv igjen. Svarene du har lagret, er tatt vare på.',
   'results.heatLegend': 'Farger: grønn 4,2 og over, lys grønn 3,6–4,1, gul 3,0–3,5, rød under 3,0. Tallet står alltid i cellen.',
 
-  // i18n: the respondent's language choice
+  // i18n (issue 16): survey languages for respondents and waves
   'respondLang.title': 'Språk',
   'respondLang.hint': 'Spørsmålene og knappene vises på språket du velger.',
+  'wave.languages': 'Språk respondentene kan svare på',
+  'wave.languagesHint': 'Velg blant språkene undersøkelsen finnes på. Hvilket språk noen svarer på, lagres aldri.',
+  'wave.defaultLanguage': 'Startspråk for norske nettlesere',
+  'wave.languagesInvalid': 'Velg minst ett språk som undersøkelsen finnes på.',
+  'wave.defaultLanguageInvalid': 'Startspråket må være ett av språkene som tilbys.',
 } as const;
 
 export type MessageKey = keyof typeof nb;

@@ -554,7 +554,12 @@ export const nn: Catalogue = {
   'rateLimited.body': 'Du har sendt svært mange førespurnader på kort tid. Vent {minutes} minutt og prøv igjen. Svara du har lagra, er tekne vare på.',
   'results.heatLegend': 'Fargar: grøn 4,2 og over, lys grøn 3,6–4,1, gul 3,0–3,5, raud under 3,0. Talet står alltid i cella.',
 
-  // i18n: the respondent's language choice
+  // i18n (issue 16): survey languages for respondents and waves
   'respondLang.title': 'Språk',
   'respondLang.hint': 'Spørsmåla og knappane blir viste på språket du vel.',
+  'wave.languages': 'Språk respondentane kan svare på',
+  'wave.languagesHint': 'Vel mellom språka undersøkinga finst på. Kva språk nokon svarer på, blir aldri lagra.',
+  'wave.defaultLanguage': 'Startspråk for norske nettlesarar',
+  'wave.languagesInvalid': 'Vel minst eitt språk som undersøkinga finst på.',
+  'wave.defaultLanguageInvalid': 'Startspråket må vere eitt av språka som blir tilbodne.',
 };

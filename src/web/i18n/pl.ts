@@ -104,7 +104,7 @@ export const pl: Partial<Catalogue> = {
   'rateLimited.title': 'Zbyt wiele żądań',
   'rateLimited.body': 'W krótkim czasie wysłano bardzo wiele żądań. Odczekaj {minutes} minut i spróbuj ponownie. Zapisane odpowiedzi są bezpieczne.',
 
-  // i18n: the respondent's language choice
+  // i18n (issue 16): survey languages for respondents and waves
   'respondLang.title': 'Język',
   'respondLang.hint': 'Pytania i przyciski będą wyświetlane w wybranym języku.',
 };

@@ -15,9 +15,9 @@ import { submitResponse } from '../../store/responses.js';
 import { settleSubmits } from '../../store/wal.js';
 import type { Unit } from '../../store/units.js';
 import { isAcceptingAnswers, type Wave } from '../../store/waves.js';
-import { textDirection } from '../../survey/texts.js';
+import { languageName, textDirection } from '../../survey/texts.js';
 import { readCookie } from '../cookies.js';
-import { languageName, preferredLanguage, useLanguage } from './language.js';
+import { preferredLanguage, useLanguage } from './language.js';
 import { pageView, reviewView } from './view-model.js';
 
 export interface RespondContext {

@@ -36,19 +36,6 @@ export function preferredLanguage(req: Request, wave: Wave, offered: readonly st
   return fallback;
 }
 
-const names = new Map<string, string>();
-
-/** languageName is a language's own name for itself ("polski", "lietuvių"), capitalised. */
-export function languageName(tag: string): string {
-  let name = names.get(tag);
-  if (name === undefined) {
-    const raw = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
-    name = raw.charAt(0).toLocaleUpperCase(tag) + raw.slice(1);
-    names.set(tag, name);
-  }
-  return name;
-}
-
 /** useLanguage shows the survey's texts in `lang` and, when the wave offers a choice, the interface
  *  in it where a catalogue exists (else in the language the middleware chose: ?lang=, cookie, browser);
  *  it sets `lang`/`dir` for the page and for the survey's texts. */
