@@ -33,11 +33,11 @@ export function textSlots(def: TextHolder): TextSlot[] {
   const root = def as unknown as Record<string, unknown>;
   add(root, 'title', 'survey.title', 'title');
   add(root, 'description', 'survey.description', 'description');
-  for (const [id, scale] of Object.entries(def.scales)) {
+  for (const [id, scale] of Object.entries(def.scales ?? {})) {
     scale.points.forEach((p, i) => add(p, 'label', `scale.${id}.${p.value}`, `scales.${id}.points[${i}].label`));
     add(scale, 'dontKnowLabel', `scale.${id}.dontKnow`, `scales.${id}.dontKnowLabel`);
   }
-  def.factors.forEach((f, i) => {
+  (def.factors ?? []).forEach((f, i) => {
     add(f, 'label', `factor.${f.id}.label`, `factors[${i}].label`);
     add(f, 'description', `factor.${f.id}.description`, `factors[${i}].description`);
   });
