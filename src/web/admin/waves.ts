@@ -159,7 +159,7 @@ export function waveHandlers(deps: AppDeps) {
   return {
     newForm(_req: Request, res: Response): void {
       const first = surveys().find((s) => s.id === 'kartlegging') ?? surveys()[0];
-      renderNew(res, 200, { name: '', surveyKey: first?.key ?? '', unitIds: [], opensOn: '', closesOn: '', kResults: '5', kDistribution: '10', kText: '10', freeText: false, linkMode: 'open', languages: ['nb'], defaultLanguage: 'nb' }, {});
+      renderNew(res, 200, { name: '', surveyKey: first?.key ?? '', unitIds: [], opensOn: '', closesOn: '', kResults: '5', kDistribution: '10', kText: '10', freeText: false, linkMode: 'open', languages: first?.languages ?? ['nb'], defaultLanguage: 'nb' }, {});
     },
     create(req: Request, res: Response): void {
       const form = readForm(req.body);
