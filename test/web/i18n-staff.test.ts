@@ -1,6 +1,7 @@
 // Staff read the survey's texts in their interface language where the definition has it (results,
 // CSV, comparison, follow-up), in bokmål otherwise; figures are the same in every language.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { getWave } from '../../src/store/waves.js';
 import { localizeSurvey } from '../../src/survey/texts.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { signIn, type SignedIn } from '../helpers/staff.js';
@@ -55,5 +56,28 @@ describe('staff pages in their language', () => {
     expect(followup.status).toBe(200);
     expect(followup.text).toContain(`<span lang="en">${factor('en', 'mestring')}</span>`);
     await admin.agent.get('/oversikt?lang=nb');
+  });
+});
+
+describe('a wave chooses its languages', () => {
+  test('the settings offer the survey languages; a language the survey lacks or a default not offered gets 422 with the other input kept', async () => {
+    const url = `/admin/malinger/${t.demo.waveId}`;
+    const page = await admin.agent.get(url);
+    for (const tag of ['nb', 'nn', 'en', 'pl', 'lt']) expect(page.text).toContain(`name="languages" value="${tag}"`);
+    const post = (languages: string[], defaultLanguage: string) => {
+      const params = new URLSearchParams({ _csrf: admin.csrf, name: 'Demo', kResults: '5', kDistribution: '10', kText: '10', linkMode: 'open', opensOn: '', closesOn: '', languagesShown: '1', defaultLanguage });
+      for (const l of languages) params.append('languages', l);
+      return admin.agent.post(`${url}/innstillinger`).type('form').send(params.toString());
+    };
+    const unknown = await post(['nb', 'ar'], 'nb');
+    expect(unknown.status).toBe(422);
+    expect(unknown.text).toContain('Velg minst ett språk som undersøkelsen finnes på.');
+    const notOffered = await post(['nb', 'pl'], 'nn');
+    expect(notOffered.status).toBe(422);
+    expect(notOffered.text).toContain('Startspråket må være ett av språkene som tilbys.');
+    expect(notOffered.text).toMatch(/value="pl" checked/);
+    expect((await post([], 'nb')).status).toBe(422);
+    expect((await post(['nn', 'pl'], 'nn')).status).toBe(303);
+    expect(getWave(t.db, t.demo.waveId)).toMatchObject({ languages: ['nn', 'pl'], defaultLanguage: 'nn' });
   });
 });
