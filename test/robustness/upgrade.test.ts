@@ -57,9 +57,12 @@ function fillVersion1(file: string): void {
     for (const [w, u] of [[1, 'avd1'], [1, 'avd2'], [2, 'avd1']] as const) db.prepare('INSERT INTO wave_unit (wave_id, unit_id) VALUES (?, ?)').run(w, u);
     db.prepare("INSERT INTO link (code, wave_id, unit_id) VALUES ('abcdefghjk', 1, 'avd1')").run();
     db.prepare("INSERT INTO token (hash, wave_id, unit_id, used) VALUES (?, 2, 'avd1', 0), (?, 2, 'avd1', 1)").run('a'.repeat(64), 'b'.repeat(64));
-    db.prepare(
-      "INSERT INTO draft (id, resume_code, wave_id, unit_id, token_hash, answers, last_section, expires_on) VALUES ('draftdraftdraftdraftdraf', 'KD7M-Q2XP', 2, 'avd1', ?, ?, 'raus', '2026-03-15')",
-    ).run('a'.repeat(64), JSON.stringify({ raus_velkommen: 4, kommentar: 'halvveis' }));
+    // A schema from 10 on has no draft table in the database (drafts moved to their own file).
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'draft'").get()) {
+      db.prepare(
+        "INSERT INTO draft (id, resume_code, wave_id, unit_id, token_hash, answers, last_section, expires_on) VALUES ('draftdraftdraftdraftdraf', 'KD7M-Q2XP', 2, 'avd1', ?, ?, 'raus', '2026-03-15')",
+      ).run('a'.repeat(64), JSON.stringify({ raus_velkommen: 4, kommentar: 'halvveis' }));
+    }
     const answers = { hefa_beg_rolle: 5, stilling_naa: 62.5, ansettelse: 'fast', kommentar: 'Godt – «sagt»' };
     for (let i = 0; i < 20; i++) {
       const id = 1_000_000 + i * 7919;
