@@ -17,9 +17,6 @@ import { resultsRouter } from './web/results/routes.js';
 import { staffRouter } from './web/staff/routes.js';
 import { loadStaff } from './web/staff/session.js';
 
-// Kept for modules not yet moved to web/deps.ts.
-export type { AppDeps } from './web/deps.js';
-
 const root = (p: string): string => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
 // Body-parser failures map to pages that say what happened.

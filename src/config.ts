@@ -17,6 +17,22 @@ const Env = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
   /** pino level of the process log (stdout); 'silent' turns it off. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // invite (issue 17): sending invitations, reminders and "results ready" mail.
+  /** SMTP server for invitations, e.g. smtps://user:password@smtp.kommune.no:465; unset: no e-mail. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** Sender of invitations, e.g. "Kartlegging <kartlegging@kommune.no>". */
+  MAIL_FROM: z.string().min(3).default('kartlegg@localhost'),
+  /** SMS gateway adapter (src/invite/sms.ts); unset: no SMS. */
+  SMS_GATEWAY: z.enum(['http-json']).optional(),
+  SMS_GATEWAY_URL: z.url().optional(),
+  /** Sent as "Authorization: Bearer <token>" to the gateway. */
+  SMS_GATEWAY_TOKEN: z.string().optional(),
+  /** Sender name or number shown on the phone (at most 11 characters for a name). */
+  SMS_SENDER: z.string().max(16).default('Kartlegg'),
+  /** Messages per minute, all send jobs and both channels together. */
+  SEND_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(60),
+  /** Attempts per message before it counts as failed (temporary errors, with back-off). */
+  SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
 });
 
 export type Config = Readonly<z.infer<typeof Env>>;

@@ -5,6 +5,8 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createScheduler, type Scheduler } from './invite/scheduler.js';
+import { createTransports } from './invite/transport.js';
 import { prepareClosedWaves } from './report/close.js';
 import { today } from './clock.js';
 import { loadConfig, type Config } from './config.js';
@@ -92,6 +94,7 @@ function start(): void {
   // First run: a one-time code (printed, never stored) opens the page that creates the first project leader.
   const setupToken = countAccounts(db) === 0 ? randomCode(24) : undefined;
   const app = createApp({ db, config, setupToken, logger: log });
+  let scheduler: Scheduler | undefined;
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -106,6 +109,9 @@ function start(): void {
     // line) are computed in the tally worker now rather than on the first leader's click.
     const queued = prepareClosedWaves(db);
     if (queued.length > 0) console.log(`Computing the results of wave(s) ${queued.join(', ')} in the background.`);
+    // Waves open and close at their dates, invitations and reminders go out (src/invite/).
+    scheduler = createScheduler({ db, config, clock: Date.now, transports: createTransports(config), baseUrl, logger: log });
+    scheduler.start();
   });
   server.on('error', (err) => {
     log.fatal({ err: err.message }, `could not listen on ${config.HOST}:${config.PORT}`);
@@ -115,10 +121,13 @@ function start(): void {
   const shutdown = (signal: string): void => {
     log.info({ signal }, 'finishing open requests, then closing the database');
     server.close(() => {
-      void closeWalWorker(db).finally(() => {
-        db.close();
-        process.exit(0);
-      });
+      // The message in flight is recorded as sent (or not) before the database closes.
+      void (scheduler?.stop() ?? Promise.resolve())
+        .then(() => closeWalWorker(db))
+        .finally(() => {
+          db.close();
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -263,6 +263,87 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE wal_tick (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
   INSERT INTO wal_tick (id, n) VALUES (1, 0);
   `,
+  // invite: contacts per wave, send jobs that survive restarts, message templates, the schedule.
+  // The anonymity argument is in docs/ARCHITECTURE.md ("Where anonymity is enforced", contacts).
+  `
+  -- A random reference shared by the tokens mailed to one contact (never derived from a token).
+  -- A contact row holds only this, so from a contact one can read the used flag and nothing else.
+  ALTER TABLE token ADD COLUMN ref TEXT;
+  CREATE INDEX token_ref ON token(ref) WHERE ref IS NOT NULL;
+  -- Every link mailed to one person is one vote: the submit that consumes one consumes them all, in
+  -- the same transaction (a reminder's fresh link never lets anyone answer twice).
+  CREATE TRIGGER token_ref_used AFTER UPDATE OF used ON token
+    WHEN NEW.used = 1 AND NEW.ref IS NOT NULL
+    BEGIN UPDATE token SET used = 1 WHERE ref = NEW.ref AND used = 0; END;
+
+  -- Contacts of a wave (deleted when it closes, or on demand). No name; never a token or its hash.
+  CREATE TABLE contact (
+    id INTEGER PRIMARY KEY,
+    wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+    unit_id TEXT NOT NULL,
+    email TEXT,
+    mobile TEXT,
+    token_ref TEXT,
+    FOREIGN KEY (wave_id, unit_id) REFERENCES wave_unit(wave_id, unit_id) ON DELETE CASCADE
+  );
+  CREATE INDEX contact_wave ON contact(wave_id);
+
+  -- A send job and its messages. Counts live on the job, so they outlive the contacts.
+  CREATE TABLE send_job (
+    id INTEGER PRIMARY KEY,
+    wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('invite', 'reminder', 'results', 'test')),
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'stopped')),
+    created_at INTEGER NOT NULL,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0,
+    sent INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    bounced INTEGER NOT NULL DEFAULT 0,
+    uncertain INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+  );
+  -- One message. state: queued -> sending (committed before the transport is called) -> sent,
+  -- or back to queued with a later next_at (retry), or failed/bounced; a 'sending' found at
+  -- start-up is 'uncertain' and is never sent again (see ARCHITECTURE.md).
+  CREATE TABLE send_item (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES send_job(id) ON DELETE CASCADE,
+    contact_id INTEGER REFERENCES contact(id) ON DELETE CASCADE,
+    address TEXT,
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'bounced', 'uncertain')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX send_item_due ON send_item(state, next_at);
+  CREATE INDEX send_item_job ON send_item(job_id);
+
+  -- Message templates per wave, kind and language; absent means the catalogue's default text.
+  CREATE TABLE invite_template (
+    wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('invite', 'reminder')),
+    lang TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (wave_id, kind, lang)
+  );
+
+  -- Reminder days after the invitation, and which have been queued (so each goes once).
+  CREATE TABLE invite_plan (
+    wave_id INTEGER PRIMARY KEY REFERENCES wave(id) ON DELETE CASCADE,
+    reminder_days TEXT NOT NULL DEFAULT '7,12',
+    invited_on TEXT,
+    reminded TEXT NOT NULL DEFAULT '',
+    -- The last release (wave_release.seq) whose "results ready" mail has been queued.
+    results_notified INTEGER NOT NULL DEFAULT 0
+  );
+
+  -- Where staff get "results ready" mail (accounts have no address of their own).
+  CREATE TABLE account_email (
+    account_id INTEGER PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,
+    email TEXT NOT NULL
+  );
+  `,
   // The languages a wave offers its respondents (space-separated BCP 47 tags, all declared by its
   // survey) and the one its welcome page opens in. A wave setting, never a response's: which language
   // someone answered in is kept only inside their sealed draft (store/drafts.ts).

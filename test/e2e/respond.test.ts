@@ -149,20 +149,21 @@ function comparable(rows: Row[], multiItems: ReadonlySet<string>): Row[] {
   return rows.map((r) => (multiItems.has(r.itemId) ? { ...r, part: '*' } : r)).sort(byRow);
 }
 
-/** The combined survey's pages for someone in a 60 % position who wants a larger one: the
- *  follow-up page appears (and the total grows) once that answer is saved. */
-const ROUTE: readonly [sectionId: string, total: number][] = [
-  ['hefa_arbeidet', 10],
-  ['hefa_mening', 10],
-  ['hefa_mestring', 10],
-  ['hefa_leder', 10],
-  ['hefa_fellesskap', 10],
-  ['hefa_trivsel', 10],
-  ['hefa_naa_onsket', 10],
-  ['raus', 10],
-  ['stilling_naa', 10],
-  ['stilling_storre', 11],
-  ['avslutning', 11],
+/** The combined survey's pages for someone in a 60 % position who wants a larger one, with the
+ *  progress each shows: the share of the survey's 12 pages (conditional ones included) before it.
+ *  The follow-up page appears once that answer is saved, and the figure only ever grows. */
+const ROUTE: readonly [sectionId: string, percent: number][] = [
+  ['hefa_arbeidet', 0],
+  ['hefa_mening', 8],
+  ['hefa_mestring', 16],
+  ['hefa_leder', 25],
+  ['hefa_fellesskap', 33],
+  ['hefa_trivsel', 41],
+  ['hefa_naa_onsket', 50],
+  ['raus', 58],
+  ['stilling_naa', 66],
+  ['stilling_storre', 75],
+  ['avslutning', 91],
 ];
 
 const PLAN: Plan = {
@@ -190,14 +191,17 @@ test('a phone answers the whole combined survey, every page passes axe, and one 
   const resumeCode = await resumeCodeOn(page);
 
   const expected: Row[] = [];
-  for (const [index, [sectionId, total]] of ROUTE.entries()) {
+  let before = -1;
+  for (const [index, [sectionId, percent]] of ROUTE.entries()) {
     const n = index + 1;
     const label = `page ${n} (${sectionId})`;
     expect(pathOf(page), label).toBe(pagePath(unit, sectionId));
     expect(await text(page.locator('h1')), label).toBe(titleOf(sectionId));
-    expect(await text(page.locator('#progress-text')), label).toBe(`Del ${n} av ${total}`);
-    expect(await page.locator('progress').getAttribute('value'), label).toBe(String(n));
-    expect(await page.locator('progress').getAttribute('max'), label).toBe(String(total));
+    expect(await text(page.locator('#progress-text')), label).toBe(`${percent} % ferdig`);
+    expect(await page.locator('progress').getAttribute('value'), label).toBe(String(percent));
+    expect(await page.locator('progress').getAttribute('max'), label).toBe('100');
+    expect(percent, `${label}: progress never goes backwards`).toBeGreaterThan(before);
+    before = percent;
     await checkA11y(page, label);
     expected.push(...(await answerPage(page, PLAN)));
     // Questions shown on this page by earlier answers are checked too.
@@ -279,7 +283,7 @@ test('with JavaScript, "Hvor stor stilling ønsker du?" shows only for a larger 
   // Across pages the server decides: no follow-up page for a larger position, the part-time one instead.
   await submitWith(page, button(page, 'Neste'));
   expect(pathOf(page)).toBe(pagePath(unit, 'stilling_deltid_arsak'));
-  expect(await text(page.locator('#progress-text'))).toBe('Del 10 av 11');
+  expect(await text(page.locator('#progress-text'))).toBe('83 % ferdig');
   const saved = draftAnswers(resumeCode);
   expect(saved).toMatchObject({ stilling_naa: 60, ansettelse: 'fast', onsket_endring: 'samme' });
   expect(saved).not.toHaveProperty('onsket_stilling');
@@ -297,7 +301,7 @@ test('save and resume on the same device: the link offers to continue where the 
 
   const again = await context.newPage();
   await again.goto(linkOf(unit));
-  expect(await again.getByText('Du har en påbegynt besvarelse på denne enheten.').isVisible()).toBe(true);
+  expect(await again.getByText('Du har en påbegynt besvarelse på denne telefonen eller PC-en.').isVisible()).toBe(true);
   expect(await button(again, 'Start undersøkelsen').count()).toBe(0);
   await checkA11y(again, 'the welcome page with a draft on this device');
   await submitWith(again, button(again, 'Fortsett der du slapp'));
@@ -399,7 +403,7 @@ test('an out-of-range position size keeps the page, explains the error and keeps
   await size.fill('60');
   await submitWith(page, button(page, 'Neste'));
   expect(pathOf(page)).toBe(pagePath(unit, 'stilling_storre'));
-  expect(await text(page.locator('#progress-text'))).toBe('Del 10 av 11');
+  expect(await text(page.locator('#progress-text'))).toBe('75 % ferdig');
 });
 
 test('the review page links each missing required question to its page and place', async () => {
@@ -417,10 +421,10 @@ test('the review page links each missing required question to its page and place
   const unconditionalRequired = t.survey.items.filter((i) => i.required && !i.showIf);
   expect(await links.count()).toBe(unconditionalRequired.length - answered.length);
   const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  expect(hrefs[0]).toBe(`/s/${t.code(unit)}/del/hefa_arbeidet#q-hefa_han_tid`);
+  expect(hrefs[0]).toBe(`/s/${t.code(unit)}/del/hefa_arbeidet?fra=oppsummering#q-hefa_han_tid`);
   for (const r of answered) expect(hrefs.some((h) => h?.endsWith(`#q-${r.itemId}`)), `${r.itemId} is not missing`).toBe(false);
   expect(hrefs.some((h) => h?.endsWith('#q-onsket_stilling')), 'hidden questions are not missing').toBe(false);
-  expect(hrefs).toContain(`/s/${t.code(unit)}/del/stilling_naa#q-stilling_naa`);
+  expect(hrefs).toContain(`/s/${t.code(unit)}/del/stilling_naa?fra=oppsummering#q-stilling_naa`);
   await checkA11y(page, 'the review page with missing answers');
 
   // Submitting anyway is refused with the same list as an error summary.
@@ -433,16 +437,34 @@ test('the review page links each missing required question to its page and place
 
   const item = t.survey.items.find((i) => i.id === 'hefa_han_tid');
   await page.getByRole('link', { name: item?.text ?? '?', exact: true }).click();
-  await page.waitForURL(`**/del/hefa_arbeidet#q-hefa_han_tid`);
+  await page.waitForURL(`**/del/hefa_arbeidet?fra=oppsummering#q-hefa_han_tid`);
   const question = page.locator('#q-hefa_han_tid');
   expect(await question.evaluate((el) => el.matches(':target'))).toBe(true);
   await page.waitForFunction(() => {
     const box = document.getElementById('q-hefa_han_tid')?.getBoundingClientRect();
     return box !== undefined && box.top >= 0 && box.top < window.innerHeight;
   });
-  expect(await text(question.locator('legend'))).toBe(item?.text);
+  // Marked as required for the eye (*) and, in words, for screen readers.
+  expect(await text(question.locator('legend'))).toBe(`${item?.text}* (må besvares)`);
+  expect(await question.locator('legend .required-mark').getAttribute('aria-hidden')).toBe('true');
   expect(await question.locator('input:checked').count()).toBe(0);
   for (const r of answered) expect(await page.locator(`#f-${r.itemId}-${r.num}`).isChecked(), `${r.itemId} still checked`).toBe(true);
+
+  // Answered, the respondent goes straight back to the review page instead of on through the survey.
+  await checkA11y(page, 'a page opened from the review page');
+  await pickNth(question, 'hefa_han_tid', '', 2);
+  // The way back is in sight beside the question, not at the end of a long page.
+  const way = await button(page, 'Tilbake til oppsummeringen').boundingBox();
+  const viewport = page.viewportSize();
+  if (!way || !viewport) throw new Error('no button or viewport');
+  expect(way.y, 'the way back is on screen').toBeGreaterThanOrEqual(0);
+  expect(way.y + way.height, 'the way back is on screen').toBeLessThanOrEqual(viewport.height);
+  const back = await submitWith(page, button(page, 'Tilbake til oppsummeringen'));
+  expect(back.status()).toBe(200);
+  expect(pathOf(page)).toBe(`/s/${t.code(unit)}/oppsummering`);
+  const still = await page.locator('.panel.warning').getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  expect(still).toHaveLength(hrefs.length - 1);
+  expect(still.some((h) => h?.endsWith('#q-hefa_han_tid')), 'the answered question is no longer missing').toBe(false);
 });
 
 test('works without JavaScript: start, answer, move on, with conditions decided by the server', async () => {
@@ -453,7 +475,7 @@ test('works without JavaScript: start, answer, move on, with conditions decided 
   await answerPage(page, {});
   await submitWith(page, button(page, 'Neste'));
   expect(pathOf(page)).toBe(pagePath(unit, 'hefa_mening'));
-  expect(await text(page.locator('#progress-text'))).toBe('Del 2 av 10');
+  expect(await text(page.locator('#progress-text'))).toBe('8 % ferdig');
   expect(Object.keys(draftAnswers(resumeCode))).toHaveLength(8);
 
   // Without JavaScript the follow-up question is always there, with a hint saying when it applies.
@@ -464,7 +486,7 @@ test('works without JavaScript: start, answer, move on, with conditions decided 
   await answerPage(page, PLAN);
   await submitWith(page, button(page, 'Neste'));
   expect(pathOf(page)).toBe(pagePath(unit, 'stilling_storre'));
-  expect(await text(page.locator('#progress-text'))).toBe('Del 10 av 11');
+  expect(await text(page.locator('#progress-text'))).toBe('75 % ferdig');
 
   await submitWith(page, button(page, 'Tilbake'));
   expect(pathOf(page)).toBe(pagePath(unit, 'stilling_naa'));

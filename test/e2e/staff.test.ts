@@ -232,7 +232,7 @@ test('CSV import: a bad parent is listed as a problem and nothing is written; th
   const refused = await upload(page, bad);
   expect(refused.status()).toBe(422);
   const problems = page.getByRole('alert');
-  expect(await text(problems.getByRole('heading'))).toBe('1 problem(er) må rettes i filen');
+  expect(await text(problems.getByRole('heading'))).toBe('1 problem må rettes i filen');
   expect(await text(problems)).toContain('Ingenting er lagret. Rett filen og prøv igjen.');
   expect((await problems.locator('li').allTextContents()).map((s) => s.trim())).toEqual(['Linje 3: overordnet enhet «kultr» finnes ikke']);
   expect(await button(page, 'Lagre endringene').count(), 'nothing to confirm').toBe(0);

@@ -57,7 +57,7 @@ function fillVersion1(file: string): void {
     for (const [w, u] of [[1, 'avd1'], [1, 'avd2'], [2, 'avd1']] as const) db.prepare('INSERT INTO wave_unit (wave_id, unit_id) VALUES (?, ?)').run(w, u);
     db.prepare("INSERT INTO link (code, wave_id, unit_id) VALUES ('abcdefghjk', 1, 'avd1')").run();
     db.prepare("INSERT INTO token (hash, wave_id, unit_id, used) VALUES (?, 2, 'avd1', 0), (?, 2, 'avd1', 1)").run('a'.repeat(64), 'b'.repeat(64));
-    // A schema from 10 on has no draft table in the database (drafts moved to their own file).
+    // The unsealed draft table existed until drafts moved to their own file (DRAFTS_MOVED).
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'draft'").get()) {
       db.prepare(
         "INSERT INTO draft (id, resume_code, wave_id, unit_id, token_hash, answers, last_section, expires_on) VALUES ('draftdraftdraftdraftdraf', 'KD7M-Q2XP', 2, 'avd1', ?, ?, 'raus', '2026-03-15')",

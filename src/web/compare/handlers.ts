@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { HttpError } from '../../errors.js';
 import { isChange, overviewChanges, type MeasureComparison, type UnitComparison } from '../../report/compare.js';
 import { sendCsv, delimiterFrom } from '../csv.js';
-import type { Lang } from '../i18n/index.js';
+import type { Lang, Translate } from '../i18n/index.js';
 import { chartValue, figureFormat } from '../results/format.js';
 import { audit } from '../../store/audit.js';
 import { listActions } from '../../store/followups.js';
@@ -75,8 +75,11 @@ export function compareHandlers(deps: AppDeps) {
       const newId = typeof req.body?.newUnitId === 'string' ? req.body.newUnitId : '';
       const problem = mappingProblem(c, oldId, newId);
       if (problem) return renderIndex(res, c, 422, { oldUnitId: problem });
-      addMapping(deps.db, c.project.id, oldId, newId);
-      audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.map', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      // The mapping and its audit row land together or not at all.
+      deps.db.transaction(() => {
+        addMapping(deps.db, c.project.id, oldId, newId);
+        audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.map', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      })();
       res.redirect(303, `/sammenligning/${c.project.id}`);
     },
     removeMapping(req: Request, res: Response): void {
@@ -84,8 +87,10 @@ export function compareHandlers(deps: AppDeps) {
       if (!c) return;
       const oldId = typeof req.body?.oldUnitId === 'string' ? req.body.oldUnitId : '';
       const newId = typeof req.body?.newUnitId === 'string' ? req.body.newUnitId : '';
-      removeMapping(deps.db, c.project.id, oldId, newId);
-      audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.unmap', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      deps.db.transaction(() => {
+        removeMapping(deps.db, c.project.id, oldId, newId);
+        audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.unmap', detail: `${c.project.id}: ${oldId} -> ${newId}` });
+      })();
       res.redirect(303, `/sammenligning/${c.project.id}`);
     },
     index(req: Request, res: Response): void {
@@ -118,7 +123,7 @@ export function compareHandlers(deps: AppDeps) {
       if (!c) return;
       const { unit, comparison } = unitOf(c, req, res);
       const delimiter = delimiterFrom(req.query.skilletegn);
-      sendCsv(res, `sammenligning-${c.project.id}-${unit.id}.csv`, comparisonCsv(c, unit, comparison, delimiter));
+      sendCsv(res, `sammenligning-${c.project.id}-${unit.id}.csv`, comparisonCsv(c, unit, comparison, delimiter, res.locals.t as Translate));
     },
     changes(req: Request, res: Response): void {
       const c = load(deps, req, res);

@@ -21,13 +21,21 @@ const catalogues: Record<RespondentLang, Partial<Catalogue>> = { nb, nn, en, pl,
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** translator returns t(key, params) for a language; {name} placeholders are filled from params. */
+/** translator returns t(key, params) for a language; {name} placeholders are filled from params, and
+ *  {name|one|other} picks the word form for the number in params[name] by the language's plural rules
+ *  ("{n} {n|problem|problemer}": "1 problem", "2 problemer"; en "1 response", "26 responses"). */
 export function translator(lang: RespondentLang): Translate {
   const catalogue = catalogues[lang];
+  const plurals = new Intl.PluralRules(lang);
   return (key, params) => {
     const text = catalogue[key] ?? nb[key] ?? key;
     if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] === undefined ? m : String(params[name])));
+    return text
+      .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (m, name: string, one: string, other: string) => {
+        const n = Number(params[name]);
+        return params[name] === undefined || !Number.isFinite(n) ? m : plurals.select(n) === 'one' ? one : other;
+      })
+      .replace(/\{(\w+)\}/g, (m, name: string) => (params[name] === undefined ? m : String(params[name])));
   };
 }
 

@@ -1,7 +1,7 @@
 // Respondent handlers: each parses, validates, re-renders with messages on failure (422) or stores
 // and redirects (303). Answers live in a draft until the final submit.
 import type { NextFunction, Request, Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../deps.js';
 import { addDays } from '../../clock.js';
 import { HttpError } from '../../errors.js';
 import { missingRequired, mergePage, parsePage, revalidate, visibleSections, type FieldError, type FormBody } from '../../survey/answers.js';
@@ -40,6 +40,10 @@ const DRAFT_COOKIE = 'kartlegg_draft';
 const ctxOf = (res: Response): RespondContext => res.locals.ctx as RespondContext;
 const base = (ctx: RespondContext): string => `/s/${ctx.code}`;
 const pageUrl = (ctx: RespondContext, section: Section): string => `${base(ctx)}/del/${section.id}`;
+/** A page opened from the review page offers the way back to it, and keeps offering it on the pages
+ *  the respondent moves on to, so nobody has to walk through the rest of the survey again. */
+const FROM_REVIEW = 'fra=oppsummering';
+const fromReview = (req: Request): boolean => req.query.fra === 'oppsummering' || (req.body as FormBody | undefined)?._from === 'review';
 
 const linkOf = (ctx: RespondContext): DraftLink => ({ waveId: ctx.wave.id, unitId: ctx.unit.id, tokenHash: ctx.access.kind === 'token' ? ctx.access.tokenHash : null });
 
@@ -166,7 +170,7 @@ export function showPage(deps: AppDeps) {
     if (!draft) return;
     const ctx = ctxOf(res);
     const { section, visible } = sectionOrThrow(ctx, draft.answers, String(req.params.section));
-    res.render('respond/page', pageView(ctx, draft, section, visible, draft.answers, {}, []));
+    res.render('respond/page', { ...pageView(ctx, draft, section, visible, draft.answers, {}, []), fromReview: fromReview(req) });
   };
 }
 
@@ -189,19 +193,21 @@ export function savePage(deps: AppDeps) {
     const target = nav === 'back' ? visible[index - 1] : nav === 'next' || nav === undefined ? visible[index + 1] : nav === 'review' ? undefined : section;
     // As saved: the first save may have drawn a new resume code.
     const saved = saveDraftAnswers(deps.db, draft, answers, target?.id ?? section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
+    const returning = fromReview(req);
     if (page.errors.length > 0) {
-      res.status(422).render('respond/page', pageView(ctx, saved, section, visible, answers, page.raw, page.errors));
+      res.status(422).render('respond/page', { ...pageView(ctx, saved, section, visible, answers, page.raw, page.errors), fromReview: returning });
       return;
     }
     if (nav === 'save') {
-      res.render('respond/page', { ...pageView(ctx, saved, section, visible, answers, {}, []), saved: true });
+      res.render('respond/page', { ...pageView(ctx, saved, section, visible, answers, {}, []), saved: true, fromReview: returning });
       return;
     }
+    const query = returning ? `?${FROM_REVIEW}` : '';
     if (nav === 'back') {
-      res.redirect(303, target ? pageUrl(ctx, target) : base(ctx));
+      res.redirect(303, target ? `${pageUrl(ctx, target)}${query}` : base(ctx));
       return;
     }
-    res.redirect(303, nav !== 'review' && target ? pageUrl(ctx, target) : `${base(ctx)}/oppsummering`);
+    res.redirect(303, nav !== 'review' && target ? `${pageUrl(ctx, target)}${query}` : `${base(ctx)}/oppsummering`);
   };
 }
 

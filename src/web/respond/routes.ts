@@ -1,6 +1,6 @@
 // The respondent's route table: /s/<code>/... for one wave and unit (open link or one-time token).
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../deps.js';
 import { today } from '../../clock.js';
 import { HttpError } from '../../errors.js';
 import { resolveCode } from '../../store/links.js';

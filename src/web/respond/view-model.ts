@@ -44,6 +44,16 @@ function firstInputId(item: Item, field: string, points: ScalePoint[], dk: boole
   }
 }
 
+/** progressOf is the share of the survey's pages that come before this one, in whole percent (rounded
+ *  down), counted over every section the definition has, shown or not. Counting only the pages shown
+ *  so far made the total grow when an answer added a page ("Del 9 av 10", then "Del 10 av 11"); this
+ *  count depends on the definition alone, so it never moves backwards: a skipped page only makes it
+ *  jump ahead, and an answer changed on an earlier page changes nothing. */
+export function progressOf(sections: readonly Section[], section: Section): { percent: number } {
+  const index = sections.findIndex((s) => s.id === section.id);
+  return { percent: sections.length === 0 || index < 0 ? 0 : Math.floor((100 * index) / sections.length) };
+}
+
 /** pageView prepares a section page: items with values, typed input kept on error, and the error summary. */
 export function pageView(ctx: RespondContext, draft: Draft, section: Section, visible: Section[], answers: Answers, raw: Record<string, string | string[]>, errors: FieldError[]) {
   const { survey } = ctx;
@@ -81,15 +91,17 @@ export function pageView(ctx: RespondContext, draft: Draft, section: Section, vi
   for (const e of errors) if (e.itemId === '') summary.unshift({ href: '#main', error: e });
   const index = visible.findIndex((s) => s.id === section.id);
   return {
+    progress: progressOf(survey.sections, section),
+    isLast: index === visible.length - 1,
     ctx,
     section,
     items,
     summary,
     known: JSON.stringify(known),
-    progress: { n: index + 1, total: visible.length },
     isFirst: index === 0,
     resumeCode: draft.resumeCode,
     saved: false,
+    fromReview: false,
     inputId,
   };
 }
@@ -105,13 +117,13 @@ export function reviewView(ctx: RespondContext, draft: Draft, missing: Item[], s
         section,
         total: items.length,
         answered: items.filter((i) => isComplete(i, draft.answers[i.id])).length,
-        href: `/s/${ctx.code}/del/${section.id}`,
+        href: `/s/${ctx.code}/del/${section.id}?fra=oppsummering`,
       };
     })
     .filter((s) => s.total > 0);
   const missingLinks = missing.map((item) => {
     const section = survey.sections.find((s) => s.items.includes(item) || s.items.some((i) => i.id === item.id));
-    return { item, href: `/s/${ctx.code}/del/${section?.id ?? ''}#q-${item.id}`, sectionTitle: section?.title ?? '' };
+    return { item, href: `/s/${ctx.code}/del/${section?.id ?? ''}?fra=oppsummering#q-${item.id}`, sectionTitle: section?.title ?? '' };
   });
   return { ctx, sections, missing: missingLinks, submitted, resumeCode: draft.resumeCode };
 }

@@ -11,7 +11,7 @@ import { freeTexts } from '../../store/results.js';
 import { subtreeIds } from '../../store/units.js';
 import type { Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv } from '../csv.js';
-import type { Lang } from '../i18n/index.js';
+import type { Lang, Translate } from '../i18n/index.js';
 import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
 import { unitCsv } from './csv.js';
@@ -104,7 +104,7 @@ export function resultHandlers(deps: AppDeps) {
       const c = unitContext(deps, req, res);
       if (!c) return;
       const delimiter = delimiterFrom(req.query.skilletegn);
-      sendCsv(res, `resultater-${c.wave.id}-${c.unit.id}.csv`, unitCsv(c.unit, c.group, delimiter));
+      sendCsv(res, `resultater-${c.wave.id}-${c.unit.id}.csv`, unitCsv(c.unit, c.group, delimiter, res.locals.t as Translate));
     },
     overview(req: Request, res: Response): void {
       const loaded = loadResults(deps, req, res);
