@@ -90,7 +90,8 @@ describe('choosing a language', () => {
     expect(page.text).toContain(text(lang, firstItem));
     expect(page.text).toContain(text(lang, (s) => s.scales.enig5?.points[0]?.label));
     expect(page.text).not.toContain(firstItem(t.survey) ?? '-');
-    expect(page.text).toContain(`lang="${lang}" dir="ltr"`);
+    expect(page.text).toContain(`<legend><span lang="${lang}">`);
+    expect(page.text).not.toContain('dir="rtl"');
     expect(page.text).not.toContain('lang="nb"');
     // A browser asking for another language changes nothing inside the draft.
     const again = await agent.get(`/s/${code}/del/${first?.id}`).set('Accept-Language', 'nb-NO');
