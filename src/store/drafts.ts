@@ -7,7 +7,9 @@
 //   code alone finds and opens the draft on another device; only that id and the sealed key are kept,
 //   from the draft's first save (an empty draft has nothing to continue, and most abandoned starts
 //   never pay for the scrypt);
-// - the personal link is referenced only as an HMAC of its token hash under the device key.
+// - the personal link is referenced only as an HMAC of its token hash under the device key;
+// - the language the respondent chose is sealed with the answers and exists nowhere else: a response
+//   never records it (in a small unit it would name the one person who answered in Lithuanian).
 // So the files, even with every personal link at hand, say nothing about whose draft is whose or
 // what it holds (see docs/ARCHITECTURE.md, "Where anonymity is enforced"). A draft is deleted when
 // submitted or when it expires.
@@ -38,6 +40,8 @@ export interface Draft {
   expiresOn: string;
   /** Whether the resume code opens it on another device: from its first save on. */
   resumable: boolean;
+  /** The language the respondent chose on the welcome page (a tag the wave offers). */
+  language: string;
 }
 
 interface Sealed {
@@ -47,6 +51,8 @@ interface Sealed {
   t: string | null;
   a: Answers;
   s: string | null;
+  /** Absent in drafts sealed before languages existed: bokmål. */
+  l?: string;
 }
 
 interface Keys {
@@ -106,7 +112,7 @@ function unseal(key: Buffer, blob: Buffer, rowId: string): Buffer | undefined {
 }
 
 function sealDraft(keys: Keys, d: Draft): Buffer {
-  const body: Sealed = { c: d.resumeCode, w: d.waveId, u: d.unitId, t: d.tokenRef, a: d.answers, s: d.lastSection };
+  const body: Sealed = { c: d.resumeCode, w: d.waveId, u: d.unitId, t: d.tokenRef, a: d.answers, s: d.lastSection, l: d.language };
   return seal(keys.seal, Buffer.from(JSON.stringify(body)), keys.rowId);
 }
 
@@ -116,11 +122,11 @@ function wrote(db: Db): void {
   if (n === WRITES_PER_CHECKPOINT) void truncateWals(db, ['drafts']);
 }
 
-/** createDraft starts an empty draft on a link that expires on the given day. */
-export function createDraft(db: Db, d: DraftLink & { expiresOn: string }): Draft {
+/** createDraft starts an empty draft in a language on a link that expires on the given day. */
+export function createDraft(db: Db, d: DraftLink & { expiresOn: string; language?: string }): Draft {
   const id = crypto.randomBytes(32).toString('base64url');
   const keys = keysOrThrow(id);
-  const draft: Draft = { id, resumeCode: resumeCode(), waveId: d.waveId, unitId: d.unitId, tokenRef: tokenRef(keys, d.tokenHash), answers: {}, lastSection: null, expiresOn: d.expiresOn, resumable: false };
+  const draft: Draft = { id, resumeCode: resumeCode(), waveId: d.waveId, unitId: d.unitId, tokenRef: tokenRef(keys, d.tokenHash), answers: {}, lastSection: null, expiresOn: d.expiresOn, resumable: false, language: d.language ?? 'nb' };
   prepared(db, 'INSERT INTO drafts.draft (id, sealed, expires_on) VALUES (?, ?, ?)').run(keys.rowId, sealDraft(keys, draft), d.expiresOn);
   wrote(db);
   return draft;
@@ -136,7 +142,7 @@ export function getDraft(db: Db, id: string, today: string): Draft | undefined {
   const plain = row && unseal(keys.seal, row.sealed, keys.rowId);
   if (!row || !plain) return undefined;
   const s = JSON.parse(plain.toString()) as Sealed;
-  return { id, resumeCode: s.c, waveId: s.w, unitId: s.u, tokenRef: s.t, answers: s.a, lastSection: s.s, expiresOn: row.expires_on, resumable: row.resumable === 1 };
+  return { id, resumeCode: s.c, waveId: s.w, unitId: s.u, tokenRef: s.t, answers: s.a, lastSection: s.s, expiresOn: row.expires_on, resumable: row.resumable === 1, language: s.l ?? 'nb' };
 }
 
 /** draftFits tells whether a draft was started on this link (same wave, unit and personal link). */
@@ -173,6 +179,14 @@ export function saveDraftAnswers(db: Db, draft: Draft, answers: Answers, lastSec
       if (!prepared(db, 'SELECT 1 FROM drafts.draft WHERE id = ?').get(keys.rowId)) break;
     }
   }
+  wrote(db);
+  return next;
+}
+
+/** setDraftLanguage changes the language a draft is answered in (sealed like the rest) and returns it as saved. */
+export function setDraftLanguage(db: Db, draft: Draft, language: string): Draft {
+  const next: Draft = { ...draft, language };
+  prepared(db, 'UPDATE drafts.draft SET sealed = ? WHERE id = ?').run(sealDraft(keysOrThrow(draft.id), next), keysOrThrow(draft.id).rowId);
   wrote(db);
   return next;
 }

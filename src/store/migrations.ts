@@ -344,6 +344,13 @@ export const MIGRATIONS: readonly string[] = [
     email TEXT NOT NULL
   );
   `,
+  // The languages a wave offers its respondents (space-separated BCP 47 tags, all declared by its
+  // survey) and the one its welcome page opens in. A wave setting, never a response's: which language
+  // someone answered in is kept only inside their sealed draft (store/drafts.ts).
+  `
+  ALTER TABLE wave ADD COLUMN languages TEXT NOT NULL DEFAULT 'nb';
+  ALTER TABLE wave ADD COLUMN default_language TEXT NOT NULL DEFAULT 'nb';
+  `,
 ];
 
 /** DRAFTS_MOVED is the version whose migration dropped the draft table: a database migrated across it is vacuumed. */

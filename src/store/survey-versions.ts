@@ -1,6 +1,9 @@
 // Frozen survey versions: every loaded definition is stored once per (id, version), and a
-// definition that changes without a new version number stops start-up.
+// definition whose meaning changes without a new version number stops start-up. The meaning is the
+// structure and the bokmål wording (survey/texts.ts meaningOf): adding or correcting a translation
+// replaces the stored texts of that version in place, since answers do not depend on it.
 import type { Survey } from '../survey/model.js';
+import { meaningOf } from '../survey/texts.js';
 import { prepared, type Db } from './db.js';
 
 /** canonical serialises a resolved survey the same way every time. */
@@ -8,20 +11,26 @@ function canonical(survey: Survey): string {
   return JSON.stringify(survey);
 }
 
-/** syncSurveyVersions stores new versions and returns a problem per changed-but-not-bumped survey. */
+/** syncSurveyVersions stores new versions, refreshes the translations of stored ones, and returns a
+ *  problem per survey whose meaning changed without a new version. */
 export function syncSurveyVersions(db: Db, surveys: Iterable<Survey>): string[] {
   const problems: string[] = [];
   const get = prepared(db, 'SELECT definition FROM survey_version WHERE survey_id = ? AND version = ?');
   const insert = prepared(db, 'INSERT INTO survey_version (survey_id, version, definition) VALUES (?, ?, ?)');
+  const update = prepared(db, 'UPDATE survey_version SET definition = ? WHERE survey_id = ? AND version = ?');
   db.transaction(() => {
     for (const survey of surveys) {
       const text = canonical(survey);
       const row = get.get(survey.id, survey.version) as { definition: string } | undefined;
       if (!row) insert.run(survey.id, survey.version, text);
-      else if (row.definition !== text) {
+      else if (row.definition === text) continue;
+      else if (meaningOf(JSON.parse(row.definition) as Survey) === meaningOf(survey)) {
+        update.run(text, survey.id, survey.version);
+        cache.get(db)?.delete(`${survey.id}@${survey.version}`);
+      } else {
         problems.push(
           `survey "${survey.id}" version ${survey.version} differs from the version ${survey.version} already stored; ` +
-            'answers are tied to the stored text, so raise "version" when you change a definition',
+            'answers are tied to its structure and bokmål wording, so raise "version" when you change them (translations alone need no new version)',
         );
       }
     }

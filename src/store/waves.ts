@@ -18,6 +18,10 @@ export interface Wave {
   kText: number;
   freeTextInReports: boolean;
   linkMode: LinkMode;
+  /** The languages respondents may answer in (each declared by the survey), nb unless chosen. */
+  languages: string[];
+  /** The language the welcome page opens in for a Norwegian-speaking browser. */
+  defaultLanguage: string;
 }
 
 interface WaveRow {
@@ -33,6 +37,8 @@ interface WaveRow {
   k_text: number;
   free_text_in_reports: number;
   link_mode: LinkMode;
+  languages: string;
+  default_language: string;
 }
 
 const toWave = (r: WaveRow): Wave => ({
@@ -48,6 +54,8 @@ const toWave = (r: WaveRow): Wave => ({
   kText: r.k_text,
   freeTextInReports: r.free_text_in_reports === 1,
   linkMode: r.link_mode,
+  languages: r.languages.split(' ').filter(Boolean),
+  defaultLanguage: r.default_language,
 });
 
 export interface NewWave {
@@ -119,7 +127,8 @@ export function waveResponseCount(db: Db, waveId: number): number {
   return (prepared(db, 'SELECT responses FROM wave_count WHERE wave_id = ?').get(waveId) as { responses: number } | undefined)?.responses ?? 0;
 }
 
-export type WaveSettings = Pick<Wave, 'name' | 'opensOn' | 'closesOn' | 'kResults' | 'kDistribution' | 'kText' | 'freeTextInReports' | 'linkMode'>;
+export type WaveSettings = Pick<Wave, 'name' | 'opensOn' | 'closesOn' | 'kResults' | 'kDistribution' | 'kText' | 'freeTextInReports' | 'linkMode'> &
+  Partial<Pick<Wave, 'languages' | 'defaultLanguage'>>;
 
 /** settingsProblem says why new settings may not replace the current ones once answers exist
  *  (anonymity may not be weakened, the link mode may not change), or undefined when they may. */
@@ -138,4 +147,10 @@ export function updateWaveSettings(db: Db, id: number, s: WaveSettings): void {
   prepared(db, 
     'UPDATE wave SET name = ?, opens_on = ?, closes_on = ?, k_results = ?, k_distribution = ?, k_text = ?, free_text_in_reports = ?, link_mode = ? WHERE id = ?',
   ).run(s.name, s.opensOn, s.closesOn, s.kResults, s.kDistribution, s.kText, s.freeTextInReports ? 1 : 0, s.linkMode, id);
+  if (s.languages) setWaveLanguages(db, id, s.languages, s.defaultLanguage ?? s.languages[0] ?? 'nb');
+}
+
+/** setWaveLanguages stores the languages a wave offers and its default (the caller checks them against the survey). */
+export function setWaveLanguages(db: Db, id: number, languages: readonly string[], defaultLanguage: string): void {
+  prepared(db, 'UPDATE wave SET languages = ?, default_language = ? WHERE id = ?').run(languages.join(' '), defaultLanguage, id);
 }

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { conditionItemIds } from './conditions.js';
 import { DONT_KNOW, offersDontKnow, type Survey } from './model.js';
 import { SurveyFile, type Condition, type Factor, type Item, type Scale, type Section } from './schema.js';
+import { textSlots } from './texts.js';
 
 export interface DefinitionProblem {
   file: string;
@@ -50,7 +51,9 @@ function flattenIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] 
   for (const issue of issues) {
     const at = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      // On a tie, a branch that got past the value's type (a text map with a bad tag) beats "expected string".
+      const typeOnly = (e: readonly Issue[]): number => (e.length === 1 && e[0]?.code === 'invalid_type' && e[0].path.length === 0 ? 1 : 0);
+      const best = [...issue.errors].sort((a, b) => a.length - b.length || typeOnly(a) - typeOnly(b))[0] ?? [];
       out.push(...flattenIssues(best, at));
     } else if (issue.code === 'unrecognized_keys') {
       out.push({ path: at, message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` });
@@ -61,9 +64,42 @@ function flattenIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] 
   return out;
 }
 
+// A parsed file whose texts are bokmål strings; the other languages are in `translations`.
 interface Parsed {
   file: string;
-  def: SurveyFile;
+  def: Plain;
+  languages: string[];
+  translations: Record<string, Record<string, string>>;
+}
+
+type Plain = Omit<SurveyFile, 'title' | 'description' | 'scales' | 'factors' | 'sections'> & {
+  title: string;
+  description?: string;
+  scales: Record<string, Scale>;
+  factors: Factor[];
+  sections: (Section | { include: string })[];
+};
+
+/** splitLanguages checks that every text is given in each declared language and no other, then
+ *  leaves bokmål in place and returns the rest by language and slot key. */
+function splitLanguages(file: string, def: SurveyFile, problems: DefinitionProblem[]): Parsed {
+  const languages = def.languages ?? ['nb'];
+  const others = languages.filter((l) => l !== 'nb');
+  const translations: Record<string, Record<string, string>> = Object.fromEntries(others.map((l) => [l, {}]));
+  for (const slot of textSlots(def)) {
+    const value = slot.get() as string | Record<string, string>;
+    const map = typeof value === 'string' ? { nb: value } : value;
+    for (const lang of others) {
+      const text = map[lang];
+      if (text === undefined) problems.push({ file, path: slot.path, message: `missing the "${lang}" text (the definition declares ${languages.join(', ')})` });
+      else (translations[lang] as Record<string, string>)[slot.key] = text.trim();
+    }
+    for (const lang of Object.keys(map)) {
+      if (!languages.includes(lang)) problems.push({ file, path: `${slot.path}.${lang}`, message: `"${lang}" is not among the languages the definition declares (${languages.join(', ')}); add it to "languages" or remove the text` });
+    }
+    if (map.nb !== undefined) slot.set(map.nb.trim());
+  }
+  return { file, def: def as unknown as Plain, languages, translations };
 }
 
 interface Origin {
@@ -93,7 +129,10 @@ export function parseSurveyFiles(files: { file: string; text: string }[]): Map<s
       for (const i of flattenIssues(result.error.issues)) problems.push({ file, path: formatPath(i.path), message: i.message });
       continue;
     }
-    parsed.push({ file, def: result.data });
+    const before = problems.length;
+    const split = splitLanguages(file, result.data, problems);
+    if (problems.length > before) failedIds.add(result.data.id);
+    else parsed.push(split);
   }
 
   const byId = new Map<string, Parsed>();
@@ -122,8 +161,36 @@ function resolve(root: Parsed, byId: Map<string, Parsed>, failedIds: Set<string>
   const factorOrigin = new Map<string, Origin>();
   const sections: Section[] = [];
   const origins = new Map<object, Origin>();
+  const languages = root.languages;
+  const translations: Record<string, Record<string, string>> = Object.fromEntries(languages.filter((l) => l !== 'nb').map((l) => [l, {}]));
+  const translationOrigin = new Map<string, string>();
 
-  const expand = (p: Parsed, chain: string[]): void => {
+  // A combined survey offers its own languages, so every part must have them; a shared scale must
+  // read the same in each of them wherever it is defined.
+  const mergeTranslations = (p: Parsed, includedAt: string | undefined, parent: Parsed): void => {
+    for (const lang of languages) {
+      if (lang === 'nb') continue;
+      const own = p.translations[lang];
+      if (!own) {
+        if (includedAt) problems.push({ file: parent.file, path: includedAt, message: `"${p.def.id}" (${p.file}) has no "${lang}" texts, but this survey declares ${languages.join(', ')}` });
+        continue;
+      }
+      const into = translations[lang] as Record<string, string>;
+      for (const [key, text] of Object.entries(own)) {
+        if (includedAt && key.startsWith('survey.')) continue;
+        const known = into[key];
+        if (known === undefined) {
+          into[key] = text;
+          translationOrigin.set(`${lang}\u0000${key}`, p.file);
+        } else if (known !== text) {
+          problems.push({ file: p.file, path: key, message: `the "${lang}" text differs from the one in ${translationOrigin.get(`${lang}\u0000${key}`) ?? '?'}; a combined survey needs identical scales` });
+        }
+      }
+    }
+  };
+
+  const expand = (p: Parsed, chain: string[], includedAt?: string, parent?: Parsed): void => {
+    mergeTranslations(p, includedAt, parent ?? p);
     for (const [id, scale] of Object.entries(p.def.scales)) {
       const known = scales[id];
       if (known === undefined) {
@@ -148,7 +215,7 @@ function resolve(root: Parsed, byId: Map<string, Parsed>, failedIds: Set<string>
         if (!target && failedIds.has(entry.include)) problems.push({ file: p.file, path: `sections[${i}].include`, message: `"${entry.include}" has errors of its own (listed with its file)` });
         else if (!target) problems.push({ file: p.file, path: `sections[${i}].include`, message: `unknown survey "${entry.include}" (known: ${[...byId.keys()].join(', ')})` });
         else if (chain.includes(entry.include)) problems.push({ file: p.file, path: `sections[${i}].include`, message: `including "${entry.include}" makes a cycle (${[...chain, entry.include].join(' -> ')})` });
-        else expand(target, [...chain, entry.include]);
+        else expand(target, [...chain, entry.include], `sections[${i}].include`, p);
         return;
       }
       sections.push(entry);
@@ -168,6 +235,8 @@ function resolve(root: Parsed, byId: Map<string, Parsed>, failedIds: Set<string>
     factors,
     sections,
     items: sections.flatMap((s) => s.items),
+    languages,
+    translations,
   };
   checkReferences(survey, origins, scaleOrigin, problems);
   return survey;

@@ -12,6 +12,10 @@ export interface Survey {
   sections: Section[];
   /** Every item in the order a respondent meets it. */
   items: Item[];
+  /** The languages every text is given in (nb first); absent in versions stored before languages existed. */
+  languages?: string[];
+  /** Per language other than nb, each text by its slot key (texts.ts); the texts above are bokmål. */
+  translations?: Record<string, Record<string, string>>;
 }
 
 /** A single answer: number for likert/scale/number, option id for single, ids for multi,

@@ -8,27 +8,40 @@ export const Id = z
 
 const Text = z.string().trim().min(1, 'must not be empty');
 
-export const ScalePoint = z.strictObject({
-  value: z.number().int(),
-  label: Text,
+/** A BCP 47 language tag in canonical form that names a known language (nb, nn, en, pl, lt, ar, ...). */
+export const LanguageTag = z.string().refine(isKnownLanguageTag, {
+  error: (issue) => `"${String(issue.input)}" is not a known BCP 47 language tag in canonical form (e.g. nb, nn, en, pl, lt)`,
 });
-export type ScalePoint = z.infer<typeof ScalePoint>;
 
-export const Scale = z.strictObject({
-  points: z.array(ScalePoint).min(2, 'a scale needs at least 2 points'),
-  /** Label of the "vet ikke / ikke relevant" choice; items on this scale offer it unless they opt out. */
-  dontKnowLabel: Text.optional(),
-  /** Point values counted as favourable; defaults to the top two. */
-  favourable: z.array(z.number().int()).min(1).optional(),
-});
-export type Scale = z.infer<typeof Scale>;
+/** Respondent-visible text: a plain string is bokmål; a map gives it per language and must hold nb. */
+export const LocalizedText = z
+  .union([
+  Text,
+  z
+    .record(z.string(), Text)
+    .superRefine((map, ctx) => {
+      for (const tag of Object.keys(map)) {
+        if (!isKnownLanguageTag(tag)) ctx.addIssue({ code: 'custom', path: [tag], message: `"${tag}" is not a known BCP 47 language tag in canonical form (e.g. nb, nn, en, pl, lt)` });
+      }
+      if (map.nb === undefined) ctx.addIssue({ code: 'custom', message: 'a text given per language needs its bokmål wording under "nb"' });
+    })
+    .meta({ description: 'The text per BCP 47 language tag; "nb" (bokmål) is required and is the wording answers are tied to.' }),
+  ])
+  .meta({ id: 'LocalizedText', description: 'A respondent-visible text: a string (bokmål), or the text per language.' });
+export type LocalizedText = z.infer<typeof LocalizedText>;
 
-export const Factor = z.strictObject({
-  id: Id,
-  label: Text,
-  description: Text.optional(),
-});
-export type Factor = z.infer<typeof Factor>;
+const displayNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** isKnownLanguageTag accepts a tag only in its canonical spelling and only for a language ICU knows. */
+export function isKnownLanguageTag(tag: string): boolean {
+  try {
+    if (Intl.getCanonicalLocales(tag)[0] !== tag) return false;
+    const language = new Intl.Locale(tag).language;
+    return displayNames.of(language) !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 const Scalar = z.union([z.string(), z.number()]);
 
@@ -90,93 +103,128 @@ export const Condition: z.ZodType<Condition> = z
     }
   });
 
-const ItemBase = {
-  id: Id,
-  text: Text,
-  /** Short help text shown under the question. */
-  help: Text.optional(),
-  required: z.boolean().default(false),
-  factor: Id.optional(),
-  showIf: Condition.optional(),
-  /** Shown when the page is used without JavaScript, e.g. "Svar bare hvis du ønsker større stilling". */
-  showIfHint: Text.optional(),
-};
+// The definition's shapes are built twice from one description: with LocalizedText for the files
+// (and the JSON Schema), and with plain strings for the resolved survey, whose texts are bokmål and
+// whose translations are kept aside (model.ts `translations`), so code that does not care about
+// languages keeps reading strings.
+function shapes<T extends z.ZodType<string | Record<string, string>>>(text: T) {
+  const ScalePoint = z.strictObject({
+    value: z.number().int(),
+    label: text,
+  });
 
-export const Option = z.strictObject({ id: Id, label: Text });
-export type Option = z.infer<typeof Option>;
+  const Scale = z.strictObject({
+    points: z.array(ScalePoint).min(2, 'a scale needs at least 2 points'),
+    /** Label of the "vet ikke / ikke relevant" choice; items on this scale offer it unless they opt out. */
+    dontKnowLabel: text.optional(),
+    /** Point values counted as favourable; defaults to the top two. */
+    favourable: z.array(z.number().int()).min(1).optional(),
+  });
 
-export const LikertItem = z.strictObject({
-  ...ItemBase,
-  type: z.literal('likert'),
-  scale: Id,
-  /** Offer the scale's "vet ikke" choice (default: when the scale defines one). */
-  dontKnow: z.boolean().optional(),
-});
+  const Factor = z.strictObject({
+    id: Id,
+    label: text,
+    description: text.optional(),
+  });
 
-export const ScaleItem = z.strictObject({
-  ...ItemBase,
-  type: z.literal('scale'),
-  min: z.number().int().default(0),
-  max: z.number().int().default(10),
-  minLabel: Text,
-  maxLabel: Text,
-});
+  const ItemBase = {
+    id: Id,
+    text,
+    /** Short help text shown under the question. */
+    help: text.optional(),
+    required: z.boolean().default(false),
+    factor: Id.optional(),
+    showIf: Condition.optional(),
+    /** Shown when the page is used without JavaScript, e.g. "Svar bare hvis du ønsker større stilling". */
+    showIfHint: text.optional(),
+    /** The language whose wording is the instrument's own (RAUS: nb); the others are translations of it. */
+    originalLanguage: LanguageTag.optional(),
+  };
 
-export const SingleItem = z.strictObject({
-  ...ItemBase,
-  type: z.literal('single'),
-  options: z.array(Option).min(2, 'a choice needs at least 2 options'),
-});
+  const Option = z.strictObject({ id: Id, label: text });
 
-export const MultiItem = z.strictObject({
-  ...ItemBase,
-  type: z.literal('multi'),
-  options: z.array(Option).min(2, 'a choice needs at least 2 options'),
-  maxChoices: z.number().int().min(1).optional(),
-});
+  const LikertItem = z.strictObject({
+    ...ItemBase,
+    type: z.literal('likert'),
+    scale: Id,
+    /** Offer the scale's "vet ikke" choice (default: when the scale defines one). */
+    dontKnow: z.boolean().optional(),
+  });
 
-export const NumberItem = z.strictObject({
-  ...ItemBase,
-  type: z.literal('number'),
-  min: z.number(),
-  max: z.number(),
-  step: z.number().positive().default(1),
-  unit: Text.optional(),
-});
+  const ScaleItem = z.strictObject({
+    ...ItemBase,
+    type: z.literal('scale'),
+    min: z.number().int().default(0),
+    max: z.number().int().default(10),
+    minLabel: text,
+    maxLabel: text,
+  });
 
-export const TextItem = z.strictObject({
-  ...ItemBase,
-  type: z.literal('text'),
-  maxLength: z.number().int().min(1).max(5000).default(1000),
-});
+  const SingleItem = z.strictObject({
+    ...ItemBase,
+    type: z.literal('single'),
+    options: z.array(Option).min(2, 'a choice needs at least 2 options'),
+  });
 
-/** The same statement answered twice: "slik er det nå" and "slik ønsker jeg det". */
-export const NowDesiredItem = z.strictObject({
-  ...ItemBase,
-  type: z.literal('nowDesired'),
-  scale: Id,
-  dontKnow: z.boolean().optional(),
-});
+  const MultiItem = z.strictObject({
+    ...ItemBase,
+    type: z.literal('multi'),
+    options: z.array(Option).min(2, 'a choice needs at least 2 options'),
+    maxChoices: z.number().int().min(1).optional(),
+  });
 
-export const Item = z.discriminatedUnion('type', [
-  LikertItem,
-  ScaleItem,
-  SingleItem,
-  MultiItem,
-  NumberItem,
-  TextItem,
-  NowDesiredItem,
-]);
-export type Item = z.infer<typeof Item>;
-export type ItemType = Item['type'];
+  const NumberItem = z.strictObject({
+    ...ItemBase,
+    type: z.literal('number'),
+    min: z.number(),
+    max: z.number(),
+    step: z.number().positive().default(1),
+    unit: text.optional(),
+  });
 
-export const Section = z.strictObject({
-  id: Id,
-  title: Text,
-  intro: Text.optional(),
-  items: z.array(Item).min(1, 'a section needs at least one item'),
-});
-export type Section = z.infer<typeof Section>;
+  const TextItem = z.strictObject({
+    ...ItemBase,
+    type: z.literal('text'),
+    maxLength: z.number().int().min(1).max(5000).default(1000),
+  });
+
+  /** The same statement answered twice: "slik er det nå" and "slik ønsker jeg det". */
+  const NowDesiredItem = z.strictObject({
+    ...ItemBase,
+    type: z.literal('nowDesired'),
+    scale: Id,
+    dontKnow: z.boolean().optional(),
+  });
+
+  const Item = z.discriminatedUnion('type', [LikertItem, ScaleItem, SingleItem, MultiItem, NumberItem, TextItem, NowDesiredItem]);
+
+  const Section = z.strictObject({
+    id: Id,
+    title: text,
+    intro: text.optional(),
+    items: z.array(Item).min(1, 'a section needs at least one item'),
+  });
+
+  const SurveyFile = z.strictObject({
+    $schema: z.string().optional(),
+    id: Id,
+    version: z.number().int().min(1),
+    /** The languages every respondent-visible text is given in; nb is always one of them. */
+    languages: z
+      .array(LanguageTag)
+      .min(1)
+      .refine((tags) => tags.includes('nb'), 'must include "nb" (bokmål, the wording answers are tied to)')
+      .refine((tags) => new Set(tags).size === tags.length, 'must not repeat a language')
+      .optional(),
+    title: text,
+    description: text.optional(),
+    estimatedMinutes: z.number().int().min(1).max(120).optional(),
+    scales: z.record(Id, Scale).default({}),
+    factors: z.array(Factor).default([]),
+    sections: z.array(z.union([SectionInclude, Section])).min(1, 'a survey needs at least one section'),
+  });
+  return { ScalePoint, Scale, Factor, Option, Item, Section, SurveyFile };
+}
 
 /** Pulls in every section (with its scales and factors) of another survey definition. */
 export const SectionInclude = z.strictObject({
@@ -184,15 +232,18 @@ export const SectionInclude = z.strictObject({
 });
 export type SectionInclude = z.infer<typeof SectionInclude>;
 
-export const SurveyFile = z.strictObject({
-  $schema: z.string().optional(),
-  id: Id,
-  version: z.number().int().min(1),
-  title: Text,
-  description: Text.optional(),
-  estimatedMinutes: z.number().int().min(1).max(120).optional(),
-  scales: z.record(Id, Scale).default({}),
-  factors: z.array(Factor).default([]),
-  sections: z.array(z.union([SectionInclude, Section])).min(1, 'a survey needs at least one section'),
-});
+const file = shapes(LocalizedText);
+const plain = shapes(Text);
+
+/** A survey file as written: texts are bokmål strings or per-language maps. */
+export const SurveyFile = file.SurveyFile;
 export type SurveyFile = z.infer<typeof SurveyFile>;
+
+// The resolved shapes (texts in one language); the loader produces them, nothing parses with them.
+export type ScalePoint = z.infer<typeof plain.ScalePoint>;
+export type Scale = z.infer<typeof plain.Scale>;
+export type Factor = z.infer<typeof plain.Factor>;
+export type Option = z.infer<typeof plain.Option>;
+export type Item = z.infer<typeof plain.Item>;
+export type ItemType = Item['type'];
+export type Section = z.infer<typeof plain.Section>;

@@ -21,6 +21,9 @@ export function language(secureCookies: boolean) {
     }
     res.locals.lang = lang;
     res.locals.t = translator(lang);
+    // Survey texts are bokmål unless a page puts them in another language (respond/language.ts, results/texts.ts).
+    res.locals.textLang = 'nb';
+    res.locals.textDir = 'ltr';
     res.locals.path = req.path;
     next();
   };

@@ -101,7 +101,7 @@ function dump(db: Db): string {
 describe('opening and migrating', () => {
   test('a new database gets the latest schema version and every table', () => {
     const db = open();
-    expect(schemaVersion).toBe(11);
+    expect(schemaVersion).toBe(12);
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
     expect(tableNames(db)).toEqual([
       'account', 'account_email', 'account_unit', 'action', 'answer', 'audit_log', 'contact', 'followup', 'invite_plan', 'invite_template', 'link', 'password_link', 'project', 'response',
@@ -193,6 +193,8 @@ describe('waves', () => {
       kText: 10,
       freeTextInReports: false,
       linkMode: 'open',
+      languages: ['nb'],
+      defaultLanguage: 'nb',
     });
     expect(waveUnitIds(db, waveId)).toEqual(['u1', 'u2']);
     setWaveStatus(db, waveId, 'closed');
@@ -231,6 +233,8 @@ describe('waves', () => {
     kText: 10,
     freeTextInReports: false,
     linkMode: 'open',
+    languages: ['nb'],
+    defaultLanguage: 'nb',
     ...over,
   });
 

@@ -26,6 +26,7 @@ import { dayFromForm, isCalendarDay as isDay } from '../dates.js';
 import type { AppDeps } from '../deps.js';
 import { formErrors, formList, formText } from '../forms.js';
 import { unitOf, waveOf } from '../staff/loaders.js';
+import { languageName } from '../../survey/texts.js';
 import { ownHeadcount, treeRows } from './units.js';
 
 interface WaveForm {
@@ -39,6 +40,9 @@ interface WaveForm {
   kText: string;
   freeText: boolean;
   linkMode: string;
+  /** Undefined when the form had no language fields (then the wave keeps its languages). */
+  languages?: string[];
+  defaultLanguage: string;
 }
 
 function readForm(body: unknown): WaveForm {
@@ -54,7 +58,23 @@ function readForm(body: unknown): WaveForm {
     kText: formText(b?.kText, 10),
     freeText: b?.freeText === 'on',
     linkMode: formText(b?.linkMode, 10),
+    // A marker tells "no language ticked" from a form without language fields.
+    languages: b?.languagesShown === '1' ? formList(b?.languages) : undefined,
+    defaultLanguage: formText(b?.defaultLanguage, 35),
   };
+}
+
+// The languages must be ones the survey declares, the default one of them.
+function languageErrors(form: WaveForm, declared: readonly string[]): Record<string, string> {
+  if (form.languages === undefined) return {};
+  if (form.languages.length === 0 || form.languages.some((l) => !declared.includes(l))) return { languages: 'wave.languagesInvalid' };
+  if (!form.languages.includes(form.defaultLanguage)) return { defaultLanguage: 'wave.defaultLanguageInvalid' };
+  return {};
+}
+
+/** languageOptions lists languages for the settings form, each named in itself. */
+function languageOptions(tags: Iterable<string>): { tag: string; name: string }[] {
+  return [...new Set(tags)].map((tag) => ({ tag, name: languageName(tag) }));
 }
 
 const optionalDay = z.string().refine((s) => s === '' || isDay(s), 'wave.dateInvalid');
@@ -103,6 +123,7 @@ function toSettings(form: WaveForm): WaveSettings {
     kText: Number(form.kText),
     freeTextInReports: form.freeText,
     linkMode: form.linkMode as LinkMode,
+    ...(form.languages === undefined ? {} : { languages: form.languages, defaultLanguage: form.defaultLanguage }),
   };
 }
 
@@ -121,12 +142,13 @@ interface TokenForm {
 /** waveHandlers returns the project leader's wave pages. */
 export function waveHandlers(deps: AppDeps) {
   const baseUrl = (req: Request): string => publicBase(deps, req);
-  const surveys = (): { key: string; id: string; version: number; title: string }[] =>
+  const surveys = (): { key: string; id: string; version: number; title: string; languages: string[] }[] =>
     (deps.db.prepare('SELECT survey_id, version, definition FROM survey_version ORDER BY survey_id, version DESC').all() as { survey_id: string; version: number; definition: string }[]).map((r) => ({
       key: `${r.survey_id}@${r.version}`,
       id: r.survey_id,
       version: r.version,
       title: (JSON.parse(r.definition) as { title: string }).title,
+      languages: (JSON.parse(r.definition) as { languages?: string[] }).languages ?? ['nb'],
     }));
   const renderNew = (res: Response, status: number, form: WaveForm, errors: Record<string, string>): void => {
     const active = listUnits(deps.db).filter((u) => !u.retired);
@@ -136,7 +158,8 @@ export function waveHandlers(deps: AppDeps) {
       headcount: ownHeadcount(children, r.unit),
       subtree: (children.get(r.unit.id) ?? []).length > 0 ? [...subtreeIds(active, [r.unit.id])].filter((id) => id !== r.unit.id) : [],
     }));
-    res.status(status).render('admin/wave-new', { form, errors, surveys: surveys(), rows });
+    const all = surveys();
+    res.status(status).render('admin/wave-new', { form, errors, surveys: all, languageOptions: languageOptions(all.flatMap((s) => s.languages)), rows });
   };
   const renderShow = (req: Request, res: Response, wave: Wave, status = 200, form?: WaveForm, errors: Record<string, string> = {}, tokens: TokenForm = { unitIds: [], count: '', errors: {} }): void => {
     const unitIds = waveUnitIds(deps.db, wave.id);
@@ -148,6 +171,7 @@ export function waveHandlers(deps: AppDeps) {
       projects: listProjects(deps.db).filter((p) => p.surveyId === wave.surveyId),
       projectId: waveProjectId(deps.db, wave.id),
       responses: waveResponseCount(deps.db, wave.id),
+      languageOptions: languageOptions(surveys().find((s) => s.key === `${wave.surveyId}@${wave.surveyVersion}`)?.languages ?? ['nb']),
       form: form ?? {
         name: wave.name,
         opensOn: wave.opensOn ?? '',
@@ -157,6 +181,8 @@ export function waveHandlers(deps: AppDeps) {
         kText: String(wave.kText),
         freeText: wave.freeTextInReports,
         linkMode: wave.linkMode,
+        languages: wave.languages,
+        defaultLanguage: wave.defaultLanguage,
       },
       errors,
       tokens,
@@ -166,7 +192,7 @@ export function waveHandlers(deps: AppDeps) {
   return {
     newForm(_req: Request, res: Response): void {
       const first = surveys().find((s) => s.id === 'kartlegging') ?? surveys()[0];
-      renderNew(res, 200, { name: '', surveyKey: first?.key ?? '', unitIds: [], opensOn: '', closesOn: '', kResults: '5', kDistribution: '10', kText: '10', freeText: false, linkMode: 'open' }, {});
+      renderNew(res, 200, { name: '', surveyKey: first?.key ?? '', unitIds: [], opensOn: '', closesOn: '', kResults: '5', kDistribution: '10', kText: '10', freeText: false, linkMode: 'open', languages: first?.languages ?? ['nb'], defaultLanguage: 'nb' }, {});
     },
     create(req: Request, res: Response): void {
       const read = readForm(req.body);
@@ -174,6 +200,7 @@ export function waveHandlers(deps: AppDeps) {
       const survey = surveys().find((s) => s.key === form.surveyKey);
       const errors = settingsErrors(form);
       if (!survey) errors.survey = 'wave.surveyUnknown';
+      else Object.assign(errors, languageErrors(form, survey.languages));
       if (form.unitIds.length === 0) errors.unitIds = 'wave.unitsNeeded';
       else if (form.unitIds.some((id) => !getUnit(deps.db, id))) errors.unitIds = 'account.unitUnknown';
       const settings = toSettings(form);
@@ -199,7 +226,8 @@ export function waveHandlers(deps: AppDeps) {
     updateSettings(req: Request, res: Response): void {
       const wave = waveOf(res);
       const form = readForm(req.body);
-      const errors = settingsErrors(form);
+      const declared = surveys().find((s) => s.key === `${wave.surveyId}@${wave.surveyVersion}`)?.languages ?? ['nb'];
+      const errors = { ...settingsErrors(form), ...languageErrors(form, declared) };
       const settings = toSettings(form);
       if (!errors.kResults && !errors.kDistribution && !errors.kText) {
         const problem = settingsProblem(wave, settings, waveResponseCount(deps.db, wave.id) > 0);

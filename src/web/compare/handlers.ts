@@ -16,7 +16,8 @@ import { comparisonCsv } from './csv.js';
 import { compareUnit, loadComparison, visibleGroups, type ProjectComparison } from './model.js';
 
 function load(deps: AppDeps, req: Request, res: Response): ProjectComparison | undefined {
-  const c = loadComparison(deps, Number(req.params.projectId));
+  const c = loadComparison(deps, Number(req.params.projectId), res.locals.lang as string);
+  res.locals.textLang = (c.waves[c.waves.length - 1] as { textLang?: string } | undefined)?.textLang ?? 'nb';
   if (c.waves.length < 2) {
     res.render('compare/not-ready', { c });
     return undefined;

@@ -8,6 +8,7 @@ import { resultsReleasable } from '../../report/disclosure.js';
 import { mergeReleased } from '../../report/merge-released.js';
 import type { ReleasedGroup } from '../../report/released.js';
 import { waveResults, type WaveResults } from '../../report/wave-results.js';
+import { inStaffLanguage } from '../results/texts.js';
 import { getProject, listMappings, projectWaves, type Project, type UnitMapping } from '../../store/projects.js';
 import type { Unit } from '../../store/units.js';
 import { treeRows } from '../admin/units.js';
@@ -58,13 +59,15 @@ function mappingComponents(mappings: readonly UnitMapping[]): string[][] {
 }
 
 /** loadComparison gathers a project's closed waves and comparison groups; 404 for an unknown project. */
-export function loadComparison(deps: AppDeps, projectId: number): ProjectComparison {
+export function loadComparison(deps: AppDeps, projectId: number, lang = 'nb'): ProjectComparison {
   const project = getProject(deps.db, projectId);
   if (!project) throw new HttpError(404, 'notFound');
   const all = projectWaves(deps.db, project.id);
   const waves = all.filter(resultsReleasable).map((w) => waveResults(deps.db, w)).filter((r): r is WaveResults => r !== undefined);
   const pending = all.filter((w) => !resultsReleasable(w)).map((w) => w.name);
+  // Decided on the bokmål definitions; only then are the texts put in the reader's language.
   const comparability = itemComparability(waves.map((w) => w.survey));
+  const shown = waves.map((w) => inStaffLanguage(w, lang));
   const mappings = listMappings(deps.db, project.id);
   const unitsById = new Map(waves.flatMap((w) => w.units.map((u) => [u.id, u] as const)));
   const inWave = (w: WaveResults, id: string): boolean => w.tables.has(id);
@@ -87,7 +90,7 @@ export function loadComparison(deps: AppDeps, projectId: number): ProjectCompari
   for (const w of waves) {
     for (const u of w.units) if (!covered.has(u.id)) unmatched.set(u.id, { unit: u, waves: [...(unmatched.get(u.id)?.waves ?? []), w.wave.name] });
   }
-  return { project, waves, pending, comparability, groups, mappings, unmatched: [...unmatched.values()], unitsById };
+  return { project, waves: shown, pending, comparability, groups, mappings, unmatched: [...unmatched.values()], unitsById };
 }
 
 /** groupInWave is a group's released table in one wave: the unit's own, or its members' merged. */

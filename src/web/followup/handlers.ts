@@ -8,6 +8,7 @@ import { today } from '../../clock.js';
 import { HttpError } from '../../errors.js';
 import type { ShownGroup } from '../../report/released.js';
 import { waveResults, type WaveResults } from '../../report/wave-results.js';
+import { inStaffLanguage } from '../results/texts.js';
 import { ACTION_STATUSES, addAction, deleteAction, getAction, getFollowup, isOverdue, listActions, listFollowups, saveFollowup, updateAction, type ActionStatus, type Choice } from '../../store/followups.js';
 import type { Unit } from '../../store/units.js';
 import type { Wave } from '../../store/waves.js';
@@ -48,11 +49,13 @@ interface Ctx {
 function load(deps: AppDeps, req: Request, res: Response): Ctx | undefined {
   // waveParam has loaded the wave and checked the person may see one of its units.
   const wave = waveOf(res);
-  const results = waveResults(deps.db, wave);
-  if (!results) {
+  const computed = waveResults(deps.db, wave);
+  if (!computed) {
     res.render('results/not-ready', { wave });
     return undefined;
   }
+  const results = inStaffLanguage(computed, res.locals.lang as string);
+  res.locals.textLang = results.textLang;
   const unit = results.units.find((u) => u.id === String(req.params.unitId));
   if (!unit) throw new HttpError(404, 'notFound');
   if (!staffOf(res).canSee(unit.id)) throw new HttpError(403, 'notAllowed');
@@ -183,8 +186,10 @@ export function followupHandlers(deps: AppDeps) {
     },
     overview(_req: Request, res: Response): void {
       const wave = waveOf(res);
-      const results = waveResults(deps.db, wave);
-      if (!results) return res.render('results/not-ready', { wave });
+      const computed = waveResults(deps.db, wave);
+      if (!computed) return res.render('results/not-ready', { wave });
+      const results = inStaffLanguage(computed, res.locals.lang as string);
+      res.locals.textLang = results.textLang;
       const staff = staffOf(res);
       const rows = visibleUnits(results, staff);
       if (rows.length === 0) throw new HttpError(403, 'notAllowed');
@@ -209,7 +214,8 @@ export function followupHandlers(deps: AppDeps) {
     },
     csv(req: Request, res: Response): void {
       const wave = waveOf(res);
-      const results = waveResults(deps.db, wave);
+      const computed = waveResults(deps.db, wave);
+      const results = computed && inStaffLanguage(computed, res.locals.lang as string);
       const names = new Map((results?.units ?? []).map((u) => [u.id, u.name]));
       const factors = new Map((results?.survey.factors ?? []).map((f) => [f.id, f.label]));
       const rows = listActions(deps.db, wave.id).map((a) => ({

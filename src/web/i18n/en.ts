@@ -801,4 +801,13 @@ export const en: Catalogue = {
   'dialogue.chart': 'The factors in a chart',
   'dialogue.chartParent': 'The figures are for {unit}.',
   // --- end staff pages roll-out ---
+
+  // i18n (issue 16): survey languages for respondents and waves
+  'respondLang.title': 'Language',
+  'respondLang.hint': 'The questions and buttons are shown in the language you choose.',
+  'wave.languages': 'Languages respondents can answer in',
+  'wave.languagesHint': 'Choose among the languages the survey is available in. Which language someone answers in is never stored.',
+  'wave.defaultLanguage': 'Starting language for Norwegian browsers',
+  'wave.languagesInvalid': 'Choose at least one language the survey is available in.',
+  'wave.defaultLanguageInvalid': 'The starting language must be one of the languages offered.',
 };

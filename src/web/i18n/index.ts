@@ -1,20 +1,30 @@
-// Message catalogues and language negotiation: nb (default), nn and en.
+// Message catalogues and language negotiation: nb (default), nn and en for every page; pl and lt
+// for the respondent pages only (RESPONDENT_PREFIXES), staff pages stay nb/nn/en.
 import { en } from './en.js';
+import { lt } from './lt.js';
 import { nb, type Catalogue, type MessageKey } from './nb.js';
 import { nn } from './nn.js';
+import { pl } from './pl.js';
 
 export type Lang = 'nb' | 'nn' | 'en';
 export const LANGS: readonly Lang[] = ['nb', 'nn', 'en'];
 export type { MessageKey };
 
-const catalogues: Record<Lang, Catalogue> = { nb, nn, en };
+/** A language the respondent pages can be shown in. */
+export type RespondentLang = Lang | 'pl' | 'lt';
+export const RESPONDENT_LANGS: readonly RespondentLang[] = ['nb', 'nn', 'en', 'pl', 'lt'];
+
+/** The message keys the respondent pages (and the error pages they can lead to) use: pl and lt have exactly these. */
+export const RESPONDENT_PREFIXES = ['app.', 'skip.', 'welcome.', 'resume.', 'page.', 'nav.back', 'nav.next', 'nav.review', 'nav.save', 'nav.label', 'item.', 'errors.', 'error.', 'review.', 'thanks.', 'noDraft.', 'closed.', 'tokenUsed.', 'notFound.', 'badRequest.', 'tooLarge.', 'forbidden.', 'serverError.', 'rateLimited.', 'respondLang.'] as const;
+
+const catalogues: Record<RespondentLang, Partial<Catalogue>> = { nb, nn, en, pl, lt };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 /** translator returns t(key, params) for a language; {name} placeholders are filled from params, and
  *  {name|one|other} picks the word form for the number in params[name] by the language's plural rules
  *  ("{n} {n|problem|problemer}": "1 problem", "2 problemer"; en "1 response", "26 responses"). */
-export function translator(lang: Lang): Translate {
+export function translator(lang: RespondentLang): Translate {
   const catalogue = catalogues[lang];
   const plurals = new Intl.PluralRules(lang);
   return (key, params) => {
@@ -27,6 +37,11 @@ export function translator(lang: Lang): Translate {
       })
       .replace(/\{(\w+)\}/g, (m, name: string) => (params[name] === undefined ? m : String(params[name])));
   };
+}
+
+/** isRespondentLang narrows a string to a language the respondent pages have a catalogue for. */
+export function isRespondentLang(value: unknown): value is RespondentLang {
+  return typeof value === 'string' && (RESPONDENT_LANGS as readonly string[]).includes(value);
 }
 
 /** isLang narrows a string to a supported language. */

@@ -799,6 +799,15 @@ export const nb = {
   'dialogue.chart': 'Faktorene i diagram',
   'dialogue.chartParent': 'Tallene gjelder {unit}.',
   // --- end staff pages roll-out ---
+
+  // i18n (issue 16): survey languages for respondents and waves
+  'respondLang.title': 'Språk',
+  'respondLang.hint': 'Spørsmålene og knappene vises på språket du velger.',
+  'wave.languages': 'Språk respondentene kan svare på',
+  'wave.languagesHint': 'Velg blant språkene undersøkelsen finnes på. Hvilket språk noen svarer på, lagres aldri.',
+  'wave.defaultLanguage': 'Startspråk for norske nettlesere',
+  'wave.languagesInvalid': 'Velg minst ett språk som undersøkelsen finnes på.',
+  'wave.defaultLanguageInvalid': 'Startspråket må være ett av språkene som tilbys.',
 } as const;
 
 export type MessageKey = keyof typeof nb;

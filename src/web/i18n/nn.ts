@@ -801,4 +801,13 @@ export const nn: Catalogue = {
   'dialogue.chart': 'Faktorane i diagram',
   'dialogue.chartParent': 'Tala gjeld {unit}.',
   // --- end staff pages roll-out ---
+
+  // i18n (issue 16): survey languages for respondents and waves
+  'respondLang.title': 'Språk',
+  'respondLang.hint': 'Spørsmåla og knappane blir viste på språket du vel.',
+  'wave.languages': 'Språk respondentane kan svare på',
+  'wave.languagesHint': 'Vel mellom språka undersøkinga finst på. Kva språk nokon svarer på, blir aldri lagra.',
+  'wave.defaultLanguage': 'Startspråk for norske nettlesarar',
+  'wave.languagesInvalid': 'Vel minst eitt språk som undersøkinga finst på.',
+  'wave.defaultLanguageInvalid': 'Startspråket må vere eitt av språka som blir tilbodne.',
 };

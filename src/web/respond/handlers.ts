@@ -8,21 +8,29 @@ import { missingRequired, mergePage, parsePage, revalidate, visibleSections, typ
 import { pruneHidden } from '../../survey/conditions.js';
 import type { Answers, Survey } from '../../survey/model.js';
 import type { Section } from '../../survey/schema.js';
-import { createDraft, draftFits, findDraftByResumeCode, getDraft, saveDraftAnswers, type Draft, type DraftLink } from '../../store/drafts.js';
+import { createDraft, draftFits, findDraftByResumeCode, getDraft, saveDraftAnswers, setDraftLanguage, type Draft, type DraftLink } from '../../store/drafts.js';
 import { normaliseResumeCode } from '../../store/ids.js';
 import type { Access } from '../../store/links.js';
 import { submitResponse } from '../../store/responses.js';
 import { settleSubmits } from '../../store/wal.js';
 import type { Unit } from '../../store/units.js';
 import { isAcceptingAnswers, type Wave } from '../../store/waves.js';
+import { languageName, textDirection } from '../../survey/texts.js';
 import { readCookie } from '../cookies.js';
+import { preferredLanguage, useLanguage } from './language.js';
 import { pageView, reviewView } from './view-model.js';
 
 export interface RespondContext {
   access: Access;
   wave: Wave;
   unit: Unit;
+  /** The survey in the respondent's language (same ids and structure as `baseSurvey`). */
   survey: Survey;
+  /** The frozen survey as stored: bokmål texts and the translations. */
+  baseSurvey: Survey;
+  /** The languages the wave offers, and the one the pages are in (the draft's once there is one). */
+  languages: string[];
+  language: string;
   code: string;
   today: string;
 }
@@ -44,6 +52,13 @@ function currentDraft(deps: AppDeps, req: Request, ctx: RespondContext): Draft |
   if (!id) return undefined;
   const draft = getDraft(deps.db, id, ctx.today);
   return draft && draftFits(draft, linkOf(ctx)) ? draft : undefined;
+}
+
+// A draft's pages are in the language chosen for it, whatever the device's browser says.
+function speakDraftLanguage(res: Response, ctx: RespondContext, draft: Draft): void {
+  if (!(ctx.baseSurvey.languages ?? ['nb']).includes(draft.language)) return;
+  ctx.language = draft.language;
+  ctx.survey = useLanguage(res, ctx.languages, ctx.baseSurvey, draft.language);
 }
 
 function rememberDraft(deps: AppDeps, res: Response, ctx: RespondContext, draft: Draft): void {
@@ -82,9 +97,14 @@ export function requireOpen(_req: Request, res: Response, next: NextFunction): v
 
 function renderWelcome(deps: AppDeps, req: Request, res: Response, status: number, resumeError?: boolean): void {
   const ctx = ctxOf(res);
+  const draft = currentDraft(deps, req, ctx);
+  // A language asked for here wins (it becomes the draft's on "continue"); else the draft's own.
+  const asked = [req.query.lang, (req.body as Record<string, unknown> | undefined)?.lang].some((v) => typeof v === 'string' && ctx.languages.includes(v));
+  if (draft && !asked) speakDraftLanguage(res, ctx, draft);
   res.status(status).render('respond/welcome', {
     ctx,
-    draft: currentDraft(deps, req, ctx),
+    draft,
+    languageChoices: ctx.languages.length > 1 ? ctx.languages.map((tag) => ({ tag, name: languageName(tag), dir: textDirection(tag) })) : [],
     ttlDays: deps.config.DRAFT_TTL_DAYS,
     resumeError: resumeError ?? false,
     resumeValue: typeof req.body?.resume_code === 'string' ? req.body.resume_code : '',
@@ -103,9 +123,13 @@ export function welcome(deps: AppDeps) {
 export function start(deps: AppDeps) {
   return (req: Request, res: Response): void => {
     const ctx = ctxOf(res);
-    const draft =
-      currentDraft(deps, req, ctx) ??
-      createDraft(deps.db, { ...linkOf(ctx), expiresOn: addDays(ctx.today, deps.config.DRAFT_TTL_DAYS) });
+    // ctx.language is the welcome page's (the form's hidden "lang"), which the respondent saw and kept.
+    const existing = currentDraft(deps, req, ctx);
+    const draft = existing
+      ? existing.language === ctx.language
+        ? existing
+        : setDraftLanguage(deps.db, existing, ctx.language)
+      : createDraft(deps.db, { ...linkOf(ctx), expiresOn: addDays(ctx.today, deps.config.DRAFT_TTL_DAYS), language: ctx.language });
     rememberDraft(deps, res, ctx, draft);
     res.redirect(303, resumeUrl(ctx, draft));
   };
@@ -128,6 +152,7 @@ function draftOrRedirect(deps: AppDeps, req: Request, res: Response): Draft | un
   const ctx = ctxOf(res);
   const draft = currentDraft(deps, req, ctx);
   if (!draft) res.redirect(303, base(ctx));
+  else speakDraftLanguage(res, ctx, draft);
   return draft;
 }
 
@@ -201,6 +226,7 @@ export function submit(deps: AppDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const ctx = ctxOf(res);
     const draft = currentDraft(deps, req, ctx);
+    if (draft) speakDraftLanguage(res, ctx, draft);
     if (!draft) {
       res.status(409).render('message', { titleKey: 'noDraft.title', bodyKey: 'noDraft.body', params: { days: deps.config.DRAFT_TTL_DAYS }, link: { href: base(ctx), key: 'noDraft.start' } });
       return;
@@ -229,7 +255,10 @@ export function submit(deps: AppDeps) {
       res.status(409).render('message', { titleKey: 'noDraft.title', bodyKey: 'noDraft.body', params: { days: deps.config.DRAFT_TTL_DAYS }, link: { href: base(ctx), key: 'noDraft.start' } });
       return;
     }
-    res.redirect(303, `${base(ctx)}/takk`);
+    // The thank-you page has no draft to read the language from: it is named when this browser
+    // would not arrive at it by itself.
+    const asked = draft.language === preferredLanguage(req, ctx.wave, ctx.languages) ? '' : `?lang=${encodeURIComponent(draft.language)}`;
+    res.redirect(303, `${base(ctx)}/takk${asked}`);
   };
 }
 

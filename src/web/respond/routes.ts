@@ -8,6 +8,7 @@ import { getSurveyVersion } from '../../store/survey-versions.js';
 import { getUnit } from '../../store/units.js';
 import { getWave } from '../../store/waves.js';
 import * as h from './handlers.js';
+import { offeredLanguages, preferredLanguage, useLanguage } from './language.js';
 import { RESPONDENT_LIMITS, respondentLimiter, type RespondentLimits } from './rate-limit.js';
 
 /** respondRouter serves welcome, pages, review, submit and thanks for a respondent link, rate-limited
@@ -17,13 +18,18 @@ export function respondRouter(deps: AppDeps, limits: RespondentLimits = RESPONDE
   const limit = respondentLimiter(limits);
 
   // Loader: attaches the link's wave, unit and frozen survey, or answers 404.
-  router.param('code', (_req: Request, res: Response, next: NextFunction, code: string) => {
+  router.param('code', (req: Request, res: Response, next: NextFunction, code: string) => {
     const access = resolveCode(deps.db, code);
     const wave = access && getWave(deps.db, access.waveId);
     const unit = access && getUnit(deps.db, access.unitId);
     const survey = wave && getSurveyVersion(deps.db, wave.surveyId, wave.surveyVersion);
     if (!access || !wave || !unit || !survey) return next(new HttpError(404, 'notFound'));
-    res.locals.ctx = { access, wave, unit, survey, code, today: today(deps.config.TIME_ZONE) } satisfies h.RespondContext;
+    const languages = offeredLanguages(wave, survey);
+    const language = preferredLanguage(req, wave, languages);
+    const shown = useLanguage(res, languages, survey, language);
+    // With a choice of survey languages, the welcome page offers them instead of the header's switch.
+    if (languages.length > 1) res.locals.langChoices = [];
+    res.locals.ctx = { access, wave, unit, survey: shown, baseSurvey: survey, languages, language, code, today: today(deps.config.TIME_ZONE) } satisfies h.RespondContext;
     next();
   });
 

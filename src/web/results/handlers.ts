@@ -16,6 +16,7 @@ import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
 import { unitCsv } from './csv.js';
 import { heatmapCsv, heatmapXlsx } from './heatmap-export.js';
+import { inStaffLanguage } from './texts.js';
 import { figureFormat } from './format.js';
 import { markdownToHtml } from './markdown.js';
 import { chartData, heatBand, strengthsAndAreas, visibleUnits } from './view-model.js';
@@ -23,11 +24,13 @@ import { chartData, heatBand, strengthsAndAreas, visibleUnits } from './view-mod
 function loadResults(deps: AppDeps, _req: Request, res: Response): { wave: Wave; results: WaveResults } | undefined {
   // waveParam has loaded the wave and checked the person may see one of its units.
   const wave = waveOf(res);
-  const results = waveResults(deps.db, wave);
-  if (!results) {
+  const computed = waveResults(deps.db, wave);
+  if (!computed) {
     res.render('results/not-ready', { wave });
     return undefined;
   }
+  const results = inStaffLanguage(computed, res.locals.lang as string);
+  res.locals.textLang = results.textLang;
   if (visibleUnits(results, staffOf(res)).length === 0) throw new HttpError(403, 'notAllowed');
   return { wave, results };
 }

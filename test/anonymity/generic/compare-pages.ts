@@ -11,6 +11,7 @@ import { Expectations, type Expected } from './expected.js';
 import type { Block } from './html.js';
 import { agrees, closeTo, num, PageLog, pattern, readWithheld, type Reading } from './page-reader.js';
 import { withheldNote } from '../../../src/web/results/csv.js';
+import { translator } from '../../../src/web/i18n/index.js';
 import { cellFigure, chart, Context, labelKey, round, signed2, T, unitOfLink } from './page-context.js';
 
 /** The comparison groups: each unit in both waves (not mapped), and the mapped groups. */
@@ -211,7 +212,7 @@ const CSV_SECTIONS: Record<string, (id: string) => string> = {
 };
 
 // The CSV words a withheld figure in its own words (results/csv.ts withheldNote).
-const CSV_NOTES = (['complementary', 'release', 'disabled'] as const).map((reason) => withheldNote({ released: false, reason }));
+const CSV_NOTES = (['complementary', 'release', 'disabled'] as const).map((reason) => withheldNote({ released: false, reason }, translator('nb')));
 
 function readCsvWithheld(cell: string): Reading | undefined {
   const fewer = /^færre enn (\d+) svar$/.exec(cell);
