@@ -3,7 +3,7 @@
 // wave is not releasable until it closes again, and then has new counts).
 import { prepared, type Db } from '../store/db.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
-import { copyReleaseTallies, listReleases, recordRelease, releaseCount, saveReleaseTallies, type WaveRelease } from '../store/releases.js';
+import { copyReleaseTallies, latestReleaseHasTallies, listReleases, recordRelease, releaseCount, saveReleaseTallies, type WaveRelease } from '../store/releases.js';
 import { listUnits, type Unit } from '../store/units.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { UnitRef } from './forest.js';
@@ -89,7 +89,8 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   const hit = byWave.get(wave.id);
   if (hit && hit.key === key) return hit.results;
   // Where a tally worker builds them (tally-jobs.ts), the request never does the same work.
-  if (tablesPending(db, wave.id) || (talliesCurrent(db, wave.id, count) && requestTables(db, wave.id))) throw new ResultsComputing(wave.id);
+  // Without the tallies to build from, the build below asks for them (and the worker builds next).
+  if (tablesPending(db, wave.id) || ((latestReleaseHasTallies(db, wave.id) || talliesCurrent(db, wave.id, count)) && requestTables(db, wave.id))) throw new ResultsComputing(wave.id);
   const results = buildWaveResults(db, wave, survey, (seq) => {
     const stored = storedTallies(db, wave.id, count);
     // The release keeps the tallies it was decided on, in the form wave_tally stores them.
@@ -103,14 +104,14 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
 
 /** prepareRelease makes, on the server thread, the writes waveResults makes on a wave's first
  *  request (its first release, the tallies its latest release is decided on), so that a tally
- *  worker can build the results read-only; tells whether the wave is closed with its tallies stored. */
+ *  worker can build the results read-only; tells whether the wave is closed and its latest release
+ *  has the tallies to build from. */
 export function prepareRelease(db: Db, wave: Wave): boolean {
   if (!resultsReleasable(wave)) return false;
   if (releaseCount(db, wave.id) === 0) recordRelease(db, wave);
   const count = waveResponseCount(db, wave.id);
-  if (!talliesCurrent(db, wave.id, count)) return false;
-  copyReleaseTallies(db, wave.id, count);
-  return true;
+  if (talliesCurrent(db, wave.id, count)) copyReleaseTallies(db, wave.id, count);
+  return latestReleaseHasTallies(db, wave.id);
 }
 
 /** cacheWaveResults keeps results built elsewhere (a tally worker) for the wave, if `key` is still

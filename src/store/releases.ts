@@ -107,3 +107,8 @@ export function copyReleaseTallies(db: Db, waveId: number, responses: number): v
        AND EXISTS (SELECT 1 FROM wave_tally WHERE wave_id = @wave AND responses = @responses)`,
   ).run({ wave: waveId, responses });
 }
+
+/** latestReleaseHasTallies tells whether the wave's latest release has its tallies recorded. */
+export function latestReleaseHasTallies(db: Db, waveId: number): boolean {
+  return (prepared(db, 'SELECT tallies IS NOT NULL AS has FROM wave_release WHERE wave_id = ? ORDER BY seq DESC LIMIT 1').get(waveId) as { has: number } | undefined)?.has === 1;
+}
