@@ -133,7 +133,11 @@ function next(db: Db, jobs: Jobs): void {
   if (jobs.running || jobs.building !== undefined) return;
   const waveId = db.open ? jobs.queue.shift() : undefined;
   if (waveId === undefined && db.open && jobs.builds.length > 0) {
-    startBuild(db, jobs, jobs.builds.shift() as number);
+    // In a turn of its own: storing the tallies just now was one slice of server-thread work
+    // (tens of ms at 500 units); recording them with the release is another.
+    const build = jobs.builds.shift() as number;
+    jobs.building = build;
+    setImmediate(() => startBuild(db, jobs, build));
     return;
   }
   if (waveId === undefined) {
@@ -185,15 +189,22 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
 function startBuild(db: Db, jobs: Jobs, waveId: number): void {
   // The writes a first request would make (the release and its tallies) happen here, on the one
   // writer; a wave that is not closed, or whose tallies went stale, has nothing to build now.
-  const wave = getWave(db, waveId);
-  if (!wave || !prepareRelease(db, wave)) {
+  let ready = false;
+  try {
+    const wave = db.open ? getWave(db, waveId) : undefined;
+    ready = wave !== undefined && prepareRelease(db, wave);
+  } catch (err) {
+    console.error(`Could not record the release of wave ${waveId} (built on the next request instead):`, err);
+    jobs.failedBuilds.add(waveId);
+  }
+  if (!ready) {
+    jobs.building = undefined;
     next(db, jobs);
     return;
   }
   // One thread builds: the other's memory is given back first.
   for (const w of jobs.workers.splice(1)) void w.terminate();
   if (jobs.workers.length === 0) jobs.workers.push(startWorker(db, jobs, 0));
-  jobs.building = waveId;
   const job: TallyJob = { file: db.name, waveId, build: true, ...(jobs.gate ? { gate: jobs.gate } : {}) };
   (jobs.workers[0] as Worker).postMessage(job);
 }
