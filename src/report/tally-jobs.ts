@@ -202,9 +202,10 @@ function startBuild(db: Db, jobs: Jobs, waveId: number): void {
     next(db, jobs);
     return;
   }
-  // One thread builds: the other's memory is given back first.
-  for (const w of jobs.workers.splice(1)) void w.terminate();
-  if (jobs.workers.length === 0) jobs.workers.push(startWorker(db, jobs, 0));
+  // One fresh thread builds: the tally threads' heaps (their garbage included) are given back
+  // first, so their memory and the build's are never held at once.
+  for (const w of jobs.workers.splice(0)) void w.terminate();
+  jobs.workers.push(startWorker(db, jobs, 0));
   const job: TallyJob = { file: db.name, waveId, build: true, ...(jobs.gate ? { gate: jobs.gate } : {}) };
   (jobs.workers[0] as Worker).postMessage(job);
 }
