@@ -6,13 +6,14 @@
 // same project, no tallies stored; then the real app (openDb + createApp + listen(0), in its own
 // process, queuing the closed waves for the tally workers as src/main.ts does) on loopback, a
 // signed-in project leader on one keep-alive connection, and
-//  - how long after start the results are ready (503 until the workers stored the tallies) and the
-//    first results request then (waveResults reads the stored tallies and builds the suppressed
-//    tables, cached per wave and connection), and one cold request per kind on a fresh connection;
+//  - how long after start the results are ready (503 until the workers stored the tallies and one
+//    built the suppressed tables, read back into waveResults' cache per wave and connection) and the
+//    first results request then, and one cold request per kind on a fresh connection (503 until
+//    the tables are built again);
 //  - warm p50 / p95 of a leaf unit's page, a sector's page, the organisation overview, the
 //    organisation unit's CSV and a leaf unit's two-wave comparison;
 //  - peak resident memory of the app during start-up and the cold and the warm CSV requests, and
-//    how long a login page waits while a cold request builds its tables;
+//    how long a login page waits while a cold request's tables are built and read back;
 //  - the bare limit (bench/bare-server.ts answering a fixed page) in the same run.
 // With --phases, the steps of a cold waveResults are timed one by one in this process at those
 // scales; with --profile the app runs under --cpu-prof and the hottest functions are printed.
