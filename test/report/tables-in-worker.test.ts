@@ -4,7 +4,7 @@
 // results pages say "being computed" until they are in the cache, never building them on a request.
 import request from 'supertest';
 import { afterEach, expect, test } from 'vitest';
-import { requestTallies, setTallyGate, talliesIdle } from '../../src/report/tally-jobs.js';
+import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
 import { waveResults, type WaveResults } from '../../src/report/wave-results.js';
 import { openDb } from '../../src/store/db.js';
 import { answerRows } from '../../src/store/responses.js';
@@ -12,22 +12,17 @@ import { getWave, setWaveStatus, updateWaveSettings, type Wave } from '../../src
 import { seededRandom, syntheticAnswers } from '../../src/demo-answers.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { signIn } from '../helpers/staff.js';
+import { closedGate, openGate } from '../helpers/tally-gate.js';
 
 let t: HistoryApp | undefined;
 let gate: Int32Array | undefined;
 afterEach(async () => {
-  open(gate);
+  openGate(gate);
   if (t) await talliesIdle(t.db);
   t?.close();
   t = undefined;
   gate = undefined;
 });
-
-function open(g: Int32Array | undefined): void {
-  if (!g) return;
-  Atomics.store(g, 0, 1);
-  Atomics.notify(g, 0);
-}
 
 const waveOf = (app: HistoryApp, id: number): Wave => getWave(app.db, id) as Wave;
 
@@ -110,8 +105,7 @@ test('results pages say "being computed" while the worker builds the tables, and
   expect((await agent.get(`/resultater/${id}/organisasjon`)).status).toBe(200);
 
   // The tallies stay stored; only the build waits, at the gate in the worker.
-  gate = new Int32Array(new SharedArrayBuffer(4));
-  setTallyGate(app.db, gate);
+  gate = closedGate(app.db);
   updateWaveSettings(app.db, id, { ...waveOf(app, id), kResults: 6 });
   for (const path of [`/resultater/${id}`, `/resultater/${id}/organisasjon`, `/resultater/${id}/enhet/demo`]) {
     const res = await agent.get(path);
@@ -120,7 +114,7 @@ test('results pages say "being computed" while the worker builds the tables, and
   }
   expect((await request(app.app).get(`/s/${app.code('solbakken_avd1')}`)).status).toBe(200);
 
-  open(gate);
+  openGate(gate);
   await talliesIdle(app.db);
   const ready = await agent.get(`/resultater/${id}/organisasjon`);
   expect(ready.status).toBe(200);
