@@ -553,4 +553,6 @@ export const en: Catalogue = {
   'rateLimited.title': 'Too many requests',
   'rateLimited.body': 'You have sent a great many requests in a short time. Wait {minutes} minutes and try again. The answers you have saved are kept.',
   'results.heatLegend': 'Colours: green 4.2 and above, light green 3.6–4.1, yellow 3.0–3.5, red below 3.0. The figure is always shown in the cell.',
+  // Results overview (issue 13, perf): withheld cells carry their reason for screen readers only.
+  'results.heatWithheld': '– means the figure is withheld to protect individuals; screen readers read the reason, and the unit’s page shows it.',
 };

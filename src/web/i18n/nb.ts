@@ -551,6 +551,8 @@ export const nb = {
   'rateLimited.title': 'For mange forespørsler',
   'rateLimited.body': 'Du har sendt svært mange forespørsler på kort tid. Vent {minutes} minutter og prøv igjen. Svarene du har lagret, er tatt vare på.',
   'results.heatLegend': 'Farger: grønn 4,2 og over, lys grønn 3,6–4,1, gul 3,0–3,5, rød under 3,0. Tallet står alltid i cellen.',
+  // Results overview (issue 13, perf): withheld cells carry their reason for screen readers only.
+  'results.heatWithheld': '– betyr at tallet er holdt tilbake for å verne enkeltpersoner; skjermlesere leser grunnen, og enhetens side viser den.',
 } as const;
 
 export type MessageKey = keyof typeof nb;

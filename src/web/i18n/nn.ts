@@ -553,4 +553,6 @@ export const nn: Catalogue = {
   'rateLimited.title': 'For mange førespurnader',
   'rateLimited.body': 'Du har sendt svært mange førespurnader på kort tid. Vent {minutes} minutt og prøv igjen. Svara du har lagra, er tekne vare på.',
   'results.heatLegend': 'Fargar: grøn 4,2 og over, lys grøn 3,6–4,1, gul 3,0–3,5, raud under 3,0. Talet står alltid i cella.',
+  // Results overview (issue 13, perf): withheld cells carry their reason for screen readers only.
+  'results.heatWithheld': '– tyder at talet er halde tilbake for å verne enkeltpersonar; skjermlesarar les grunnen, og sida til eininga viser han.',
 };
