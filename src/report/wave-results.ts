@@ -102,6 +102,25 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   return results;
 }
 
+/** everyWaveResults is waveResults for several waves (undefined ones left out); while any is being
+ *  computed it throws ResultsComputing only after asking for all of them, so a page that needs
+ *  them all (the comparison) has them built together rather than one per reload. */
+export function everyWaveResults(db: Db, waves: readonly Wave[]): WaveResults[] {
+  let computing: ResultsComputing | undefined;
+  const out: WaveResults[] = [];
+  for (const wave of waves) {
+    try {
+      const r = waveResults(db, wave);
+      if (r) out.push(r);
+    } catch (err) {
+      if (!(err instanceof ResultsComputing)) throw err;
+      computing ??= err;
+    }
+  }
+  if (computing) throw computing;
+  return out;
+}
+
 /** prepareRelease makes, on the server thread, the writes waveResults makes on a wave's first
  *  request (its first release, the tallies its latest release is decided on), so that a tally
  *  worker can build the results read-only; tells whether the wave is closed and its latest release

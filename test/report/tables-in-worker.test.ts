@@ -120,3 +120,14 @@ test('results pages say "being computed" while the worker builds the tables, and
   expect(ready.status).toBe(200);
   expect(ready.text).not.toContain('Resultatene beregnes');
 });
+
+test('the comparison asks for every wave it needs at once: one wait, then the page', async () => {
+  t = makeHistoryApp({ file: true });
+  const { agent } = await signIn(t, 'admin');
+  const first = await agent.get(`/sammenligning/${t.projectId}`);
+  expect(first.status).toBe(503);
+  expect(first.text).toContain('Resultatene beregnes');
+  // Both closed waves were queued by that one request: computed and built before the workers go idle.
+  await talliesIdle(t.db);
+  expect((await agent.get(`/sammenligning/${t.projectId}`)).status).toBe(200);
+});
