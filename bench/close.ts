@@ -108,7 +108,11 @@ class Traffic {
     const b = new Browser({ host, port: this.port }, keepAliveAgent(1), '127.0.0.1');
     while (this.running) {
       const next = performance.now() + 100;
-      this.record('probe', await b.request('GET', '/innlogging'));
+      // A reset connection is counted as an error, not the end of the run.
+      await b.request('GET', '/innlogging').then(
+        (r) => this.record('probe', r),
+        (err: unknown) => this.errors.push(`probe: ${(err as Error).message.slice(0, 160)}`),
+      );
       await sleep(next - performance.now());
     }
   }
@@ -161,7 +165,12 @@ async function signIn(port: number, seed: SeededWave): Promise<Browser> {
 async function waitReady(leader: Browser, url: string, limitMs: number, log: Done[]): Promise<number> {
   const limit = performance.now() + limitMs;
   while (performance.now() < limit) {
-    const r = await leader.request('GET', url);
+    const r = await leader.request('GET', url).catch(() => undefined);
+    // A reset connection: asked again (the leader's browser would show an error and reload).
+    if (!r) {
+      await sleep(250);
+      continue;
+    }
     log.push({ sent: performance.now() - r.ms, done: performance.now(), who: 'leader', status: r.status });
     if (r.status === 200) return performance.now();
     if (r.status !== 503) throw new Error(`GET ${url}: ${r.status}`);
@@ -359,7 +368,7 @@ function report(r: Result): void {
     row(`the next ${BASELINE / 1000} s`, r.startupBaseline),
     '',
     `Longest request while computing minus longest after: ${f(startupExtra)} ms; of the ${r.startup.slow} requests over 100 ms, ${r.startup.slowDuringFirstPage} were in flight while the first results page was answered.`,
-    ...(r.errors.length > 0 ? ['', `Respondents with an unexpected answer: ${r.errors.length} (first: ${r.errors[0]}).`] : []),
+    ...(r.errors.length > 0 ? ['', `Respondents or probes with an unexpected answer or a reset connection: ${r.errors.length} (first: ${r.errors[0]}).`] : []),
     '',
     `### Against the targets (issue 13, at ${N.toLocaleString('en')} responses)`,
     '',

@@ -6,6 +6,11 @@
 // answers with a "being computed" page. A failed job is logged and left out; the next request
 // for the wave queues it again. An in-memory database has no second connection: its tallies are
 // computed in place, on the calling thread (tests).
+//
+// Where the server serves results (serveTablesFromWorkers), a wave whose tallies are stored is
+// then built into its result tables by one worker too (wave-results.ts, the same code), and the
+// server thread reads the tables back in slices between requests (results-transfer.ts): until
+// they are in its cache, results pages answer "being computed" rather than build them.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
@@ -13,6 +18,8 @@ import { saveTallyData } from '../store/tally-cache.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
 import type { TallyJob, TallyJobResult } from './tally-worker.js';
+import { unpackResults } from './results-transfer.js';
+import { cacheWaveResults, prepareRelease } from './wave-results.js';
 import { computeWaveTallies, storedForm, talliesCurrent, type TallyPart } from './wave-tallies.js';
 
 /** Thrown where a page needs a wave's tallies while they are being computed. */
@@ -44,13 +51,20 @@ interface Jobs {
   /** Resolved when the queue is empty and nothing runs. */
   waiting: (() => void)[];
   gate: Int32Array | undefined;
+  /** Waves whose tables are to be built, and the one being built or read back. */
+  builds: number[];
+  building: number | undefined;
+  /** Whether tables are built in a worker after the tallies (the server; not the command line). */
+  serveTables: boolean;
+  /** Waves whose last build failed: the next request builds them itself, once. */
+  failedBuilds: Set<number>;
 }
 
 const jobsByDb = new WeakMap<Db, Jobs>();
 
 function jobsOf(db: Db): Jobs {
   let jobs = jobsByDb.get(db);
-  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined }));
+  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined, builds: [], building: undefined, serveTables: false, failedBuilds: new Set() }));
   return jobs;
 }
 
@@ -68,11 +82,35 @@ export function requestTallies(db: Db, waveId: number): 'ready' | 'computing' {
   return 'computing';
 }
 
-/** talliesIdle resolves once no tally computation for the database is queued or running (the CLI
- *  waits for it before exiting; tests wait for it instead of sleeping). */
+/** serveTablesFromWorkers makes every later tally computation of a file database go on to build
+ *  the wave's result tables in a worker (the server calls it; the command line does not need them). */
+export function serveTablesFromWorkers(db: Db): void {
+  if (!db.memory) jobsOf(db).serveTables = true;
+}
+
+/** requestTables queues the building of a closed wave's result tables in a worker, when the server
+ *  builds them there and they are not queued already; tells whether they are (or were) queued. */
+export function requestTables(db: Db, waveId: number): boolean {
+  const jobs = jobsByDb.get(db);
+  if (!jobs?.serveTables || jobs.failedBuilds.delete(waveId)) return false;
+  if (!tablesPending(db, waveId)) jobs.builds.push(waveId);
+  next(db, jobs);
+  return true;
+}
+
+/** tablesPending tells whether a worker is computing the wave's tallies or building its tables
+ *  (so a request answers "being computed" instead of building them itself). */
+export function tablesPending(db: Db, waveId: number): boolean {
+  const jobs = jobsByDb.get(db);
+  if (!jobs?.serveTables) return false;
+  return jobs.building === waveId || jobs.builds.includes(waveId) || jobs.running?.waveId === waveId || jobs.queue.includes(waveId);
+}
+
+/** talliesIdle resolves once no tally computation (or table build) for the database is queued or
+ *  running (the CLI waits for it before exiting; tests wait for it instead of sleeping). */
 export function talliesIdle(db: Db): Promise<void> {
   const jobs = jobsOf(db);
-  if (jobs.running === undefined && jobs.queue.length === 0) return Promise.resolve();
+  if (jobs.running === undefined && jobs.queue.length === 0 && jobs.building === undefined && jobs.builds.length === 0) return Promise.resolve();
   // Workers do not keep the process alive by themselves, except while someone waits for them.
   for (const w of jobs.workers) w.ref();
   return new Promise((resolve) => jobs.waiting.push(resolve));
@@ -92,10 +130,19 @@ function computeInPlace(db: Db, waveId: number): void {
 }
 
 function next(db: Db, jobs: Jobs): void {
-  if (jobs.running) return;
+  if (jobs.running || jobs.building !== undefined) return;
   const waveId = db.open ? jobs.queue.shift() : undefined;
+  if (waveId === undefined && db.open && jobs.builds.length > 0) {
+    // In a turn of its own: storing the tallies just now was one slice of server-thread work
+    // (tens of ms at 500 units); recording them with the release is another.
+    const build = jobs.builds.shift() as number;
+    jobs.building = build;
+    setImmediate(() => startBuild(db, jobs, build));
+    return;
+  }
   if (waveId === undefined) {
     jobs.queue.length = 0;
+    jobs.builds.length = 0;
     for (const w of jobs.workers.splice(0)) void w.terminate();
     for (const resolve of jobs.waiting.splice(0)) resolve();
     return;
@@ -115,11 +162,11 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
   const run = jobs.running;
   if (!run) return;
   run.pending -= 1;
-  if (result.ok) {
+  if (result.ok && 'counted' in result) {
     run.parts[k] = result;
     run.counted.add(result.counted);
   } else {
-    if (!run.failed) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request):`, result.error);
+    if (!run.failed) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request):`, result.ok ? 'not a tally' : result.error);
     run.failed = true;
   }
   if (run.pending > 0) return;
@@ -131,6 +178,7 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
       // Stored against the count the workers saw, which the request path compares with.
       const { data } = storedForm(run.parts as TallyPart[]);
       saveTallyData(db, run.waveId, [...run.counted][0] as number, data);
+      if (jobs.serveTables && !jobs.builds.includes(run.waveId)) jobs.builds.push(run.waveId);
     } catch (err) {
       console.error(`Could not store the results of wave ${run.waveId} (tried again on the next request):`, err);
     }
@@ -138,17 +186,70 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
   next(db, jobs);
 }
 
+function startBuild(db: Db, jobs: Jobs, waveId: number): void {
+  // The writes a first request would make (the release and its tallies) happen here, on the one
+  // writer; a wave that is not closed, or whose tallies went stale, has nothing to build now.
+  let ready = false;
+  try {
+    const wave = db.open ? getWave(db, waveId) : undefined;
+    ready = wave !== undefined && prepareRelease(db, wave);
+  } catch (err) {
+    console.error(`Could not record the release of wave ${waveId} (built on the next request instead):`, err);
+    jobs.failedBuilds.add(waveId);
+  }
+  if (!ready) {
+    jobs.building = undefined;
+    next(db, jobs);
+    return;
+  }
+  // One fresh thread builds: the tally threads' heaps (their garbage included) are given back
+  // first, so their memory and the build's are never held at once.
+  for (const w of jobs.workers.splice(0)) void w.terminate();
+  jobs.workers.push(startWorker(db, jobs, 0));
+  const job: TallyJob = { file: db.name, waveId, build: true, ...(jobs.gate ? { gate: jobs.gate } : {}) };
+  (jobs.workers[0] as Worker).postMessage(job);
+}
+
+function buildDone(db: Db, jobs: Jobs, result: TallyJobResult): void {
+  const waveId = jobs.building;
+  const done = () => {
+    jobs.building = undefined;
+    next(db, jobs);
+  };
+  if (!result.ok || !('packed' in result)) {
+    // The request path builds them itself then (as without workers).
+    if (!result.ok) console.error(`Could not build the results of wave ${waveId} (built on the next request instead):`, result.error);
+    if (waveId !== undefined) jobs.failedBuilds.add(waveId);
+    done();
+    return;
+  }
+  unpackResults(result.packed)
+    .then((unpacked) => {
+      const wave = db.open ? getWave(db, result.packed.waveId) : undefined;
+      const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
+      // Built for a key that has changed meanwhile (a raised threshold, a renamed unit): not kept.
+      if (wave && survey) cacheWaveResults(db, result.packed.key, { ...unpacked, wave, survey });
+    })
+    .catch((err: unknown) => console.error(`Could not read back the results of wave ${waveId}:`, err))
+    .finally(done);
+}
+
 function startWorker(db: Db, jobs: Jobs, k: number): Worker {
   const worker = newWorker();
   if (jobs.waiting.length === 0) worker.unref();
-  worker.on('message', (result: TallyJobResult) => partDone(db, jobs, k, result));
+  worker.on('message', (result: TallyJobResult) => (jobs.building !== undefined ? buildDone(db, jobs, result) : partDone(db, jobs, k, result)));
   worker.on('error', (err) => console.error('A tally worker failed:', err));
   worker.on('exit', () => {
     if (!jobs.workers.includes(worker)) return;
     // Died (a crash, not a terminate): the wave in hand fails; the pool starts afresh for the next.
     const run = jobs.running;
     if (run) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request): a tally worker stopped.`);
+    if (jobs.building !== undefined) {
+      console.error(`Could not build the results of wave ${jobs.building} (built on the next request instead): a tally worker stopped.`);
+      jobs.failedBuilds.add(jobs.building);
+    }
     jobs.running = undefined;
+    jobs.building = undefined;
     for (const w of jobs.workers.splice(0)) if (w !== worker) void w.terminate();
     next(db, jobs);
   });

@@ -6,21 +6,27 @@ import Database from 'better-sqlite3';
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { getSurveyVersion } from '../store/survey-versions.js';
-import { getWave, waveResponseCount } from '../store/waves.js';
-import { computeWaveTallies, type TallyPart } from './wave-tallies.js';
+import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
+import type { Survey } from '../survey/model.js';
+import { resultsReleasable } from './disclosure.js';
+import { packResults, type PackedResults } from './results-transfer.js';
+import { buildWaveResults, resultsKey } from './wave-results.js';
+import { computeWaveTallies, storedWaveTallies, type TallyPart } from './wave-tallies.js';
 
-/** A job: one part of a wave's tallies (its units, or all when absent) from the database file;
- *  `gate` (tests only) holds the pass until gate[0] is not 0. */
+/** A job: one part of a wave's tallies (its units, or all when absent) from the database file, or
+ *  (`build`) the wave's result tables from its stored tallies; `gate` (tests only) holds the job
+ *  until gate[0] is not 0. */
 export interface TallyJob {
   file: string;
   waveId: number;
   units?: string[];
+  build?: boolean;
   gate?: Int32Array;
 }
 
 /** What the worker answers: the part in its stored form and the wave's response count in the same
- *  snapshot (what the stored tallies are checked against), or why there is none. */
-export type TallyJobResult = ({ ok: true; counted: number } & TallyPart) | { ok: false; error: string };
+ *  snapshot (what the stored tallies are checked against), or the packed tables, or why there is none. */
+export type TallyJobResult = ({ ok: true; counted: number } & TallyPart) | { ok: true; packed: PackedResults } | { ok: false; error: string };
 
 function run(job: TallyJob): TallyJobResult {
   const db = new Database(job.file, { readonly: true, fileMustExist: true });
@@ -34,11 +40,25 @@ function run(job: TallyJob): TallyJobResult {
       if (!wave) return { ok: false, error: `wave ${job.waveId} does not exist` };
       const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
       if (!survey) return { ok: false, error: `survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing` };
+      if (job.build) return build(db, wave, survey);
       return { ok: true, counted: waveResponseCount(db, wave.id), ...computeWaveTallies(db, survey, wave.id, job.units) };
     })();
   } finally {
     db.close();
   }
+}
+
+// The same build as the server thread's (wave-results.ts), from the tallies the server thread
+// stored and recorded with the release before it asked for this.
+function build(db: Database.Database, wave: Wave, survey: Survey): TallyJobResult {
+  const count = waveResponseCount(db, wave.id);
+  if (!resultsReleasable(wave)) return { ok: false, error: `wave ${wave.id} is not closed` };
+  const results = buildWaveResults(db, wave, survey, () => {
+    const stored = storedWaveTallies(db, wave.id, count);
+    if (!stored) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
+    return stored;
+  });
+  return { ok: true, packed: packResults(resultsKey(db, wave, count), results) };
 }
 
 // The lowest CPU priority for this thread only (Linux sets it per thread): on a busy machine the
@@ -56,5 +76,5 @@ parentPort?.on('message', (job: TallyJob) => {
   } catch (err) {
     result = { ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
-  parentPort?.postMessage(result);
+  parentPort?.postMessage(result, 'packed' in result ? [result.packed.bytes.buffer as ArrayBuffer] : []);
 });

@@ -3,9 +3,9 @@
 // wave is not releasable until it closes again, and then has new counts).
 import { prepared, type Db } from '../store/db.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
-import { listReleases, recordRelease, releaseCount, saveReleaseTallies, type WaveRelease } from '../store/releases.js';
+import { copyReleaseTallies, latestReleaseHasTallies, listReleases, recordRelease, releaseCount, saveReleaseTallies, type WaveRelease } from '../store/releases.js';
 import { listUnits, type Unit } from '../store/units.js';
-import type { Wave } from '../store/waves.js';
+import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { UnitRef } from './forest.js';
 import type { Survey } from '../survey/model.js';
 import { breakdown, BREAKDOWNS, type BreakdownResult } from './breakdown.js';
@@ -14,8 +14,8 @@ import { maskGroup, releaseTables, type ReleasedGroup } from './released.js';
 import { loadTallyData } from '../store/tally-cache.js';
 import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
 import { rollUp } from './tally.js';
-import { requestTallies, ResultsComputing } from './tally-jobs.js';
-import { parseStoredTallies, storedWaveTallies, withPositionItems, type WaveTallies } from './wave-tallies.js';
+import { requestTables, requestTallies, ResultsComputing, tablesPending } from './tally-jobs.js';
+import { parseStoredTallies, storedWaveTallies, talliesCurrent, withPositionItems, type WaveTallies } from './wave-tallies.js';
 
 export interface WaveResults {
   wave: Wave;
@@ -64,11 +64,18 @@ function releaseTree(db: Db, releases: readonly WaveRelease[]): Unit[] {
 const recordedThresholds = (r: WaveRelease): Thresholds => ({ k: r.kResults, kDistribution: r.kDistribution, kText: r.kText, freeText: r.freeText });
 const sameThresholds = (a: Thresholds, b: Thresholds) => a.k === b.k && a.kDistribution === b.kDistribution && a.kText === b.kText && a.freeText === b.freeText;
 
+/** resultsKey is what a wave's cached results depend on (anything that changes the figures or who
+ *  they are shown for); the releases themselves are read only when it changes. */
+export function resultsKey(db: Db, wave: Wave, count: number): string {
+  const names = listUnits(db).map((u) => `${u.id}\u0000${u.name}`);
+  return JSON.stringify([wave.status, wave.kResults, wave.kDistribution, wave.kText, wave.freeTextInReports, count, releaseCount(db, wave.id), names]);
+}
+
 /** waveResults computes (or reuses) the suppressed result tables of a closed wave from its stored
  *  tallies; undefined while the wave is not closed; throws ResultsComputing while the tallies are
- *  being computed (never waits for them). The figures are those of the wave's latest release,
- *  decided against every earlier release and every threshold the wave has had since
- *  (report/disclosure.ts, rule 2). */
+ *  being computed or the tables built in a tally worker (never waits for them). The figures are
+ *  those of the wave's latest release, decided against every earlier release and every threshold
+ *  the wave has had since (report/disclosure.ts, rule 2). */
 export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   if (!resultsReleasable(wave)) return undefined;
   const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
@@ -76,14 +83,71 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   // A wave closed before releases were recorded gets its first release now.
   if (releaseCount(db, wave.id) === 0) recordRelease(db, wave);
   const count = (prepared(db, 'SELECT responses FROM wave_count WHERE wave_id = ?').get(wave.id) as { responses: number } | undefined)?.responses ?? 0;
-  // Anything that changes the figures or who they are shown for is part of the key; the releases
-  // themselves (with their stored tallies) are read only when it changes.
-  const names = listUnits(db).map((u) => `${u.id}\u0000${u.name}`);
-  const key = JSON.stringify([wave.status, wave.kResults, wave.kDistribution, wave.kText, wave.freeTextInReports, count, releaseCount(db, wave.id), names]);
+  const key = resultsKey(db, wave, count);
   let byWave = cache.get(db);
   if (!byWave) cache.set(db, (byWave = new Map()));
   const hit = byWave.get(wave.id);
   if (hit && hit.key === key) return hit.results;
+  // Where a tally worker builds them (tally-jobs.ts), the request never does the same work.
+  // Without the tallies to build from, the build below asks for them (and the worker builds next).
+  if (tablesPending(db, wave.id) || ((latestReleaseHasTallies(db, wave.id) || talliesCurrent(db, wave.id, count)) && requestTables(db, wave.id))) throw new ResultsComputing(wave.id);
+  const results = buildWaveResults(db, wave, survey, (seq) => {
+    const stored = storedTallies(db, wave.id, count);
+    // The release keeps the tallies it was decided on, in the form wave_tally stores them.
+    const data = loadTallyData(db, wave.id, count);
+    if (data !== undefined) saveReleaseTallies(db, wave.id, seq, data);
+    return stored;
+  });
+  byWave.set(wave.id, { key, results });
+  return results;
+}
+
+/** everyWaveResults is waveResults for several waves (undefined ones left out); while any is being
+ *  computed it throws ResultsComputing only after asking for all of them, so a page that needs
+ *  them all (the comparison) has them built together rather than one per reload. */
+export function everyWaveResults(db: Db, waves: readonly Wave[]): WaveResults[] {
+  let computing: ResultsComputing | undefined;
+  const out: WaveResults[] = [];
+  for (const wave of waves) {
+    try {
+      const r = waveResults(db, wave);
+      if (r) out.push(r);
+    } catch (err) {
+      if (!(err instanceof ResultsComputing)) throw err;
+      computing ??= err;
+    }
+  }
+  if (computing) throw computing;
+  return out;
+}
+
+/** prepareRelease makes, on the server thread, the writes waveResults makes on a wave's first
+ *  request (its first release, the tallies its latest release is decided on), so that a tally
+ *  worker can build the results read-only; tells whether the wave is closed and its latest release
+ *  has the tallies to build from. */
+export function prepareRelease(db: Db, wave: Wave): boolean {
+  if (!resultsReleasable(wave)) return false;
+  if (releaseCount(db, wave.id) === 0) recordRelease(db, wave);
+  const count = waveResponseCount(db, wave.id);
+  if (talliesCurrent(db, wave.id, count)) copyReleaseTallies(db, wave.id, count);
+  return latestReleaseHasTallies(db, wave.id);
+}
+
+/** cacheWaveResults keeps results built elsewhere (a tally worker) for the wave, if `key` is still
+ *  the wave's key; tells whether it did. */
+export function cacheWaveResults(db: Db, key: string, results: WaveResults): boolean {
+  const wave = getWave(db, results.wave.id);
+  if (!wave || !resultsReleasable(wave) || resultsKey(db, wave, waveResponseCount(db, wave.id)) !== key) return false;
+  let byWave = cache.get(db);
+  if (!byWave) cache.set(db, (byWave = new Map()));
+  byWave.set(wave.id, { key, results: { ...results, wave } });
+  return true;
+}
+
+/** buildWaveResults builds a closed wave's results from its recorded releases; `latest(seq)` gives
+ *  the current tallies where the last release has none recorded. Reads only, apart from `latest`:
+ *  the server thread and a tally worker (read-only connection) build the same results with it. */
+export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (seq: number) => WaveTallies): WaveResults {
   const releases = listReleases(db, wave.id);
   const units = releaseTree(db, releases);
 
@@ -96,12 +160,7 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   let previous: EarlierRelease | undefined;
   for (const r of releases) {
     let byCategory: WaveTallies | undefined = r.tallies === null ? undefined : parseStoredTallies(r.tallies);
-    if (r === last && byCategory === undefined) {
-      byCategory = storedTallies(db, wave.id, count);
-      // The release keeps the tallies it was decided on, in the form wave_tally stores them.
-      const data = loadTallyData(db, wave.id, count);
-      if (data !== undefined) saveReleaseTallies(db, wave.id, r.seq, data);
-    }
+    if (r === last && byCategory === undefined) byCategory = latest(r.seq);
     const rolled = rollUp(refs, sumCategories(byCategory ?? new Map()));
     // An earlier release whose tallies were never stored cannot be decided against: nothing after it is shown.
     const disclosure = byCategory ? disclose(refs, rolled, recordedThresholds(r), previous) : nothingShown(refs, recordedThresholds(r));
@@ -125,9 +184,7 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
       breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, [earlier.disclosure, disclosure], root));
     }
   }
-  const results: WaveResults = { wave, survey, units, rootIds, tables, disclosure, breakdowns };
-  byWave.set(wave.id, { key, results });
-  return results;
+  return { wave, survey, units, rootIds, tables, disclosure, breakdowns };
 }
 
 // A breakdown is shown only as far as every threshold step shows it (thresholds raised after

@@ -95,3 +95,20 @@ export function listReleases(db: Db, waveId: number): WaveRelease[] {
 export function saveReleaseTallies(db: Db, waveId: number, seq: number, data: string): void {
   prepared(db, 'UPDATE wave_release SET tallies = ? WHERE wave_id = ? AND seq = ? AND tallies IS NULL').run(data, waveId, seq);
 }
+
+/** copyReleaseTallies records the wave's stored tallies (wave_tally, if computed from `responses`
+ *  responses) with its latest release, unless that release has its own already; in SQL, so the
+ *  megabytes of tallies never pass through JavaScript. */
+export function copyReleaseTallies(db: Db, waveId: number, responses: number): void {
+  prepared(
+    db,
+    `UPDATE wave_release SET tallies = (SELECT data FROM wave_tally WHERE wave_id = @wave AND responses = @responses)
+     WHERE wave_id = @wave AND tallies IS NULL AND seq = (SELECT max(seq) FROM wave_release WHERE wave_id = @wave)
+       AND EXISTS (SELECT 1 FROM wave_tally WHERE wave_id = @wave AND responses = @responses)`,
+  ).run({ wave: waveId, responses });
+}
+
+/** latestReleaseHasTallies tells whether the wave's latest release has its tallies recorded. */
+export function latestReleaseHasTallies(db: Db, waveId: number): boolean {
+  return (prepared(db, 'SELECT tallies IS NOT NULL AS has FROM wave_release WHERE wave_id = ? ORDER BY seq DESC LIMIT 1').get(waveId) as { has: number } | undefined)?.has === 1;
+}

@@ -7,7 +7,7 @@ import { compareGroups, itemComparability, type Comparability, type UnitComparis
 import { resultsReleasable } from '../../report/disclosure.js';
 import { mergeReleased } from '../../report/merge-released.js';
 import type { ReleasedGroup } from '../../report/released.js';
-import { waveResults, type WaveResults } from '../../report/wave-results.js';
+import { everyWaveResults, type WaveResults } from '../../report/wave-results.js';
 import { inStaffLanguage } from '../results/texts.js';
 import { getProject, listMappings, projectWaves, type Project, type UnitMapping } from '../../store/projects.js';
 import type { Unit } from '../../store/units.js';
@@ -63,7 +63,7 @@ export function loadComparison(deps: AppDeps, projectId: number, lang = 'nb'): P
   const project = getProject(deps.db, projectId);
   if (!project) throw new HttpError(404, 'notFound');
   const all = projectWaves(deps.db, project.id);
-  const waves = all.filter(resultsReleasable).map((w) => waveResults(deps.db, w)).filter((r): r is WaveResults => r !== undefined);
+  const waves = everyWaveResults(deps.db, all.filter(resultsReleasable));
   const pending = all.filter((w) => !resultsReleasable(w)).map((w) => w.name);
   // Decided on the bokmål definitions; only then are the texts put in the reader's language.
   const comparability = itemComparability(waves.map((w) => w.survey));

@@ -810,4 +810,6 @@ export const en: Catalogue = {
   'wave.defaultLanguage': 'Starting language for Norwegian browsers',
   'wave.languagesInvalid': 'Choose at least one language the survey is available in.',
   'wave.defaultLanguageInvalid': 'The starting language must be one of the languages offered.',
+  // Results overview (issue 13, perf): withheld cells carry their reason for screen readers only.
+  'results.heatWithheld': '– means the figure is withheld to protect individuals; screen readers read the reason, and the unit’s page shows it.',
 };

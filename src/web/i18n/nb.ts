@@ -808,6 +808,8 @@ export const nb = {
   'wave.defaultLanguage': 'Startspråk for norske nettlesere',
   'wave.languagesInvalid': 'Velg minst ett språk som undersøkelsen finnes på.',
   'wave.defaultLanguageInvalid': 'Startspråket må være ett av språkene som tilbys.',
+  // Results overview (issue 13, perf): withheld cells carry their reason for screen readers only.
+  'results.heatWithheld': '– betyr at tallet er holdt tilbake for å verne enkeltpersoner; skjermlesere leser grunnen, og enhetens side viser den.',
 } as const;
 
 export type MessageKey = keyof typeof nb;

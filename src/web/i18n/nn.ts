@@ -810,4 +810,6 @@ export const nn: Catalogue = {
   'wave.defaultLanguage': 'Startspråk for norske nettlesarar',
   'wave.languagesInvalid': 'Vel minst eitt språk som undersøkinga finst på.',
   'wave.defaultLanguageInvalid': 'Startspråket må vere eitt av språka som blir tilbodne.',
+  // Results overview (issue 13, perf): withheld cells carry their reason for screen readers only.
+  'results.heatWithheld': '– tyder at talet er halde tilbake for å verne enkeltpersonar; skjermlesarar les grunnen, og sida til eininga viser han.',
 };

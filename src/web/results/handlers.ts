@@ -2,7 +2,7 @@
 // Every number comes from the suppressed tables (report/released.ts) via waveResults.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../../errors.js';
 import type { ShownGroup } from '../../report/released.js';
@@ -14,6 +14,7 @@ import { delimiterFrom, sendCsv } from '../csv.js';
 import type { Lang, Translate } from '../i18n/index.js';
 import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
+import { renderCompressed } from './compressed.js';
 import { unitCsv } from './csv.js';
 import { heatmapCsv, heatmapXlsx } from './heatmap-export.js';
 import { inStaffLanguage } from './texts.js';
@@ -58,12 +59,12 @@ export function resultHandlers(deps: AppDeps) {
       methodsHtml ??= markdownToHtml(fs.readFileSync(METHODS_FILE, 'utf8'));
       res.render('results/methods', { html: methodsHtml });
     },
-    index(req: Request, res: Response): void {
+    index(req: Request, res: Response, next: NextFunction): void {
       const loaded = loadResults(deps, req, res);
       if (!loaded) return;
-      res.render('results/index', { wave: loaded.wave, rows: visibleUnits(loaded.results, staffOf(res)), k: loaded.wave.kResults });
+      renderCompressed(req, res, next, 'results/index', { wave: loaded.wave, rows: visibleUnits(loaded.results, staffOf(res)), k: loaded.wave.kResults });
     },
-    unit(req: Request, res: Response): void {
+    unit(req: Request, res: Response, next: NextFunction): void {
       const c = unitContext(deps, req, res);
       if (!c) return;
       const { results, unit, group, wave } = c;
@@ -83,7 +84,7 @@ export function resultHandlers(deps: AppDeps) {
       const comments = group.released
         ? group.texts.filter((x) => x.release.released).map((x) => ({ id: x.id, text: x.text, answers: freeTexts(deps.db, wave.id, subtree, x.id) }))
         : [];
-      res.render('results/unit', {
+      renderCompressed(req, res, next, 'results/unit', {
         comments,
         wave,
         unit,
@@ -107,11 +108,11 @@ export function resultHandlers(deps: AppDeps) {
       const delimiter = delimiterFrom(req.query.skilletegn);
       sendCsv(res, `resultater-${c.wave.id}-${c.unit.id}.csv`, unitCsv(c.unit, c.group, delimiter, res.locals.t as Translate));
     },
-    overview(req: Request, res: Response): void {
+    overview(req: Request, res: Response, next: NextFunction): void {
       const loaded = loadResults(deps, req, res);
       if (!loaded) return;
       const lang = res.locals.lang as Lang;
-      res.render('results/overview', {
+      renderCompressed(req, res, next, 'results/overview', {
         wave: loaded.wave,
         rows: visibleUnits(loaded.results, staffOf(res)),
         factors: loaded.results.survey.factors,

@@ -6,11 +6,14 @@ import { computingPage } from './computing.js';
 import { requireStaff } from '../staff/session.js';
 import { resultHandlers } from './handlers.js';
 import { printHeaderCss } from './print.js';
+import { serveTablesFromWorkers } from '../../report/tally-jobs.js';
 
 /** resultsRouter serves /resultater/<wave>/... */
 export function resultsRouter(deps: AppDeps): express.Router {
   const r = express.Router();
   const h = resultHandlers(deps);
+  // The server builds result tables in the tally workers, never on a request (tally-jobs.ts).
+  serveTablesFromWorkers(deps.db);
   r.use(requireStaff);
   r.param('waveId', waveParam(deps));
   r.param('unitId', unitScopeParam);

@@ -1,0 +1,80 @@
+// Handing a wave's results built in a tally worker to the server thread. At 500 units the tables
+// are about 25 MB of objects: structured-cloning them in one message would stop the server
+// thread for about a second while it reads them. Instead the worker serializes each unit's table
+// and disclosure (and each breakdown) on its own into one buffer, which is transferred, not
+// copied, and the server thread reads them back a few at a time between requests. v8's
+// serializer keeps Maps, undefined and every number as they were: the objects read back are
+// equal to the ones the worker built.
+import v8 from 'node:v8';
+import type { BreakdownResult } from './breakdown.js';
+import type { Disclosure, GroupDisclosure, Thresholds } from './disclosure.js';
+import type { ReleasedGroup } from './released.js';
+import type { Unit } from '../store/units.js';
+import type { WaveResults } from './wave-results.js';
+
+/** A slice of the buffer: [id, start, end]. */
+type Span = [string, number, number];
+
+/** A wave's results as one transferable buffer, with what is small enough to send as it is. */
+export interface PackedResults {
+  waveId: number;
+  /** The results key (wave-results.ts) the worker built them for. */
+  key: string;
+  units: Unit[];
+  rootIds: string[];
+  thresholds: Thresholds;
+  bytes: Uint8Array;
+  tables: Span[];
+  disclosure: Span[];
+  breakdowns: Span[];
+}
+
+/** packResults serializes results for postMessage; transfer `bytes.buffer`, which nothing else shares. */
+export function packResults(key: string, results: WaveResults): PackedResults {
+  const chunks: Buffer[] = [];
+  let at = 0;
+  const spans = <T>(entries: Iterable<[string, T]>): Span[] =>
+    [...entries].map(([id, value]) => {
+      const chunk = v8.serialize(value);
+      chunks.push(chunk);
+      at += chunk.length;
+      return [id, at - chunk.length, at];
+    });
+  const tables = spans(results.tables);
+  const disclosure = spans(results.disclosure.units);
+  const breakdowns = spans(results.breakdowns);
+  // Its own ArrayBuffer (never Buffer's shared pool), so transferring it detaches nothing else.
+  const bytes = new Uint8Array(new ArrayBuffer(at));
+  at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return { waveId: results.wave.id, key, units: results.units, rootIds: results.rootIds, thresholds: results.disclosure.thresholds, bytes, tables, disclosure, breakdowns };
+}
+
+/** The results read back, without the wave and survey (the server thread has its own). */
+export type UnpackedResults = Omit<WaveResults, 'wave' | 'survey'>;
+
+/** unpackResults reads packed results back in slices of about `sliceMs` of this thread's time,
+ *  yielding to the event loop (setImmediate) between slices so requests are answered meanwhile. */
+export async function unpackResults(packed: PackedResults, sliceMs = 8): Promise<UnpackedResults> {
+  const view = Buffer.from(packed.bytes.buffer, packed.bytes.byteOffset, packed.bytes.byteLength);
+  let sliceStart = performance.now();
+  const read = async <T>(spans: Span[]): Promise<Map<string, T>> => {
+    const out = new Map<string, T>();
+    for (const [id, start, end] of spans) {
+      if (performance.now() - sliceStart > sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      out.set(id, v8.deserialize(view.subarray(start, end)) as T);
+    }
+    return out;
+  };
+  const tables = await read<ReleasedGroup>(packed.tables);
+  const units = await read<GroupDisclosure>(packed.disclosure);
+  const breakdowns = await read<BreakdownResult>(packed.breakdowns);
+  const disclosure: Disclosure = { thresholds: packed.thresholds, units };
+  return { units: packed.units, rootIds: packed.rootIds, tables, disclosure, breakdowns };
+}

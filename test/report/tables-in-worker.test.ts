@@ -1,0 +1,133 @@
+// The server builds a closed wave's result tables in a tally worker and reads them back between
+// requests (tally-jobs.ts, results-transfer.ts): they must be exactly the tables the server
+// thread builds itself (disclosure, raised thresholds and the release chain included), and
+// results pages say "being computed" until they are in the cache, never building them on a request.
+import request from 'supertest';
+import { afterEach, expect, test } from 'vitest';
+import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
+import { waveResults, type WaveResults } from '../../src/report/wave-results.js';
+import { openDb } from '../../src/store/db.js';
+import { answerRows } from '../../src/store/responses.js';
+import { getWave, setWaveStatus, updateWaveSettings, type Wave } from '../../src/store/waves.js';
+import { seededRandom, syntheticAnswers } from '../../src/demo-answers.js';
+import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
+import { signIn } from '../helpers/staff.js';
+import { closedGate, openGate } from '../helpers/tally-gate.js';
+
+let t: HistoryApp | undefined;
+let gate: Int32Array | undefined;
+afterEach(async () => {
+  openGate(gate);
+  if (t) await talliesIdle(t.db);
+  t?.close();
+  t = undefined;
+  gate = undefined;
+});
+
+const waveOf = (app: HistoryApp, id: number): Wave => getWave(app.db, id) as Wave;
+
+// The same results built on the server thread, on a second connection that builds in place.
+function builtOnThread(app: HistoryApp, waveId: number): WaveResults {
+  const db = openDb(app.config.DATABASE_PATH);
+  try {
+    return waveResults(db, getWave(db, waveId) as Wave) as WaveResults;
+  } finally {
+    db.close();
+  }
+}
+
+// After the worker's build, the stored tallies are made unreadable: a build on this thread would
+// now throw, so results returned are the ones read back from the worker.
+function forgetTallies(app: HistoryApp, waveId: number): void {
+  app.db.prepare('UPDATE wave_tally SET responses = -1 WHERE wave_id = ?').run(waveId);
+  app.db.prepare("UPDATE wave_release SET tallies = '{}' WHERE wave_id = ?").run(waveId);
+}
+
+function expectSame(fromWorker: WaveResults, onThread: WaveResults): void {
+  expect(fromWorker.units).toStrictEqual(onThread.units);
+  expect(fromWorker.rootIds).toStrictEqual(onThread.rootIds);
+  // In the same order, with the same fields (undefined ones included) and the same numbers.
+  expect([...fromWorker.tables]).toStrictEqual([...onThread.tables]);
+  expect(fromWorker.disclosure).toStrictEqual(onThread.disclosure);
+  expect([...fromWorker.breakdowns]).toStrictEqual([...onThread.breakdowns]);
+  expect(fromWorker.tables.size).toBeGreaterThan(3);
+}
+
+test('tables built in the worker are exactly those built on the server thread', async () => {
+  t = makeHistoryApp({ file: true });
+  const app = t;
+  for (const w of [app.closedWaveId, app.baselineWaveId]) requestTallies(app.db, w);
+  await talliesIdle(app.db);
+  for (const w of [app.closedWaveId, app.baselineWaveId]) {
+    const expected = builtOnThread(app, w);
+    forgetTallies(app, w);
+    expectSame(waveResults(app.db, waveOf(app, w)) as WaveResults, expected);
+  }
+});
+
+test('a raised threshold and a second release are built in the worker too, the same as on the thread', async () => {
+  t = makeHistoryApp({ file: true });
+  const app = t;
+  const id = app.closedWaveId;
+  requestTallies(app.db, id);
+  await talliesIdle(app.db);
+  expect(waveResults(app.db, waveOf(app, id))).toBeDefined();
+
+  // Thresholds raised after the close: the cached tables no longer fit, and the request does not build them.
+  updateWaveSettings(app.db, id, { ...waveOf(app, id), kResults: 7, kDistribution: 12, kText: 12 });
+  expect(() => waveResults(app.db, waveOf(app, id))).toThrow(/being computed/);
+  await talliesIdle(app.db);
+  expectSame(waveResults(app.db, waveOf(app, id)) as WaveResults, builtOnThread(app, id));
+
+  // Reopened, answered once more and closed again: a second release, decided against the first.
+  setWaveStatus(app.db, id, 'open');
+  app.db
+    .prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (900001, ?, 'administrasjon', ?, ?, '2026-01-01')")
+    .run(id, app.survey.id, app.survey.version);
+  const insert = app.db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (900001, ?, ?, ?, ?)');
+  for (const r of answerRows(app.survey, syntheticAnswers(app.survey, seededRandom(3), 0))) insert.run(r.itemId, r.part, r.num, r.txt);
+  setWaveStatus(app.db, id, 'closed');
+  expect(() => waveResults(app.db, waveOf(app, id))).toThrow(/being computed/);
+  await talliesIdle(app.db);
+  const expected = builtOnThread(app, id);
+  expect((app.db.prepare('SELECT count(*) AS n FROM wave_release WHERE wave_id = ?').get(id) as { n: number }).n).toBe(2);
+  forgetTallies(app, id);
+  expectSame(waveResults(app.db, waveOf(app, id)) as WaveResults, expected);
+});
+
+test('results pages say "being computed" while the worker builds the tables, and show them once read back', async () => {
+  t = makeHistoryApp({ file: true });
+  const app = t;
+  const { agent } = await signIn(app, 'admin');
+  const id = app.closedWaveId;
+  requestTallies(app.db, id);
+  await talliesIdle(app.db);
+  expect((await agent.get(`/resultater/${id}/organisasjon`)).status).toBe(200);
+
+  // The tallies stay stored; only the build waits, at the gate in the worker.
+  gate = closedGate(app.db);
+  updateWaveSettings(app.db, id, { ...waveOf(app, id), kResults: 6 });
+  for (const path of [`/resultater/${id}`, `/resultater/${id}/organisasjon`, `/resultater/${id}/enhet/demo`]) {
+    const res = await agent.get(path);
+    expect(res.status, path).toBe(503);
+    expect(res.text, path).toContain('Resultatene beregnes');
+  }
+  expect((await request(app.app).get(`/s/${app.code('solbakken_avd1')}`)).status).toBe(200);
+
+  openGate(gate);
+  await talliesIdle(app.db);
+  const ready = await agent.get(`/resultater/${id}/organisasjon`);
+  expect(ready.status).toBe(200);
+  expect(ready.text).not.toContain('Resultatene beregnes');
+});
+
+test('the comparison asks for every wave it needs at once: one wait, then the page', async () => {
+  t = makeHistoryApp({ file: true });
+  const { agent } = await signIn(t, 'admin');
+  const first = await agent.get(`/sammenligning/${t.projectId}`);
+  expect(first.status).toBe(503);
+  expect(first.text).toContain('Resultatene beregnes');
+  // Both closed waves were queued by that one request: computed and built before the workers go idle.
+  await talliesIdle(t.db);
+  expect((await agent.get(`/sammenligning/${t.projectId}`)).status).toBe(200);
+});
