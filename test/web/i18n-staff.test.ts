@@ -37,7 +37,7 @@ describe('staff pages in their language', () => {
   test('nynorsk staff get nynorsk texts; the CSV follows the interface language', async () => {
     await admin.agent.get('/oversikt?lang=nn');
     const page = await admin.agent.get(`/resultater/${t.closedWaveId}/organisasjon`);
-    expect(page.text).toContain(`lang="nn">${factor('nn', 'medvirkning')}</th>`);
+    expect(page.text).toContain(`lang="nn"><span>${factor('nn', 'medvirkning')}</span></th>`);
     const csv = await admin.agent.get(`/resultater/${t.closedWaveId}/enhet/demo/csv`);
     expect(csv.text).toContain(item('nn', 'hefa_beg_rolle'));
     await admin.agent.get('/oversikt?lang=en');

@@ -300,7 +300,17 @@ function positionTable(cx: Context, log: PageLog, g: string, b: Block): void {
 export function followupPage(cx: Context, unit: Unit, log: PageLog, blocks: Block[], seen: Set<Block>): void {
   let basis: string | undefined;
   for (let u: Unit | undefined = unit; u && !basis; u = u.parentId ? cx.units.get(u.parentId) : undefined) if (cx.after.shown(u.id)) basis = u.id;
+  const basisName = basis ? cx.units.get(basis)?.name : undefined;
   for (const b of blocks) {
+    // The dialogue page's factor chart and its table: the basis group's factor means.
+    const tableFactor = b.tag === 'td' && b.caption === T('results.factorTable') ? cx.factorByLabel.get(b.rowLabel ?? '') : undefined;
+    if (b.source === 'chart' || tableFactor) {
+      seen.add(b);
+      if (!basis) log.problem(unit.id, b, 'a figure with no shown group to come from');
+      else if (tableFactor) cellFigure(cx, log, basis, `factor:${tableFactor}`, b, 'figure');
+      else chart(cx, log, b, (label) => (label === basisName ? basis : undefined), 'factors');
+      continue;
+    }
     const key = b.tag === 'label' && /^[sa]-/.test(b.attrs.for ?? '') ? keyOfChoice(cx, b.attrs.for?.slice(2) ?? '') : b.tag === 'span' && b.attrs.class === 'score' ? labelKey(cx, b.before) : undefined;
     if (!key) continue;
     seen.add(b);
