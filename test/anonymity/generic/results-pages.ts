@@ -57,7 +57,8 @@ export function heatMap(cx: Context, log: PageLog, blocks: Block[], seen: Set<Bl
     // The cell prints the factor's n only where it differs from the unit's.
     const want = r.kind === 'value' && r.n === undefined && e?.n !== undefined && e.n === cx.after.size(unit) ? { ...e, n: undefined } : e;
     log.check(unit, `factor:${factor}`, b, b.text, agrees(r, want as Expected | undefined, false, cx.thresholds));
-    const band = /heat-(\w+)/.exec(b.attrs.class ?? '')?.[1];
+    // A cell without a band class has none (the overview writes no class for it).
+    const band = /heat-(\w+)/.exec(b.attrs.class ?? '')?.[1] ?? 'none';
     const m = r.kind === 'value' ? r.mean : undefined;
     const wantBand = m === undefined ? 'none' : m >= 4.2 ? 'high' : m >= 3.6 ? 'good' : m >= 3.0 ? 'mid' : 'low';
     if (band !== wantBand) log.problem(unit, b, `colour band ${band}, the shown mean gives ${wantBand}`);
@@ -304,6 +305,14 @@ export function followupPage(cx: Context, unit: Unit, log: PageLog, blocks: Bloc
   for (const b of blocks) {
     // The dialogue page's factor chart and its table: the basis group's factor means.
     const tableFactor = b.tag === 'td' && b.caption === T('results.factorTable') ? cx.factorByLabel.get(b.rowLabel ?? '') : undefined;
+    if (b.source === 'title' && b.path.some((e) => e.tag === 'td')) {
+      // A withheld cell of the factor table names its reason in a title: only a threshold the wave had.
+      seen.add(b);
+      const w = readWithheld(b.text);
+      if (!w) log.problem(unit.id, b, 'a title that is not a withheld note');
+      else if (w.kind === 'withheld' && w.k !== undefined && !cx.thresholds.includes(w.k)) log.problem(unit.id, b, `threshold ${w.k}`);
+      continue;
+    }
     if (b.source === 'chart' || tableFactor) {
       seen.add(b);
       if (!basis) log.problem(unit.id, b, 'a figure with no shown group to come from');
