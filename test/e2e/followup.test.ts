@@ -19,6 +19,7 @@ import type { Db } from '../../src/store/db.js';
 import { getFollowup, isOverdue, listActions, listFollowups } from '../../src/store/followups.js';
 import { listUnits } from '../../src/store/units.js';
 import { getWave } from '../../src/store/waves.js';
+import { nb } from '../../src/web/i18n/nb.js';
 import type { Survey } from '../../src/survey/model.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { checkA11y, DESKTOP, parseCsv, pathOf, PHONE, readTable, submitWith, text } from './browser.js';
@@ -398,7 +399,7 @@ describe("the project leader's overview", () => {
     expect(rows.length - 1, 'a row per action of the wave').toBe(actions.length);
     expect(rows.every((r) => r.length === 9), 'every row has the nine columns').toBe(true);
     for (const a of DEMO_ACTIONS) {
-      expect(rows.find((r) => r[2] === a.what)?.filter((_, i) => i === 0 || i === 6), `the demo action "${a.what}"`).toEqual([a.unit, a.status]);
+      expect(rows.find((r) => r[2] === a.what)?.filter((_, i) => i === 0 || i === 6), `the demo action "${a.what}"`).toEqual([a.unit, nb[`followup.status.${a.status}` as keyof typeof nb]]);
     }
     expect(errors).toEqual([]);
   });

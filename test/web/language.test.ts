@@ -137,3 +137,30 @@ describe('staff outputs in the staff user’s language', () => {
     expect(header((await admin.agent.get(path)).text)).toMatch(/^"del";"id";"tekst";.*;"endring";"ki_95_lav";"ki_95_hoy";"vurdering";/);
   });
 });
+
+describe('staff CSV downloads follow the interface language (issue 15, item 9)', () => {
+  let t: HistoryApp;
+  let admin: SignedIn;
+  beforeAll(async () => {
+    t = makeHistoryApp();
+    admin = await signIn(t, 'admin');
+  });
+  afterAll(() => t.close());
+
+  test('respondent links and actions: headers in nb, nn and en; an action status in words', async () => {
+    const headers: Record<string, string[]> = {};
+    for (const lang of ['nb', 'nn', 'en'] as const) {
+      await admin.agent.get(`/oversikt?lang=${lang}`);
+      const links = await admin.agent.get(`/admin/malinger/${t.closedWaveId}/lenker.csv`);
+      const actions = await admin.agent.get(`/oppfolging/${t.closedWaveId}/tiltak.csv`);
+      expect([links.status, actions.status]).toEqual([200, 200]);
+      headers[lang] = [links.text, actions.text].map((csv) => csv.replace(/^\uFEFF/, '').split('\r\n')[0] ?? '');
+      const words = (['planned', 'in_progress', 'done', 'dropped'] as const).map((s) => `"${translator(lang)(`followup.status.${s}`)}"`);
+      expect(words.some((w) => actions.text.includes(w)), `${lang}: a status in words`).toBe(true);
+      expect(actions.text).not.toMatch(/"in_progress"|"planned"/);
+    }
+    expect(headers.nb).toEqual(['"enhet_id";"enhet";"lenke"', '"enhet_id";"enhet";"tiltak";"faktor";"ansvarlig";"frist";"status";"notat";"sist_endret"']);
+    expect(headers.en).toEqual(['"unit_id";"unit";"link"', '"unit_id";"unit";"action";"factor";"responsible";"due";"status";"note";"last_changed"']);
+    expect(headers.nn?.[0]).toBe('"eining_id";"eining";"lenkje"');
+  });
+});

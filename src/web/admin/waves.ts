@@ -22,6 +22,7 @@ import {
 } from '../../store/waves.js';
 import { auditAction } from '../audit.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
+import type { Translate } from '../i18n/index.js';
 import { dayFromForm, isCalendarDay as isDay } from '../dates.js';
 import type { AppDeps } from '../deps.js';
 import { formErrors, formList, formText } from '../forms.js';
@@ -285,7 +286,8 @@ export function waveHandlers(deps: AppDeps) {
     linksCsv(req: Request, res: Response): void {
       const wave = waveOf(res);
       const rows = listLinks(deps.db, wave.id).map((l) => ({ unit: l.unitId, name: getUnit(deps.db, l.unitId)?.name ?? '', link: `${baseUrl(req)}/s/${l.code}` }));
-      const csv = toCsv(rows, [{ label: 'enhet_id', value: 'unit' }, { label: 'enhet', value: 'name' }, { label: 'lenke', value: 'link' }], delimiterFrom(req.query.skilletegn));
+      const t = res.locals.t as Translate;
+      const csv = toCsv(rows, [{ label: t('csv.col.unitId'), value: 'unit' }, { label: t('csv.col.unit'), value: 'name' }, { label: t('csv.col.link'), value: 'link' }], delimiterFrom(req.query.skilletegn));
       sendCsv(res, `lenker-maling-${wave.id}.csv`, csv);
     },
     tokensCsv(req: Request, res: Response): void {
@@ -312,7 +314,8 @@ export function waveHandlers(deps: AppDeps) {
         auditAction(deps, res, 'wave.tokens', `${wave.id}: ${rows.length} tokens for ${chosen.join(', ')}`);
         return rows;
       })();
-      const csv = toCsv(rows, [{ label: 'enhet_id', value: 'unit' }, { label: 'enhet', value: 'name' }, { label: 'personlig_lenke', value: 'link' }], delimiterFrom(body?.skilletegn));
+      const t = res.locals.t as Translate;
+      const csv = toCsv(rows, [{ label: t('csv.col.unitId'), value: 'unit' }, { label: t('csv.col.unit'), value: 'name' }, { label: t('csv.col.personalLink'), value: 'link' }], delimiterFrom(body?.skilletegn));
       sendCsv(res, `personlige-lenker-maling-${wave.id}.csv`, csv);
     },
     async print(req: Request, res: Response): Promise<void> {

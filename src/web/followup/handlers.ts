@@ -13,6 +13,7 @@ import { ACTION_STATUSES, addAction, deleteAction, getAction, getFollowup, isOve
 import type { Unit } from '../../store/units.js';
 import type { Wave } from '../../store/waves.js';
 import { delimiterFrom, sendCsv, toCsv } from '../csv.js';
+import type { Translate } from '../i18n/index.js';
 import type { Lang } from '../i18n/index.js';
 import type { Num } from '../../report/exact.js';
 import { decimal, figureFormat } from '../results/format.js';
@@ -225,18 +226,19 @@ export function followupHandlers(deps: AppDeps) {
         dueOn: formatDay(a.dueOn),
         updatedAt: formatDateTime(a.updatedAt, deps.config.TIME_ZONE),
       }));
+      const t = res.locals.t as Translate;
       const csv = toCsv(
-        rows,
+        rows.map((r) => ({ ...r, status: t(`followup.status.${r.status}`) })),
         [
-          { label: 'enhet_id', value: 'unitId' },
-          { label: 'enhet', value: 'unitName' },
-          { label: 'tiltak', value: 'what' },
-          { label: 'faktor', value: 'factor' },
-          { label: 'ansvarlig', value: 'responsible' },
-          { label: 'frist', value: 'dueOn' },
-          { label: 'status', value: 'status' },
-          { label: 'notat', value: 'note' },
-          { label: 'sist_endret', value: 'updatedAt' },
+          { label: t('csv.col.unitId'), value: 'unitId' },
+          { label: t('csv.col.unit'), value: 'unitName' },
+          { label: t('csv.col.action'), value: 'what' },
+          { label: t('csv.col.factor'), value: 'factor' },
+          { label: t('csv.col.responsible'), value: 'responsible' },
+          { label: t('csv.col.due'), value: 'dueOn' },
+          { label: t('csv.col.status'), value: 'status' },
+          { label: t('csv.col.actionNote'), value: 'note' },
+          { label: t('csv.col.updated'), value: 'updatedAt' },
         ],
         delimiterFrom(req.query.skilletegn),
       );

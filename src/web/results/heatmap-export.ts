@@ -60,11 +60,11 @@ export function heatmapCsv(rows: UnitLink[], factors: Factor[], delimiter: Delim
     merknad: r.note,
   }));
   const columns = [
-    { label: 'enhet_id', value: 'enhet_id' },
-    { label: 'enhet', value: 'enhet' },
+    { label: t('csv.col.unitId'), value: 'enhet_id' },
+    { label: t('csv.col.unit'), value: 'enhet' },
     { label: 'n', value: 'n' },
     ...factors.map((f) => ({ label: f.label, value: `f_${f.id}` })),
-    { label: 'merknad', value: 'merknad' },
+    { label: t('csv.col.note'), value: 'merknad' },
   ];
   return toCsv(lines, columns, delimiter);
 }
@@ -79,11 +79,11 @@ export async function heatmapXlsx(rows: UnitLink[], factors: Factor[], title: st
   book.creator = 'Kartlegg';
   const sheet = book.addWorksheet('Varmekart', { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
   sheet.columns = [
-    { header: 'enhet_id', width: 16 },
+    { header: t('csv.col.unitId'), width: 16 },
     { header: title, width: 36 },
     { header: 'n', width: 6 },
     ...factors.map((f) => ({ header: f.label, width: 12 })),
-    { header: 'merknad', width: 60 },
+    { header: t('csv.col.note'), width: 60 },
   ];
   const head = sheet.getRow(1);
   head.font = { bold: true };
