@@ -136,16 +136,6 @@ describe('staff outputs in the staff user’s language', () => {
     await lang('nb');
     expect(header((await admin.agent.get(path)).text)).toMatch(/^"del";"id";"tekst";.*;"endring";"ki_95_lav";"ki_95_hoy";"vurdering";/);
   });
-});
-
-describe('staff CSV downloads follow the interface language (issue 15, item 9)', () => {
-  let t: HistoryApp;
-  let admin: SignedIn;
-  beforeAll(async () => {
-    t = makeHistoryApp();
-    admin = await signIn(t, 'admin');
-  });
-  afterAll(() => t.close());
 
   test('respondent links and actions: headers in nb, nn and en; an action status in words', async () => {
     const headers: Record<string, string[]> = {};
