@@ -268,7 +268,7 @@ async function main(): Promise<void> {
     const cpu0 = procStatus(server.pid).cpuMs;
     resetPeak(server.pid);
     console.log('closing the wave ...');
-    const post = await leader.request('POST', `/admin/malinger/${seed.waveId}/status`, new URLSearchParams({ _csrf: csrf, status: 'closed' }).toString());
+    const post = await leader.request('POST', `/admin/malinger/${seed.waveId}/status`, new URLSearchParams({ _csrf: csrf, status: 'closed', confirm: 'yes' }).toString());
     if (post.status !== 303) throw new Error(`closing answered ${post.status}`);
     const ready = await waitReady(leader, orgPage, 600_000, traffic.log);
     const rssPeakCloseMb = mb(procStatus(server.pid).peakRssKb);
