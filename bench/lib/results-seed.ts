@@ -175,7 +175,8 @@ export async function seedResultsWave(dbPath: string, n: number, before = 0, sta
       linkMode: 'open',
       status,
       opensOn: '2026-01-05',
-      closesOn: '2026-01-30',
+      // An open wave has no closing day behind it: the scheduler would close it at start-up.
+      closesOn: status === 'open' ? null : '2026-01-30',
     });
     const waveIds = [waveId];
     let projectId: number | undefined;
