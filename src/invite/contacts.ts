@@ -14,11 +14,6 @@ export interface ContactPlan {
   problems: ContactProblem[];
 }
 
-export interface SheetRecord {
-  line: number;
-  fields: string[];
-}
-
 type Column = 'unitId' | 'email' | 'mobile';
 const HEADERS: Record<string, Column> = {
   enhet: 'unitId',
@@ -56,16 +51,14 @@ export function normaliseMobile(text: string): string | undefined {
   return undefined;
 }
 
-/** planContacts checks CSV text (or sheet rows) against the wave's units; existing holds the
- *  addresses and numbers the wave already has (a second import must not duplicate them). */
-export function planContacts(input: string | SheetRecord[], waveUnitIds: readonly string[], existing: Iterable<string> = []): ContactPlan {
+/** planContacts checks CSV text (an uploaded file as org/upload.ts reads it, or pasted) against the
+ *  wave's units; existing holds the addresses and numbers the wave already has (a second import
+ *  must not duplicate them). */
+export function planContacts(input: string, waveUnitIds: readonly string[], existing: Iterable<string> = []): ContactPlan {
   const plan: ContactPlan = { contacts: [], problems: [] };
-  let records: SheetRecord[];
-  if (typeof input === 'string') {
-    const parsed = parseCsv(input);
-    if (parsed.error) return { contacts: [], problems: [{ line: parsed.error.line, code: 'syntax' }] };
-    records = parsed.records;
-  } else records = input;
+  const parsed = parseCsv(input);
+  if (parsed.error) return { contacts: [], problems: [{ line: parsed.error.line, code: 'syntax' }] };
+  const records = parsed.records;
   const nonEmpty = records.filter((r) => r.fields.some((f) => f.trim() !== ''));
   const header = nonEmpty.shift();
   if (!header) return { contacts: [], problems: [{ line: 1, code: 'empty' }] };

@@ -2,7 +2,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, test } from 'vitest';
 import { normaliseEmail, normaliseMobile, planContacts } from '../../src/invite/contacts.js';
-import { readXlsx } from '../../src/invite/xlsx.js';
+import { decodeUpload } from '../../src/org/upload.js';
 
 const UNITS = ['avd1', 'avd2'];
 
@@ -65,12 +65,22 @@ test('an XLSX sheet reads like the CSV (numbers as text)', async () => {
   sheet.addRow(['avd1', 'kari@kommune.no', null]);
   sheet.addRow(['avd2', null, 91234567]);
   const buffer = Buffer.from(await book.xlsx.writeBuffer());
-  const records = await readXlsx(buffer);
-  const plan = planContacts(records ?? [], UNITS);
+  const read = await decodeUpload(buffer);
+  if (!read.ok) throw new Error('the workbook was not read');
+  const plan = planContacts(read.text, UNITS);
   expect(plan.problems).toEqual([]);
   expect(plan.contacts).toEqual([
     { line: 2, unitId: 'avd1', email: 'kari@kommune.no', mobile: null },
     { line: 3, unitId: 'avd2', email: null, mobile: '+4791234567' },
   ]);
-  expect(await readXlsx(Buffer.from('PK\u0003\u0004 not really a zip'))).toBeUndefined();
+  expect(await decodeUpload(Buffer.from('PK\u0003\u0004 not really a zip'))).toEqual({ ok: false, reason: 'xlsx' });
+});
+
+test('a contact list saved by Norwegian Excel as CSV (Windows-1252) reads with its æøå', async () => {
+  const bytes = Buffer.from('Enhet;E-post\nbjørkly;kåre@kommune.no\n', 'latin1');
+  const read = await decodeUpload(bytes);
+  expect(read).toMatchObject({ ok: true, encoding: 'windows-1252' });
+  const plan = planContacts(read.ok ? read.text : '', ['bjørkly']);
+  expect(plan.problems).toEqual([]);
+  expect(plan.contacts).toEqual([{ line: 2, unitId: 'bjørkly', email: 'kåre@kommune.no', mobile: null }]);
 });

@@ -77,6 +77,23 @@ describe('the invitation page', () => {
     expect((await agent.post(`${page}/import`).field('_csrf', csrf).attach('file', Buffer.from('PK\u0003\u0004broken'), 'x.xlsx')).text).toContain('Excel-filen kan ikke leses');
   });
 
+  test('a CSV file is read by its encoding (Windows-1252 from Norwegian Excel, UTF-16) and confirmed', async () => {
+    const { app, waveId, page } = setup();
+    const { agent, csrf } = await signIn(app, 'admin');
+    const text = 'enhet;e-post\nsolbakken_avd1;åse@kommune.no\n';
+    const cp1252 = await agent.post(`${page}/import`).field('_csrf', csrf).attach('file', Buffer.from(text, 'latin1'), 'ansatte.csv');
+    expect(cp1252.status).toBe(200);
+    expect(cp1252.text).toContain('åse@kommune.no');
+    const utf16 = await agent.post(`${page}/import`).field('_csrf', csrf).attach('file', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'ansatte.txt');
+    expect(utf16.status).toBe(200);
+    const csv = /name="csv" value="([^"]*)"/.exec(utf16.text)?.[1]?.replace(/&#10;/g, '\n') ?? '';
+    expect((await agent.post(`${page}/import/bekreft`).type('form').send({ _csrf: csrf, csv })).status).toBe(303);
+    expect(contactCounts(app.db, waveId).email).toBe(1);
+    const binary = await agent.post(`${page}/import`).field('_csrf', csrf).attach('file', Buffer.from([0x00, 0x01, 0x02, 0x81, 0x8d]), 'x.csv');
+    expect(binary.status).toBe(422);
+    expect(binary.text).toContain('tegnkoding');
+  });
+
   test('templates: the link is required, a preview fills in link and deadline, saved texts are used', async () => {
     const { app, page } = setup();
     const { agent, csrf } = await signIn(app, 'admin');

@@ -10,7 +10,7 @@ import { normaliseEmail, normaliseMobile, planContacts, type ContactPlan } from 
 import { invitePlan, queueInvitations, queueReminders, removeContacts, setReminderDays } from '../../invite/schedule.js';
 import { getTemplate, renderMessage, saveTemplate, templateProblem, type Template, type TemplateKind } from '../../invite/templates.js';
 import { createTransports, SendError } from '../../invite/transport.js';
-import { isXlsx, readXlsx } from '../../invite/xlsx.js';
+import { decodeUpload } from '../../org/upload.js';
 import { listAccounts } from '../../store/accounts.js';
 import { addContacts, contactCounts, issueToken, waveContacts } from '../../store/contacts.js';
 import { prepared } from '../../store/db.js';
@@ -94,14 +94,11 @@ export function invitationHandlers(deps: AppDeps) {
       const wave = waveOf(res);
       const body = req.body as Record<string, unknown> | undefined;
       const unitIds = waveUnitIds(deps.db, wave.id);
-      if (req.file && isXlsx(req.file.buffer)) {
-        const records = await readXlsx(req.file.buffer);
-        if (!records) return render(req, res, wave, { status: 422, errors: { file: 'invite.import.xlsxUnreadable' } });
-        const plan = planContacts(records, unitIds, existingAddresses(wave.id));
-        return render(req, res, wave, { status: plan.problems.length > 0 ? 422 : 200, plan, csv: planCsv(plan) });
-      }
-      const file = typeof body?.file === 'string' ? body.file : '';
-      const csv = file.trim() !== '' ? file : typeof body?.csv === 'string' ? body.csv : '';
+      // A file wins over pasted text; its bytes are read as the organisation import reads them
+      // (org/upload.ts: the text encoding detected, or an XLSX workbook's first sheet).
+      const read = Buffer.isBuffer(body?.file) && body.file.length > 0 ? await decodeUpload(body.file) : undefined;
+      if (read && !read.ok) return render(req, res, wave, { status: 422, errors: { file: read.reason === 'xlsx' ? 'invite.import.xlsxUnreadable' : 'import.unreadable.encoding' } });
+      const csv = read?.ok ? read.text : typeof body?.csv === 'string' ? body.csv : '';
       if (csv.trim() === '') return render(req, res, wave, { status: 422, missing: true });
       const plan = planContacts(csv, unitIds, existingAddresses(wave.id));
       render(req, res, wave, { status: plan.problems.length > 0 ? 422 : 200, plan, csv });
