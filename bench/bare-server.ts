@@ -15,13 +15,12 @@ db.exec(`
   INSERT INTO wave (id, name, survey_id, survey_version, status, link_mode) VALUES (1, 'Wave', 'kartlegging', 1, 'open', 'open');
   INSERT INTO wave_unit (wave_id, unit_id) VALUES (1, 'u');
 `);
-const insertResponse = db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, 1, 'u', 'kartlegging', 1, ?)");
+const insertResponse = db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, 1, 'u', 'kartlegging', 1)");
 const insertAnswer = db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
-const day = new Date().toISOString().slice(0, 10);
 
 const store = db.transaction((body: Record<string, string | string[]>) => {
   const id = randomResponseId();
-  insertResponse.run(id, day);
+  insertResponse.run(id);
   // Field "item" or "item.part"; a number is stored as num, anything else as txt.
   for (const [key, raw] of Object.entries(body)) {
     const dot = key.indexOf('.');

@@ -41,14 +41,14 @@ export interface DemoResult {
 
 function insertSynthetic(db: Db, survey: Survey, waveId: number, day: string, seed: number, shift: number): void {
   const rand = seededRandom(seed);
-  const insertResponse = db.prepare('INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertResponse = db.prepare('INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, ?, ?, ?)');
   const insertAnswer = db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
   for (const u of UNITS) {
     if (u.headcount === undefined) continue;
     const respondents = Math.round(u.headcount * 0.8);
     for (let i = 0; i < respondents; i++) {
       const id = randomResponseId();
-      insertResponse.run(id, waveId, u.id, survey.id, survey.version, day);
+      insertResponse.run(id, waveId, u.id, survey.id, survey.version);
       for (const r of answerRows(survey, syntheticAnswers(survey, rand, (u.climate ?? 0) + shift))) insertAnswer.run(id, r.itemId, r.part, r.num, r.txt);
     }
   }

@@ -224,7 +224,7 @@ export async function seedResultsWave(dbPath: string, n: number, before = 0, sta
     }
     // The earlier wave: each unit's climate shifted by -0.4..+0.2, so some improve and some decline.
     const shift = leaves.map((_, li) => ((li * 37) % 13) / 20 - 0.4);
-    const insertResponse = db.prepare('INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertResponse = db.prepare('INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, ?, ?, ?)');
     const insertAnswer = db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
     const rows = [0, 0];
     const chunk = db.transaction((from: number, to: number) => {
@@ -233,7 +233,7 @@ export async function seedResultsWave(dbPath: string, n: number, before = 0, sta
         const li = (owner[i] as number) % 65536;
         const unit = leaves[li] as BenchUnit;
         const id = ids[i] as number;
-        insertResponse.run(id, waveIds[w], unit.id, survey.id, survey.version, w === 0 ? '2026-01-15' : '2025-01-15');
+        insertResponse.run(id, waveIds[w], unit.id, survey.id, survey.version);
         for (const r of answerRows(survey, syntheticAnswers(survey, rand, unit.climate - (w === 0 ? 0 : (shift[li] ?? 0))))) {
           insertAnswer.run(id, r.itemId, r.part, r.num, r.txt);
           rows[w] = (rows[w] ?? 0) + 1;

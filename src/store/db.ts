@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DRAFTS_MOVED, migrate } from './migrations.js';
+import { LAST_SCRUB, migrate } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -53,7 +53,7 @@ export function openDb(file: string): Db {
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   const from = migrate(db);
-  if (from > 0 && from < DRAFTS_MOVED) db.exec('VACUUM');
+  if (from > 0 && from < LAST_SCRUB) db.exec('VACUUM');
   // Drafts in their own file: page saves commit without a sync (a power cut may lose the last
   // saves, never a submit), and the respondent's history there never mixes with responses.
   db.prepare('ATTACH DATABASE ? AS drafts').run(draftsPath(file));

@@ -1,7 +1,9 @@
 // Send jobs and their messages, in SQLite so a restart carries on where it stopped. An item is
-// marked 'sending' (committed) before the transport is called and 'sent' after it returns; an item
-// found 'sending' at start-up crashed in between and becomes 'uncertain': never sent again, since
-// a duplicate cannot be taken back while a missed invitation is repaired by the next reminder.
+// marked 'sending' (committed) before the transport is called and counted as sent after it returns;
+// an item found 'sending' at start-up crashed in between and is counted 'uncertain': never sent
+// again, since a duplicate cannot be taken back while a missed invitation is repaired by the next
+// reminder. A message's row is deleted as soon as its outcome is counted on the job: a finished
+// reminder row would tell a copy of the data folder that this contact had not answered by that day.
 import { prepared, type Db } from './db.js';
 
 export type JobKind = 'invite' | 'reminder' | 'results' | 'test';
@@ -104,11 +106,11 @@ export function markSending(db: Db, item: DueItem, now: number, spacing: number)
 
 export type Outcome = 'sent' | 'failed' | 'bounced';
 
-/** finishItem records a message's final state and counts it on its job; the job is done when
- *  nothing is left queued or sending. */
+/** finishItem counts a message's outcome on its job and deletes the message's row; the job is
+ *  done when nothing is left queued or sending. */
 export function finishItem(db: Db, item: Pick<DueItem, 'id' | 'jobId'>, outcome: Outcome): void {
   db.transaction(() => {
-    prepared(db, 'UPDATE send_item SET state = ? WHERE id = ?').run(outcome, item.id);
+    prepared(db, 'DELETE FROM send_item WHERE id = ?').run(item.id);
     prepared(db, `UPDATE send_job SET ${outcome} = ${outcome} + 1 WHERE id = ?`).run(item.jobId);
     finishJobIfEmpty(db, item.jobId);
   })();
@@ -142,13 +144,14 @@ export function resumeJob(db: Db, jobId: number): void {
   prepared(db, "UPDATE send_job SET status = 'running', error = NULL WHERE id = ? AND status = 'stopped'").run(jobId);
 }
 
-/** markInDoubt turns every 'sending' message into 'uncertain' (at start-up: the process stopped
- *  between marking and hearing back from the transport) and returns how many there were. */
+/** markInDoubt counts every 'sending' message as 'uncertain' on its job and deletes it (at
+ *  start-up: the process stopped between marking and hearing back from the transport); returns how
+ *  many there were. */
 export function markInDoubt(db: Db): number {
   return db.transaction(() => {
     const rows = prepared(db, "SELECT job_id, count(*) AS n FROM send_item WHERE state = 'sending' GROUP BY job_id").all() as { job_id: number; n: number }[];
     for (const r of rows) {
-      prepared(db, "UPDATE send_item SET state = 'uncertain' WHERE job_id = ? AND state = 'sending'").run(r.job_id);
+      prepared(db, "DELETE FROM send_item WHERE job_id = ? AND state = 'sending'").run(r.job_id);
       prepared(db, 'UPDATE send_job SET uncertain = uncertain + ? WHERE id = ?').run(r.n, r.job_id);
       finishJobIfEmpty(db, r.job_id);
     }
@@ -159,11 +162,6 @@ export function markInDoubt(db: Db): number {
 function finishJobIfEmpty(db: Db, jobId: number): void {
   const left = prepared(db, "SELECT count(*) AS n FROM send_item WHERE job_id = ? AND state IN ('queued', 'sending')").get(jobId) as { n: number };
   if (left.n === 0) prepared(db, "UPDATE send_job SET status = 'done' WHERE id = ?").run(jobId);
-}
-
-/** deleteFinishedItems removes the message rows of a wave's jobs (the counts stay on the jobs). */
-export function deleteFinishedItems(db: Db, waveId: number): void {
-  prepared(db, "DELETE FROM send_item WHERE state NOT IN ('queued', 'sending') AND job_id IN (SELECT id FROM send_job WHERE wave_id = ?)").run(waveId);
 }
 
 /** settleWaveJobs marks done every job of the wave with nothing left to send (after its contacts,

@@ -351,10 +351,23 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE wave ADD COLUMN languages TEXT NOT NULL DEFAULT 'nb';
   ALTER TABLE wave ADD COLUMN default_language TEXT NOT NULL DEFAULT 'nb';
   `,
+  // A response no longer records the day it was submitted. Nothing read it, and with invitations a
+  // copy of the data folder can tell when a contact answered (a reminder's link consumed after day 7):
+  // a day on the response would narrow that contact to the few responses of the same days.
+  // openDb vacuums a database migrated across this, so the old days leave the file too.
+  `
+  ALTER TABLE response DROP COLUMN submitted_on;
+  -- Finished messages are no longer kept (store/jobs.ts): their counts are on the job already.
+  DELETE FROM send_item WHERE state NOT IN ('queued', 'sending');
+  `,
 ];
 
 /** DRAFTS_MOVED is the version whose migration dropped the draft table: a database migrated across it is vacuumed. */
 export const DRAFTS_MOVED = MIGRATIONS.findIndex((sql) => sql.includes('DROP TABLE draft;')) + 1;
+
+/** LAST_SCRUB is the latest version whose migration dropped stored data (the draft table, the
+ *  responses' day): a database migrated from before it is vacuumed, so no free page keeps it. */
+export const LAST_SCRUB = Math.max(DRAFTS_MOVED, MIGRATIONS.findIndex((sql) => sql.includes('DROP COLUMN submitted_on')) + 1);
 
 /** DRAFT_MIGRATIONS build the drafts file (attached as `drafts`), append-only like MIGRATIONS. */
 export const DRAFT_MIGRATIONS: readonly string[] = [

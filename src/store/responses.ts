@@ -47,24 +47,25 @@ export function submitResponse(
   survey: Survey,
   draftId: string,
   answers: Answers,
-  submittedOn: string,
+  /** Today in TIME_ZONE: a draft expired before it is refused. Never stored with the response. */
+  today: string,
   tokenHash: string | null = null,
   sync: 'now' | 'deferred' = 'now',
 ): SubmitOutcome {
-  const draft = getDraft(db, draftId, submittedOn);
+  const draft = getDraft(db, draftId, today);
   const mark = submitMark(draftId);
   if (!draft || !mark || !draftFits(draft, { waveId: draft.waveId, unitId: draft.unitId, tokenHash })) return 'no-draft';
   // The safety level can only change between transactions; inside a caller's transaction it is the caller's.
   const defer = sync === 'deferred' && !db.inTransaction;
   if (defer) prepared(db, 'PRAGMA main.synchronous = NORMAL').run();
   try {
-    return storeOnce(db, survey, draft, mark, answers, submittedOn, tokenHash);
+    return storeOnce(db, survey, draft, mark, answers, tokenHash);
   } finally {
     if (defer) prepared(db, 'PRAGMA main.synchronous = FULL').run();
   }
 }
 
-function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: Answers, submittedOn: string, tokenHash: string | null): SubmitOutcome {
+function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: Answers, tokenHash: string | null): SubmitOutcome {
   // IMMEDIATE: it reads before it writes, and the WAL worker (wal.ts) may commit in between; a
   // deferred transaction would then fail with SQLITE_BUSY instead of waiting for the lock.
   const outcome = db.transaction((): SubmitOutcome => {
@@ -73,14 +74,8 @@ function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: 
     if (tokenHash !== null && prepared(db, 'UPDATE token SET used = 1 WHERE hash = ? AND used = 0').run(tokenHash).changes !== 1) return 'token-used';
     prepared(db, 'INSERT INTO submitted_draft (mark, until) VALUES (?, ?)').run(mark, draft.expiresOn);
     const id = randomResponseId();
-    prepared(db, 'INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, ?, ?, ?)').run(
-      id,
-      draft.waveId,
-      draft.unitId,
-      survey.id,
-      survey.version,
-      submittedOn,
-    );
+    // No day, no time: see the migration that dropped submitted_on.
+    prepared(db, 'INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, ?, ?, ?)').run(id, draft.waveId, draft.unitId, survey.id, survey.version);
     const insert = prepared(db, 'INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
     for (const r of answerRows(survey, answers)) insert.run(id, r.itemId, r.part, r.num, r.txt);
     return 'stored';

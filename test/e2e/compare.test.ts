@@ -485,13 +485,13 @@ describe('three waves', () => {
     const waveId = waveIds[2] ?? 0;
     const rand = seededRandom(20261);
     const leaves = listUnits(db).filter((u) => u.headcount !== null);
-    const insertResponse = db.prepare('INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertResponse = db.prepare('INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, ?, ?, ?)');
     const insertAnswer = db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
     db.transaction(() => {
       for (const u of leaves) {
         for (let i = 0; i < Math.round((u.headcount ?? 0) * 0.8); i++) {
           const id = randomResponseId();
-          insertResponse.run(id, waveId, u.id, survey.id, survey.version, day);
+          insertResponse.run(id, waveId, u.id, survey.id, survey.version);
           for (const r of answerRows(survey, syntheticAnswers(survey, rand, 0.3))) insertAnswer.run(id, r.itemId, r.part, r.num, r.txt);
         }
       }

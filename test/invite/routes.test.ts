@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { contactCounts } from '../../src/store/contacts.js';
+import { hashToken } from '../../src/store/ids.js';
 import { waveJobs } from '../../src/store/jobs.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { signIn } from '../helpers/staff.js';
@@ -153,6 +154,28 @@ describe('the invitation page', () => {
       { action: 'invite.letters', detail: `${waveId}: 2 letters` },
       { action: 'invite.contactsDeleted', detail: `${waveId}: 3 contacts` },
     ]);
+  });
+
+  test('nothing on the page or in the letters tells whether a contact without an address, or one of a few reminded, has answered', async () => {
+    const { app, waveId, page } = setup();
+    const { agent, csrf } = await signIn(app, 'admin');
+    app.db.prepare("INSERT INTO contact (wave_id, unit_id) VALUES (?, 'nordby_skole'), (?, 'nordby_skole')").run(waveId, waveId);
+    app.db.prepare("INSERT INTO contact (wave_id, unit_id, email) VALUES (?, 'solbakken_avd1', 'a@kommune.no'), (?, 'solbakken_avd1', 'b@kommune.no')").run(waveId, waveId);
+    const first = await agent.post(`${page}/brev`).type('form').send({ _csrf: csrf });
+    const code = /\/s\/([a-z0-9]{16})/.exec(first.text)?.[1] ?? '';
+    // One of the two answers on the letter's link, exactly as a submit consumes it.
+    expect(app.db.prepare('UPDATE token SET used = 1 WHERE hash = ? AND used = 0').run(hashToken(code)).changes).toBe(1);
+    const after = await agent.get(page);
+    expect(after.text).toContain('Skriv ut brev (2)');
+    const again = await agent.post(`${page}/brev`).type('form').send({ _csrf: csrf });
+    expect(again.text.match(/<svg/g)).toHaveLength(2);
+    expect(again.text).toContain('Har du allerede svart, trenger du ikke gjøre noe mer.');
+    // A reminder to fewer than k (here 2 < 5) shows no count at all.
+    expect((await agent.post(`${page}/paminnelse`).type('form').send({ _csrf: csrf })).status).toBe(303);
+    expect(waveJobs(app.db, waveId)[0]).toMatchObject({ kind: 'reminder', total: 2 });
+    const row = /<tr>\s*<td>Påminnelse<\/td>[\s\S]*?<\/tr>/.exec((await agent.get(page)).text)?.[0] ?? '';
+    expect(row).toContain('færre enn 5 påminnelser');
+    expect(row.replace(/<[^>]+>/g, ' ').replace(/\d{2}\.\d{2}\.\d{4}( \d{2}:\d{2})?/g, '').replace('færre enn 5', '')).not.toMatch(/\d/);
   });
 
   test('a job stopped by wrong SMTP credentials says so on the page and can be resumed', async () => {

@@ -82,7 +82,7 @@ test('a raised threshold and a second release are built in the worker too, the s
   // Reopened, answered once more and closed again: a second release, decided against the first.
   setWaveStatus(app.db, id, 'open');
   app.db
-    .prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (900001, ?, 'administrasjon', ?, ?, '2026-01-01')")
+    .prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (900001, ?, 'administrasjon', ?, ?)")
     .run(id, app.survey.id, app.survey.version);
   const insert = app.db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (900001, ?, ?, ?, ?)');
   for (const r of answerRows(app.survey, syntheticAnswers(app.survey, seededRandom(3), 0))) insert.run(r.itemId, r.part, r.num, r.txt);

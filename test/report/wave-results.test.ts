@@ -38,7 +38,7 @@ test('the cache notices new responses after a reopen and close (the trigger-kept
   const actual = () => (t.db.prepare('SELECT count(*) AS n FROM response WHERE wave_id = ?').get(t.closedWaveId) as { n: number }).n;
   expect(counted()).toBe(actual());
   setWaveStatus(t.db, t.closedWaveId, 'open');
-  t.db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (7, ?, 'administrasjon', ?, ?, '2026-01-01')").run(t.closedWaveId, t.survey.id, t.survey.version);
+  t.db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (7, ?, 'administrasjon', ?, ?)").run(t.closedWaveId, t.survey.id, t.survey.version);
   for (const r of answerRows(t.survey, syntheticAnswers(t.survey, seededRandom(3), 0))) t.db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (7, ?, ?, ?, ?)').run(r.itemId, r.part, r.num, r.txt);
   setWaveStatus(t.db, t.closedWaveId, 'closed');
   expect(counted()).toBe(actual());

@@ -45,7 +45,7 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = FULL');
 const stop = new Int32Array(workerData.stop);
-const response = db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, 'kartlegging', ?, '2026-03-02')");
+const response = db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, ?, 'kartlegging', ?)");
 const answer = db.prepare("INSERT INTO answer (response_id, item_id, part, num) VALUES (?, ?, '', 3)");
 const write = db.transaction((id) => {
   response.run(id, workerData.waveId, workerData.unitId, workerData.version);

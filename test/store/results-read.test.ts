@@ -35,7 +35,7 @@ function setup(): { db: Db; waveId: number; otherWaveId: number } {
   const wave = (name: string) => createWave(db, { name, surveyId: 's', surveyVersion: 1, unitIds: ['u1', 'u2'], linkMode: 'open', status: 'open' });
   const waveId = wave('W');
   const otherWaveId = wave('Other');
-  const response = db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, ?, 's', 1, '2026-01-01')");
+  const response = db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, ?, 's', 1)");
   const answer = db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
   // Ids out of insertion order and across the 53-bit range, as random ids are.
   const ids = [2 ** 52 + 17, 3, 991, 2 ** 40, 77, 5_000_000_001];

@@ -94,7 +94,7 @@ describe('a zero-width interval never claims certainty', () => {
       setWaveProject(db, waveId, project);
       for (let i = 0; i < 10; i++) {
         id += 1;
-        db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, 'a', ?, ?, '2026-01-01')").run(id, waveId, survey.id, survey.version);
+        db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, 'a', ?, ?)").run(id, waveId, survey.id, survey.version);
         for (const item of survey.items) insert.run(id, item.id, '', value);
       }
     }

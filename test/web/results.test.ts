@@ -152,7 +152,7 @@ describe('free text', () => {
     for (let i = 0; i < 8; i++) {
       const answers = syntheticAnswers(survey, rand, 0);
       if (i < writers) answers.kommentar = `Kommentar nummer ${8 - i}`;
-      db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, ?, 'a', ?, ?, '2026-01-01')").run(i + 1, waveId, survey.id, survey.version);
+      db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, 'a', ?, ?)").run(i + 1, waveId, survey.id, survey.version);
       for (const r of answerRows(survey, answers)) db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)').run(i + 1, r.itemId, r.part, r.num, r.txt);
     }
     const config = testConfig();

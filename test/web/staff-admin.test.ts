@@ -128,7 +128,7 @@ describe('waves', () => {
   });
 
   test('once a wave has answers, thresholds cannot be lowered, free text not turned on, link mode not changed', async () => {
-    t.db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (42, ?, 'administrasjon', 'kartlegging', 1, '2026-01-01')").run(t.demo.waveId);
+    t.db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (42, ?, 'administrasjon', 'kartlegging', 1)").run(t.demo.waveId);
     const base = { name: 'Demo', kResults: '5', kDistribution: '10', kText: '10', linkMode: 'open', opensOn: '', closesOn: '' };
     for (const [change, message] of [
       [{ kResults: '4' }, 'kan ikke senkes'],
@@ -192,7 +192,7 @@ describe('waves', () => {
   });
 
   test('the response-rate page counts responses against headcount', async () => {
-    t.db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (7, ?, 'solbakken_avd1', 'kartlegging', 1, '2026-01-01'), (8, ?, 'solbakken_avd1', 'kartlegging', 1, '2026-01-01')").run(t.demo.waveId, t.demo.waveId);
+    t.db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (7, ?, 'solbakken_avd1', 'kartlegging', 1), (8, ?, 'solbakken_avd1', 'kartlegging', 1)").run(t.demo.waveId, t.demo.waveId);
     const res = await admin.agent.get(`/malinger/${t.demo.waveId}/svar`);
     expect(res.text).toMatch(/Solbakken, avdeling 1<\/th><td class="num">2<\/td><td class="num">18<\/td><td class="num">11 %/);
     expect(res.text).toMatch(/Solbakken sykehjem<\/th><td class="num">2<\/td><td class="num">36<\/td><td class="num">6 %/);

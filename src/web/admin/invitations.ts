@@ -60,7 +60,9 @@ export function invitationHandlers(deps: AppDeps) {
     res.status(s.status ?? 200).render('admin/invitations', {
       wave,
       counts: contactCounts(deps.db, wave.id),
-      unreachable: waveContacts(deps.db, wave.id, { unreachable: true, unusedOnly: true }).length,
+      // Everyone without an address, answered or not: a count (or a stack of letters) that left out
+      // those who have answered would tell who among them has.
+      unreachable: waveContacts(deps.db, wave.id, { unreachable: true }).length,
       jobs: waveJobs(deps.db, wave.id),
       csv: s.csv ?? '',
       plan: s.plan,
@@ -217,8 +219,9 @@ export function invitationHandlers(deps: AppDeps) {
     async letters(req: Request, res: Response): Promise<void> {
       const wave = waveOf(res);
       sendable(wave);
-      const people = waveContacts(deps.db, wave.id, { unreachable: true, unusedOnly: true }).slice(0, MAX_LETTERS);
-      // Fresh tokens (sharing each person's reference, so a reprint never gives two votes).
+      // A letter for everyone without an address, answered or not (see the page's count); fresh
+      // tokens share each person's reference, so a reprint never gives two votes.
+      const people = waveContacts(deps.db, wave.id, { unreachable: true }).slice(0, MAX_LETTERS);
       const tokens = deps.db.transaction(() => {
         const issued = people.map((c) => ({ unitId: c.unitId, token: issueToken(deps.db, wave.id, c) }));
         auditAction(deps, res, 'invite.letters', `${wave.id}: ${issued.length} letters`);
