@@ -9,7 +9,7 @@ import type { Db } from '../store/db.js';
 import { dropItem, finishItem, markSending, nextDueItem, retryItem, stopJob, type DueItem } from '../store/jobs.js';
 import { getWave, type Wave } from '../store/waves.js';
 import { translator } from '../web/i18n/index.js';
-import { getTemplate, renderMessage } from './templates.js';
+import { renderMessage, waveTemplates } from './templates.js';
 import { SendError, type Transports } from './transport.js';
 
 export interface SenderDeps {
@@ -50,7 +50,7 @@ function prepare(deps: SenderDeps, item: DueItem): Outgoing | 'drop' | 'later' {
   if (!contact || wave.status === 'closed' || hasAnswered(deps.db, contact.id)) return 'drop';
   if (!contact.email && !contact.mobile) return 'drop';
   const link = `${deps.baseUrl}/s/${issueToken(deps.db, wave.id, contact)}`;
-  const message = renderMessage(getTemplate(deps.db, wave.id, item.kind === 'reminder' ? 'reminder' : 'invite'), wave, link);
+  const message = renderMessage(waveTemplates(deps.db, wave, item.kind === 'reminder' ? 'reminder' : 'invite'), wave, link);
   return contact.email ? { channel: 'mail', to: contact.email, subject: message.subject, text: message.text } : { channel: 'sms', to: contact.mobile as string, text: message.sms };
 }
 

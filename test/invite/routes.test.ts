@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { contactCounts } from '../../src/store/contacts.js';
 import { hashToken } from '../../src/store/ids.js';
+import { setWaveLanguages } from '../../src/store/waves.js';
 import { waveJobs } from '../../src/store/jobs.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { signIn } from '../helpers/staff.js';
@@ -110,6 +111,31 @@ describe('the invitation page', () => {
     expect((await agent.post(`${page}/test`).type('form').send({ _csrf: csrf, testTo: 'meg@kommune.test', testKind: 'invite' })).status).toBe(303);
     expect(servers.mailbox.mails[0]).toMatchObject({ to: 'meg@kommune.test', subject: '[PRØVE] Svar på Kartlegging 2027' });
     expect(servers.mailbox.mails[0]?.text).toMatch(/^Hei! https?:\/\/\S+\/s\/eksempellenke/);
+  });
+
+  test('templates in each language of the wave: a missing link is reported at that language field, the others kept; a preview shows all', async () => {
+    const { app, waveId, page } = setup();
+    setWaveLanguages(app.db, waveId, ['nb', 'pl'], 'nb');
+    const { agent, csrf } = await signIn(app, 'admin');
+    const form = await agent.get(page);
+    expect(form.text).toContain('Zaproszenie: {maling}');
+    expect(form.text).toMatch(/<label for="inviteBody-pl">[^<]*\(Polski\)<\/label>/);
+    expect(form.text).toMatch(/<textarea id="inviteBody-pl" name="inviteBody-pl" lang="pl" dir="ltr"/);
+    const body = { _csrf: csrf, inviteSubject: 'Svar på {maling}', inviteBody: 'Hei! {lenke}', 'inviteSubject-pl': 'Ankieta {maling}', 'inviteBody-pl': 'Cześć!', reminderSubject: 'Husk {maling}', reminderBody: 'Lenke: {lenke}', 'reminderSubject-pl': 'Przypomnienie', 'reminderBody-pl': 'Link: {lenke}' };
+    const missing = await agent.post(`${page}/maler`).type('form').send(body);
+    expect(missing.status).toBe(422);
+    expect(missing.text).toMatch(/<p class="error-message" id="e-inviteBody-pl">.*Teksten må inneholde \{lenke\}/);
+    expect(missing.text).not.toContain('id="e-inviteBody"');
+    expect(missing.text).toContain('Ankieta {maling}');
+    expect(missing.text).toContain('Hei! {lenke}');
+    const preview = await agent.post(`${page}/maler`).type('form').send({ ...body, 'inviteBody-pl': 'Cześć! {lenke}', preview: 'invite' });
+    expect(preview.status).toBe(200);
+    expect(preview.text).toMatch(/Hei! http\S+\/s\/eksempellenke\s+――――――――――\s+Cześć! http\S+\/s\/eksempellenke/);
+    expect((await agent.post(`${page}/maler`).type('form').send({ ...body, 'inviteBody-pl': 'Cześć! {lenke}' })).status).toBe(303);
+    expect(app.db.prepare("SELECT lang, subject FROM invite_template WHERE wave_id = ? AND kind = 'invite' ORDER BY lang").all(waveId)).toEqual([
+      { lang: 'nb', subject: 'Svar på {maling}' },
+      { lang: 'pl', subject: 'Ankieta {maling}' },
+    ]);
   });
 
   test('a test send says in Norwegian when the SMTP login or the SMS gateway is refused', async () => {

@@ -8,10 +8,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { queueInvitations, queueReminders } from '../../src/invite/schedule.js';
 import { backoff } from '../../src/invite/sender.js';
+import { LANGUAGE_RULE, saveTemplate } from '../../src/invite/templates.js';
 import { hashToken } from '../../src/store/ids.js';
 import { getJob, resumeJob } from '../../src/store/jobs.js';
 import { resolveCode } from '../../src/store/links.js';
 import { openDb } from '../../src/store/db.js';
+import { setWaveLanguages } from '../../src/store/waves.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { seedDemo } from '../../src/demo.js';
 import { bundledSurveys, makeTestApp, type TestApp } from '../helpers/app.js';
@@ -97,6 +99,28 @@ describe('sending invitations', () => {
     queueReminders(t.db, waveId, clock.now, ADMIN);
     await drain(t.db, scheduler, clock);
     expect(received()).toEqual(['+4741234567', 'ola@kommune.test']);
+  });
+
+  test('a wave in several languages sends one message with every language, its default first; an SMS in the default language', async () => {
+    t = makeTestApp();
+    const waveId = tokenWave(t, [PEOPLE[0], PEOPLE[2]] as typeof PEOPLE);
+    setWaveLanguages(t.db, waveId, ['nb', 'pl', 'en'], 'pl');
+    saveTemplate(t.db, waveId, 'invite', 'en', { subject: 'Welcome to {maling}', body: 'Hi! Your link: {lenke} (by {frist})' });
+    const clock = new ManualClock(START);
+    const scheduler = schedulerFor(t.db, inviteConfig(servers.mailbox, servers.gateway), clock);
+    queueInvitations(t.db, waveId, clock.now, '2027-03-01', ADMIN);
+    await drain(t.db, scheduler, clock);
+    const mail = servers.mailbox.mails.find((m) => m.to === 'kari@kommune.test');
+    expect(mail?.subject).toBe('Zaproszenie: Kartlegging 2027');
+    const parts = (mail?.text ?? '').split(LANGUAGE_RULE.trim()).map((p) => p.trim());
+    expect(parts).toHaveLength(3);
+    expect(parts[0]).toContain('Zapraszamy do udziału w ankiecie Kartlegging 2027');
+    expect(parts[0]).toContain('Termin: 14.03.2027');
+    expect(parts[1]).toContain('Du er invitert til å svare på Kartlegging 2027');
+    expect(parts[2]).toMatch(/^Hi! Your link: https:\/\/\S+\/s\/[a-z0-9]{16} \(by 14\.03\.2027\)$/);
+    // One link, the same in every language.
+    expect(new Set(mail?.text.match(/\/s\/[a-z0-9]{16}/g))).toHaveProperty('size', 1);
+    expect(servers.gateway.messages[0]?.text).toMatch(/^Zaproszenie: Kartlegging 2027 \S+ Odpowiedzi są anonimowe\.$/);
   });
 
   test('wrong SMTP credentials stop the job with a clear message; fixed and resumed, it finishes once each', async () => {

@@ -8,9 +8,10 @@ import QRCode from 'qrcode';
 import { today } from '../../clock.js';
 import { normaliseEmail, normaliseMobile, planContacts, type ContactPlan } from '../../invite/contacts.js';
 import { invitePlan, queueInvitations, queueReminders, removeContacts, setReminderDays } from '../../invite/schedule.js';
-import { getTemplate, renderMessage, saveTemplate, templateProblem, type Template, type TemplateKind } from '../../invite/templates.js';
+import { messageLanguages, renderMessage, saveTemplate, templateProblem, waveTemplates, type LangTemplate, type TemplateKind } from '../../invite/templates.js';
 import { createTransports, SendError } from '../../invite/transport.js';
 import { decodeUpload } from '../../org/upload.js';
+import { languageName, textDirection } from '../../survey/texts.js';
 import { listAccounts } from '../../store/accounts.js';
 import { addContacts, contactCounts, issueToken, waveContacts } from '../../store/contacts.js';
 import { prepared } from '../../store/db.js';
@@ -34,13 +35,16 @@ interface PageState {
   csv?: string;
   plan?: ContactPlan;
   missing?: boolean;
-  templates?: Partial<Record<TemplateKind, Template>>;
+  templates?: Partial<Record<TemplateKind, LangTemplate[]>>;
   errors?: Record<string, string>;
   preview?: { kind: TemplateKind; subject: string; text: string; sms: string };
   notice?: string;
   daysText?: string;
   testTo?: string;
 }
+
+// A template field's name: bokmål's carries no suffix (the form's names from before languages).
+const fieldOf = (kind: TemplateKind, part: 'Subject' | 'Body', lang: string): string => `${kind}${part}${lang === 'nb' ? '' : `-${lang}`}`;
 
 // The plan's contacts as CSV, so an XLSX preview can be confirmed from a hidden field.
 const planCsv = (plan: ContactPlan): string => ['enhet;e-post;mobil', ...plan.contacts.map((c) => `${c.unitId};${c.email ?? ''};${c.mobile ?? ''}`)].join('\n');
@@ -67,7 +71,10 @@ export function invitationHandlers(deps: AppDeps) {
       csv: s.csv ?? '',
       plan: s.plan,
       missing: s.missing ?? false,
-      templates: Object.fromEntries(KINDS.map((k) => [k, s.templates?.[k] ?? getTemplate(deps.db, wave.id, k)])),
+      templates: Object.fromEntries(KINDS.map((k) => [k, s.templates?.[k] ?? waveTemplates(deps.db, wave, k)])),
+      fieldOf,
+      languageName,
+      textDirection,
       errors: s.errors ?? {},
       preview: s.preview,
       notice: s.notice ?? (typeof req.query.ok === 'string' && NOTICES.has(req.query.ok) ? `invite.notice.${req.query.ok}` : undefined),
@@ -86,7 +93,8 @@ export function invitationHandlers(deps: AppDeps) {
     if (wave.linkMode !== 'token' || wave.status === 'closed' || (whileOpen && wave.status !== 'open')) throw new HttpError(409, 'badRequest');
   };
   const back = (res: Response, wave: Wave, ok: string): void => res.redirect(303, `/admin/malinger/${wave.id}/invitasjoner?ok=${ok}`);
-  const readTemplate = (body: Record<string, unknown> | undefined, kind: TemplateKind): Template => ({ subject: formText(body?.[`${kind}Subject`], 300), body: formText(body?.[`${kind}Body`], 6000) });
+  const readTemplates = (body: Record<string, unknown> | undefined, wave: Wave, kind: TemplateKind): LangTemplate[] =>
+    messageLanguages(wave).map((lang) => ({ lang, subject: formText(body?.[fieldOf(kind, 'Subject', lang)], 300), body: formText(body?.[fieldOf(kind, 'Body', lang)], 6000) }));
 
   return {
     page(req: Request, res: Response): void {
@@ -120,11 +128,13 @@ export function invitationHandlers(deps: AppDeps) {
     saveTemplates(req: Request, res: Response): void {
       const wave = waveOf(res);
       const body = req.body as Record<string, unknown> | undefined;
-      const templates = Object.fromEntries(KINDS.map((k) => [k, readTemplate(body, k)])) as Record<TemplateKind, Template>;
+      const templates = Object.fromEntries(KINDS.map((k) => [k, readTemplates(body, wave, k)])) as Record<TemplateKind, LangTemplate[]>;
       const errors: Record<string, string> = {};
       for (const k of KINDS) {
-        const problem = templateProblem(templates[k]);
-        if (problem) errors[`${k}Body`] = problem;
+        for (const tpl of templates[k]) {
+          const problem = templateProblem(tpl);
+          if (problem) errors[fieldOf(k, 'Body', tpl.lang)] = problem;
+        }
       }
       if (Object.keys(errors).length > 0) return render(req, res, wave, { status: 422, templates, errors });
       const previewKind = KINDS.find((k) => formText(body?.preview) === k);
@@ -133,7 +143,7 @@ export function invitationHandlers(deps: AppDeps) {
         return render(req, res, wave, { templates, preview: { kind: previewKind, ...m } });
       }
       deps.db.transaction(() => {
-        for (const k of KINDS) saveTemplate(deps.db, wave.id, k, 'nb', templates[k]);
+        for (const k of KINDS) for (const tpl of templates[k]) saveTemplate(deps.db, wave.id, k, tpl.lang, tpl);
         auditAction(deps, res, 'invite.templates', String(wave.id));
       })();
       back(res, wave, 'templates');
@@ -147,7 +157,7 @@ export function invitationHandlers(deps: AppDeps) {
       const address = isMail ? normaliseEmail(to) : normaliseMobile(to);
       if (!address) return render(req, res, wave, { status: 422, testTo: to, errors: { testTo: 'invite.test.addressInvalid' } });
       // A sample link, never a real token: a test message must not be a way to answer.
-      const m = renderMessage(getTemplate(deps.db, wave.id, kind), wave, `${baseUrl(req)}/s/eksempellenke`);
+      const m = renderMessage(waveTemplates(deps.db, wave, kind), wave, `${baseUrl(req)}/s/eksempellenke`);
       try {
         if (isMail) await transports.mail({ to: address, subject: `[${res.locals.t('invite.test.tag')}] ${m.subject}`, text: m.text });
         else await transports.sms(address, m.sms);

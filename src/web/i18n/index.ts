@@ -14,8 +14,9 @@ export type { MessageKey };
 export type RespondentLang = Lang | 'pl' | 'lt';
 export const RESPONDENT_LANGS: readonly RespondentLang[] = ['nb', 'nn', 'en', 'pl', 'lt'];
 
-/** The message keys the respondent pages (and the error pages they can lead to) use: pl and lt have exactly these. */
-export const RESPONDENT_PREFIXES = ['app.', 'skip.', 'welcome.', 'resume.', 'page.', 'nav.back', 'nav.next', 'nav.review', 'nav.save', 'nav.label', 'item.', 'errors.', 'error.', 'review.', 'thanks.', 'noDraft.', 'closed.', 'tokenUsed.', 'notFound.', 'badRequest.', 'tooLarge.', 'forbidden.', 'serverError.', 'rateLimited.', 'respondLang.'] as const;
+/** The message keys the respondent pages (and the error pages they can lead to) use, and the messages
+ *  that invite respondents: pl and lt have exactly these. */
+export const RESPONDENT_PREFIXES = ['app.', 'skip.', 'welcome.', 'resume.', 'page.', 'nav.back', 'nav.next', 'nav.review', 'nav.save', 'nav.label', 'item.', 'errors.', 'error.', 'review.', 'thanks.', 'noDraft.', 'closed.', 'tokenUsed.', 'notFound.', 'badRequest.', 'tooLarge.', 'forbidden.', 'serverError.', 'rateLimited.', 'respondLang.', 'invite.template.invite.', 'invite.template.reminder.', 'invite.anonymity', 'invite.smsAnonymity', 'invite.noDeadline'] as const;
 
 const catalogues: Record<RespondentLang, Partial<Catalogue>> = { nb, nn, en, pl, lt };
 

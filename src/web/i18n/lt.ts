@@ -10,7 +10,7 @@ export const lt: Partial<Catalogue> = {
   'welcome.time': 'Tai užtruks apie {minutes} min.',
   'welcome.anonTitle': 'Kaip užtikrinamas jūsų anonimiškumas',
   'welcome.anonNothingStored': 'Nesaugome jūsų vardo, el. pašto adreso, IP adreso ir to, kokį telefoną ar naršyklę naudojate.',
-  'welcome.anonDayOnly': 'Jūsų atsakymas saugomas tik su padaliniu ir data, be laiko.',
+  'welcome.anonUnitOnly': 'Jūsų atsakymas saugomas tik su padaliniu: be datos ir be laiko.',
   'welcome.anonGroups': 'Vadovas, darbuotojų saugos atstovas (verneombud) ir profesinės sąjungos atstovai mato tik bendrus grupių rezultatus, kai atsakė bent {k} žmonės. Jei atsakė mažiau, apie grupę nieko nerodoma.',
   'welcome.anonAfterClose': 'Rezultatai rodomi tik pasibaigus apklausai, kad niekas negalėtų matyti, kaip keičiasi skaičiai atsakius vienam žmogui.',
   'welcome.anonToken': 'Jūsų asmeninė nuoroda tik užtikrina, kad atsakytumėte vieną kartą. Ji nesaugoma kartu su atsakymais, net kol pildote.',
@@ -109,4 +109,13 @@ export const lt: Partial<Catalogue> = {
   // i18n (issue 16): survey languages for respondents and waves
   'respondLang.title': 'Kalba',
   'respondLang.hint': 'Klausimai ir mygtukai bus rodomi pasirinkta kalba.',
+
+  // Invitation and reminder messages (sent to respondents; the texts a project leader starts from).
+  'invite.noDeadline': 'kol apklausa bus uždaryta',
+  'invite.anonymity': 'Jūsų atsakymai yra anoniminiai. Nuoroda yra asmeninė tik tam, kad galėtumėte atsakyti vieną kartą ir kad galėtume priminti tiems, kurie dar neatsakė. Sistema niekada nesaugo, kas ką atsakė: apie jūsų nuorodą ji žino tik tai, ar ji panaudota. Jūsų adresas ištrinamas, kai apklausa uždaroma. Vadovai mato tik bendrus grupių, kuriose atsakė pakankamai žmonių, rezultatus.',
+  'invite.smsAnonymity': 'Atsakymai yra anoniminiai.',
+  'invite.template.invite.subject': 'Kvietimas: {maling}',
+  'invite.template.invite.body': 'Sveiki!\n\nKviečiame atsakyti į apklausą {maling}. Tai užtruks apie 20 minučių, galite daryti pertrauką.\n\nJūsų asmeninė nuoroda:\n{lenke}\n\nTerminas: {frist}\n\n{anonymitet}\n',
+  'invite.template.reminder.subject': 'Priminimas: {maling}',
+  'invite.template.reminder.body': 'Sveiki!\n\nPrimename apie apklausą {maling}. Jei jau atsakėte, daugiau priminimų negausite. Kiekvienas atsakymas svarbus.\n\nJūsų asmeninė nuoroda:\n{lenke}\n\nTerminas: {frist}\n\n{anonymitet}\n',
 };

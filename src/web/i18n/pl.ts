@@ -10,7 +10,7 @@ export const pl: Partial<Catalogue> = {
   'welcome.time': 'Zajmie to około {minutes} minut.',
   'welcome.anonTitle': 'Jak chronimy Twoją anonimowość',
   'welcome.anonNothingStored': 'Nie zapisujemy Twojego imienia i nazwiska, adresu e-mail, adresu IP ani informacji o telefonie czy przeglądarce, z której korzystasz.',
-  'welcome.anonDayOnly': 'Twoja odpowiedź jest zapisywana tylko z jednostką i datą, bez godziny.',
+  'welcome.anonUnitOnly': 'Twoja odpowiedź jest zapisywana tylko z jednostką: bez daty i bez godziny.',
   'welcome.anonGroups': 'Kierownik, społeczny inspektor pracy (verneombud) i przedstawiciele związków zawodowych widzą tylko łączne wyniki grup, w których odpowiedziało co najmniej {k} osób. Jeśli odpowiedziało mniej osób, dla tej grupy nic nie jest pokazywane.',
   'welcome.anonAfterClose': 'Wyniki są pokazywane dopiero po zakończeniu badania, aby nikt nie mógł zobaczyć, jak zmieniają się liczby, gdy odpowie jedna osoba.',
   'welcome.anonToken': 'Twój osobisty link służy tylko do tego, żeby można było odpowiedzieć jeden raz. Nie jest zapisywany razem z odpowiedziami, także w trakcie wypełniania.',
@@ -109,4 +109,13 @@ export const pl: Partial<Catalogue> = {
   // i18n (issue 16): survey languages for respondents and waves
   'respondLang.title': 'Język',
   'respondLang.hint': 'Pytania i przyciski będą wyświetlane w wybranym języku.',
+
+  // Invitation and reminder messages (sent to respondents; the texts a project leader starts from).
+  'invite.noDeadline': 'do zamknięcia ankiety',
+  'invite.anonymity': 'Twoje odpowiedzi są anonimowe. Link jest osobisty tylko po to, abyś mógł/mogła odpowiedzieć jeden raz i abyśmy mogli przypomnieć osobom, które jeszcze nie odpowiedziały. System nigdy nie zapisuje, kto odpowiedział co: o Twoim linku wie tylko, czy został użyty. Twój adres zostanie usunięty po zamknięciu ankiety. Kierownicy widzą tylko łączne wyniki grup, w których odpowiedziało wystarczająco dużo osób.',
+  'invite.smsAnonymity': 'Odpowiedzi są anonimowe.',
+  'invite.template.invite.subject': 'Zaproszenie: {maling}',
+  'invite.template.invite.body': 'Dzień dobry!\n\nZapraszamy do udziału w ankiecie {maling}. Zajmie to około 20 minut i możesz w trakcie zrobić przerwę.\n\nTwój osobisty link:\n{lenke}\n\nTermin: {frist}\n\n{anonymitet}\n',
+  'invite.template.reminder.subject': 'Przypomnienie: {maling}',
+  'invite.template.reminder.body': 'Dzień dobry!\n\nPrzypominamy o ankiecie {maling}. Jeśli już odpowiedziałeś/-aś, nie dostaniesz kolejnych przypomnień. Każda odpowiedź się liczy.\n\nTwój osobisty link:\n{lenke}\n\nTermin: {frist}\n\n{anonymitet}\n',
 };
