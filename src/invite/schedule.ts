@@ -2,13 +2,15 @@
 // day and close after their closing day (in TIME_ZONE) through the one close path (closeWave);
 // invitations go out when a wave with contacts opens; reminders on their days go to contacts whose
 // links are unused; a closed wave's contacts are deleted and its leaders and representatives are
-// mailed once its results are released (whether it closed by itself or by hand).
+// mailed once its results are released (whether it closed by itself or by hand); an action's owner
+// is mailed on its due day.
 import { addDays, today } from '../clock.js';
 import { closeWave } from '../report/close.js';
 import { listAccounts } from '../store/accounts.js';
 import { audit } from '../store/audit.js';
 import { deleteContacts, hasContactTraces, waveContacts } from '../store/contacts.js';
 import { prepared, type Db } from '../store/db.js';
+import { dueActionMails, markActionNotified } from '../store/followups.js';
 import { createJob, settleWaveJobs } from '../store/jobs.js';
 import { listUnits, subtreeIds } from '../store/units.js';
 import { listWaves, setWaveStatus, waveUnitIds, type Wave } from '../store/waves.js';
@@ -117,7 +119,23 @@ export function runSchedule(db: Db, timeZone: string, now: number): { opened: nu
     } else if (wave.status === 'open') remindIfDue(db, wave, day, now);
   }
   for (const wave of listWaves(db).filter((w) => w.status === 'closed')) afterClose(db, wave, now);
+  queueActionMails(db, day, now);
   return { opened, closed };
+}
+
+/** queueActionMails queues one mail to the owner of each unfinished action whose due day has come
+ *  (once per due day: a new due day mails again); audited as a count. */
+export function queueActionMails(db: Db, day: string, now: number): number {
+  const due = dueActionMails(db, day);
+  if (due.length === 0) return 0;
+  db.transaction(() => {
+    for (const a of due) {
+      createJob(db, a.waveId, 'action', [{ address: a.notifyEmail as string, actionId: a.id }], now);
+      markActionNotified(db, a.id);
+    }
+    audit(db, { ...SCHEDULER, action: 'followup.dueMails', detail: `${due.length} mails` }, new Date(now));
+  }).immediate();
+  return due.length;
 }
 
 function remindIfDue(db: Db, wave: Wave, day: string, now: number): void {

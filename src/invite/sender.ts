@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { requestTallies } from '../report/tally-jobs.js';
 import { getContact, hasAnswered, issueToken } from '../store/contacts.js';
+import { getAction, type Action } from '../store/followups.js';
+import { getUnit } from '../store/units.js';
+import { formatDay } from '../web/dates.js';
 import type { Db } from '../store/db.js';
 import { dropItem, finishItem, markSending, nextDueItem, retryItem, stopJob, type DueItem } from '../store/jobs.js';
 import { getWave, type Wave } from '../store/waves.js';
@@ -36,6 +39,16 @@ export function resultsMail(wave: Wave, baseUrl: string): { subject: string; tex
   return { subject: t('invite.results.subject', { wave: wave.name }), text: t('invite.results.body', { wave: wave.name, link: `${baseUrl}/oversikt` }) };
 }
 
+/** actionMail is the mail to an action's owner on its due day (staff language: bokmål). */
+export function actionMail(action: Action, wave: Wave, unitName: string, baseUrl: string): { subject: string; text: string } {
+  const t = translator('nb');
+  const link = `${baseUrl}/oppfolging/${wave.id}/enhet/${encodeURIComponent(action.unitId)}#tiltak`;
+  return {
+    subject: t('followup.dueMail.subject', { what: action.what }),
+    text: t('followup.dueMail.body', { what: action.what, unit: unitName, wave: wave.name, date: formatDay(action.dueOn ?? ''), status: t(`followup.status.${action.status}`), link }),
+  };
+}
+
 // Inside the transaction that marks the item 'sending': what to send, or why not now.
 function prepare(deps: SenderDeps, item: DueItem): Outgoing | 'drop' | 'later' {
   const wave = getWave(deps.db, item.waveId);
@@ -44,6 +57,12 @@ function prepare(deps: SenderDeps, item: DueItem): Outgoing | 'drop' | 'later' {
     if (requestTallies(deps.db, wave.id) === 'computing') return 'later';
     if (!item.address) return 'drop';
     return { channel: 'mail', to: item.address, ...resultsMail(wave, deps.baseUrl) };
+  }
+  if (item.kind === 'action') {
+    const action = item.actionId === null ? undefined : getAction(deps.db, item.actionId);
+    // Done or cancelled since it was queued: nothing to remind of.
+    if (!action || !item.address || (action.status !== 'planned' && action.status !== 'in_progress')) return 'drop';
+    return { channel: 'mail', to: item.address, ...actionMail(action, wave, getUnit(deps.db, action.unitId)?.name ?? action.unitId, deps.baseUrl) };
   }
   const contact = item.contactId === null ? undefined : getContact(deps.db, item.contactId);
   // Someone who has answered since the job was queued gets nothing more; so does a closed wave.

@@ -30,6 +30,8 @@ export interface Action {
   dueOn: string | null;
   status: ActionStatus;
   note: string;
+  /** Where a mail goes when the action falls due (a staff address), or null for none. */
+  notifyEmail: string | null;
   updatedAt: string;
 }
 
@@ -43,6 +45,7 @@ interface ActionRow {
   due_on: string | null;
   status: ActionStatus;
   note: string;
+  notify_email: string | null;
   updated_at: string;
 }
 
@@ -56,6 +59,7 @@ const toAction = (r: ActionRow): Action => ({
   dueOn: r.due_on,
   status: r.status,
   note: r.note,
+  notifyEmail: r.notify_email,
   updatedAt: r.updated_at,
 });
 
@@ -82,9 +86,9 @@ export function listFollowups(db: Db, waveId: number): Followup[] {
 }
 
 /** addAction inserts an action and returns its id. */
-export function addAction(db: Db, a: Omit<Action, 'id' | 'updatedAt'>, at = new Date()): number {
+export function addAction(db: Db, a: Omit<Action, 'id' | 'updatedAt' | 'notifyEmail'> & { notifyEmail?: string | null }, at = new Date()): number {
   return Number(
-    prepared(db, 'INSERT INTO action (wave_id, unit_id, what, factor_id, responsible, due_on, status, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    prepared(db, 'INSERT INTO action (wave_id, unit_id, what, factor_id, responsible, due_on, status, note, notify_email, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
       a.waveId,
       a.unitId,
       a.what,
@@ -93,20 +97,22 @@ export function addAction(db: Db, a: Omit<Action, 'id' | 'updatedAt'>, at = new 
       a.dueOn,
       a.status,
       a.note,
+      a.notifyEmail ?? null,
       at.toISOString(),
     ).lastInsertRowid,
   );
 }
 
-/** updateAction changes an action's fields. */
-export function updateAction(db: Db, id: number, a: Pick<Action, 'what' | 'factorId' | 'responsible' | 'dueOn' | 'status' | 'note'>, at = new Date()): void {
-  prepared(db, 'UPDATE action SET what = ?, factor_id = ?, responsible = ?, due_on = ?, status = ?, note = ?, updated_at = ? WHERE id = ?').run(
+/** updateAction changes an action's fields (a new due day gets its own due mail). */
+export function updateAction(db: Db, id: number, a: Pick<Action, 'what' | 'factorId' | 'responsible' | 'dueOn' | 'status' | 'note' | 'notifyEmail'>, at = new Date()): void {
+  prepared(db, 'UPDATE action SET what = ?, factor_id = ?, responsible = ?, due_on = ?, status = ?, note = ?, notify_email = ?, updated_at = ? WHERE id = ?').run(
     a.what,
     a.factorId,
     a.responsible,
     a.dueOn,
     a.status,
     a.note,
+    a.notifyEmail,
     at.toISOString(),
     id,
   );
@@ -132,4 +138,21 @@ export function isOverdue(a: Action, today: string): boolean {
 /** deleteAction removes an action for good (the audit log keeps what was deleted). */
 export function deleteAction(db: Db, id: number): void {
   prepared(db, 'DELETE FROM action WHERE id = ?').run(id);
+}
+
+/** dueActionMails lists unfinished actions with an address whose due day has come (on `today`) and
+ *  whose mail for that due day has not been queued yet. */
+export function dueActionMails(db: Db, today: string): Action[] {
+  return (
+    prepared(
+      db,
+      `SELECT * FROM action WHERE notify_email IS NOT NULL AND due_on IS NOT NULL AND due_on <= ? AND status IN ('planned', 'in_progress')
+       AND (notified_due IS NULL OR notified_due != due_on) ORDER BY id`,
+    ).all(today) as ActionRow[]
+  ).map(toAction);
+}
+
+/** markActionNotified records that the action's mail for its current due day is queued. */
+export function markActionNotified(db: Db, id: number): void {
+  prepared(db, 'UPDATE action SET notified_due = due_on WHERE id = ?').run(id);
 }

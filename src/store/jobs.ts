@@ -6,7 +6,7 @@
 // reminder row would tell a copy of the data folder that this contact had not answered by that day.
 import { prepared, type Db } from './db.js';
 
-export type JobKind = 'invite' | 'reminder' | 'results' | 'test';
+export type JobKind = 'invite' | 'reminder' | 'results' | 'test' | 'action';
 export type JobStatus = 'running' | 'done' | 'stopped';
 
 export interface Job {
@@ -54,12 +54,13 @@ const toJob = (r: JobRow): Job => ({
   error: r.error,
 });
 
-/** createJob queues one message per contact id or address, in one transaction; returns the job id. */
-export function createJob(db: Db, waveId: number, kind: JobKind, recipients: { contactId?: number; address?: string }[], now: number): number {
+/** createJob queues one message per contact id or address (with the action it is about, for an
+ *  action's due mail), in one transaction; returns the job id. */
+export function createJob(db: Db, waveId: number, kind: JobKind, recipients: { contactId?: number; address?: string; actionId?: number }[], now: number): number {
   return db.transaction(() => {
     const id = Number(prepared(db, 'INSERT INTO send_job (wave_id, kind, created_at, total) VALUES (?, ?, ?, ?)').run(waveId, kind, now, recipients.length).lastInsertRowid);
-    const add = prepared(db, 'INSERT INTO send_item (job_id, contact_id, address) VALUES (?, ?, ?)');
-    for (const r of recipients) add.run(id, r.contactId ?? null, r.address ?? null);
+    const add = prepared(db, 'INSERT INTO send_item (job_id, contact_id, address, action_id) VALUES (?, ?, ?, ?)');
+    for (const r of recipients) add.run(id, r.contactId ?? null, r.address ?? null, r.actionId ?? null);
     if (recipients.length === 0) prepared(db, "UPDATE send_job SET status = 'done' WHERE id = ?").run(id);
     return id;
   })();
@@ -71,9 +72,9 @@ export function getJob(db: Db, id: number): Job | undefined {
   return r && toJob(r);
 }
 
-/** waveJobs lists a wave's jobs, newest first (test sends are not listed). */
+/** waveJobs lists a wave's jobs, newest first (test sends and actions' due mails are not listed). */
 export function waveJobs(db: Db, waveId: number): Job[] {
-  return (prepared(db, "SELECT * FROM send_job WHERE wave_id = ? AND kind != 'test' ORDER BY id DESC").all(waveId) as JobRow[]).map(toJob);
+  return (prepared(db, "SELECT * FROM send_job WHERE wave_id = ? AND kind NOT IN ('test', 'action') ORDER BY id DESC").all(waveId) as JobRow[]).map(toJob);
 }
 
 export interface DueItem {
@@ -83,6 +84,7 @@ export interface DueItem {
   kind: JobKind;
   contactId: number | null;
   address: string | null;
+  actionId: number | null;
   attempts: number;
 }
 
@@ -91,10 +93,10 @@ export interface DueItem {
 export function nextDueItem(db: Db, now: number): DueItem | undefined {
   const r = prepared(
     db,
-    `SELECT i.id, i.job_id, j.wave_id, j.kind, i.contact_id, i.address, i.attempts FROM send_item i JOIN send_job j ON j.id = i.job_id
+    `SELECT i.id, i.job_id, j.wave_id, j.kind, i.contact_id, i.address, i.action_id, i.attempts FROM send_item i JOIN send_job j ON j.id = i.job_id
      WHERE i.state = 'queued' AND i.next_at <= ? AND j.status = 'running' AND (SELECT max(not_before) FROM send_job) <= ? ORDER BY i.next_at, i.id LIMIT 1`,
-  ).get(now, now) as { id: number; job_id: number; wave_id: number; kind: JobKind; contact_id: number | null; address: string | null; attempts: number } | undefined;
-  return r && { id: r.id, jobId: r.job_id, waveId: r.wave_id, kind: r.kind, contactId: r.contact_id, address: r.address, attempts: r.attempts };
+  ).get(now, now) as { id: number; job_id: number; wave_id: number; kind: JobKind; contact_id: number | null; address: string | null; action_id: number | null; attempts: number } | undefined;
+  return r && { id: r.id, jobId: r.job_id, waveId: r.wave_id, kind: r.kind, contactId: r.contact_id, address: r.address, actionId: r.action_id, attempts: r.attempts };
 }
 
 /** markSending records, before the transport is called, that the message is going out; the next

@@ -359,6 +359,46 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE response DROP COLUMN submitted_on;
   -- Finished messages are no longer kept (store/jobs.ts): their counts are on the job already.
   DELETE FROM send_item WHERE state NOT IN ('queued', 'sending');
+
+  -- An action's owner may get a mail when it falls due: the address (a staff member's, typed on the
+  -- action) and the due day whose mail has been queued, so each due day mails once.
+  ALTER TABLE action ADD COLUMN notify_email TEXT;
+  ALTER TABLE action ADD COLUMN notified_due TEXT;
+  -- Send jobs learn the kind 'action' (a CHECK changes only by rebuilding the table), and a message
+  -- may name the action it is about.
+  CREATE TABLE send_job_new (
+    id INTEGER PRIMARY KEY,
+    wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('invite', 'reminder', 'results', 'test', 'action')),
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'stopped')),
+    created_at INTEGER NOT NULL,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0,
+    sent INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    bounced INTEGER NOT NULL DEFAULT 0,
+    uncertain INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+  );
+  INSERT INTO send_job_new SELECT id, wave_id, kind, status, created_at, not_before, total, sent, failed, bounced, uncertain, error FROM send_job;
+  CREATE TEMP TABLE send_item_copy AS SELECT id, job_id, contact_id, address, state, attempts, next_at FROM send_item;
+  DROP TABLE send_item;
+  DROP TABLE send_job;
+  ALTER TABLE send_job_new RENAME TO send_job;
+  CREATE TABLE send_item (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES send_job(id) ON DELETE CASCADE,
+    contact_id INTEGER REFERENCES contact(id) ON DELETE CASCADE,
+    action_id INTEGER REFERENCES action(id) ON DELETE CASCADE,
+    address TEXT,
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'bounced', 'uncertain')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO send_item (id, job_id, contact_id, address, state, attempts, next_at) SELECT id, job_id, contact_id, address, state, attempts, next_at FROM send_item_copy;
+  DROP TABLE send_item_copy;
+  CREATE INDEX send_item_due ON send_item(state, next_at);
+  CREATE INDEX send_item_job ON send_item(job_id);
   `,
 ];
 

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { setReminderDays } from '../../src/invite/schedule.js';
 import { createAccount } from '../../src/store/accounts.js';
 import { contactCounts } from '../../src/store/contacts.js';
+import { addAction, getAction, updateAction } from '../../src/store/followups.js';
 import { hashToken } from '../../src/store/ids.js';
 import { getWave } from '../../src/store/waves.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
@@ -86,4 +87,43 @@ test('a scheduled wave opens, invites, reminds and closes by itself; leaders get
   const audit = t.db.prepare("SELECT action, detail FROM audit_log WHERE action LIKE 'invite.%' OR action LIKE 'wave.%'").all() as { action: string; detail: string }[];
   expect(audit.map((a) => a.action)).toEqual(['wave.open', 'invite.send', 'invite.remind', 'invite.remind', 'wave.close', 'invite.contactsDeleted', 'invite.results']);
   expect(JSON.stringify(audit)).not.toMatch(/@/);
+});
+
+test('an action with an address mails its owner once on its due day, again for a new due day, never once it is done', async () => {
+  t = makeTestApp();
+  const db = t.db;
+  t.db.prepare('UPDATE wave SET closes_on = NULL WHERE id = ?').run(t.demo.waveId);
+  const base = { waveId: t.demo.waveId, unitId: 'solbakken_avd1', factorId: null, responsible: 'Kari Leder', status: 'planned' as const, note: '' };
+  const due = addAction(db, { ...base, what: 'Faste personalmøter', dueOn: '2027-03-10', notifyEmail: 'kari@kommune.test' });
+  addAction(db, { ...base, what: 'Uten adresse', dueOn: '2027-03-10' });
+  const done = addAction(db, { ...base, what: 'Allerede gjort', dueOn: '2027-03-10', status: 'done', notifyEmail: 'ola@kommune.test' });
+  const clock = new ManualClock(oslo('2027-03-09T23:30:00'));
+  const scheduler = schedulerFor(db, inviteConfig(mailbox, undefined), clock);
+  await drain(db, scheduler, clock);
+  expect(mailbox.mails).toHaveLength(0);
+
+  clock.now = oslo('2027-03-10T00:05:00');
+  await drain(db, scheduler, clock);
+  expect(mailbox.mails.map((m) => [m.to, m.subject])).toEqual([['kari@kommune.test', 'Frist for tiltak: Faste personalmøter']]);
+  const text = mailbox.mails[0]?.text ?? '';
+  expect(text).toContain('har frist 10.03.2027 og står som «Planlagt»');
+  expect(text).toContain(`https://kartlegg.kommune.test/oppfolging/${t.demo.waveId}/enhet/solbakken_avd1#tiltak`);
+  // Later ticks the same day and the next day send nothing more.
+  clock.advance(60_000);
+  await drain(db, scheduler, clock);
+  clock.now = oslo('2027-03-11T09:00:00');
+  await drain(db, scheduler, clock);
+  expect(mailbox.mails).toHaveLength(1);
+
+  // A new due day is a new reminder; an action done before its day gets none.
+  const action = getAction(db, due);
+  if (!action) throw new Error('no action');
+  updateAction(db, due, { ...action, dueOn: '2027-03-20' });
+  updateAction(db, done, { ...base, what: 'Allerede gjort', dueOn: '2027-03-20', status: 'done', notifyEmail: 'ola@kommune.test' });
+  clock.now = oslo('2027-03-20T08:00:00');
+  await drain(db, scheduler, clock);
+  expect(mailbox.mails.map((m) => m.to)).toEqual(['kari@kommune.test', 'kari@kommune.test']);
+  // The audit log counts the mails; it never names an address.
+  const audit = db.prepare("SELECT detail FROM audit_log WHERE action = 'followup.dueMails'").all();
+  expect(audit).toEqual([{ detail: '1 mails' }, { detail: '1 mails' }]);
 });

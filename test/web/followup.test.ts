@@ -75,6 +75,7 @@ describe('validation', () => {
     [{ dueOn: '2027-02-31x' }, 'Skriv fristen som 18.12.2026.'],
     [{ status: 'forgotten' }, 'Velg en status.'],
     [{ factorId: 'nope' }, 'Velg en faktor fra listen.'],
+    [{ notifyEmail: 'kari(at)kommune.no' }, 'Skriv en gyldig e-postadresse, eller la feltet stå tomt.'],
   ])('%j gets 422 with a message, keeps what was typed and stores nothing', async (change, message) => {
     const before = listActions(t.db, wave, 'solbakken_avd1').length;
     const res = await post(rep, url('solbakken_avd1', '/tiltak'), { ...action, what: 'Behold meg', ...change });
@@ -92,6 +93,20 @@ describe('validation', () => {
     expect(listActions(t.db, wave, 'solbakken_avd1').find((a) => a.id === created.id)).toMatchObject({ status: 'done', note: 'Ferdig i januar' });
     const foreign = listActions(t.db, wave, 'nordby_skole')[0];
     expect((await post(leader, url('solbakken_avd1', `/tiltak/${foreign?.id}`), action)).status).toBe(404);
+  });
+
+  test('an owner address is stored lower-cased; an invalid edit is reported on the action\'s own card with what was typed, and nothing changes', async () => {
+    await post(rep, url('solbakken_avd1', '/tiltak'), { ...action, what: 'Med varsel', notifyEmail: ' Kari.Leder@Kommune.no ' });
+    const created = listActions(t.db, wave, 'solbakken_avd1').find((a) => a.what === 'Med varsel');
+    if (!created) throw new Error('not created');
+    expect(created.notifyEmail).toBe('kari.leder@kommune.no');
+    const res = await post(rep, url('solbakken_avd1', `/tiltak/${created.id}`), { ...action, what: 'Med varsel, endret', notifyEmail: 'ikke-en-adresse' });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(new RegExp(`<p class="error-message" id="e-notifyEmail-${created.id}">.*Skriv en gyldig e-postadresse`));
+    expect(res.text).toContain(`id="notifyEmail-${created.id}" name="notifyEmail" value="ikke-en-adresse"`);
+    expect(res.text).toContain('value="Med varsel, endret"');
+    expect(res.text).toContain('Tiltaket er ikke lagret.');
+    expect(listActions(t.db, wave, 'solbakken_avd1').find((a) => a.id === created.id)).toMatchObject({ what: 'Med varsel', notifyEmail: 'kari.leder@kommune.no' });
   });
 
   test('strengths and areas: at most three each, from the results or in own words', async () => {

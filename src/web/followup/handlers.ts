@@ -9,6 +9,9 @@ import { HttpError } from '../../errors.js';
 import type { ShownGroup } from '../../report/released.js';
 import { waveResults, type WaveResults } from '../../report/wave-results.js';
 import { inStaffLanguage } from '../results/texts.js';
+import { normaliseEmail } from '../../invite/contacts.js';
+import { z } from 'zod';
+import { formErrors, formText } from '../forms.js';
 import { ACTION_STATUSES, addAction, deleteAction, getAction, getFollowup, isOverdue, listActions, listFollowups, saveFollowup, updateAction, type ActionStatus, type Choice } from '../../store/followups.js';
 import type { Unit } from '../../store/units.js';
 import type { Wave } from '../../store/waves.js';
@@ -70,21 +73,37 @@ function load(deps: AppDeps, req: Request, res: Response): Ctx | undefined {
   return { wave, results, unit, basis };
 }
 
+// An action as posted: read leniently into strings (kept on a re-rendered form), then checked by zod.
+const actionSchema = (factorIds: string[]) =>
+  z.object({
+    what: z.string().min(1, 'followup.whatInvalid').max(500, 'followup.whatInvalid'),
+    factorId: z.string().refine((v) => v === '' || factorIds.includes(v), 'followup.factorInvalid'),
+    responsible: z.string().min(1, 'followup.responsibleInvalid').max(200, 'followup.responsibleInvalid'),
+    dueOn: z.string().refine((v) => v === '' || isDay(v), 'followup.dueInvalid'),
+    status: z.enum(ACTION_STATUSES, 'followup.statusInvalid'),
+    note: z.string().max(2000, 'followup.noteInvalid'),
+    notifyEmail: z.string().refine((v) => v === '' || normaliseEmail(v) !== undefined, 'followup.notifyInvalid'),
+  });
+
 function readAction(body: Record<string, unknown> | undefined, factorIds: string[]) {
-  const form = { what: str(body?.what), factorId: str(body?.factorId), responsible: str(body?.responsible, 200), dueOn: dayFromForm(str(body?.dueOn)), status: str(body?.status) || 'planned', note: str(body?.note, 2000) };
-  const errors: Record<string, string> = {};
-  if (form.what === '' || form.what.length > 500) errors.what = 'followup.whatInvalid';
-  if (form.responsible === '' || form.responsible.length > 200) errors.responsible = 'followup.responsibleInvalid';
-  if (form.dueOn !== '' && !isDay(form.dueOn)) errors.dueOn = 'followup.dueInvalid';
-  if (!ACTION_STATUSES.includes(form.status as ActionStatus)) errors.status = 'followup.statusInvalid';
-  if (form.factorId !== '' && !factorIds.includes(form.factorId)) errors.factorId = 'followup.factorInvalid';
-  if (form.note.length > 2000) errors.note = 'followup.noteInvalid';
-  return { form, errors };
+  const form = {
+    what: formText(body?.what, 500),
+    factorId: formText(body?.factorId, 100),
+    responsible: formText(body?.responsible, 200),
+    dueOn: dayFromForm(formText(body?.dueOn, 20)),
+    status: formText(body?.status, 20) || 'planned',
+    note: formText(body?.note, 2000),
+    notifyEmail: formText(body?.notifyEmail, 254),
+  };
+  const errors = formErrors(actionSchema(factorIds), form);
+  // What the store takes, once the form is valid.
+  const action = { what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note, notifyEmail: normaliseEmail(form.notifyEmail) ?? null };
+  return { form, errors, action };
 }
 
 /** followupHandlers returns the follow-up pages (every staff member who may see the unit may edit). */
 export function followupHandlers(deps: AppDeps) {
-  const render = (res: Response, c: Ctx, status = 200, errors: Record<string, string> = {}, actionForm?: Record<string, string>, choiceForm?: ChoiceForm): void => {
+  const render = (res: Response, c: Ctx, status = 200, errors: Record<string, string> = {}, actionForm?: Record<string, string>, choiceForm?: ChoiceForm, editing?: { id: number; form: Record<string, string>; errors: Record<string, string> }): void => {
     const lang = res.locals.lang as Lang;
     const followup = getFollowup(deps.db, c.wave.id, c.unit.id);
     res.status(status).render('followup/unit', {
@@ -98,7 +117,8 @@ export function followupHandlers(deps: AppDeps) {
       today: today(deps.config.TIME_ZONE, new Date(nowOf(deps))),
       isOverdue,
       errors,
-      actionForm: actionForm ?? { what: '', factorId: '', responsible: '', dueOn: '', status: 'planned', note: '' },
+      actionForm: actionForm ?? { what: '', factorId: '', responsible: '', dueOn: '', status: 'planned', note: '', notifyEmail: '' },
+      editing,
       fmt: (x: Num) => decimal(x, lang),
     });
   };
@@ -134,10 +154,10 @@ export function followupHandlers(deps: AppDeps) {
     addAction(req: Request, res: Response): void {
       const c = load(deps, req, res);
       if (!c) return;
-      const { form, errors } = readAction(req.body, c.results.survey.factors.map((f) => f.id));
+      const { form, errors, action } = readAction(req.body, c.results.survey.factors.map((f) => f.id));
       if (Object.keys(errors).length > 0) return render(res, c, 422, errors, form);
       deps.db.transaction(() => {
-        const id = addAction(deps.db, { waveId: c.wave.id, unitId: c.unit.id, what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note }, new Date(nowOf(deps)));
+        const id = addAction(deps.db, { waveId: c.wave.id, unitId: c.unit.id, ...action }, new Date(nowOf(deps)));
         auditAction(deps, res, 'followup.action.add', `${c.wave.id}/${c.unit.id}#${id}`);
       })();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
@@ -145,13 +165,14 @@ export function followupHandlers(deps: AppDeps) {
     updateAction(req: Request, res: Response): void {
       const c = load(deps, req, res);
       if (!c) return;
-      const action = getAction(deps.db, Number(req.params.actionId));
-      if (!action || action.waveId !== c.wave.id || action.unitId !== c.unit.id) throw new HttpError(404, 'notFound');
-      const { form, errors } = readAction(req.body, c.results.survey.factors.map((f) => f.id));
-      if (Object.keys(errors).length > 0) return render(res, c, 422, errors);
+      const existing = getAction(deps.db, Number(req.params.actionId));
+      if (!existing || existing.waveId !== c.wave.id || existing.unitId !== c.unit.id) throw new HttpError(404, 'notFound');
+      const posted = readAction(req.body, c.results.survey.factors.map((f) => f.id));
+      // The errors show on the action's own card, with what was typed there.
+      if (Object.keys(posted.errors).length > 0) return render(res, c, 422, {}, undefined, undefined, { id: existing.id, form: posted.form, errors: posted.errors });
       deps.db.transaction(() => {
-        updateAction(deps.db, action.id, { what: form.what, factorId: form.factorId || null, responsible: form.responsible, dueOn: form.dueOn || null, status: form.status as ActionStatus, note: form.note }, new Date(nowOf(deps)));
-        auditAction(deps, res, 'followup.action.update', `${c.wave.id}/${c.unit.id}#${action.id}: ${form.status}`);
+        updateAction(deps.db, existing.id, posted.action, new Date(nowOf(deps)));
+        auditAction(deps, res, 'followup.action.update', `${c.wave.id}/${c.unit.id}#${existing.id}: ${posted.form.status}`);
       })();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
     },

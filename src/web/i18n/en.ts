@@ -516,6 +516,13 @@ export const en: Catalogue = {
   'followup.status.in_progress': 'In progress',
   'followup.status.done': 'Done',
   'followup.status.dropped': 'Dropped',
+  // Follow-up: due mail for an action's owner (issue 17).
+  'followup.notifyEmail': 'E-mail when the action falls due (optional)',
+  'followup.notifyHint': 'The person responsible gets one e-mail on the due day if the action is not done. Use a work address.',
+  'followup.notifyInvalid': 'Enter a valid e-mail address, or leave the field empty.',
+  'followup.actionNotSaved': 'The action was not saved. Correct the fields marked below.',
+  'followup.dueMail.subject': 'Action due: {what}',
+  'followup.dueMail.body': 'Hello,\n\nThe action “{what}” for {unit} ({wave}) is due {date} and is marked “{status}”.\n\nSee and update the action here:\n{link}\n\nYou get this e-mail because your address was given for the action. There is one e-mail per due date.\n',
   'followup.note': 'Note on how it went',
   'followup.addAction': 'Add the action',
   'followup.saveAction': 'Save the action',

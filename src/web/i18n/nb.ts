@@ -514,6 +514,13 @@ export const nb = {
   'followup.status.in_progress': 'Pågår',
   'followup.status.done': 'Gjennomført',
   'followup.status.dropped': 'Droppet',
+  // Follow-up: due mail for an action's owner (issue 17).
+  'followup.notifyEmail': 'E-post når fristen kommer (valgfritt)',
+  'followup.notifyHint': 'Den ansvarlige får én e-post på fristdagen hvis tiltaket ikke er gjennomført. Bruk en jobbadresse.',
+  'followup.notifyInvalid': 'Skriv en gyldig e-postadresse, eller la feltet stå tomt.',
+  'followup.actionNotSaved': 'Tiltaket er ikke lagret. Rett feltene som er merket under.',
+  'followup.dueMail.subject': 'Frist for tiltak: {what}',
+  'followup.dueMail.body': 'Hei!\n\nTiltaket «{what}» for {unit} ({wave}) har frist {date} og står som «{status}».\n\nSe og oppdater tiltaket her:\n{link}\n\nDu får denne e-posten fordi adressen din er oppgitt for tiltaket. Det kommer én e-post per frist.\n',
   'followup.note': 'Notat om hvordan det gikk',
   'followup.addAction': 'Legg til tiltaket',
   'followup.saveAction': 'Lagre tiltaket',

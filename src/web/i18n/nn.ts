@@ -516,6 +516,13 @@ export const nn: Catalogue = {
   'followup.status.in_progress': 'Pågår',
   'followup.status.done': 'Gjennomført',
   'followup.status.dropped': 'Droppa',
+  // Follow-up: due mail for an action's owner (issue 17).
+  'followup.notifyEmail': 'E-post når fristen kjem (valfritt)',
+  'followup.notifyHint': 'Den ansvarlege får éin e-post på fristdagen dersom tiltaket ikkje er gjennomført. Bruk ei jobbadresse.',
+  'followup.notifyInvalid': 'Skriv ei gyldig e-postadresse, eller la feltet stå tomt.',
+  'followup.actionNotSaved': 'Tiltaket er ikkje lagra. Rett felta som er merkte under.',
+  'followup.dueMail.subject': 'Frist for tiltak: {what}',
+  'followup.dueMail.body': 'Hei!\n\nTiltaket «{what}» for {unit} ({wave}) har frist {date} og står som «{status}».\n\nSjå og oppdater tiltaket her:\n{link}\n\nDu får denne e-posten fordi adressa di er oppgitt for tiltaket. Det kjem éin e-post per frist.\n',
   'followup.note': 'Notat om korleis det gjekk',
   'followup.addAction': 'Legg til tiltaket',
   'followup.saveAction': 'Lagre tiltaket',
