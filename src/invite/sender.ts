@@ -44,7 +44,8 @@ export function actionMail(action: Action, wave: Wave, unitName: string, baseUrl
   const t = translator('nb');
   const link = `${baseUrl}/oppfolging/${wave.id}/enhet/${encodeURIComponent(action.unitId)}#tiltak`;
   return {
-    subject: t('followup.dueMail.subject', { what: action.what }),
+    // One line: the action's text is typed by staff, and a line break must never reach a header.
+    subject: t('followup.dueMail.subject', { what: action.what.replace(/\s+/g, ' ') }),
     text: t('followup.dueMail.body', { what: action.what, unit: unitName, wave: wave.name, date: formatDay(action.dueOn ?? ''), status: t(`followup.status.${action.status}`), link }),
   };
 }

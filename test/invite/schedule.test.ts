@@ -5,6 +5,7 @@
 // log holds counts, never an address.
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { setReminderDays } from '../../src/invite/schedule.js';
+import { actionMail } from '../../src/invite/sender.js';
 import { createAccount } from '../../src/store/accounts.js';
 import { contactCounts } from '../../src/store/contacts.js';
 import { addAction, getAction, updateAction } from '../../src/store/followups.js';
@@ -126,4 +127,13 @@ test('an action with an address mails its owner once on its due day, again for a
   // The audit log counts the mails; it never names an address.
   const audit = db.prepare("SELECT detail FROM audit_log WHERE action = 'followup.dueMails'").all();
   expect(audit).toEqual([{ detail: '1 mails' }, { detail: '1 mails' }]);
+});
+
+test("an action's text with line breaks never breaks the due mail's subject line", () => {
+  t = makeTestApp();
+  const wave = getWave(t.db, t.demo.waveId);
+  if (!wave) throw new Error('no wave');
+  const action = { id: 1, waveId: wave.id, unitId: 'solbakken_avd1', what: 'Møte\r\nBcc: alle@kommune.test', factorId: null, responsible: 'X', dueOn: '2027-03-10', status: 'planned' as const, note: '', notifyEmail: 'kari@kommune.test', updatedAt: '' };
+  const mail = actionMail(action, wave, 'Solbakken', 'https://kartlegg.kommune.test');
+  expect(mail.subject).toBe('Frist for tiltak: Møte Bcc: alle@kommune.test');
 });
