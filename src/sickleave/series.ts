@@ -60,14 +60,18 @@ export function windowFigure(periods: ReadonlyMap<Period, PeriodDisclosure>, uni
   return sumParts(quarters.flatMap((q) => quarterParts(periods, unitId, q)));
 }
 
-/** latestQuarter returns the newest quarter with any stored period, or undefined. */
+/** latestQuarter returns the newest complete quarter (imported as a quarter or with all three
+ *  months), else the newest quarter with any stored period, or undefined when nothing is stored. */
 export function latestQuarter(periods: ReadonlyMap<Period, PeriodDisclosure>): Period | undefined {
   let latest: Period | undefined;
+  let complete: Period | undefined;
   for (const p of periods.keys()) {
     const q = quarterOf(p);
     if (latest === undefined || q > latest) latest = q;
+    const whole = isQuarter(p) || monthsOf(q).every((m) => periods.has(m));
+    if (whole && (complete === undefined || q > complete)) complete = q;
   }
-  return latest;
+  return complete ?? latest;
 }
 
 /** quarterSeries returns the `count` quarters ending with `last`, oldest first. */
