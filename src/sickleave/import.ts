@@ -3,7 +3,7 @@
 // before anything is written. Days are kept in hundredths, so sums are exact.
 import { parseCsv } from '../org/import.js';
 import type { SickLeaveRow } from '../store/sickleave.js';
-import { isQuarter, lastDay, parsePeriod, quarterOf, type Period } from './period.js';
+import { isQuarter, lastDay, monthsOf, parsePeriod, quarterOf, type Period } from './period.js';
 
 export type { SickLeaveRow };
 
@@ -175,7 +175,8 @@ export function planSickLeave(text: string, unitIds: ReadonlySet<string>, today:
       ok = false;
     }
     // One unit's quarter and a month in it would count the same days twice.
-    for (const key of [`${unitId} ${period}`, `${unitId} ${quarterOf(period)}`]) {
+    const overlapping = isQuarter(period) ? [period, ...monthsOf(period)] : [period, quarterOf(period)];
+    for (const key of overlapping.map((p) => `${unitId} ${p}`)) {
       const other = seen.get(key);
       if (other !== undefined) {
         problem(line, 'duplicate', `${unitId} ${period}|${other}`);
@@ -184,7 +185,6 @@ export function planSickLeave(text: string, unitIds: ReadonlySet<string>, today:
       }
     }
     seen.set(`${unitId} ${period}`, line);
-    if (!isQuarter(period)) seen.set(`${unitId} ${quarterOf(period)}`, line);
     if (ok) plan.rows.push({ line, unitId, period, employees, agreed, lostSelf, lostDoctor, lostShort, lostLong });
   }
 

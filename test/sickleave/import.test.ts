@@ -55,6 +55,12 @@ describe('planSickLeave', () => {
     ]);
   });
 
+  test('the months of one quarter are not duplicates of each other', () => {
+    const p = plan(['avd1;2026-01;8;160;2;0;;', 'avd1;2026-02;8;160;2;0;;', 'avd1;2026-03;8;160;2;0;;']);
+    expect(p.problems).toEqual([]);
+    expect(p.rows).toHaveLength(3);
+  });
+
   test('a re-import says how many stored rows of the period it replaces', () => {
     const p = plan(['avd1;2026-03;8;160;2;0;;'], new Map([['2026-03', 3]]));
     expect(p.periods).toEqual([{ period: '2026-03', rows: 1, replaces: 3 }]);

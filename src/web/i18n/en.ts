@@ -843,6 +843,8 @@ export const en: Catalogue = {
   'sick.countsNote': 'Sick leave is a count of working days lost as a percentage of agreed working days for every employee in the unit, from the HR/payroll system. It is not a sample and has no margin of error. The figures do not say what caused the absence, and no link between the survey factors and sick leave is computed.',
   'sick.presenceNote': 'Presence is 100 minus sick leave.',
   'sick.chartLabel': 'Line chart of the last eight quarters. The figures are in the table below.',
+  'sick.splitCaption': 'Days lost in absences of 1–16 days and over 16 days, as a percentage of agreed days (shown only for at least {k} employees)',
+  'sick.splitHidden': 'Withheld: fewer than {k} employees, or another unit must be protected',
   'sick.tableCaption': 'Per quarter, as a percentage of agreed working days',
   'sick.beforeTitle': 'Sick leave before each survey',
   'sick.beforeIntro': 'Sick leave in the four whole quarters before each survey opened, and the change from the survey before. The change is in percentage points; the relative change is the change as a percentage of the sick leave before (from 5.0 to 4.0 % is −1.0 percentage points and −20 % relative).',

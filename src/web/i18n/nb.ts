@@ -841,6 +841,8 @@ export const nb = {
   'sick.countsNote': 'Sykefraværet er tellinger av tapte dagsverk i prosent av avtalte dagsverk for alle ansatte i enheten, hentet fra lønns- og personalsystemet. Det er ikke et utvalg og har ingen feilmargin. Tallene sier ikke hva fraværet skyldes, og vi beregner ingen sammenheng mellom faktorene i undersøkelsen og sykefraværet.',
   'sick.presenceNote': 'Nærvær er 100 minus sykefraværet.',
   'sick.chartLabel': 'Linjediagram over de siste åtte kvartalene. Tallene står i tabellen under.',
+  'sick.splitCaption': 'Tapte dagsverk i fravær på 1–16 dager og over 16 dager, i prosent av avtalte dagsverk (vises bare for minst {k} ansatte)',
+  'sick.splitHidden': 'Holdt tilbake: færre enn {k} ansatte, eller en annen enhet må vernes',
   'sick.tableCaption': 'Per kvartal, i prosent av avtalte dagsverk',
   'sick.beforeTitle': 'Sykefravær før hver måling',
   'sick.beforeIntro': 'Sykefraværet de fire hele kvartalene før hver måling åpnet, og endringen fra målingen før. Endringen er i prosentpoeng; relativ endring er endringen i prosent av sykefraværet før (fra 5,0 til 4,0 % er −1,0 prosentpoeng og −20 % relativt).',

@@ -843,6 +843,8 @@ export const nn: Catalogue = {
   'sick.countsNote': 'Sjukefråværet er teljingar av tapte dagsverk i prosent av avtalte dagsverk for alle tilsette i eininga, henta frå løns- og personalsystemet. Det er ikkje eit utval og har ingen feilmargin. Tala seier ikkje kva fråværet kjem av, og vi reknar ikkje ut nokon samanheng mellom faktorane i undersøkinga og sjukefråværet.',
   'sick.presenceNote': 'Nærvær er 100 minus sjukefråværet.',
   'sick.chartLabel': 'Linjediagram over dei siste åtte kvartala. Tala står i tabellen under.',
+  'sick.splitCaption': 'Tapte dagsverk i fråvær på 1–16 dagar og over 16 dagar, i prosent av avtalte dagsverk (blir berre vist for minst {k} tilsette)',
+  'sick.splitHidden': 'Halde tilbake: færre enn {k} tilsette, eller ei anna eining må vernast',
   'sick.tableCaption': 'Per kvartal, i prosent av avtalte dagsverk',
   'sick.beforeTitle': 'Sjukefråvær før kvar måling',
   'sick.beforeIntro': 'Sjukefråværet dei fire heile kvartala før kvar måling opna, og endringa frå målinga før. Endringa er i prosentpoeng; relativ endring er endringa i prosent av sjukefråværet før (frå 5,0 til 4,0 % er −1,0 prosentpoeng og −20 % relativt).',

@@ -76,6 +76,8 @@ export interface UnitSickLeave {
   anySplit: boolean;
   chart: string;
   presence: boolean;
+  /** The split's threshold, for the note where it is withheld. */
+  kSplit: number;
 }
 
 /** unitSickLeave builds a unit's last eight quarters up to the newest stored quarter; undefined when
@@ -92,7 +94,7 @@ export function unitSickLeave(ctx: SickLeaveContext, unitId: string, t: Translat
   const chart = ctx.settings.presence
     ? { kind: 'line', labels: cells.map((c) => c.label), series: [{ label, data: values }], min: Math.max(0, Math.floor(Math.min(...shownValues, 100) / 5) * 5 - 5), max: 100, step: 1 }
     : { kind: 'line', labels: cells.map((c) => c.label), series: [{ label, data: values }], min: 0, max: Math.ceil((max + 1) / 5) * 5, step: 1 };
-  return { cells, anySplit: cells.some((c) => c.short !== undefined), chart: JSON.stringify(chart), presence: ctx.settings.presence };
+  return { cells, anySplit: cells.some((c) => c.short !== undefined), chart: JSON.stringify(chart), presence: ctx.settings.presence, kSplit: ctx.settings.kSplit };
 }
 
 /** windowBefore is the four whole quarters before the quarter a wave opened in (its "12 months before"). */
