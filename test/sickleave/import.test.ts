@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { planSickLeave, readDays } from '../../src/sickleave/import.js';
 import { lastDay, parsePeriod, quarterOf } from '../../src/sickleave/period.js';
@@ -114,4 +116,12 @@ describe('planSickLeave', () => {
     expect(p.problems).toEqual([]);
     expect(p.rows).toHaveLength(1);
   });
+});
+
+test('the sample file in docs/examples fits the demo organisation without a problem', () => {
+  const text = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/examples/sykefravaer.csv'), 'utf8');
+  const demoUnits = new Set(['solbakken_avd1', 'solbakken_avd2', 'solbakken_natt', 'hjemmetjenesten']);
+  const p = planSickLeave(text, demoUnits, '2026-12-01', new Map());
+  expect(p.problems).toEqual([]);
+  expect(p.periods.map((x) => x.period)).toEqual(['2026-07', '2026-08', '2026-09']);
 });
