@@ -121,3 +121,8 @@ export function sickLeaveVersions(db: Db): Map<string, SickLeaveVersion[]> {
 export function hasSickLeave(db: Db): boolean {
   return prepared(db, 'SELECT 1 FROM sick_leave LIMIT 1').get() !== undefined;
 }
+
+/** latestImportId is the newest import's id (0 without any): it changes with every import. */
+export function latestImportId(db: Db): number {
+  return (prepared(db, 'SELECT coalesce(max(id), 0) AS id FROM sick_leave_import').get() as { id: number }).id;
+}

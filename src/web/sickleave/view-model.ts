@@ -6,7 +6,7 @@ import type { Days } from '../../sickleave/figures.js';
 import { quarterOfDay, shiftQuarter, type Period } from '../../sickleave/period.js';
 import { latestQuarter, quarterFigure, quarterSeries, windowFigure, type SpanFigure } from '../../sickleave/series.js';
 import type { Db } from '../../store/db.js';
-import { hasSickLeave, sickLeaveSettings, sickLeaveVersions, type SickLeaveSettings } from '../../store/sickleave.js';
+import { hasSickLeave, latestImportId, sickLeaveSettings, sickLeaveVersions, type SickLeaveSettings } from '../../store/sickleave.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { signed } from '../results/format.js';
 
@@ -17,14 +17,23 @@ export interface SickLeaveContext {
   latest: Period;
 }
 
+// Deciding every period reads every stored row; the result changes only with an import or a
+// settings change, so it is kept per database under a key of both.
+const cache = new WeakMap<Db, { key: string; ctx: SickLeaveContext | undefined }>();
+
 /** loadSickLeave decides every stored period, or returns undefined when no figures are stored
  *  (pages then show no sick-leave section at all). */
 export function loadSickLeave(db: Db): SickLeaveContext | undefined {
   if (!hasSickLeave(db)) return undefined;
   const settings = sickLeaveSettings(db);
+  const key = `${latestImportId(db)}|${settings.k}|${settings.kSplit}|${settings.presence}`;
+  const hit = cache.get(db);
+  if (hit?.key === key) return hit.ctx;
   const periods = discloseAll(sickLeaveVersions(db), settings);
   const latest = latestQuarter(periods);
-  return latest ? { periods, settings, latest } : undefined;
+  const ctx = latest ? { periods, settings, latest } : undefined;
+  cache.set(db, { key, ctx });
+  return ctx;
 }
 
 /** SickLeaveCell is one span's figure as displayed: texts for a shown figure, a reason otherwise. */
