@@ -4,14 +4,7 @@ import type { Forest } from '../report/forest.js';
 import type { SickLeaveRow } from '../store/sickleave.js';
 
 /** Days are a group's sums in hundredths of a day; the split is null unless every row in it has one. */
-export interface Days {
-  employees: number;
-  agreed: number;
-  lostSelf: number;
-  lostDoctor: number;
-  lostShort: number | null;
-  lostLong: number | null;
-}
+export type Days = Omit<SickLeaveRow, 'unitId' | 'period'>;
 
 /** noDays is the sum over nobody. */
 export const noDays: Readonly<Days> = Object.freeze({ employees: 0, agreed: 0, lostSelf: 0, lostDoctor: 0, lostShort: 0, lostLong: 0 });
@@ -30,8 +23,8 @@ export function addDays(a: Days, b: Days): Days {
 }
 
 /** rowDays is one stored row as Days. */
-export function rowDays(r: SickLeaveRow): Days {
-  return { employees: r.employees, agreed: r.agreed, lostSelf: r.lostSelf, lostDoctor: r.lostDoctor, lostShort: r.lostShort, lostLong: r.lostLong };
+export function rowDays({ unitId: _unit, period: _period, ...days }: SickLeaveRow): Days {
+  return days;
 }
 
 /** rollUpDays returns, per forest index, the sum of the unit's own rows and all its descendants'

@@ -184,6 +184,25 @@ describe('random trees and re-imports', () => {
       const d = disclosePeriod(versions.slice(0, i), K);
       expect(cellsSafe(d, (u) => d.figure[u]?.released === true, 5)).toBe(true);
       expect(cellsSafe(d, (u) => d.split[u]?.released === true, 10)).toBe(true);
+      if (before) {
+        // What a reader gets by subtracting the previous version: the changed employees, counted as
+        // at least one per changed row, in every cell of what both versions show (0 or at least k).
+        const old = new Map(versions[i - 2]!.rows.map((x) => [x.unitId, x]));
+        const now = new Map(versions[i - 1]!.rows.map((x) => [x.unitId, x]));
+        const own = d.forest.ids.map((id) => {
+          const a = old.get(id);
+          const b = now.get(id);
+          if (!a || !b) return (a?.employees ?? 0) + (b?.employees ?? 0);
+          return JSON.stringify(a) === JSON.stringify(b) ? 0 : Math.max(1, Math.abs(a.employees - b.employees));
+        });
+        const changed = [...own];
+        for (let j = d.forest.preorder.length - 1; j >= 0; j--) {
+          const u = d.forest.preorder[j]!;
+          const p = d.forest.parent[u]!;
+          if (p >= 0) changed[p]! += changed[u]!;
+        }
+        expect(cellsSafe(d, (u) => d.figure[u]?.released === true, 5, changed)).toBe(true);
+      }
       d.figure.forEach((f, u) => {
         if (f.released && before) expect(before.figure[u]?.released).toBe(true);
         if (d.split[u]?.released) expect(f.released).toBe(true);

@@ -157,7 +157,7 @@ describe('pages', () => {
     expect(dialogue.status).toBe(200);
     expect(dialogue.text).toContain('id="sick-table"');
     const overview = text((await admin.agent.get('/oversikt')).text);
-    expect(overview).toMatch(/Sykefravær siste kvartal .*Demo kommune: \d+,\d %/);
+    expect(overview).toMatch(/Sykefravær siste kvartal .*Demo kommune: sykefravær \d+,\d %/);
     const csv = await admin.agent.get('/admin/sykefravaer.csv');
     expect(csv.status).toBe(200);
     const lines = csv.text.trim().split('\r\n');

@@ -162,9 +162,9 @@ export function beforeAfterOf(db: Db, unitId: string, waves: { name: string; ope
 }
 
 /** overviewSickLeave is the newest quarter for the given top-level units, or undefined (no section). */
-export function overviewSickLeave(db: Db, units: { id: string; name: string }[], t: Translate, lang: string): { quarter: string; rows: { name: string; cell: SickLeaveCell }[] } | undefined {
+export function overviewSickLeave(db: Db, units: { id: string; name: string }[], t: Translate, lang: string): { quarter: string; measure: string; rows: { name: string; cell: SickLeaveCell }[] } | undefined {
   const ctx = loadSickLeave(db);
   if (!ctx) return undefined;
   const rows = units.map((u) => ({ name: u.name, cell: cellOf(quarterFigure(ctx.periods, u.id, ctx.latest), u.name, ctx.settings, t, lang === 'en' ? '.' : ',') }));
-  return { quarter: quarterLabel(ctx.latest, t), rows };
+  return { quarter: quarterLabel(ctx.latest, t), measure: t(ctx.settings.presence ? 'sick.presence' : 'sick.sickLeave'), rows };
 }
