@@ -38,15 +38,16 @@ async function newPage(options: BrowserContextOptions = DESKTOP): Promise<Watche
   return watch(page);
 }
 
-// Eight quarters of monthly rows for Solbakken's units, ending with the last whole quarter
-// before today, with the night shift (4 people) below the threshold.
+// Forty months of rows for Solbakken's units, ending with the last whole quarter before today (so
+// every demo wave has its four quarters before it, whatever the date), with the night shift (4
+// people) below the threshold.
 function exportFile(): string {
   const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
   const lastQuarterEnd = year * 12 + Math.floor((month - 1) / 3) * 3 - 1;
   const lines = ['enhet;periode;ansatte;avtalte_dagsverk;egenmeldt;legemeldt;kort;lang'];
-  for (let i = lastQuarterEnd - 35; i <= lastQuarterEnd; i++) {
+  for (let i = lastQuarterEnd - 39; i <= lastQuarterEnd; i++) {
     const period = `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-    const w = i - lastQuarterEnd + 36;
+    const w = i - lastQuarterEnd + 40;
     lines.push(`solbakken_avd1;${period};18;320;${(4 + (w % 3)).toFixed(1).replace('.', ',')};${20 - Math.floor(w / 3)};10;${14 + (w % 3) - Math.floor(w / 3)}`);
     lines.push(`solbakken_avd2;${period};14;250;3;12;5;10`);
     lines.push(`solbakken_natt;${period};4;70;1;2;;`);
@@ -62,13 +63,13 @@ test('the project leader uploads an export, previews it and saves it', async () 
   const preview = await submitWith(page, page.getByRole('button', { name: 'Forhåndsvis' }));
   expect(preview.status()).toBe(200);
   const periods = await readTable(page.getByRole('table', { name: 'Periodene i filen' }));
-  expect(periods.rows).toHaveLength(36);
+  expect(periods.rows).toHaveLength(40);
   expect(periods.rows.every((r) => r.cells[0] === '3' && r.cells[1] === 'ny')).toBe(true);
   await checkA11y(page, 'the preview');
   expect(storedPeriods(t.db).size).toBe(0);
   await submitWith(page, page.getByRole('button', { name: 'Lagre sykefraværet' }));
   expect(await text(page.getByRole('status').first())).toBe('Sykefraværet er lagret.');
-  expect(storedPeriods(t.db).size).toBe(36);
+  expect(storedPeriods(t.db).size).toBe(40);
   await checkA11y(page, 'the page after saving');
   expect(problems).toEqual([]);
 });

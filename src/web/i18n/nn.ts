@@ -861,7 +861,7 @@ export const nn: Catalogue = {
   'sick.admin.intro': 'Importer sjukefråværet per eining og månad eller kvartal frå løns- og personalsystemet, som CSV eller Excel (.xlsx, første ark). Kvar linje gjeld dei eigne tilsette i eininga; overordna einingar får summen av dagsverka under seg. Du ser kva som vil skje før noko blir lagra. Ein periode som blir importert på nytt, blir erstatta.',
   'sick.admin.columns': 'Kolonnar: enhet (id), periode (2026-03 eller 2026-K1), ansatte, avtalte_dagsverk, egenmeldt og legemeldt (tapte dagsverk), og om du vil kort (tapte dagsverk i fråvær på 1–16 dagar) og lang (over 16 dagar). Dagsverk kan ha to desimalar.',
   'sick.admin.imported': 'Sjukefråværet er lagra.',
-  'sick.admin.previewCaption': 'Periodene i filen',
+  'sick.admin.previewCaption': 'Periodane i fila',
   'sick.admin.period': 'Periode',
   'sick.admin.rows': 'Einingar',
   'sick.admin.replaces': 'Lagra frå før',
