@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { recentAudit } from '../../src/store/audit.js';
 import { sickLeaveSettings, sickLeaveVersions, storedPeriods } from '../../src/store/sickleave.js';
+import { listUnits } from '../../src/store/units.js';
 import { makeHistoryApp, makeTestApp, type HistoryApp, type TestApp } from '../helpers/app.js';
 import { postForm, signIn, type SignedIn } from '../helpers/staff.js';
 
@@ -77,6 +78,23 @@ describe('import', () => {
     expect(versions).toHaveLength(2);
     expect(versions[1]?.rows.find((r) => r.unitId === 'solbakken_avd1')?.employees).toBe(17);
     expect(storedPeriods(t.db).get('2026-03')).toBe(3);
+  });
+
+  test('a file of twenty years is confirmed in one go (the confirm form is multipart, above the urlencoded limit)', async () => {
+    const units = listUnits(t.db).map((u) => u.id);
+    const lines = [HEAD];
+    for (let year = 2005; year <= 2025; year++) {
+      for (let m = 1; m <= 12; m++) for (const u of units) lines.push(`${u};${year}-${String(m).padStart(2, '0')};12;240,25;3,5;10;4,5;9`);
+    }
+    const big = lines.join('\n');
+    expect(Buffer.byteLength(big)).toBeGreaterThan(100 * 1024);
+    const preview = await admin.agent.post('/admin/sykefravaer').field('_csrf', admin.csrf).attach('file', Buffer.from(big), 'fravaer.csv');
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('action="/admin/sykefravaer/bekreft" enctype="multipart/form-data"');
+    const apply = await admin.agent.post('/admin/sykefravaer/bekreft').field('_csrf', admin.csrf).field('csv', big);
+    expect(apply.status).toBe(303);
+    expect(storedPeriods(t.db).get('2005-01')).toBe(units.length);
+    expect(storedPeriods(t.db).get('2025-12')).toBe(units.length);
   });
 
   test('an empty upload and an unreadable file are 422', async () => {

@@ -151,6 +151,8 @@ export function mountSickLeave(admin: Router, deps: AppDeps): void {
   admin.post('/sykefravaer', csvUpload, checkCsrf, h.preview);
   admin.get('/sykefravaer', checkCsrf, h.page);
   admin.get('/sykefravaer.csv', checkCsrf, h.csv);
-  admin.post('/sykefravaer/bekreft', checkCsrf, h.apply);
+  // The confirm form posts the file's text back as multipart: an export of a few years is larger
+  // than the urlencoded body limit.
+  admin.post('/sykefravaer/bekreft', csvUpload, checkCsrf, h.apply);
   admin.post('/sykefravaer/innstillinger', checkCsrf, h.saveSettings);
 }
