@@ -117,7 +117,7 @@ export interface BeforeAfterRow {
   wave: string;
   span: string;
   cell: SickLeaveCell;
-  /** Change from the previous wave's window in percentage points (2 decimals off; one decimal) and relative, in percent. */
+  /** Change from the previous wave's window in percentage points (one decimal) and relative (whole percent); absent where either is withheld. */
   change?: string;
   relative?: string;
 }
