@@ -107,7 +107,7 @@ function run(argv: string[]): void {
       if (countUnits(db) > 0) throw new UsageError('the database already has units; the demo is only created in an empty database');
       const survey = surveys.get('kartlegging') ?? [...surveys.values()][0];
       if (!survey) throw new UsageError('no surveys loaded');
-      const demo = seedDemo(db, survey, day);
+      const demo = seedDemo(db, survey, day, { sickLeave: true });
       console.log(`Created the demo organisation and wave ${demo.waveId}. Respondent links:`);
       printLinks(demo.waveId);
       return;

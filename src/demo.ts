@@ -11,6 +11,7 @@ import { createProject, setWaveProject } from './store/projects.js';
 import { answerRows } from './store/responses.js';
 import { addUnit } from './store/units.js';
 import { createWave } from './store/waves.js';
+import { seedDemoSickLeave } from './sickleave/demo-history.js';
 
 const UNITS: { id: string; name: string; parentId?: string; headcount?: number; climate?: number }[] = [
   { id: 'demo', name: 'Demo kommune' },
@@ -79,8 +80,9 @@ function seedFollowups(db: Db, baselineWaveId: number, lastWaveId: number, today
 
 /** seedDemo creates the demo units and an open wave of the survey with one open link per leaf unit;
  *  with history, also two closed waves (two years and one year back) with synthetic answers from
- *  about 80 % of staff, all three waves in one project for before/after comparison. */
-export function seedDemo(db: Db, survey: Survey, today: string, opts: { history?: boolean } = {}): DemoResult {
+ *  about 80 % of staff, all three waves in one project for before/after comparison; with sickLeave,
+ *  three years of monthly sick-leave figures (sickleave/demo-history.ts). */
+export function seedDemo(db: Db, survey: Survey, today: string, opts: { history?: boolean; sickLeave?: boolean } = {}): DemoResult {
   return db.transaction(() => {
     for (const u of UNITS) addUnit(db, { id: u.id, name: u.name, parentId: u.parentId ?? null, headcount: u.headcount ?? null });
     const leaves = UNITS.filter((u) => u.headcount !== undefined).map((u) => u.id);
@@ -121,6 +123,7 @@ export function seedDemo(db: Db, survey: Survey, today: string, opts: { history?
     });
     if (projectId !== undefined) setWaveProject(db, waveId, projectId);
     const links = UNITS.filter((u) => u.headcount !== undefined).map((u) => ({ unitId: u.id, unitName: u.name, code: createLink(db, waveId, u.id) }));
+    if (opts.sickLeave) seedDemoSickLeave(db, today, new Date(`${today}T12:00:00Z`));
     return { waveId, links, closedWaveId, baselineWaveId, projectId };
   })();
 }

@@ -41,7 +41,7 @@
             maintainAspectRatio: false,
             animation: false,
             locale: lang,
-            scales: { y: { min: data.min, max: data.max, ticks: { stepSize: 0.5 } } },
+            scales: { y: { min: data.min, max: data.max, ticks: { stepSize: data.step || 0.5 } } },
             plugins: { legend: { position: 'bottom' } },
           },
         });

@@ -400,6 +400,43 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX send_item_due ON send_item(state, next_at);
   CREATE INDEX send_item_job ON send_item(job_id);
   `,
+  // Sick leave (issue 18): counts per unit and period from the HR/payroll system, never about a
+  // person. Every import is kept (a re-import of a period adds a version, the newest is current),
+  // with the unit tree and thresholds as they stood: a period's earlier versions may have been
+  // shown, so what a later one shows is decided against them (sickleave/disclosure.ts). Days are
+  // stored in hundredths so sums are exact.
+  `
+  CREATE TABLE sick_leave_import (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    -- JSON [[unitId, parentId|null], ...]: the tree this import's periods are summed over.
+    tree TEXT NOT NULL,
+    k INTEGER NOT NULL CHECK (k >= 5),
+    k_split INTEGER NOT NULL CHECK (k_split >= k)
+  );
+  CREATE TABLE sick_leave (
+    import_id INTEGER NOT NULL REFERENCES sick_leave_import(id),
+    period TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    employees INTEGER NOT NULL CHECK (employees > 0),
+    agreed INTEGER NOT NULL CHECK (agreed >= 0),
+    lost_self INTEGER NOT NULL CHECK (lost_self >= 0),
+    lost_doctor INTEGER NOT NULL CHECK (lost_doctor >= 0),
+    lost_short INTEGER CHECK (lost_short >= 0),
+    lost_long INTEGER CHECK (lost_long >= 0),
+    PRIMARY KEY (period, import_id, unit_id),
+    CHECK (lost_self + lost_doctor <= agreed)
+  ) WITHOUT ROWID;
+  -- One row: the thresholds (k only ever raised) and whether pages show presence instead.
+  CREATE TABLE sick_leave_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    k INTEGER NOT NULL CHECK (k >= 5),
+    k_split INTEGER NOT NULL CHECK (k_split >= k),
+    presence INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO sick_leave_settings (id, k, k_split, presence) VALUES (1, 5, 10, 0);
+  `,
 ];
 
 /** DRAFTS_MOVED is the version whose migration dropped the draft table: a database migrated across it is vacuumed. */

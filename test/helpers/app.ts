@@ -51,9 +51,9 @@ export interface HistoryApp extends TestApp {
 /** makeHistoryApp is makeTestApp (in memory unless file is true) with the demo's history as well:
  *  two closed waves of synthetic answers in one project with the open wave, seeded as of `day`
  *  (2026-11-23 unless given). */
-export function makeHistoryApp(opts: { day?: string; file?: boolean } = {}): HistoryApp {
+export function makeHistoryApp(opts: { day?: string; file?: boolean; sickLeave?: boolean } = {}): HistoryApp {
   const dir = opts.file ? fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-')) : undefined;
-  const t = seededApp(testConfig(dir ? { DATABASE_PATH: path.join(dir, 'test.db') } : {}), opts.day ?? '2026-11-23', { history: true }, dir);
+  const t = seededApp(testConfig(dir ? { DATABASE_PATH: path.join(dir, 'test.db') } : {}), opts.day ?? '2026-11-23', { history: true, sickLeave: opts.sickLeave }, dir);
   const { closedWaveId, baselineWaveId, projectId } = t.demo;
   if (closedWaveId === undefined || baselineWaveId === undefined || projectId === undefined) throw new Error('the demo has no history');
   return { ...t, closedWaveId, baselineWaveId, projectId };
@@ -61,7 +61,7 @@ export function makeHistoryApp(opts: { day?: string; file?: boolean } = {}): His
 
 /** seededApp opens config's database, syncs the bundled surveys, seeds the demo as of `day` and
  *  builds the app; close() also removes dir, the temp folder holding a file database. */
-function seededApp(config: Config, day: string, seed: { history?: boolean }, dir?: string): TestApp {
+function seededApp(config: Config, day: string, seed: { history?: boolean; sickLeave?: boolean }, dir?: string): TestApp {
   const db = openDb(config.DATABASE_PATH);
   const surveys = bundledSurveys();
   syncSurveyVersions(db, surveys.values());

@@ -64,9 +64,12 @@ function fillVersion1(file: string): void {
       ).run('a'.repeat(64), JSON.stringify({ raus_velkommen: 4, kommentar: 'halvveis' }));
     }
     const answers = { hefa_beg_rolle: 5, stilling_naa: 62.5, ansettelse: 'fast', kommentar: 'Godt – «sagt»' };
+    // Responses carried the day they were submitted until a later migration dropped it.
+    const dated = (db.pragma('table_info(response)') as { name: string }[]).some((c) => c.name === 'submitted_on');
     for (let i = 0; i < 20; i++) {
       const id = 1_000_000 + i * 7919;
-      db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, 1, 'avd1', ?, ?, '2025-03-10')").run(id, survey.id, survey.version);
+      if (dated) db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version, submitted_on) VALUES (?, 1, 'avd1', ?, ?, '2025-03-10')").run(id, survey.id, survey.version);
+      else db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, 1, 'avd1', ?, ?)").run(id, survey.id, survey.version);
       for (const r of answerRows(survey, answers)) db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)').run(id, r.itemId, r.part, r.num, r.txt);
       db.prepare("INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, 'hefa_nd_innflytelse', 'now', NULL, 'dk'), (?, 'hefa_nd_innflytelse', 'desired', 4, NULL)").run(id, id);
     }

@@ -14,6 +14,7 @@ import { subtreeIds } from '../../store/units.js';
 import { staffOf } from '../staff/session.js';
 import { comparisonCsv } from './csv.js';
 import { compareUnit, loadComparison, visibleGroups, type ProjectComparison } from './model.js';
+import { beforeAfterOf } from '../sickleave/view-model.js';
 
 function load(deps: AppDeps, req: Request, res: Response): ProjectComparison | undefined {
   const c = loadComparison(deps, Number(req.params.projectId), res.locals.lang as string);
@@ -113,6 +114,7 @@ export function compareHandlers(deps: AppDeps) {
         comparison,
         actions: actions.map((a) => ({ ...a, factor: a.factorId ? factorChange.get(a.factorId) : undefined })),
         chart: trendChart(c, comparison),
+        sickBefore: beforeAfterOf(deps.db, unit.id, c.waves.map((w) => w.wave), res.locals.t as Translate, lang),
         isChange,
         num: figureFormat(lang),
         scripts: ['/vendor/chart.umd.min.js', '/js/results.js'],

@@ -23,6 +23,7 @@ import { decimal, figureFormat } from '../results/format.js';
 import { chartData, rankFigures, strengthsAndAreas, visibleUnits } from '../results/view-model.js';
 import { waveOf } from '../staff/loaders.js';
 import { staffOf } from '../staff/session.js';
+import { unitSickLeaveOf } from '../sickleave/view-model.js';
 
 const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim().slice(0, max + 1) : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
@@ -203,6 +204,7 @@ export function followupHandlers(deps: AppDeps) {
         // The same chart as the results page, from the same released table (the basis's).
         chart: c.basis ? JSON.stringify(chartData(c.basis.group, [], c.basis.unit.name)) : '',
         num: figureFormat(lang),
+        sick: unitSickLeaveOf(deps.db, c.unit.id, res.locals.t as Translate, lang),
         scripts: ['/vendor/chart.umd.min.js', '/js/results.js'],
       });
     },

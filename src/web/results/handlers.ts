@@ -20,6 +20,7 @@ import { heatmapCsv, heatmapXlsx } from './heatmap-export.js';
 import { inStaffLanguage } from './texts.js';
 import { figureFormat } from './format.js';
 import { markdownToHtml } from './markdown.js';
+import { unitSickLeaveOf } from '../sickleave/view-model.js';
 import { chartData, heatBand, strengthsAndAreas, visibleUnits } from './view-model.js';
 
 function loadResults(deps: AppDeps, _req: Request, res: Response): { wave: Wave; results: WaveResults } | undefined {
@@ -99,6 +100,7 @@ export function resultHandlers(deps: AppDeps) {
         ranked: group.released ? strengthsAndAreas(group as ShownGroup) : undefined,
         chart: group.released ? JSON.stringify(chartData(group as ShownGroup, compare, unit.name)) : '',
         num: figureFormat(lang),
+        sick: unitSickLeaveOf(deps.db, unit.id, res.locals.t as Translate, lang),
         scripts: ['/vendor/chart.umd.min.js', '/js/results.js'],
       });
     },

@@ -67,7 +67,7 @@ export function setupHandlers(deps: AppDeps) {
         // The bundled definition as it is now: the demo's waves answer the latest version.
         const survey = values.demo === 'on' && countUnits(deps.db) === 0 ? latestSurveyVersion(deps.db, 'kartlegging') : undefined;
         if (survey) {
-          seedDemo(deps.db, survey, today(deps.config.TIME_ZONE, at), { history: true });
+          seedDemo(deps.db, survey, today(deps.config.TIME_ZONE, at), { history: true, sickLeave: true });
           audit(deps.db, { accountId, actor: values.username, action: 'demo.load' }, at);
         }
         return accountId;

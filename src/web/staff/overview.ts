@@ -13,6 +13,8 @@ import { publicBase } from '../admin/waves.js';
 import type { AppDeps } from '../deps.js';
 import { mayViewWave, waveOf } from './loaders.js';
 import { staffOf, type Staff } from './session.js';
+import type { Translate } from '../i18n/index.js';
+import { overviewSickLeave } from '../sickleave/view-model.js';
 
 export interface RateRow {
   unit: Unit;
@@ -111,7 +113,10 @@ export function overviewHandlers(deps: AppDeps) {
       const projects = listProjects(deps.db)
         .map((project) => ({ project, waves: projectWaves(deps.db, project.id) }))
         .filter((p) => p.waves.some((w) => mayViewWave(deps, staff, w)));
-      res.render('staff/overview', { waves, projects });
+      // The project leader's view of sick leave: the top-level units' newest quarter.
+      const roots = staff.account.role === 'admin' ? listUnits(deps.db).filter((u) => u.parentId === null && !u.retired) : [];
+      const sick = roots.length > 0 ? overviewSickLeave(deps.db, roots, res.locals.t as Translate, res.locals.lang as string) : undefined;
+      res.render('staff/overview', { waves, projects, sick });
     },
     rates(_req: Request, res: Response): void {
       const wave = waveOf(res);
