@@ -2,6 +2,7 @@
 // functions from one definition to the next. Validity is the loader's business (file-form.ts
 // parseDefinition); these only keep the shape (every text a per-language map, ids stable, so a
 // translation stays with its text when items move).
+import { assertNever } from '../errors.js';
 import type { Condition, ItemType, LocalizedText, SurveyFile } from './schema.js';
 import { textSlots } from './texts.js';
 import type { Texts } from './file-form.js';
@@ -12,11 +13,6 @@ export type FileOption = { id: string; label: LocalizedText };
 
 /** ITEM_TYPES lists every item type, in the order the builder offers them. */
 export const ITEM_TYPES = ['likert', 'scale', 'single', 'multi', 'number', 'text', 'nowDesired'] as const satisfies readonly ItemType[];
-
-/** assertNever fails to compile when a switch misses a case (a new item type must be handled). */
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value ${JSON.stringify(value)}`);
-}
 
 /** textOf reads a text in one language ('' when absent). */
 export function textOf(text: LocalizedText | undefined, lang: string): string {

@@ -5,6 +5,7 @@
 import express, { type Request, type Response } from 'express';
 import { recentAudit } from '../../store/audit.js';
 import { accountHandlers } from '../admin/accounts.js';
+import { builderRoutes } from '../admin/builder.js';
 import { mountInvitations } from '../admin/invitations.js';
 import { unitHandlers } from '../admin/units.js';
 import { waveHandlers } from '../admin/waves.js';
@@ -47,6 +48,7 @@ export function staffRouter(deps: AppDeps): express.Router {
   // The one multipart route: its body is read only here, after the session and role checks.
   admin.post('/import', csvUpload, checkCsrf, units.importPreview);
   mountInvitations(admin, deps);
+  builderRoutes(admin, deps);
   admin.use(checkCsrf);
   admin.get('/enheter', units.list);
   admin.post('/enheter', units.create);
