@@ -171,7 +171,7 @@ describe('JSON export and import', () => {
     const bad = JSON.stringify({ id: 'ny', version: 1, title: 'Ny', scales: {}, sections: [{ id: 's', title: 'S', items: [{ id: 'q', type: 'likert', scale: 'enig9', text: 'Q' }] }] });
     const res = await admin.agent.post('/admin/skjema/import').field('_csrf', admin.csrf).field('json', bad);
     expect(res.status).toBe(422);
-    expect(res.text).toContain('Del 1, spørsmål 1: scale: ukjent skala «enig9»');
+    expect(res.text).toContain('Del 1, spørsmål 1: ukjent skala «enig9»');
     expect(res.text).toContain('&#34;enig9&#34;');
     expect(getSurveyDraft(t.db, 'ny')).toBeUndefined();
     const syntax = await admin.agent.post('/admin/skjema/import').field('_csrf', admin.csrf).field('json', '{"id": ');

@@ -176,7 +176,7 @@ export function builderItemRoutes(admin: Router, deps: AppDeps): void {
     const sectionId = String(req.params.sectionId);
     sectionIndex(def, sectionId);
     const type = (ITEM_TYPES as readonly string[]).includes(String(req.query.type)) ? (String(req.query.type) as ItemType) : 'likert';
-    const form = readItemForm({ id: freeId(allItemIds(def), `${sectionId}_${type}`.slice(0, 40)), scale: Object.keys(def.scales)[0] ?? '', min: type === 'scale' ? '0' : type === 'number' ? '0' : '', max: type === 'scale' ? '10' : type === 'number' ? '100' : '' }, type);
+    const form = readItemForm({ id: freeId(allItemIds(def), `${sectionId}_${type}`.toLowerCase().slice(0, 40)), scale: Object.keys(def.scales)[0] ?? '', min: type === 'scale' ? '0' : type === 'number' ? '0' : '', max: type === 'scale' ? '10' : type === 'number' ? '100' : '' }, type);
     renderItem(res, 200, def, sectionId, form, {}, true);
   });
 

@@ -35,6 +35,32 @@ export function problemMessage(t: Translate, message: string): string {
   return message;
 }
 
+// Fields whose problem message already names them; others are named in words, or as in the file.
+const SELF_EXPLAINED = new Set(['', 'items', 'scale', 'factor', 'sections', 'maxChoices']);
+const FIELD_WORDS: Record<string, MessageKey> = {
+  text: 'builder.field.text',
+  help: 'builder.field.help',
+  title: 'builder.field.title',
+  intro: 'builder.field.intro',
+  id: 'builder.field.id',
+  showIf: 'builder.field.showIf',
+  minLabel: 'builder.field.minLabel',
+  maxLabel: 'builder.field.maxLabel',
+  min: 'builder.field.min',
+  max: 'builder.field.max',
+  unit: 'builder.field.unit',
+};
+
+/** fieldWords names the field of a problem inside an item or section ('' when the message says it). */
+function fieldWords(t: Translate, field: string): string {
+  const option = /^options\[(\d+)\]/.exec(field);
+  if (option) return t('builder.field.option', { n: Number(option[1]) + 1 });
+  const head = /^[A-Za-z]+/.exec(field)?.[0] ?? '';
+  if (SELF_EXPLAINED.has(head)) return '';
+  const key = FIELD_WORDS[head];
+  return key && field === head ? t(key) : field;
+}
+
 /** A problem for the page: where (in words), what, and the address of the place to fix it. */
 export interface ShownProblem {
   where: string;
@@ -58,7 +84,8 @@ export function describeProblems(t: Translate, surveyId: string, def: SurveyFile
             ? t('builder.where.parts')
             : t('builder.where.survey');
     const href = item ? `${base}/sporsmal/${encodeURIComponent(item.id)}` : section && !('include' in section) ? `${base}#del-${section.id}` : p.path.startsWith('scales') || p.path.startsWith('factors') ? `${base}/skalaer` : base;
-    return { where, message: `${at.field ? `${at.field}: ` : ''}${problemMessage(t, p.message)}`, href };
+    const named = at.section === undefined ? '' : fieldWords(t, at.field);
+    return { where, message: `${named ? `${named}: ` : ''}${problemMessage(t, p.message)}`, href };
   });
 }
 
