@@ -107,6 +107,8 @@ export interface ItemFields {
   maxLength: string;
   maxChoices: string;
   options: { id: string; label: string }[];
+  /** A single choice marked as the survey's background question (results broken down by it). */
+  background: boolean;
 }
 
 const num = (s: string, fallback: number): number => (s.trim() === '' ? fallback : Number(s.replace(',', '.')));
@@ -141,7 +143,7 @@ export function buildItem(f: ItemFields, previous: FileItem | undefined): FileIt
     case 'scale':
       return { ...base, type, min: num(f.min, 0), max: num(f.max, 10), minLabel: withText(oldText('minLabel'), 'nb', f.minLabel), maxLabel: withText(oldText('maxLabel'), 'nb', f.maxLabel) };
     case 'single':
-      return { ...base, type, options };
+      return { ...base, type, options, ...(f.background ? { background: true } : {}) };
     case 'multi':
       return { ...base, type, options, ...(f.maxChoices === '' ? {} : { maxChoices: num(f.maxChoices, 1) }) };
     case 'number': {

@@ -1,7 +1,7 @@
 // End-to-end: a project leader builds a small survey in the browser (every item type, a factor and
 // a condition, chosen from lists), sees a mistake reported at its field, saves a version, previews
 // it at phone width with the condition live, opens a wave with it, a respondent answers through the
-// link on a phone, and after the close the project leader sees the factor in the results. axe runs
+// link on a phone (told on the welcome page about the background question), and after the close the project leader sees the factor in the results. axe runs
 // on every builder page; no page may report a console error (the CSP allows no inline script).
 // With SHOTS_DIR set, the builder pages are also saved as screenshots at 390 and 1280 px.
 import fs from 'node:fs';
@@ -117,6 +117,7 @@ test('build a survey with every item type, preview it on a phone, answer it thro
     await field(page, 'Tekst for alternativ 1').fill('Ja');
     await field(page, 'Kortnavn for alternativ 2').fill('nei');
     await field(page, 'Tekst for alternativ 2').fill('Nei');
+    await page.getByLabel(/^Bakgrunnsspørsmål/).check();
   });
   await addItem(page, 'fritekst', async () => {
     await field(page, 'Kortnavn for spørsmålet').fill('natt');
@@ -186,6 +187,9 @@ test('build a survey with every item type, preview it on a phone, answer it thro
   const link = await field(page, 'Lenke for Solsikken, blå avdeling').inputValue();
   const respondent = await e2e.newPage(PHONE);
   await respondent.goto(link);
+  // The welcome page says which background question is asked, and why.
+  expect(await text(respondent.locator('section[aria-labelledby="background-title"]'))).toContain('Jobber du turnus?');
+  await checkA11y(respondent, 'the welcome page with a background question');
   await submitWith(respondent, button(respondent, 'Start undersøkelsen'));
   const q = (id: string): Locator => respondent.locator(`.q[data-item="${id}"]`);
   await q('trives').getByText('Litt enig', { exact: true }).click();

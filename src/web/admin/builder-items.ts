@@ -65,6 +65,7 @@ function readItemForm(b: Record<string, unknown>, type: ItemType): ItemFields {
     maxLength: formText(b.maxLength, 5),
     maxChoices: formText(b.maxChoices, 3),
     options: ids.map((id, i) => ({ id, label: labels[i] ?? '' })),
+    background: type === 'single' && b.background === 'on',
   };
 }
 
@@ -104,6 +105,7 @@ function itemFormOf(def: SurveyFile, item: FileItem): ItemFields {
     maxLength: s(i.maxLength),
     maxChoices: s(i.maxChoices),
     options: ((i.options as { id: string; label: never }[] | undefined) ?? []).map((o) => ({ id: o.id, label: textOf(o.label, 'nb') })),
+    background: i.background === true,
   };
 }
 

@@ -24,6 +24,9 @@ const MESSAGES: [RegExp, MessageKey][] = [
   [/^scale point values must be unique$/, 'builder.problem.pointsUnique'],
   [/^maxChoices (\d+) exceeds/, 'builder.problem.maxChoices'],
   [/^Invalid input: expected number/, 'builder.problem.number'],
+  [/^only one background question per survey \("([^"]*)"/, 'builder.problem.oneBackground'],
+  [/^a background question cannot be required/, 'builder.problem.backgroundRequired'],
+  [/^a background question has at most 12 options/, 'builder.problem.backgroundOptions'],
 ];
 
 /** problemMessage words one loader message in the staff user's language where it is a known one. */
@@ -36,7 +39,7 @@ export function problemMessage(t: Translate, message: string): string {
 }
 
 // Fields whose problem message already names them; others are named in words, or as in the file.
-const SELF_EXPLAINED = new Set(['', 'items', 'scale', 'factor', 'sections', 'maxChoices']);
+const SELF_EXPLAINED = new Set(['', 'items', 'scale', 'factor', 'sections', 'maxChoices', 'background', 'required']);
 const FIELD_WORDS: Record<string, MessageKey> = {
   text: 'builder.field.text',
   help: 'builder.field.help',

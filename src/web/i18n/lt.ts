@@ -109,4 +109,9 @@ export const lt: Partial<Catalogue> = {
   // i18n (issue 16): survey languages for respondents and waves
   'respondLang.title': 'Kalba',
   'respondLang.hint': 'Klausimai ir mygtukai bus rodomi pasirinkta kalba.',
+
+  // Questionnaire builder (issue 19): the welcome page names the background questions.
+  'welcome.backgroundTitle': 'Bendrieji klausimai',
+  'welcome.backgroundIntro': 'Apklausoje to klausiama, kad būtų galima pamatyti, ar darbo aplinka skiriasi įvairioms grupėms:',
+  'welcome.backgroundWhy': 'Atsakymai naudojami tik visos organizacijos rezultatams suskirstyti, niekada atskiram padaliniui, ir tik tada, kai kiekvienoje grupėje yra ne mažiau kaip {k} atsakymų ir nė vienos grupės negalima apskaičiuoti iš kitų skaičių. Galite į juos neatsakyti.',
 };

@@ -109,4 +109,9 @@ export const pl: Partial<Catalogue> = {
   // i18n (issue 16): survey languages for respondents and waves
   'respondLang.title': 'Język',
   'respondLang.hint': 'Pytania i przyciski będą wyświetlane w wybranym języku.',
+
+  // Questionnaire builder (issue 19): the welcome page names the background questions.
+  'welcome.backgroundTitle': 'Pytania o dane ogólne',
+  'welcome.backgroundIntro': 'Ankieta pyta o to, aby sprawdzić, czy środowisko pracy różni się między grupami:',
+  'welcome.backgroundWhy': 'Odpowiedzi służą wyłącznie do podziału wyników dla całej organizacji, nigdy dla pojedynczego działu, i tylko wtedy, gdy każda grupa ma co najmniej {k} odpowiedzi i żadnej grupy nie da się wyliczyć z innych liczb. Możesz na nie nie odpowiadać.',
 };
