@@ -42,8 +42,10 @@ export function saveDraft(deps: AppDeps, res: Response, surveyId: string, def: S
   })();
 }
 
-/** checkDraft runs the loader over a working copy (templates may be included). */
+/** checkDraft runs the loader over a working copy; templates are parsed with it only when it
+ *  includes one (the builder flattens includes, so only a hand-edited copy could). */
 export function checkDraft(deps: AppDeps, def: SurveyFile) {
-  return parseDefinition(JSON.stringify(def), `${def.id}.json`, templates(deps));
+  const includes = def.sections.some((s) => 'include' in s);
+  return parseDefinition(JSON.stringify(def), `${def.id}.json`, includes ? templates(deps) : []);
 }
 
