@@ -30,9 +30,8 @@ import type { AppDeps } from '../deps.js';
 import { formErrors, formList, formText } from '../forms.js';
 import type { Translate } from '../i18n/index.js';
 import { itemProblems } from './builder-problems.js';
-import { draftOf, saveDraft } from './builder-target.js';
+import { builderBase as base, draftOf, saveDraft } from './builder-target.js';
 
-const base = (surveyId: string): string => `/admin/skjema/${encodeURIComponent(surveyId)}`;
 const body = (req: Request): Record<string, unknown> => (req.body ?? {}) as Record<string, unknown>;
 const direction = (req: Request): -1 | 1 => (formText(body(req).retning) === 'opp' ? -1 : 1);
 

@@ -14,7 +14,7 @@ import type { AppDeps } from '../deps.js';
 import type { RespondContext } from '../respond/handlers.js';
 import { useLanguage } from '../respond/language.js';
 import { pageView } from '../respond/view-model.js';
-import { checkDraft, targetOf } from './builder-target.js';
+import { builderBase, checkDraft, targetOf } from './builder-target.js';
 
 /** The survey a preview shows: a stored version when asked for, else the working copy when it is
  *  valid, else the latest stored version; undefined when there is none yet. */
@@ -57,7 +57,7 @@ export function builderPreviewRoutes(admin: Router, deps: AppDeps): void {
     const section = visible.find((s) => s.id === sectionId);
     if (!section) throw new HttpError(404, 'notFound');
     const query = version === undefined ? '' : `?versjon=${version}`;
-    const base = `/admin/skjema/${encodeURIComponent(target.surveyId)}/forhandsvis`;
+    const base = `${builderBase(target.surveyId)}/forhandsvis`;
     // The respondent view model needs only the survey and a code from its context, and a resume code from the draft.
     const ctx = { survey: shown, baseSurvey: survey, languages, language: lang, code: 'forhandsvisning' } as RespondContext;
     const draft = { resumeCode: '' } as Draft;
@@ -67,7 +67,7 @@ export function builderPreviewRoutes(admin: Router, deps: AppDeps): void {
       formAction: `${base}/${lang}/del/${section.id}${query}`,
       preview: {
         answers: JSON.stringify(answers),
-        back: target.draft ? `/admin/skjema/${encodeURIComponent(target.surveyId)}` : `/admin/skjema/${encodeURIComponent(target.surveyId)}/versjoner`,
+        back: target.draft ? builderBase(target.surveyId) : `${builderBase(target.surveyId)}/versjoner`,
         languages: languages.map((tag) => ({ tag, name: languageName(tag), href: `${base}/${tag}/del/${section.id}${query}`, current: tag === lang })),
         staffT,
         staffLang,
@@ -80,7 +80,7 @@ export function builderPreviewRoutes(admin: Router, deps: AppDeps): void {
     if (!found) return res.status(409).render('admin/builder-message', { surveyId: targetOf(res).surveyId, messageKey: 'builder.previewInvalid' });
     const first = found.survey.sections[0];
     if (!first) throw new HttpError(404, 'notFound');
-    res.redirect(303, `/admin/skjema/${encodeURIComponent(targetOf(res).surveyId)}/forhandsvis/nb/del/${first.id}${found.version === undefined ? '' : `?versjon=${found.version}`}`);
+    res.redirect(303, `${builderBase(targetOf(res).surveyId)}/forhandsvis/nb/del/${first.id}${found.version === undefined ? '' : `?versjon=${found.version}`}`);
   });
 
   admin.get('/skjema/:surveyId/forhandsvis/:lang/del/:section', (req, res) => {

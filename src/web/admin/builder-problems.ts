@@ -8,6 +8,7 @@ import { asMaps, findItem, sectionsOf } from '../../survey/edit.js';
 import type { SurveyFile } from '../../survey/schema.js';
 import { textSlots } from '../../survey/texts.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
+import { builderBase } from './builder-target.js';
 
 const MESSAGES: [RegExp, MessageKey][] = [
   [/^unknown scale "([^"]*)"/, 'builder.problem.unknownScale'],
@@ -73,7 +74,7 @@ export interface ShownProblem {
 
 /** describeProblems turns the loader's problems with a working copy into places and messages. */
 export function describeProblems(t: Translate, surveyId: string, def: SurveyFile, problems: readonly DefinitionProblem[]): ShownProblem[] {
-  const base = `/admin/skjema/${encodeURIComponent(surveyId)}`;
+  const base = builderBase(surveyId);
   return problems.map((p) => {
     const at = locate(p.path);
     const section = at.section === undefined ? undefined : def.sections[at.section - 1];

@@ -13,6 +13,9 @@ import { nowOf, type AppDeps } from '../deps.js';
 /** The languages a survey may declare in the builder: those the respondent pages speak. */
 export const BUILDER_LANGUAGES = ['nb', 'nn', 'en', 'pl', 'lt'] as const;
 
+/** builderBase is the address of a survey's builder page. */
+export const builderBase = (surveyId: string): string => `/admin/skjema/${encodeURIComponent(surveyId)}`;
+
 /** What :surveyId loads: a builder survey's working copy, or (draft undefined) a template. */
 export interface BuilderTarget {
   surveyId: string;

@@ -7,10 +7,9 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { HttpError } from '../../errors.js';
 import { diffVersions } from '../../report/version-diff.js';
 import { getSurveyVersion, latestSurveyVersion, listSurveyVersions, storeSurveyVersion } from '../../store/survey-versions.js';
-import { createSurveyDraft, getSurveyDraft, listSurveyDrafts, saveSurveyDraft, surveyIdTaken, templateIds, type SurveyDraft } from '../../store/surveys.js';
+import { createSurveyDraft, getSurveyDraft, listSurveyDrafts, saveSurveyDraft, surveyIdTaken, templateIds } from '../../store/surveys.js';
 import { asMaps, blankDefinition, textOf, withText } from '../../survey/edit.js';
 import { parseDefinition, toSurveyFile } from '../../survey/file-form.js';
-import type { Survey } from '../../survey/model.js';
 import { Id, type SurveyFile } from '../../survey/schema.js';
 import { languageName } from '../../survey/texts.js';
 import { decodeUpload } from '../../org/upload.js';
@@ -21,11 +20,9 @@ import type { Translate } from '../i18n/index.js';
 import { csvUpload } from '../multipart.js';
 import { checkCsrf } from '../staff/session.js';
 import { describeProblems } from './builder-problems.js';
-import { BUILDER_LANGUAGES, checkDraft, draftOf, saveDraft, targetOf, templates, type BuilderTarget } from './builder-target.js';
+import { builderBase as base, BUILDER_LANGUAGES, checkDraft, draftOf, saveDraft, targetOf, templates, type BuilderTarget } from './builder-target.js';
 import { builderItemRoutes } from './builder-items.js';
 import { builderPreviewRoutes } from './builder-preview.js';
-
-const base = (surveyId: string): string => `/admin/skjema/${encodeURIComponent(surveyId)}`;
 
 interface NewForm {
   id: string;
