@@ -218,6 +218,18 @@ test('build a survey with every item type, preview it on a phone, answer it thro
   await e2e.visit(page, `/resultater/${waveId}/enhet/solsikken_bla`);
   expect(await text(page.locator('main'))).toContain('Trivsel');
   await shot(page, '7-results');
+
+  // Translations side by side: with English added, every text has its field beside the bokmål.
+  await e2e.visit(page, '/admin/skjema/lokal');
+  await field(page, 'English').check();
+  await submitWith(page, button(page, 'Lagre innstillinger'));
+  await page.getByRole('link', { name: 'Oversett til English' }).click();
+  await page.waitForURL('**/oversett/en');
+  await field(page, 'Jobber du turnus?').fill('Do you work shifts?');
+  await submitWith(page, button(page, 'Lagre oversettelsene'));
+  expect(await field(page, 'Jobber du turnus?').inputValue()).toBe('Do you work shifts?');
+  await checkA11y(page, 'the translation page');
+  await shot(page, '8-translate');
   // Chromium reports the 422 of the deliberate mistake as a console error; nothing else may fail.
   expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
   expect(phone.errors).toEqual([]);

@@ -204,6 +204,17 @@ describe('preview', () => {
     expect(recentAudit(t.db).some((e) => e.action.startsWith('builder.preview'))).toBe(false);
   });
 
+  test('answers carried back from the browser are checked again: garbage is dropped, never shown', async () => {
+    await buildSmallSurvey();
+    await post(`${B}/del`, { title: 'Del 2' });
+    expect((await post(`${B}/del/del_2/sporsmal`, { type: 'number', id: 'kveld', text: 'Hvor mange kvelder?', min: '0', max: '31' })).status).toBe(303);
+    const next = await post(`${B}/forhandsvis/nb/del/del_1`, { trives: '4', turnus: 'nei', _answers: '{"kveld":{"x":1},"ukjent":3}', _nav: 'next' });
+    expect(next.status).toBe(200);
+    expect(next.text).toContain('Hvor mange kvelder?');
+    expect(next.text).not.toContain('object Object');
+    expect(next.text).toContain('name="_answers" value="{&#34;trives&#34;:4,&#34;turnus&#34;:&#34;nei&#34;}"');
+  });
+
   test('previews a template in each of its languages', async () => {
     const start = await admin.agent.get('/admin/skjema/raus/forhandsvis');
     const page = await admin.agent.get(start.headers.location!.replace('/nb/', '/pl/'));

@@ -5,7 +5,7 @@ import type { Request, Response, Router } from 'express';
 import { HttpError } from '../../errors.js';
 import type { Draft } from '../../store/drafts.js';
 import { getSurveyVersion, latestSurveyVersion } from '../../store/survey-versions.js';
-import { mergePage, parsePage, visibleSections, type FieldError, type FormBody } from '../../survey/answers.js';
+import { mergePage, parsePage, revalidate, visibleSections, type FieldError, type FormBody } from '../../survey/answers.js';
 import { pruneHidden } from '../../survey/conditions.js';
 import type { Answers, Survey } from '../../survey/model.js';
 import { asMaps } from '../../survey/edit.js';
@@ -34,13 +34,19 @@ function previewSurvey(deps: AppDeps, req: Request, res: Response): { survey: Su
   return latest && { survey: latest, version: latest.version };
 }
 
-function readAnswers(body: FormBody): Answers {
+// The answers so far come back from the browser: only those that still parse as answers to the
+// survey's items are kept, as a draft's are before a submit.
+function readAnswers(survey: Survey, body: FormBody): Answers {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(typeof body._answers === 'string' ? body._answers : '{}') as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Answers) : {};
+    parsed = JSON.parse(typeof body._answers === 'string' ? body._answers : '{}');
   } catch {
     return {};
   }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  const answers = parsed as Answers;
+  const bad = new Set(revalidate(survey, answers));
+  return Object.fromEntries(Object.entries(answers).filter(([id]) => !bad.has(id)));
 }
 
 /** builderPreviewRoutes mounts the preview pages (GET shows a page, POST moves on with the answers). */
@@ -94,10 +100,11 @@ export function builderPreviewRoutes(admin: Router, deps: AppDeps): void {
     if (!found) throw new HttpError(404, 'notFound');
     const { survey } = found;
     const body = (req.body ?? {}) as FormBody;
-    const section = visibleSections(survey, readAnswers(body)).find((s) => s.id === String(req.params.section));
+    const saved = readAnswers(survey, body);
+    const section = visibleSections(survey, saved).find((s) => s.id === String(req.params.section));
     if (!section) throw new HttpError(404, 'notFound');
     const page = parsePage(survey, section, body);
-    const answers = pruneHidden(survey, mergePage(survey, section, readAnswers(body), page.answers, new Set(page.errors.map((e) => e.itemId))));
+    const answers = pruneHidden(survey, mergePage(survey, section, saved, page.answers, new Set(page.errors.map((e) => e.itemId))));
     if (page.errors.length > 0) return show(req, res, 422, survey, found.version, section.id, answers, page.raw, page.errors);
     const visible = visibleSections(survey, answers);
     const index = visible.findIndex((s) => s.id === section.id);
