@@ -25,11 +25,10 @@ import {
 } from '../../survey/edit.js';
 import { Id, type ItemType, type SurveyFile } from '../../survey/schema.js';
 import { languageName, textSlots } from '../../survey/texts.js';
-import { locate } from '../../survey/file-form.js';
 import type { AppDeps } from '../deps.js';
 import { formErrors, formList, formText } from '../forms.js';
 import type { Translate } from '../i18n/index.js';
-import { itemProblems } from './builder-problems.js';
+import { itemProblems, placeOf } from './builder-problems.js';
 import { builderBase as base, draftOf, saveDraft } from './builder-target.js';
 
 const body = (req: Request): Record<string, unknown> => (req.body ?? {}) as Record<string, unknown>;
@@ -305,16 +304,13 @@ export function builderItemRoutes(admin: Router, deps: AppDeps): void {
   });
 
   // Translations: every text of the survey, bokmål beside the language being written.
-  const translationRows = (def: SurveyFile, lang: string) =>
-    textSlots(def).map((slot) => {
-      const at = locate(slot.path);
-      return { key: slot.key, path: slot.path, at, nb: textOf(slot.get() as never, 'nb'), text: textOf(slot.get() as never, lang) };
-    });
+  const translationRows = (t: Translate, def: SurveyFile, lang: string) =>
+    textSlots(def).map((slot) => ({ key: slot.key, place: placeOf(t, slot.path), nb: textOf(slot.get() as never, 'nb'), text: textOf(slot.get() as never, lang) }));
   admin.get('/skjema/:surveyId/oversett/:lang', (req, res) => {
     const def = asMaps(draftOf(res).definition);
     const lang = String(req.params.lang);
     if (lang === 'nb' || !(def.languages ?? []).includes(lang)) throw new HttpError(404, 'notFound');
-    res.render('admin/builder-translate', { surveyId: draftOf(res).surveyId, lang, langName: languageName(lang), rows: translationRows(def, lang) });
+    res.render('admin/builder-translate', { surveyId: draftOf(res).surveyId, lang, langName: languageName(lang), rows: translationRows(res.locals.t as Translate, def, lang) });
   });
   admin.post('/skjema/:surveyId/oversett/:lang', (req, res) => {
     const draft = draftOf(res);

@@ -65,6 +65,26 @@ function fieldWords(t: Translate, field: string): string {
   return key && field === head ? t(key) : field;
 }
 
+/** placeOf names any text's or problem's place in words: "Del 2, spørsmål 3: svaralternativ 1",
+ *  "Skala enig5, punkt 2", "Faktor 1: beskrivelse", "Tittel". */
+export function placeOf(t: Translate, path: string): string {
+  const at = locate(path);
+  if (at.section !== undefined) {
+    const where = at.item !== undefined ? t('builder.where.item', { section: at.section, item: at.item }) : t('builder.where.section', { section: at.section });
+    const named = fieldWords(t, at.field);
+    return named ? `${where}: ${named}` : where;
+  }
+  const point = /^scales\.([a-z0-9_]+)\.points\[(\d+)\]/.exec(path);
+  if (point) return t('builder.where.scalePoint', { id: point[1] ?? '', n: Number(point[2]) + 1 });
+  const dontKnow = /^scales\.([a-z0-9_]+)\.dontKnowLabel$/.exec(path);
+  if (dontKnow) return t('builder.where.scaleDontKnow', { id: dontKnow[1] ?? '' });
+  const factor = /^factors\[(\d+)\]\.(label|description)$/.exec(path);
+  if (factor) return `${t('builder.where.factor', { n: Number(factor[1]) + 1 })}: ${t(factor[2] === 'label' ? 'builder.factorLabel' : 'builder.factorDescription').toLocaleLowerCase()}`;
+  if (path === 'title') return t('builder.surveyTitle');
+  if (path === 'description') return t('builder.factorDescription');
+  return path;
+}
+
 /** A problem for the page: where (in words), what, and the address of the place to fix it. */
 export interface ShownProblem {
   where: string;
@@ -79,17 +99,8 @@ export function describeProblems(t: Translate, surveyId: string, def: SurveyFile
     const at = locate(p.path);
     const section = at.section === undefined ? undefined : def.sections[at.section - 1];
     const item = section && !('include' in section) && at.item !== undefined ? section.items[at.item - 1] : undefined;
-    const where =
-      at.item !== undefined
-        ? t('builder.where.item', { section: at.section ?? 0, item: at.item })
-        : at.section !== undefined
-          ? t('builder.where.section', { section: at.section })
-          : p.path.startsWith('scales') || p.path.startsWith('factors')
-            ? t('builder.where.parts')
-            : t('builder.where.survey');
-    const href = item ? `${base}/sporsmal/${encodeURIComponent(item.id)}` : section && !('include' in section) ? `${base}#del-${section.id}` : p.path.startsWith('scales') || p.path.startsWith('factors') ? `${base}/skalaer` : base;
-    const named = at.section === undefined ? '' : fieldWords(t, at.field);
-    return { where, message: `${named ? `${named}: ` : ''}${problemMessage(t, p.message)}`, href };
+    const href = item ? `${base}/sporsmal/${encodeURIComponent(item.id)}` : section && !('include' in section) ? `${base}#del-${section.id}` : /^(scales|factors)/.test(p.path) ? `${base}/skalaer` : base;
+    return { where: placeOf(t, p.path), message: problemMessage(t, p.message), href };
   });
 }
 
