@@ -129,6 +129,9 @@ describe('building a survey', () => {
     const page = await admin.agent.get(B);
     expect(page.text).toContain('mangler tekst på «en»');
     const form = await admin.agent.get(`${B}/oversett/en`);
+    // The page is in the staff user's language; only the fields being written are English.
+    expect(form.text).toContain('<html lang="nb">');
+    expect(form.text).toContain('name="text" lang="en"');
     const keys = [...form.text.matchAll(/name="key" value="([^"]+)"/g)].map((m) => m[1]!);
     expect(keys).toContain('item.trives.text');
     await post(`${B}/oversett/en`, { key: keys, text: keys.map((k) => (k === 'item.trives.text' ? 'I like my job' : `EN ${k}`)) });

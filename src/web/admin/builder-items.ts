@@ -310,7 +310,7 @@ export function builderItemRoutes(admin: Router, deps: AppDeps): void {
     const def = asMaps(draftOf(res).definition);
     const lang = String(req.params.lang);
     if (lang === 'nb' || !(def.languages ?? []).includes(lang)) throw new HttpError(404, 'notFound');
-    res.render('admin/builder-translate', { surveyId: draftOf(res).surveyId, lang, langName: languageName(lang), rows: translationRows(res.locals.t as Translate, def, lang) });
+    res.render('admin/builder-translate', { surveyId: draftOf(res).surveyId, targetLang: lang, langName: languageName(lang), saved: req.query.lagret === '1', rows: translationRows(res.locals.t as Translate, def, lang) });
   });
   admin.post('/skjema/:surveyId/oversett/:lang', (req, res) => {
     const draft = draftOf(res);

@@ -1000,6 +1000,7 @@ export const en: Catalogue = {
   'builder.where.scalePoint': 'Scale {id}, point {n}',
   'builder.where.scaleDontKnow': 'Scale {id}, "don\'t know"',
   'builder.where.factor': 'Factor {n}',
+  'builder.translationsSaved': 'The translations are saved.',
   'builder.problem.unknownScale': 'unknown scale "{a}"',
   'builder.problem.unknownFactor': 'unknown factor "{a}"',
   'builder.problem.empty': 'the text is missing',

@@ -998,6 +998,7 @@ export const nb = {
   'builder.where.scalePoint': 'Skala {id}, punkt {n}',
   'builder.where.scaleDontKnow': 'Skala {id}, «vet ikke»',
   'builder.where.factor': 'Faktor {n}',
+  'builder.translationsSaved': 'Oversettelsene er lagret.',
   'builder.problem.unknownScale': 'ukjent skala «{a}»',
   'builder.problem.unknownFactor': 'ukjent faktor «{a}»',
   'builder.problem.empty': 'teksten mangler',

@@ -1000,6 +1000,7 @@ export const nn: Catalogue = {
   'builder.where.scalePoint': 'Skala {id}, punkt {n}',
   'builder.where.scaleDontKnow': 'Skala {id}, «veit ikkje»',
   'builder.where.factor': 'Faktor {n}',
+  'builder.translationsSaved': 'Omsetjingane er lagra.',
   'builder.problem.unknownScale': 'ukjend skala «{a}»',
   'builder.problem.unknownFactor': 'ukjend faktor «{a}»',
   'builder.problem.empty': 'teksten manglar',
