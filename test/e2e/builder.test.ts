@@ -230,6 +230,30 @@ test('build a survey with every item type, preview it on a phone, answer it thro
   expect(await field(page, 'Jobber du turnus?').inputValue()).toBe('Do you work shifts?');
   await checkA11y(page, 'the translation page');
   await shot(page, '8-translate');
+
+  // English dropped again; a changed scale in use makes version 2, and the diff says which
+  // questions can no longer be compared before/after.
+  await e2e.visit(page, '/admin/skjema/lokal');
+  await field(page, 'English').uncheck();
+  await submitWith(page, button(page, 'Lagre innstillinger'));
+  await e2e.visit(page, '/admin/skjema/lokal/skalaer');
+  const enig = page.locator('section', { has: page.getByRole('heading', { name: 'Skala enig5' }) });
+  await enig.getByLabel('Tekst for punkt 3', { exact: true }).fill('Nøytral');
+  await submitWith(page, enig.getByRole('button', { name: 'Lagre skalaen' }));
+  const inUse = await submitWith(page, page.getByRole('button', { name: 'Slett skalaen enig5' }));
+  expect(inUse.status()).toBe(422);
+  expect(await text(page.locator('#e-remove-scale-enig5'))).toContain('Skalaen brukes av 2 spørsmål');
+  await checkA11y(page, 'scales with a refused removal');
+  await e2e.visit(page, '/admin/skjema/lokal');
+  await submitWith(page, button(page, 'Lagre versjon'));
+  expect(await text(page.getByRole('status'))).toContain('Lagret som versjon 2');
+  await page.getByRole('link', { name: 'Versjoner og endringer' }).click();
+  await page.waitForURL('**/versjoner');
+  const diff = page.locator('table.diff');
+  expect(await text(diff.locator('tr', { hasText: 'trives' }))).toContain('Kan ikke sammenlignes: svaralternativene er endret');
+  expect(await diff.locator('tr', { hasText: 'turnus' }).count()).toBe(0);
+  await checkA11y(page, 'the diff between two versions');
+  await shot(page, '9-diff');
   // Chromium reports the 422 of the deliberate mistake as a console error; nothing else may fail.
   expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
   expect(phone.errors).toEqual([]);

@@ -104,6 +104,17 @@ describe('building a survey', () => {
     expect(res.text).toContain('value="timer"');
   });
 
+  test('a scale in use cannot be removed; an unused one can', async () => {
+    await buildSmallSurvey();
+    const refused = await post(`${B}/skalaer/enig5/slett`, {});
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Skalaen brukes av 1 spørsmål');
+    await post(`${B}/sporsmal/trives/slett`, {});
+    expect((await post(`${B}/skalaer/enig5/slett`, {})).status).toBe(303);
+    expect(getSurveyDraft(t.db, 'lokal')?.definition.scales).toEqual({});
+    expect(recentAudit(t.db)[0]?.action).toBe('builder.scale.remove');
+  });
+
   test('sections and items move with buttons, are renamed and removed', async () => {
     await buildSmallSurvey();
     await post(`${B}/del`, { title: 'Arbeidstid' });
@@ -137,6 +148,10 @@ describe('building a survey', () => {
     await post(`${B}/oversett/en`, { key: keys, text: keys.map((k) => (k === 'item.trives.text' ? 'I like my job' : `EN ${k}`)) });
     expect((await post(`${B}/publiser`, {})).status).toBe(303);
     expect(getSurveyVersion(t.db, 'lokal', 1)?.translations?.en?.['item.trives.text']).toBe('I like my job');
+    // Dropping the language drops its texts with it, so the survey stays valid.
+    await post(`${B}/innstillinger`, { title: 'Lokal kartlegging' });
+    expect((await admin.agent.get(B)).text).toContain('Skjemaet er gyldig');
+    expect(JSON.stringify(getSurveyDraft(t.db, 'lokal')?.definition)).not.toContain('I like my job');
   });
 });
 

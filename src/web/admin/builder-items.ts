@@ -281,6 +281,19 @@ export function builderItemRoutes(admin: Router, deps: AppDeps): void {
     res.redirect(303, `${base(draft.surveyId)}/skalaer`);
   });
 
+  admin.post('/skjema/:surveyId/skalaer/:scaleId/slett', (req, res) => {
+    const draft = draftOf(res);
+    const def = asMaps(draft.definition);
+    const id = String(req.params.scaleId);
+    if (!def.scales[id]) throw new HttpError(404, 'notFound');
+    // A scale in use stays: its questions would lose their answer choices.
+    const users = sectionsOf(def).flatMap((s) => s.items).filter((i) => (i.type === 'likert' || i.type === 'nowDesired') && i.scale === id);
+    if (users.length > 0) return renderParts(res, 422, def, { [`remove-scale-${id}`]: (res.locals.t as Translate)('builder.scaleInUse', { n: users.length }) });
+    delete def.scales[id];
+    saveDraft(deps, res, draft.surveyId, def, 'scale.remove', id);
+    res.redirect(303, `${base(draft.surveyId)}/skalaer`);
+  });
+
   admin.post('/skjema/:surveyId/faktorer', (req, res) => {
     const draft = draftOf(res);
     const def = asMaps(draft.definition);

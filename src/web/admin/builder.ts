@@ -11,7 +11,7 @@ import { createSurveyDraft, getSurveyDraft, listSurveyDrafts, saveSurveyDraft, s
 import { asMaps, blankDefinition, textOf, withText } from '../../survey/edit.js';
 import { parseDefinition, toSurveyFile } from '../../survey/file-form.js';
 import { Id, type SurveyFile } from '../../survey/schema.js';
-import { languageName } from '../../survey/texts.js';
+import { languageName, textSlots } from '../../survey/texts.js';
 import { decodeUpload } from '../../org/upload.js';
 import { auditAction } from '../audit.js';
 import { nowOf, type AppDeps } from '../deps.js';
@@ -162,6 +162,11 @@ export function builderRoutes(admin: Router, deps: AppDeps): void {
     else def.description = withText(def.description, 'nb', settings.description);
     if (settings.estimatedMinutes === '') delete def.estimatedMinutes;
     else def.estimatedMinutes = Number(settings.estimatedMinutes);
+    // Texts in a language no longer declared go with it; the loader would refuse them.
+    for (const slot of textSlots(def)) {
+      const map = slot.get() as Record<string, string>;
+      (slot.set as (v: unknown) => void)(Object.fromEntries(Object.entries(map).filter(([l]) => settings.languages.includes(l))));
+    }
     def.languages = settings.languages;
     saveDraft(deps, res, draft.surveyId, def, 'settings', `languages ${settings.languages.join(' ')}`);
     res.redirect(303, base(draft.surveyId));
