@@ -1,6 +1,6 @@
 // What the builder's pages share: the survey the :surveyId loader attached (a working copy, or a
 // read-only template), the templates, saving a working copy with its audit entry, and checking one.
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { HttpError } from '../../errors.js';
 import { latestSurveyVersion } from '../../store/survey-versions.js';
 import { saveSurveyDraft, templateIds, type SurveyDraft } from '../../store/surveys.js';
@@ -15,6 +15,9 @@ export const BUILDER_LANGUAGES = ['nb', 'nn', 'en', 'pl', 'lt'] as const;
 
 /** builderBase is the address of a survey's builder page. */
 export const builderBase = (surveyId: string): string => `/admin/skjema/${encodeURIComponent(surveyId)}`;
+
+/** formBody is a form post's fields (empty when none were sent). */
+export const formBody = (req: Request): Record<string, unknown> => (req.body ?? {}) as Record<string, unknown>;
 
 /** What :surveyId loads: a builder survey's working copy, or (draft undefined) a template. */
 export interface BuilderTarget {

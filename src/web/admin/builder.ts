@@ -22,6 +22,7 @@ import { checkCsrf } from '../staff/session.js';
 import { describeProblems } from './builder-problems.js';
 import { builderBase as base, BUILDER_LANGUAGES, checkDraft, draftOf, saveDraft, targetOf, templates, type BuilderTarget } from './builder-target.js';
 import { builderItemRoutes } from './builder-items.js';
+import { builderPartRoutes } from './builder-parts.js';
 import { builderPreviewRoutes } from './builder-preview.js';
 
 interface NewForm {
@@ -136,6 +137,7 @@ export function builderRoutes(admin: Router, deps: AppDeps): void {
 
 
   builderItemRoutes(admin, deps);
+  builderPartRoutes(admin, deps);
   builderPreviewRoutes(admin, deps);
 
   admin.get('/skjema/:surveyId', (req, res) => {
