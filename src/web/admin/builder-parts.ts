@@ -1,7 +1,7 @@
 // The builder's pages for a survey's scales and factors (each saved by its own form) and its
 // translations side by side with bokmål. Like every builder form: read leniently, check, re-render
 // with the messages at the fields and everything typed kept (422), or save with an audit entry (303).
-import type { Request, Response, Router } from 'express';
+import type { Response, Router } from 'express';
 import { HttpError } from '../../errors.js';
 import { asMaps, sectionsOf, textOf, withText } from '../../survey/edit.js';
 import { Id, type SurveyFile } from '../../survey/schema.js';
