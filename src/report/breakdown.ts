@@ -1,9 +1,10 @@
-// Breakdowns by a background answer (full-time/part-time, position bands) for the whole
-// organisation. Categories cut across units, so a category figure combined with the unit figures
+// Breakdowns by a background answer (full-time/part-time, position bands, or a survey's own
+// background question) for the whole organisation. Categories cut across units, so a category figure combined with the unit figures
 // can isolate people the unit rules alone protect (e.g. if every part-timer works in unit A,
 // "A minus the part-time figure" is A's few full-timers). The check below is exact for the unit
 // tables plus one breakdown: see smallestIsolatable.
 import type { Survey } from '../survey/model.js';
+import type { Item } from '../survey/schema.js';
 import type { Disclosure, GroupDisclosure, MeasureRelease, Release } from './disclosure.js';
 import { buildForest, type UnitRef } from './forest.js';
 import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
@@ -45,6 +46,30 @@ export const BREAKDOWNS: Readonly<Record<'fullTime' | 'positionBand', BreakdownD
     },
   },
 };
+
+/** backgroundItem returns the survey's background question (a single choice marked `background`), if any. */
+export function backgroundItem(survey: Survey): Extract<Item, { type: 'single' }> | undefined {
+  return survey.items.find((i): i is Extract<Item, { type: 'single' }> => i.type === 'single' && i.background === true);
+}
+
+/** breakdownOf is the one breakdown a survey's results get: by its background question when it has
+ *  one, else full-time/part-time when it has the position items, else none. Never two: a second
+ *  breakdown over the same answers could isolate people by subtraction. */
+export function breakdownOf(survey: Survey): BreakdownDefinition | undefined {
+  const item = backgroundItem(survey);
+  if (item) {
+    return {
+      id: `background:${item.id}`,
+      name: item.text,
+      categories: item.options.map((o) => ({ id: o.id, label: o.label })),
+      classify: (r) => {
+        const v = r.value(item.id);
+        return typeof v === 'string' && item.options.some((o) => o.id === v) ? v : undefined;
+      },
+    };
+  }
+  return survey.items.some((i) => i.id === 'stilling_naa') ? BREAKDOWNS.fullTime : undefined;
+}
 
 export type BreakdownRefusal = 'not_whole_organisation' | 'organisation_hidden' | 'category_below_k' | 'would_isolate' | 'release';
 

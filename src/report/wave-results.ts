@@ -8,14 +8,14 @@ import { listUnits, type Unit } from '../store/units.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { UnitRef } from './forest.js';
 import type { Survey } from '../survey/model.js';
-import { breakdown, BREAKDOWNS, type BreakdownResult } from './breakdown.js';
+import { breakdown, breakdownOf, type BreakdownDefinition, type BreakdownResult } from './breakdown.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type EarlierRelease, type Thresholds } from './disclosure.js';
 import { maskGroup, releaseTables, type ReleasedGroup } from './released.js';
 import { loadTallyData } from '../store/tally-cache.js';
 import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
 import { rollUp } from './tally.js';
 import { requestTables, requestTallies, ResultsComputing, tablesPending } from './tally-jobs.js';
-import { parseStoredTallies, storedWaveTallies, talliesCurrent, withPositionItems, type WaveTallies } from './wave-tallies.js';
+import { parseStoredTallies, storedWaveTallies, talliesCurrent, type WaveTallies } from './wave-tallies.js';
 
 export interface WaveResults {
   wave: Wave;
@@ -26,7 +26,7 @@ export interface WaveResults {
   rootIds: string[];
   tables: Map<string, ReleasedGroup>;
   disclosure: Disclosure;
-  /** Full-time / part-time breakdown for each root, refused where it could isolate anyone. */
+  /** The survey's one breakdown (breakdownOf: background question or full-time/part-time) for each root, refused where it could isolate anyone. */
   breakdowns: Map<string, BreakdownResult>;
 }
 
@@ -152,9 +152,8 @@ export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (se
   const units = releaseTree(db, releases);
 
   const refs = units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
-  // With position items, one pass tallies per unit and full-/part-time category, and a unit's
-  // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
-  const withPosition = withPositionItems(survey);
+  // With a breakdown, the tallies are per unit and category, and a unit's tally is their sum.
+  const definition = breakdownOf(survey);
   const last = releases[releases.length - 1] as WaveRelease;
   let current: WaveTallies | undefined;
   let previous: EarlierRelease | undefined;
@@ -177,11 +176,11 @@ export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (se
   const ids = new Set(units.map((u) => u.id));
   const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
   const breakdowns = new Map<string, BreakdownResult>();
-  if (withPosition) {
+  if (definition) {
     // New respondents since an earlier release would be isolated by category: no breakdown then.
     const grown = releases.length > 1 && last.responses !== (releases[releases.length - 2] as WaveRelease).responses;
     for (const root of rootIds) {
-      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, [earlier.disclosure, disclosure], root));
+      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, [earlier.disclosure, disclosure], root, definition));
     }
   }
   return { wave, survey, units, rootIds, tables, disclosure, breakdowns };
@@ -189,8 +188,8 @@ export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (se
 
 // A breakdown is shown only as far as every threshold step shows it (thresholds raised after
 // close must never reveal a figure an earlier step withheld).
-function breakdownAcross(survey: Survey, refs: readonly UnitRef[], byCategory: ByCategory, steps: readonly Disclosure[], root: string): BreakdownResult {
-  const results = [...new Set(steps)].map((d) => breakdown(survey, refs, byCategory, d, root, BREAKDOWNS.fullTime));
+function breakdownAcross(survey: Survey, refs: readonly UnitRef[], byCategory: ByCategory, steps: readonly Disclosure[], root: string, definition: BreakdownDefinition): BreakdownResult {
+  const results = [...new Set(steps)].map((d) => breakdown(survey, refs, byCategory, d, root, definition));
   const refused = results.find((r) => r.refused);
   if (refused) return refused;
   const shown = results as Extract<BreakdownResult, { refused: false }>[];

@@ -5,7 +5,7 @@
 import type { Db } from '../store/db.js';
 import { loadTallyData, storedTallyHead } from '../store/tally-cache.js';
 import type { Survey } from '../survey/model.js';
-import { BREAKDOWNS } from './breakdown.js';
+import { breakdownOf } from './breakdown.js';
 import { groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyWave, tallyWaveByCategory } from './tally.js';
 
@@ -13,13 +13,9 @@ import { tallyWave, tallyWaveByCategory } from './tally.js';
 // start-up or on the first request.
 const HEAD = `{"format":${TALLY_FORMAT},"units":`;
 
-/** Direct-respondent tallies per unit and category ('' only, for a survey without position items). */
+/** Direct-respondent tallies per unit and category ('' only, for a survey without a breakdown). */
 export type WaveTallies = Map<string, Map<string, GroupTally>>;
 
-/** withPositionItems tells whether the survey has the position items, and so a full-/part-time breakdown. */
-export function withPositionItems(survey: Survey): boolean {
-  return survey.items.some((i) => i.id === 'stilling_naa');
-}
 
 /** One part of a wave's tallies: its units' entries as a JSON array, and their response count. */
 export interface TallyPart {
@@ -30,10 +26,12 @@ export interface TallyPart {
 /** computeWaveTallies runs the full pass over a wave's answers (of the given units only, if any:
  *  one part of a computation split over threads) and returns the tallies in their stored form. */
 export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
-  // With position items, one pass tallies per unit and full-/part-time category, and a unit's
-  // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
-  const tallies: WaveTallies = withPositionItems(survey)
-    ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify, units)
+  // With a breakdown (position items, or a background question), one pass tallies per unit and
+  // category, and a unit's tally is the sum of its categories (tallies are additive): reading the
+  // answers once, not twice.
+  const definition = breakdownOf(survey);
+  const tallies: WaveTallies = definition
+    ? tallyWaveByCategory(db, survey, waveId, definition.classify, units)
     : new Map([...tallyWave(db, survey, waveId, units)].map(([unit, t]) => [unit, new Map([['', t]])]));
   let responses = 0;
   for (const categories of tallies.values()) for (const t of categories.values()) responses += t.responses;

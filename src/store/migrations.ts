@@ -437,6 +437,18 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO sick_leave_settings (id, k, k_split, presence) VALUES (1, 5, 10, 0);
   `,
+  // Questionnaire builder (issue 19): the working copy of a survey built in the browser, as the
+  // definition file it would be (surveys/schema.json, texts per language; it may be unfinished while
+  // it is edited). Publishing it stores a frozen survey_version like a file's; a survey id with a
+  // working copy is the builder's, every other stored survey id is a read-only template from surveys/.
+  `
+  CREATE TABLE survey_draft (
+    survey_id TEXT PRIMARY KEY,
+    definition TEXT NOT NULL,
+    based_on TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** DRAFTS_MOVED is the version whose migration dropped the draft table: a database migrated across it is vacuumed. */

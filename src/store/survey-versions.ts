@@ -59,3 +59,42 @@ export function latestSurveyVersion(db: Db, surveyId: string): Survey | undefine
   const row = prepared(db, 'SELECT max(version) AS version FROM survey_version WHERE survey_id = ?').get(surveyId) as { version: number | null } | undefined;
   return row?.version == null ? undefined : getSurveyVersion(db, surveyId, row.version);
 }
+
+/** versionInUse tells whether any wave (in any status) has frozen this version. */
+export function versionInUse(db: Db, surveyId: string, version: number): boolean {
+  return prepared(db, 'SELECT 1 FROM wave WHERE survey_id = ? AND survey_version = ? LIMIT 1').get(surveyId, version) !== undefined;
+}
+
+/** listSurveyVersions returns the stored version numbers of a survey, oldest first. */
+export function listSurveyVersions(db: Db, surveyId: string): number[] {
+  return (prepared(db, 'SELECT version FROM survey_version WHERE survey_id = ? ORDER BY version').all(surveyId) as { version: number }[]).map((r) => r.version);
+}
+
+/** storedSurveyIds lists every survey id with a stored version. */
+export function storedSurveyIds(db: Db): string[] {
+  return (prepared(db, 'SELECT DISTINCT survey_id FROM survey_version ORDER BY survey_id').all() as { survey_id: string }[]).map((r) => r.survey_id);
+}
+
+export type StoredVersion = { version: number; outcome: 'created' | 'replaced' | 'unchanged' };
+
+/** storeSurveyVersion saves a survey built in the browser (its `version` is ignored): as version 1
+ *  when none exists; over the latest version when no wave has frozen it, or when only translations
+ *  changed (as syncSurveyVersions does); otherwise as a new version, so waves keep what they froze.
+ *  Call it inside the caller's transaction with the audit entry. */
+export function storeSurveyVersion(db: Db, survey: Survey): StoredVersion {
+  const latest = latestSurveyVersion(db, survey.id);
+  if (!latest) {
+    prepared(db, 'INSERT INTO survey_version (survey_id, version, definition) VALUES (?, ?, ?)').run(survey.id, 1, canonical({ ...survey, version: 1 }));
+    return { version: 1, outcome: 'created' };
+  }
+  const same = { ...survey, version: latest.version };
+  if (canonical(same) === canonical(latest)) return { version: latest.version, outcome: 'unchanged' };
+  if (!versionInUse(db, survey.id, latest.version) || meaningOf(same) === meaningOf(latest)) {
+    prepared(db, 'UPDATE survey_version SET definition = ? WHERE survey_id = ? AND version = ?').run(canonical(same), survey.id, latest.version);
+    cache.get(db)?.delete(`${survey.id}@${latest.version}`);
+    return { version: latest.version, outcome: 'replaced' };
+  }
+  const version = latest.version + 1;
+  prepared(db, 'INSERT INTO survey_version (survey_id, version, definition) VALUES (?, ?, ?)').run(survey.id, version, canonical({ ...survey, version }));
+  return { version, outcome: 'created' };
+}

@@ -264,6 +264,14 @@ function checkReferences(survey: Survey, origins: Map<object, Origin>, scaleOrig
     sectionIds.add(section.id);
   }
 
+  const background = survey.items.filter((i) => i.type === 'single' && i.background === true);
+  // One breakdown only: two over the same answers could isolate people by subtraction (report/breakdown.ts).
+  for (const extra of background.slice(1)) at(extra, 'background', `only one background question per survey ("${background[0]?.id}" is one already)`);
+  for (const item of background) {
+    if (item.required) at(item, 'required', 'a background question cannot be required: respondents may always leave it out');
+    if (item.type === 'single' && item.options.length > 12) at(item, 'options', 'a background question has at most 12 options');
+  }
+
   const earlier = new Map<string, Item>();
   for (const item of survey.items) {
     if (earlier.has(item.id)) at(item, 'id', `duplicate item id "${item.id}"`);

@@ -164,6 +164,9 @@ function shapes<T extends z.ZodType<string | Record<string, string>>>(text: T) {
     ...ItemBase,
     type: z.literal('single'),
     options: z.array(Option).min(2, 'a choice needs at least 2 options'),
+    /** A background variable (occupation group, shift type, age band): the whole organisation's
+     *  results are broken down by its options where disclosure control allows. At most one per survey. */
+    background: z.boolean().optional(),
   });
 
   const MultiItem = z.strictObject({

@@ -206,7 +206,7 @@ test('a project leader logs in on a desktop; a wrong password is refused accessi
   expect(await text(page.locator('h1'))).toBe('Oversikt');
   expect(await text(page.locator('.who'))).toBe('Pia Prosjekt (prosjektleder)');
   const nav = page.getByRole('navigation', { name: 'Hovedmeny' });
-  expect(await nav.getByRole('link').allTextContents()).toEqual(['Oversikt', 'Enheter', 'Ny måling', 'Sykefravær', 'Brukere', 'Logg']);
+  expect(await nav.getByRole('link').allTextContents()).toEqual(['Oversikt', 'Enheter', 'Ny måling', 'Sykefravær', 'Spørreskjema', 'Brukere', 'Logg']);
   expect(await nav.getByRole('link', { name: 'Oversikt' }).getAttribute('aria-current')).toBe('page');
   expect(await waveCard(page, 'Arbeidsmiljøkartlegging (demo)').count()).toBe(1);
   await checkA11y(page, 'the overview of a project leader');

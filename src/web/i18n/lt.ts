@@ -118,4 +118,8 @@ export const lt: Partial<Catalogue> = {
   'invite.template.invite.body': 'Sveiki!\n\nKviečiame atsakyti į apklausą {maling}. Tai užtruks apie 20 minučių, galite daryti pertrauką.\n\nJūsų asmeninė nuoroda:\n{lenke}\n\nTerminas: {frist}\n\n{anonymitet}\n',
   'invite.template.reminder.subject': 'Priminimas: {maling}',
   'invite.template.reminder.body': 'Sveiki!\n\nPrimename apie apklausą {maling}. Jei jau atsakėte, daugiau priminimų negausite. Kiekvienas atsakymas svarbus.\n\nJūsų asmeninė nuoroda:\n{lenke}\n\nTerminas: {frist}\n\n{anonymitet}\n',
+  // Questionnaire builder (issue 19): the welcome page names the background questions.
+  'welcome.backgroundTitle': 'Bendrieji klausimai',
+  'welcome.backgroundIntro': 'Apklausoje to klausiama, kad būtų galima pamatyti, ar darbo aplinka skiriasi įvairioms grupėms:',
+  'welcome.backgroundWhy': 'Atsakymai naudojami tik visos organizacijos rezultatams suskirstyti, niekada atskiram padaliniui, ir tik tada, kai kiekvienoje grupėje yra ne mažiau kaip {k} atsakymų ir nė vienos grupės negalima apskaičiuoti iš kitų skaičių. Galite į juos neatsakyti.',
 };

@@ -118,4 +118,8 @@ export const pl: Partial<Catalogue> = {
   'invite.template.invite.body': 'Dzień dobry!\n\nZapraszamy do udziału w ankiecie {maling}. Zajmie to około 20 minut i możesz w trakcie zrobić przerwę.\n\nTwój osobisty link:\n{lenke}\n\nTermin: {frist}\n\n{anonymitet}\n',
   'invite.template.reminder.subject': 'Przypomnienie: {maling}',
   'invite.template.reminder.body': 'Dzień dobry!\n\nPrzypominamy o ankiecie {maling}. Jeśli już odpowiedziałeś/-aś, nie dostaniesz kolejnych przypomnień. Każda odpowiedź się liczy.\n\nTwój osobisty link:\n{lenke}\n\nTermin: {frist}\n\n{anonymitet}\n',
+  // Questionnaire builder (issue 19): the welcome page names the background questions.
+  'welcome.backgroundTitle': 'Pytania o dane ogólne',
+  'welcome.backgroundIntro': 'Ankieta pyta o to, aby sprawdzić, czy środowisko pracy różni się między grupami:',
+  'welcome.backgroundWhy': 'Odpowiedzi służą wyłącznie do podziału wyników dla całej organizacji, nigdy dla pojedynczego działu, i tylko wtedy, gdy każda grupa ma co najmniej {k} odpowiedzi i żadnej grupy nie da się wyliczyć z innych liczb. Możesz na nie nie odpowiadać.',
 };

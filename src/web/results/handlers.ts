@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../../errors.js';
+import { backgroundItem } from '../../report/breakdown.js';
 import type { ShownGroup } from '../../report/released.js';
 import { waveResults, type WaveResults } from '../../report/wave-results.js';
 import { freeTexts } from '../../store/results.js';
@@ -97,6 +98,7 @@ export function resultHandlers(deps: AppDeps) {
         children,
         survey: results.survey,
         breakdown: results.breakdowns.get(unit.id),
+        background: backgroundItem(results.survey),
         ranked: group.released ? strengthsAndAreas(group as ShownGroup) : undefined,
         chart: group.released ? JSON.stringify(chartData(group as ShownGroup, compare, unit.name)) : '',
         num: figureFormat(lang),

@@ -5,6 +5,7 @@
 import express, { type Request, type Response } from 'express';
 import { recentAudit } from '../../store/audit.js';
 import { accountHandlers } from '../admin/accounts.js';
+import { builderRoutes } from '../admin/builder.js';
 import { mountInvitations } from '../admin/invitations.js';
 import { mountSickLeave } from '../admin/sickleave.js';
 import { unitHandlers } from '../admin/units.js';
@@ -49,6 +50,7 @@ export function staffRouter(deps: AppDeps): express.Router {
   admin.post('/import', csvUpload, checkCsrf, units.importPreview);
   mountInvitations(admin, deps);
   mountSickLeave(admin, deps);
+  builderRoutes(admin, deps);
   admin.use(checkCsrf);
   admin.get('/enheter', units.list);
   admin.post('/enheter', units.create);

@@ -1,0 +1,242 @@
+// The questionnaire builder through the real app: only project leaders, every change audited, bad
+// input reported at its field with 422 and everything typed kept, and versions that waves keep.
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { recentAudit } from '../../src/store/audit.js';
+import { getSurveyVersion, listSurveyVersions } from '../../src/store/survey-versions.js';
+import { getSurveyDraft } from '../../src/store/surveys.js';
+import { createWave } from '../../src/store/waves.js';
+import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { postForm, signIn, type SignedIn } from '../helpers/staff.js';
+
+let t: TestApp;
+let admin: SignedIn;
+beforeEach(async () => {
+  t = makeTestApp();
+  admin = await signIn(t, 'admin');
+});
+afterEach(() => t.close());
+
+const post = (url: string, body: Record<string, string | string[]>) => postForm(admin, url, body);
+const B = '/admin/skjema/lokal';
+const AGREE = { pointValue: ['1', '2', '3', '4', '5'], pointLabel: ['Helt uenig', 'Litt uenig', 'Verken eller', 'Litt enig', 'Helt enig'], dontKnowLabel: 'Vet ikke' };
+
+async function buildSmallSurvey(): Promise<void> {
+  expect((await post('/admin/skjema', { id: 'lokal', title: 'Lokal kartlegging', from: 'blank' })).headers.location).toBe(B);
+  expect((await post(`${B}/skalaer`, { scaleId: 'enig5', ...AGREE })).status).toBe(303);
+  expect((await post(`${B}/faktorer`, { factorId: ['trivsel', ''], factorLabel: ['Trivsel', ''], factorDescription: ['', ''] })).status).toBe(303);
+  expect((await post(`${B}/del/del_1/sporsmal`, { type: 'likert', id: 'trives', text: 'Jeg trives på jobb', scale: 'enig5', factor: 'trivsel', required: 'on' })).status).toBe(303);
+  expect((await post(`${B}/del/del_1/sporsmal`, { type: 'single', id: 'turnus', text: 'Jobber du turnus?', optionId: ['ja', 'nei', ''], optionLabel: ['Ja', 'Nei', ''] })).status).toBe(303);
+  expect((await post(`${B}/del/del_1/sporsmal`, { type: 'text', id: 'natt', text: 'Hva er vanskelig med nattevakter?', maxLength: '300', showIf: 'turnus|equals|"ja"' })).status).toBe(303);
+}
+
+describe('who may build', () => {
+  test.each(['leader', 'representative'] as const)('a %s gets 403 on every builder route', async (role) => {
+    const other = await signIn(t, role, ['solbakken']);
+    expect((await other.agent.get('/admin/skjema')).status).toBe(403);
+    expect((await postForm(other, '/admin/skjema', { id: 'x', title: 'X', from: 'blank' })).status).toBe(403);
+    expect((await other.agent.get('/admin/skjema/hefa/eksport.json')).status).toBe(403);
+    expect(getSurveyDraft(t.db, 'x')).toBeUndefined();
+  });
+
+  test('a post without the CSRF token is refused', async () => {
+    const res = await admin.agent.post('/admin/skjema').type('form').send('id=x&title=X&from=blank');
+    expect(res.status).toBe(403);
+    expect(getSurveyDraft(t.db, 'x')).toBeUndefined();
+    await buildSmallSurvey();
+    expect((await admin.agent.post(`${B}/sporsmal/natt/slett`).type('form').send('')).status).toBe(403);
+    expect((await admin.agent.post('/admin/skjema/import').field('json', '{}')).status).toBe(403);
+    expect(getSurveyDraft(t.db, 'lokal')?.definition.sections[0]).toMatchObject({ items: [{ id: 'trives' }, { id: 'turnus' }, { id: 'natt' }] });
+  });
+
+  test('templates are read-only: 409, and listed with preview and export', async () => {
+    const list = await admin.agent.get('/admin/skjema');
+    expect(list.text).toContain('/admin/skjema/hefa/forhandsvis');
+    expect((await post('/admin/skjema/hefa/del', { title: 'Ny del' })).status).toBe(409);
+  });
+});
+
+describe('building a survey', () => {
+  test('a small survey is built, checked, published and audited', async () => {
+    await buildSmallSurvey();
+    const page = await admin.agent.get(B);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Skjemaet er gyldig');
+    expect(page.text).toContain('Jeg trives på jobb');
+    expect((await post(`${B}/publiser`, {})).headers.location).toBe(`${B}?lagret=1`);
+    const survey = getSurveyVersion(t.db, 'lokal', 1)!;
+    expect(survey.items.map((i) => i.id)).toEqual(['trives', 'turnus', 'natt']);
+    expect(survey.items[2]?.showIf).toEqual({ item: 'turnus', equals: 'ja' });
+    expect(survey.factors.map((f) => f.id)).toEqual(['trivsel']);
+    const actions = recentAudit(t.db).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['builder.create', 'builder.scale.save', 'builder.factors.save', 'builder.item.add', 'builder.publish']));
+    // The new version is offered for waves.
+    expect((await admin.agent.get('/admin/malinger/ny')).text).toContain('value="lokal@1"');
+  });
+
+  test('a condition is offered only on earlier items, from a list', async () => {
+    await buildSmallSurvey();
+    const form = await admin.agent.get(`${B}/sporsmal/turnus`);
+    expect(form.text).toContain('value="trives|equals|5"');
+    expect(form.text).not.toContain('value="natt|answered"');
+    expect(form.text).not.toContain('value="turnus|answered"');
+  });
+
+  test('an unknown scale is reported at the field in words, with 422 and the rest kept', async () => {
+    await post('/admin/skjema', { id: 'lokal', title: 'Lokal', from: 'blank' });
+    const res = await post(`${B}/del/del_1/sporsmal`, { type: 'likert', id: 'q1', text: 'Min egen tekst', scale: 'finnes_ikke', help: 'Hjelp her' });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/id="e-scale"[^>]*>.*ukjent skala «finnes_ikke»/s);
+    expect(res.text).toContain('Min egen tekst');
+    expect(res.text).toContain('value="Hjelp her"');
+    expect(getSurveyDraft(t.db, 'lokal')?.definition.sections[0]).toMatchObject({ items: [] });
+  });
+
+  test.each([
+    [{ id: 'Q 1' }, 'id', 'Bruk små bokstaver'],
+    [{ text: '' }, 'text', 'Skriv spørsmålsteksten'],
+    [{ min: 'ti' }, 'min', 'Skriv et tall'],
+    [{ min: '10', max: '5' }, 'max', 'største verdi (5) må være større enn minste (10)'],
+  ])('bad number item field %j: 422 at %s', async (over, field, message) => {
+    await post('/admin/skjema', { id: 'lokal', title: 'Lokal', from: 'blank' });
+    const res = await post(`${B}/del/del_1/sporsmal`, { type: 'number', id: 'q1', text: 'Hvor mange?', min: '0', max: '100', unit: 'timer', ...over });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(new RegExp(`id="e-${field}"[^>]*>[^<]*<span[^>]*>[^<]*</span>[^<]*${message.replace(/[()]/g, '\\$&')}`));
+    expect(res.text).toContain('value="timer"');
+  });
+
+  test('a scale in use cannot be removed; an unused one can', async () => {
+    await buildSmallSurvey();
+    const refused = await post(`${B}/skalaer/enig5/slett`, {});
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Skalaen brukes av 1 spørsmål');
+    await post(`${B}/sporsmal/trives/slett`, {});
+    expect((await post(`${B}/skalaer/enig5/slett`, {})).status).toBe(303);
+    expect(getSurveyDraft(t.db, 'lokal')?.definition.scales).toEqual({});
+    expect(recentAudit(t.db)[0]?.action).toBe('builder.scale.remove');
+  });
+
+  test('sections and items move with buttons, are renamed and removed', async () => {
+    await buildSmallSurvey();
+    await post(`${B}/del`, { title: 'Arbeidstid' });
+    await post(`${B}/sporsmal/natt/flytt`, { retning: 'ned' });
+    let def = getSurveyDraft(t.db, 'lokal')!.definition;
+    expect(def.sections.map((s) => ('items' in s ? s.items.map((i) => i.id) : []))).toEqual([['trives', 'turnus'], ['natt']]);
+    await post(`${B}/del/del_2/flytt`, { retning: 'opp' });
+    await post(`${B}/del/del_1`, { title: 'Trivsel', intro: 'Om trivsel' });
+    def = getSurveyDraft(t.db, 'lokal')!.definition;
+    expect(def.sections.map((s) => ('id' in s ? s.id : ''))).toEqual(['del_2', 'del_1']);
+    expect(def.sections[1]).toMatchObject({ title: { nb: 'Trivsel' }, intro: { nb: 'Om trivsel' } });
+    // "natt" now comes before "turnus", which its condition uses: the check says so in words.
+    expect((await admin.agent.get(B)).text).toContain('Del 1, spørsmål 1');
+    await post(`${B}/sporsmal/natt/slett`, {});
+    await post(`${B}/del/del_2/slett`, {});
+    def = getSurveyDraft(t.db, 'lokal')!.definition;
+    expect(def.sections.map((s) => ('id' in s ? s.id : ''))).toEqual(['del_1']);
+  });
+
+  test('translations side by side are saved into the texts and published without a new version', async () => {
+    await buildSmallSurvey();
+    await post(`${B}/innstillinger`, { title: 'Lokal kartlegging', languages: ['en'] });
+    const page = await admin.agent.get(B);
+    expect(page.text).toContain('mangler tekst på «en»');
+    const form = await admin.agent.get(`${B}/oversett/en`);
+    // The page is in the staff user's language; only the fields being written are English.
+    expect(form.text).toContain('<html lang="nb">');
+    expect(form.text).toContain('name="text" lang="en"');
+    const keys = [...form.text.matchAll(/name="key" value="([^"]+)"/g)].map((m) => m[1]!);
+    expect(keys).toContain('item.trives.text');
+    await post(`${B}/oversett/en`, { key: keys, text: keys.map((k) => (k === 'item.trives.text' ? 'I like my job' : `EN ${k}`)) });
+    expect((await post(`${B}/publiser`, {})).status).toBe(303);
+    expect(getSurveyVersion(t.db, 'lokal', 1)?.translations?.en?.['item.trives.text']).toBe('I like my job');
+    // Dropping the language drops its texts with it, so the survey stays valid.
+    await post(`${B}/innstillinger`, { title: 'Lokal kartlegging' });
+    expect((await admin.agent.get(B)).text).toContain('Skjemaet er gyldig');
+    expect(JSON.stringify(getSurveyDraft(t.db, 'lokal')?.definition)).not.toContain('I like my job');
+  });
+});
+
+describe('versions', () => {
+  test('a wave keeps version 1; a changed scale becomes version 2 and the diff says not comparable', async () => {
+    await buildSmallSurvey();
+    await post(`${B}/publiser`, {});
+    createWave(t.db, { name: 'T0 lokal', surveyId: 'lokal', surveyVersion: 1, unitIds: ['solbakken'], linkMode: 'open' });
+    await post(`${B}/skalaer`, { original: 'enig5', pointValue: ['1', '2', '3', '4'], pointLabel: ['Uenig', 'Litt uenig', 'Litt enig', 'Enig'], dontKnowLabel: 'Vet ikke' });
+    expect((await post(`${B}/publiser`, {})).headers.location).toBe(`${B}?lagret=2`);
+    expect(listSurveyVersions(t.db, 'lokal')).toEqual([1, 2]);
+    expect(getSurveyVersion(t.db, 'lokal', 1)?.scales.enig5?.points).toHaveLength(5);
+    const diff = await admin.agent.get(`${B}/versjoner?fra=1&til=2`);
+    expect(diff.text).toContain('T0 lokal');
+    expect(diff.text).toMatch(/<code>trives<\/code>.*Kan ikke sammenlignes: svaralternativene er endret/s);
+    expect(diff.text).not.toMatch(/<code>turnus<\/code>/);
+  });
+});
+
+describe('JSON export and import', () => {
+  test('export, then import under a new id gives the same survey', async () => {
+    await buildSmallSurvey();
+    const exported = await admin.agent.get(`${B}/eksport.json`);
+    expect(exported.headers['content-disposition']).toContain('lokal.json');
+    const json = JSON.parse(exported.text) as Record<string, unknown>;
+    expect(json.$schema).toBe('./schema.json');
+    const res = await admin.agent.post('/admin/skjema/import').field('_csrf', admin.csrf).attach('file', Buffer.from(JSON.stringify({ ...json, id: 'kopi' })), 'kopi.json');
+    expect(res.headers.location).toBe('/admin/skjema/kopi');
+    const { id: _a, ...a } = getSurveyDraft(t.db, 'lokal')!.definition;
+    const { id: _b, ...b } = getSurveyDraft(t.db, 'kopi')!.definition;
+    expect(b).toEqual(a);
+  });
+
+  test('a broken definition is refused with places in words, the pasted text kept', async () => {
+    const bad = JSON.stringify({ id: 'ny', version: 1, title: 'Ny', scales: {}, sections: [{ id: 's', title: 'S', items: [{ id: 'q', type: 'likert', scale: 'enig9', text: 'Q' }] }] });
+    const res = await admin.agent.post('/admin/skjema/import').field('_csrf', admin.csrf).field('json', bad);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Del 1, spørsmål 1: ukjent skala «enig9»');
+    expect(res.text).toContain('&#34;enig9&#34;');
+    expect(getSurveyDraft(t.db, 'ny')).toBeUndefined();
+    const syntax = await admin.agent.post('/admin/skjema/import').field('_csrf', admin.csrf).field('json', '{"id": ');
+    expect(syntax.status).toBe(422);
+  });
+
+  test('a template exports as a file that imports as a new survey of the same meaning', async () => {
+    const exported = await admin.agent.get('/admin/skjema/raus/eksport.json');
+    const res = await admin.agent.post('/admin/skjema/import').field('_csrf', admin.csrf).field('json', JSON.stringify({ ...JSON.parse(exported.text), id: 'raus_lokal' }));
+    expect(res.status).toBe(303);
+    await post('/admin/skjema/raus_lokal/publiser', {});
+    expect(getSurveyVersion(t.db, 'raus_lokal', 1)?.items.map((i) => i.text)).toEqual(getSurveyVersion(t.db, 'raus', 1)?.items.map((i) => i.text));
+  });
+});
+
+describe('preview', () => {
+  test('shows the respondent page with its condition script, and carries answers across pages', async () => {
+    await buildSmallSurvey();
+    const start = await admin.agent.get(`${B}/forhandsvis`);
+    expect(start.headers.location).toBe(`${B}/forhandsvis/nb/del/del_1`);
+    const page = await admin.agent.get(start.headers.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('/js/respond.js');
+    expect(page.text).toContain('data-show-if');
+    expect(page.text).toContain('Forhåndsvisning');
+    const invalid = await post(`${B}/forhandsvis/nb/del/del_1`, { trives: '9', _answers: '{}' });
+    expect(invalid.status).toBe(422);
+    const end = await post(`${B}/forhandsvis/nb/del/del_1`, { trives: '4', turnus: 'ja', natt: 'tungt', _answers: '{}', _nav: 'next' });
+    expect(end.text).toContain('Slutten av forhåndsvisningen');
+    expect(recentAudit(t.db).some((e) => e.action.startsWith('builder.preview'))).toBe(false);
+  });
+
+  test('answers carried back from the browser are checked again: garbage is dropped, never shown', async () => {
+    await buildSmallSurvey();
+    await post(`${B}/del`, { title: 'Del 2' });
+    expect((await post(`${B}/del/del_2/sporsmal`, { type: 'number', id: 'kveld', text: 'Hvor mange kvelder?', min: '0', max: '31' })).status).toBe(303);
+    const next = await post(`${B}/forhandsvis/nb/del/del_1`, { trives: '4', turnus: 'nei', _answers: '{"kveld":{"x":1},"ukjent":3}', _nav: 'next' });
+    expect(next.status).toBe(200);
+    expect(next.text).toContain('Hvor mange kvelder?');
+    expect(next.text).not.toContain('object Object');
+    expect(next.text).toContain('name="_answers" value="{&#34;trives&#34;:4,&#34;turnus&#34;:&#34;nei&#34;}"');
+  });
+
+  test('previews a template in each of its languages', async () => {
+    const start = await admin.agent.get('/admin/skjema/raus/forhandsvis');
+    const page = await admin.agent.get(start.headers.location!.replace('/nb/', '/pl/'));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('lang="pl"');
+  });
+});
