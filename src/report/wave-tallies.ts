@@ -5,6 +5,7 @@
 import type { Db } from '../store/db.js';
 import { loadTallyData, storedTallyHead } from '../store/tally-cache.js';
 import type { Survey } from '../survey/model.js';
+import { startPhase } from './close-phases.js';
 import { BREAKDOWNS } from './breakdown.js';
 import { groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyWave, tallyWaveByCategory } from './tally.js';
@@ -32,12 +33,17 @@ export interface TallyPart {
 export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
   // With position items, one pass tallies per unit and full-/part-time category, and a unit's
   // tally is the sum of its categories (tallies are additive): reading the answers once, not twice.
+  const passed = startPhase('pass: read and tally', waveId);
   const tallies: WaveTallies = withPositionItems(survey)
     ? tallyWaveByCategory(db, survey, waveId, BREAKDOWNS.fullTime.classify, units)
     : new Map([...tallyWave(db, survey, waveId, units)].map(([unit, t]) => [unit, new Map([['', t]])]));
   let responses = 0;
   for (const categories of tallies.values()) for (const t of categories.values()) responses += t.responses;
-  return { responses, units: JSON.stringify([...tallies].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])])) };
+  passed({ responses, units: tallies.size });
+  const stringified = startPhase('pass: tallies to JSON', waveId);
+  const json = JSON.stringify([...tallies].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])]));
+  stringified({ chars: json.length });
+  return { responses, units: json };
 }
 
 /** storedForm joins the parts of a wave's tallies (over disjoint units) into what wave_tally stores. */
