@@ -197,7 +197,7 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
       const stored = startPhase('store tallies (server thread)', run.waveId);
       const { data } = storedForm(run.parts as TallyPart[]);
       saveTallyData(db, run.waveId, [...run.counted][0] as number, data);
-      stored({ chars: data.length });
+      stored({ bytes: data.byteLength });
       if (jobs.serveTables && !jobs.builds.includes(run.waveId)) jobs.builds.push(run.waveId);
     } catch (err) {
       console.error(`Could not store the results of wave ${run.waveId} (tried again on the next request):`, err);
