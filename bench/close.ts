@@ -55,7 +55,7 @@ const BUILT = !values.source;
 const host = '127.0.0.1';
 // The server records the close path's phases (src/report/close-phases.ts) into this file.
 let phasesFile = '';
-const startKartlegg = (dbPath: string): Promise<Running> => startServer(dbPath, phasesFile ? { KARTLEGG_CLOSE_PHASES: phasesFile } : {}, BUILT);
+const startKartlegg = (dbPath: string): Promise<Running> => startServer(dbPath, phasesFile ? { CLOSE_PHASES_FILE: phasesFile } : {}, BUILT);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number): number => kb / 1024;
 let addressSeq = 0;
@@ -421,7 +421,7 @@ function report(r: Result): void {
     '',
     `Bare limit, same run: \`bench/bare-server.ts\` taking each respondent's answers as one POST at ${RATE} per second for ${BASELINE / 1000} s: p50 ${f(r.bare.p50)} ms, p99 ${f(r.bare.p99)} ms, max ${f(r.bare.max)} ms.`,
     '',
-    `Where the time from the close to "ready" goes, step by step, as the server recorded it (\`KARTLEGG_CLOSE_PHASES\`, \`src/report/close-phases.ts\`): seconds from the close's POST, wall time, and the CPU time of the thread that ran the step (Linux, 10 ms ticks; for the read-back, the time inside its slices). A step whose CPU is far below its wall time waited for a core: the workers run at the lowest priority. "wait:" rows are hand-overs between threads. CPU over the whole window: server process ${r.closeCpu.server.toFixed(0)} % of a core, the load generator ${r.closeCpu.client.toFixed(0)} %, everything else on the machine ${r.closeCpu.other.toFixed(0)} %.`,
+    `Where the time from the close to "ready" goes, step by step, as the server recorded it (\`CLOSE_PHASES_FILE\`, \`src/report/close-phases.ts\`): seconds from the close's POST, wall time, and the CPU time of the thread that ran the step (Linux, 10 ms ticks; for the read-back, the time inside its slices). A step whose CPU is far below its wall time waited for a core: the workers run at the lowest priority. "wait:" rows are hand-overs between threads. CPU over the whole window: server process ${r.closeCpu.server.toFixed(0)} % of a core, the load generator ${r.closeCpu.client.toFixed(0)} %, everything else on the machine ${r.closeCpu.other.toFixed(0)} %.`,
     '',
     ...phaseTable(r.closePhases, r.closeEpoch),
     '',

@@ -1,4 +1,4 @@
-// Reading the close phases a server wrote (src/report/close-phases.ts, KARTLEGG_CLOSE_PHASES) and
+// Reading the close phases a server wrote (src/report/close-phases.ts, CLOSE_PHASES_FILE) and
 // sampling its resident memory, for bench/close.ts: where the time from close to "results ready"
 // and the memory above rest go.
 import fs from 'node:fs';

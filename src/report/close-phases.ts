@@ -1,8 +1,8 @@
 // Timing the phases of a wave's results after a close (the pass in the tally workers, storing the
 // tallies, the table build, its transfer and read-back), for bench/close.ts. Off unless
-// KARTLEGG_CLOSE_PHASES names a file: then every thread (server and tally workers) appends one JSON
-// line per phase to it, with wall and CPU time of the thread that ran it and the memory after it.
-// Nothing is logged in production; the cost when off is one property read per phase.
+// CLOSE_PHASES_FILE names a file (main.ts calls recordClosePhases; tally-jobs.ts hands the file to
+// each worker it starts): then every thread appends one JSON line per phase to it, with the wall
+// and CPU time of the thread that ran it and the memory after it. Nothing is recorded otherwise.
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import { threadId } from 'node:worker_threads';
@@ -22,12 +22,23 @@ export interface PhaseRecord {
   detail?: Record<string, number>;
 }
 
-// Read on every phase, not once: a test sets it before it starts the workers, which copy it.
-const phasesFile = (): string | undefined => process.env.KARTLEGG_CLOSE_PHASES || undefined;
+// This thread's file; a worker gets the server thread's when it starts.
+let file: string | undefined;
 
-/** phasesOn tells whether phases are being recorded (KARTLEGG_CLOSE_PHASES is set). */
+/** recordClosePhases makes this thread (and tally workers started later) append phases to `to`,
+ *  or stop recording (undefined). */
+export function recordClosePhases(to: string | undefined): void {
+  file = to === '' ? undefined : to;
+}
+
+/** closePhasesFile returns the file phases go to, if any (for a worker about to be started). */
+export function closePhasesFile(): string | undefined {
+  return file;
+}
+
+/** phasesOn tells whether phases are being recorded. */
 export function phasesOn(): boolean {
-  return phasesFile() !== undefined;
+  return file !== undefined;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -46,7 +57,6 @@ function threadCpuMs(): number {
 
 /** recordPhase writes a phase measured elsewhere (its start, wall and CPU ms) when phases are on. */
 export function recordPhase(phase: string, wave: number, at: number, wallMs: number, cpuMs: number, detail?: Record<string, number>): void {
-  const file = phasesFile();
   if (file === undefined) return;
   const line: PhaseRecord = {
     phase,

@@ -18,7 +18,7 @@ import { saveTallyData } from '../store/tally-cache.js';
 import { holdLongRead } from '../store/wal.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
-import { phaseClock, recordPhase, startPhase } from './close-phases.js';
+import { closePhasesFile, phaseClock, recordPhase, startPhase } from './close-phases.js';
 import type { TallyJob, TallyJobResult } from './tally-worker.js';
 import { unpackResults } from './results-transfer.js';
 import { cacheWaveResults, prepareRelease } from './wave-results.js';
@@ -289,7 +289,7 @@ function startWorker(db: Db, jobs: Jobs, k: number): Worker {
 // which a Node 20 worker cannot load through --import: it is loaded by tsx's own API instead.
 function newWorker(): Worker {
   const here = import.meta.url;
-  const workerData = { spawnedAt: phaseClock() };
+  const workerData = { spawnedAt: phaseClock(), phasesFile: closePhasesFile() };
   const options = { workerData };
   if (!/\.ts$/.test(new URL(here).pathname)) return new Worker(new URL('./tally-worker.js', here), options);
   const tsx = import.meta.resolve('tsx/esm/api');

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { Survey } from '../survey/model.js';
-import { phaseClock, phasesOn, startPhase, threadBooted } from './close-phases.js';
+import { phaseClock, phasesOn, recordClosePhases, startPhase, threadBooted } from './close-phases.js';
 import { resultsReleasable } from './disclosure.js';
 import { packResults, type PackedResults } from './results-transfer.js';
 import { buildWaveResults, resultsKey } from './wave-results.js';
@@ -78,7 +78,9 @@ try {
   // Not allowed here: the pass runs at normal priority.
 }
 
-threadBooted((workerData as { spawnedAt?: number } | null)?.spawnedAt);
+const started = workerData as { spawnedAt?: number; phasesFile?: string } | null;
+recordClosePhases(started?.phasesFile);
+threadBooted(started?.spawnedAt);
 
 parentPort?.on('message', (job: TallyJob) => {
   let result: TallyJobResult;

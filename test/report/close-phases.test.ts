@@ -1,12 +1,12 @@
-// The close path's phases (src/report/close-phases.ts), recorded only where KARTLEGG_CLOSE_PHASES
-// names a file (bench/close.ts sets it): every step from the pass to the read-back is there, run
+// The close path's phases (src/report/close-phases.ts), recorded only where CLOSE_PHASES_FILE
+// names a file (bench/close.ts sets it; main.ts calls recordClosePhases): every step from the pass to the read-back is there, run
 // by the thread it should run on, with figures that agree with the wave and with each other.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterEach, expect, test } from 'vitest';
-import type { PhaseRecord } from '../../src/report/close-phases.js';
+import { recordClosePhases, type PhaseRecord } from '../../src/report/close-phases.js';
 import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
 import { waveResponseCount } from '../../src/store/waves.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
@@ -14,7 +14,7 @@ import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 let t: HistoryApp | undefined;
 let dir: string | undefined;
 afterEach(async () => {
-  delete process.env.KARTLEGG_CLOSE_PHASES;
+  recordClosePhases(undefined);
   if (t) await talliesIdle(t.db);
   t?.close();
   t = undefined;
@@ -29,10 +29,10 @@ const read = (file: string): PhaseRecord[] =>
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as PhaseRecord);
 
-test('with KARTLEGG_CLOSE_PHASES set, a computation records each phase on its own thread', async () => {
+test('with a phases file set, a computation records each phase on its own thread', async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-phases-'));
   const file = path.join(dir, 'phases.jsonl');
-  process.env.KARTLEGG_CLOSE_PHASES = file;
+  recordClosePhases(file);
   t = makeHistoryApp({ file: true });
   const waveId = t.closedWaveId;
   expect(requestTallies(t.db, waveId)).toBe('computing');
@@ -62,10 +62,16 @@ test('with KARTLEGG_CLOSE_PHASES set, a computation records each phase on its ow
   expect(named('read back (server thread, in slices)')[0]?.detail?.bytes).toBe(bytes);
 });
 
-test('without KARTLEGG_CLOSE_PHASES nothing is recorded', async () => {
+test('once the file is unset nothing more is recorded, by the server thread or by workers started since', async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-phases-'));
+  const file = path.join(dir, 'phases.jsonl');
+  recordClosePhases(file);
   t = makeHistoryApp({ file: true });
+  requestTallies(t.db, t.baselineWaveId);
+  await talliesIdle(t.db);
+  expect(read(file).some((p) => p.wave === t?.baselineWaveId)).toBe(true);
+  recordClosePhases(undefined);
   requestTallies(t.db, t.closedWaveId);
   await talliesIdle(t.db);
-  expect(fs.readdirSync(dir)).toEqual([]);
+  expect(read(file).filter((p) => p.wave === t?.closedWaveId)).toEqual([]);
 });
