@@ -25,7 +25,9 @@ import { openDb } from '../src/store/db.js';
 import { createWave } from '../src/store/waves.js';
 import { seededRandom } from '../src/demo-answers.js';
 import { Browser, keepAliveAgent, type Reply } from './lib/http.js';
-import { summarise, type Summary } from './lib/load.js';
+import { peakOf, phaseTable, readPhases, sampleRss } from './lib/close-phases.js';
+import { cpuMeter, summarise, type CpuShare, type Summary } from './lib/load.js';
+import type { PhaseRecord } from '../src/report/close-phases.js';
 import { machine, writeSection } from './lib/report.js';
 import { answerSurvey, newRespondent } from './lib/respondent.js';
 import { seedResultsWave, type SeededWave } from './lib/results-seed.js';
@@ -51,7 +53,9 @@ const BASELINE = Number(values.baseline) * 1000;
 const AFTER = Number(values.after) * 1000;
 const BUILT = !values.source;
 const host = '127.0.0.1';
-const startKartlegg = (dbPath: string): Promise<Running> => startServer(dbPath, {}, BUILT);
+// The server records the close path's phases (src/report/close-phases.ts) into this file.
+let phasesFile = '';
+const startKartlegg = (dbPath: string): Promise<Running> => startServer(dbPath, phasesFile ? { CLOSE_PHASES_FILE: phasesFile } : {}, BUILT);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number): number => kb / 1024;
 let addressSeq = 0;
@@ -63,6 +67,8 @@ interface Done {
   done: number;
   who: 'respondent' | 'probe' | 'leader';
   status: number;
+  /** The respondent's step (welcome, page, send, ...). */
+  step?: string;
 }
 
 /** Traffic runs respondents at RATE/s and a login-page probe every 100 ms until stopped. */
@@ -81,9 +87,9 @@ class Traffic {
     this.loops.push(this.arrivals(), this.probe());
   }
 
-  private record(who: Done['who'], r: Reply): void {
+  private record(who: Done['who'], r: Reply, step?: string): void {
     const done = performance.now();
-    this.log.push({ sent: done - r.ms, done, who, status: r.status });
+    this.log.push({ sent: done - r.ms, done, who, status: r.status, ...(step ? { step } : {}) });
   }
 
   private async arrivals(): Promise<void> {
@@ -96,7 +102,7 @@ class Traffic {
       const state = newRespondent(this.codes[i % this.codes.length] as string, `benk ${i}`);
       const browser = new Browser({ host, port: this.port }, this.agent, nextAddress());
       flows.push(
-        answerSurvey(browser, this.seed.survey, state, seededRandom(i + 1), { onReply: (_step, r) => this.record('respondent', r) }).catch((err: unknown) => {
+        answerSurvey(browser, this.seed.survey, state, seededRandom(i + 1), { onReply: (step, r) => this.record('respondent', r, step) }).catch((err: unknown) => {
           this.errors.push((err as Error).message.slice(0, 160));
         }),
       );
@@ -135,6 +141,23 @@ interface Window {
    *  leader's first results page (the one that got 200) was being answered. */
   slow: number;
   slowDuringFirstPage: number;
+}
+
+/** slowRequests says, for requests over 100 ms sent in [from, to), how many of each kind (the
+ *  respondent's step, or the probe) and how many overlapped each recorded phase (times on this
+ *  process's clock; `epoch` is performance.now() 0 on the phases' clock). */
+function slowRequests(log: Done[], from: number, to: number, phases: readonly PhaseRecord[], epoch: number): string {
+  const slow = log.filter((d) => d.sent >= from && d.sent < to && d.who !== 'leader' && d.done - d.sent > 100);
+  const count = (keys: string[]): string =>
+    [...keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>())]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  const overlaps = slow.flatMap((d) =>
+    phases.filter((p) => !/^wait: /.test(p.phase) && p.at - epoch < d.done && p.at - epoch + p.wallMs > d.sent).map((p) => p.phase),
+  );
+  const none = slow.filter((d) => !phases.some((p) => !/^wait: /.test(p.phase) && p.at - epoch < d.done && p.at - epoch + p.wallMs > d.sent)).length;
+  return `by kind: ${count(slow.map((d) => d.step ?? d.who)) || 'none'}; overlapping a phase: ${count(overlaps) || 'none'}${none ? `; overlapping none: ${none}` : ''}`;
 }
 
 function windowOf(log: Done[], from: number, to: number): Window {
@@ -226,6 +249,17 @@ interface Result {
   startupReadyMs: number;
   startup: Window;
   startupBaseline: Window;
+  /** Phases of the close path from the close (and from the start-up), times from closeEpoch (startEpoch). */
+  closePhases: PhaseRecord[];
+  closeEpoch: number;
+  closePeak: { mb: number; atS: number; during: string[] };
+  closeCpu: CpuShare;
+  closeSlow: string;
+  startupSlow: string;
+  startupPhases: PhaseRecord[];
+  startEpoch: number;
+  startupPeak: { mb: number; atS: number; during: string[]; restMb: number };
+  load: string;
 }
 
 async function main(): Promise<void> {
@@ -251,6 +285,7 @@ async function main(): Promise<void> {
   console.log(`bare: p50 ${bare.p50.toFixed(1)} ms, p99 ${bare.p99.toFixed(1)} ms, max ${bare.max.toFixed(1)} ms`);
 
   const orgPage = `/resultater/${seed.waveId}/organisasjon`;
+  phasesFile = path.join(dir, 'phases.jsonl');
   let server = await startKartlegg(dbPath);
   let result: Result;
   try {
@@ -267,16 +302,26 @@ async function main(): Promise<void> {
     const rssRestMb = mb(procStatus(server.pid).rssKb);
     const cpu0 = procStatus(server.pid).cpuMs;
     resetPeak(server.pid);
-    console.log('closing the wave ...');
+    const closeEpoch = Date.now();
+    const rss = sampleRss(server.pid);
+    const meter = cpuMeter(server.pid);
+    console.log(`closing the wave ... (load average ${os.loadavg().map((x) => x.toFixed(2)).join(', ')})`);
     const post = await leader.request('POST', `/admin/malinger/${seed.waveId}/status`, new URLSearchParams({ _csrf: csrf, status: 'closed', confirm: 'yes' }).toString());
     if (post.status !== 303) throw new Error(`closing answered ${post.status}`);
     const ready = await waitReady(leader, orgPage, 600_000, traffic.log);
     const rssPeakCloseMb = mb(procStatus(server.pid).peakRssKb);
     const cpuCloseS = (procStatus(server.pid).cpuMs - cpu0) / 1000;
+    const closeCpu = meter();
+    const closePhases = readPhases(phasesFile, closeEpoch);
+    const closePeak = peakOf(rss(), closePhases, closeEpoch);
     console.log(`results ready ${((ready - closeAt) / 1000).toFixed(1)} s after the close`);
+    console.log(phaseTable(closePhases, closeEpoch).join('\n'));
+    console.log(`peak RSS ${closePeak.mb.toFixed(0)} MB at +${closePeak.atS.toFixed(1)} s (${closePeak.during.join('; ')}); CPU server ${closeCpu.server.toFixed(0)} %, this process ${closeCpu.client.toFixed(0)} %, other ${closeCpu.other.toFixed(0)} %`);
     await sleep(AFTER);
     const closeTo = performance.now();
     await traffic.stop();
+    const closeSlow = slowRequests(traffic.log, closeAt, closeTo, closePhases, performance.timeOrigin);
+    console.log(`slow requests during the close: ${closeSlow}`);
     const baseline = windowOf(traffic.log, baselineFrom, closeAt);
     const close = windowOf(traffic.log, closeAt, closeTo);
     const errors = [...traffic.errors];
@@ -291,12 +336,20 @@ async function main(): Promise<void> {
     raw.prepare('DELETE FROM wave_tally').run();
     raw.close();
     t0 = performance.now();
+    const startEpoch = Date.now();
     server = await startKartlegg(dbPath);
     const listenUncomputedMs = performance.now() - t0;
+    const startupRestMb = mb(procStatus(server.pid).rssKb);
+    const startupRss = sampleRss(server.pid);
     traffic = new Traffic(server.port, seed, codes);
     const leader2 = await signIn(server.port, seed);
     const startupReady = await waitReady(leader2, orgPage, 600_000, traffic.log);
     const startupReadyMs = startupReady - t0;
+    const startupPhases = readPhases(phasesFile, startEpoch);
+    const startupPeak = { ...peakOf(startupRss(), startupPhases, startEpoch), restMb: startupRestMb };
+    console.log(phaseTable(startupPhases, startEpoch).join('\n'));
+    const startupSlow = slowRequests(traffic.log, t0, startupReady + AFTER, startupPhases, performance.timeOrigin);
+    console.log(`slow requests during start-up: ${startupSlow}`);
     console.log(`start-up without stored tallies: listening after ${listenUncomputedMs.toFixed(0)} ms, results ready after ${(startupReadyMs / 1000).toFixed(1)} s`);
     const readyPlus = startupReady + AFTER;
     await sleep(AFTER);
@@ -320,6 +373,16 @@ async function main(): Promise<void> {
       startupReadyMs,
       startup: windowOf(traffic.log, t0 + listenUncomputedMs, readyPlus),
       startupBaseline: windowOf(traffic.log, readyPlus, startupEnd),
+      closePhases,
+      closeEpoch,
+      closePeak,
+      closeCpu,
+      closeSlow,
+      startupSlow,
+      startupPhases,
+      startEpoch,
+      startupPeak,
+      load: os.loadavg().map((x) => x.toFixed(2)).join(', '),
     };
   } catch (err) {
     console.error(server.output());
@@ -354,9 +417,15 @@ function report(r: Result): void {
     row(`${BASELINE / 1000} s before the close`, r.baseline),
     row(`close to results ready + ${AFTER / 1000} s`, r.close),
     '',
-    `The close itself (the form's POST) answered in ${f(r.closePostMs)} ms; the results were ready ${(r.readyAfterMs / 1000).toFixed(1)} s after it (the organisation page, asked for every 250 ms, answered 200; before that 503 "Resultatene beregnes"). Server CPU during that time: ${r.cpuCloseS.toFixed(1)} s (both threads). Resident memory: ${r.rssRestMb.toFixed(0)} MB at rest before the close, peak ${r.rssPeakCloseMb.toFixed(0)} MB during it (+${(r.rssPeakCloseMb - r.rssRestMb).toFixed(0)} MB). Longest request during the close minus longest before it: ${f(extra)} ms. Of the ${r.close.slow} respondent and probe requests over 100 ms during the close, ${r.close.slowDuringFirstPage} were in flight while the leader's first results page was answered: the server thread reading the stored tallies and building the wave's tables once (\`bench/results.ts\`, "Where the time goes"); the full pass itself runs in the worker threads.`,
+    `The close itself (the form's POST) answered in ${f(r.closePostMs)} ms; the results were ready ${(r.readyAfterMs / 1000).toFixed(1)} s after it (the organisation page, asked for every 250 ms, answered 200; before that 503 "Resultatene beregnes"). Server CPU during that time: ${r.cpuCloseS.toFixed(1)} s (all its threads). Resident memory: ${r.rssRestMb.toFixed(0)} MB at rest before the close, peak ${r.rssPeakCloseMb.toFixed(0)} MB during it (+${(r.rssPeakCloseMb - r.rssRestMb).toFixed(0)} MB). Longest request during the close minus longest before it: ${f(extra)} ms. Of the ${r.close.slow} respondent and probe requests over 100 ms during the close, ${r.close.slowDuringFirstPage} were in flight while the leader's first results page was answered (it only renders: the tables were built in a worker and read back before it got 200).`,
     '',
     `Bare limit, same run: \`bench/bare-server.ts\` taking each respondent's answers as one POST at ${RATE} per second for ${BASELINE / 1000} s: p50 ${f(r.bare.p50)} ms, p99 ${f(r.bare.p99)} ms, max ${f(r.bare.max)} ms.`,
+    '',
+    `Where the time from the close to "ready" goes, step by step, as the server recorded it (\`CLOSE_PHASES_FILE\`, \`src/report/close-phases.ts\`): seconds from the close's POST, wall time, and the CPU time of the thread that ran the step (Linux, 10 ms ticks; for the read-back, the time inside its slices). A step whose CPU is far below its wall time waited for a core: the workers run at the lowest priority. "wait:" rows are hand-overs between threads. CPU over the whole window: server process ${r.closeCpu.server.toFixed(0)} % of a core, the load generator ${r.closeCpu.client.toFixed(0)} %, everything else on the machine ${r.closeCpu.other.toFixed(0)} %.`,
+    '',
+    ...phaseTable(r.closePhases, r.closeEpoch),
+    '',
+    `Resident memory peaked at ${r.closePeak.mb.toFixed(0)} MB ${r.closePeak.atS.toFixed(1)} s after the close${r.closePeak.during.length > 0 ? `, during: ${r.closePeak.during.join('; ')}` : ''} (sampled every 100 ms). Requests over 100 ms during the close, ${r.closeSlow}.`,
     '',
     '### (2) Start-up with a closed wave whose tallies are not stored',
     '',
@@ -367,7 +436,11 @@ function report(r: Result): void {
     row(`listening to results ready + ${AFTER / 1000} s`, r.startup),
     row(`the next ${BASELINE / 1000} s`, r.startupBaseline),
     '',
-    `Longest request while computing minus longest after: ${f(startupExtra)} ms; of the ${r.startup.slow} requests over 100 ms, ${r.startup.slowDuringFirstPage} were in flight while the first results page was answered.`,
+    `Longest request while computing minus longest after: ${f(startupExtra)} ms; of the ${r.startup.slow} requests over 100 ms, ${r.startup.slowDuringFirstPage} were in flight while the first results page was answered. Requests over 100 ms, ${r.startupSlow}.`,
+    '',
+    `The start-up's steps (seconds from the process's start; memory peaked at ${r.startupPeak.mb.toFixed(0)} MB, ${r.startupPeak.restMb.toFixed(0)} MB when it was listening, ${r.startupPeak.atS.toFixed(1)} s after the start):`,
+    '',
+    ...phaseTable(r.startupPhases, r.startEpoch),
     ...(r.errors.length > 0 ? ['', `Respondents or probes with an unexpected answer or a reset connection: ${r.errors.length} (first: ${r.errors[0]}).`] : []),
     '',
     `### Against the targets (issue 13, at ${N.toLocaleString('en')} responses)`,

@@ -556,7 +556,8 @@ lines.push(
   "- Memory: the CSV is a unit's table of figures (one row per figure, the same rows whatever the number of responses), never the raw " +
     'answers, so it does not grow with the responses. The tally workers stream the answers and keep tallies per unit, so what stays ' +
     `in memory does not grow with them either (RSS at the end: ${results.map((r) => `${f0(r.rssAfterMb)} MB`).join(', ')}). The peak ` +
-    "during start-up is the workers' (tallies, a SQLite cache and a V8 heap each) and the server thread reading the stored tallies" +
+    "during start-up is the workers' (two pass workers with tallies, a SQLite cache and a V8 heap each; then one building the tables) and the " +
+    "server thread's copy of the tables read back; each new connection (the cold requests) gets its own copy, as the cache is per connection" +
     (largest ? `: at ${num(largest.responses)} responses ${f0(largest.firstPeakMb)} MB, and ${f0(largest.coldCsvPeakMb)} MB on the cold CSV.` : '.'),
 );
 const r5 = results.find((r) => r.responses === 5_000);
@@ -566,7 +567,7 @@ if (r5 && r50) {
   const at10k = o5 + ((coldOf(r50, 'overview') - o5) * (10_000 - 5_000)) / (50_000 - 5_000);
   lines.push(
     "- LimeSurvey's statistics page takes about 1.5 s at 10 000 responses (the comparison figure given for this benchmark; not measured here). " +
-      `Interpolating our cold overview linearly between 5 000 and 50 000 gives about ${sec(at10k)} at 10 000 for the first request once the tallies are stored; ` +
+      `Interpolating our cold overview linearly between 5 000 and 50 000 gives about ${sec(at10k)} at 10 000 for the first 200 once the tables are built and read back; ` +
       `every later request is served from the cache (overview p50 ${f1(r50.warm.overview?.p50 ?? NaN)} ms at 50 000).`,
   );
 }
@@ -584,7 +585,7 @@ if (phased.length > 0) {
   lines.push('', "### Where the time goes: the full pass and a cold request's steps", '');
   lines.push(
     `Each step called on its own on the same database in the bench process (\`bench/lib/results-phases.ts\`), one thread, the fastest of ${phaseRuns} runs, wall ms / CPU ms. ` +
-      'The rows up to "full pass now" are the pass over the answers (in the tally workers since this change); the rest run on the server thread: storing what the workers send, and building a wave\'s tables on its first request.',
+      'The rows up to "full pass now" are the pass over the answers (in the tally workers); storing what the workers send runs on the server thread; the rest is the build of a wave\'s tables, which runs in a worker (no request waits for it).',
     '',
   );
   const names = phased[0]?.phases?.map((p) => p.name) ?? [];
@@ -601,8 +602,8 @@ if (phased.length > 0) {
       '',
       `At ${num(r.responses)} responses (${num(r.seed.answerRows)} answer rows): SQLite alone walks the join in ${f0(ms('SQLite alone'))} ms. The previous pass ` +
         `(one row object per answer) took ${sec(before)}; the packed reader takes ${sec(now)} on one thread (${(before / now).toFixed(1)}x faster), ` +
-        `and the tally workers split it over two threads (see "ready after start" above for the whole start-up). After the pass, the server thread spends ` +
-        `${f0(serverSide)} ms building a wave's tables from its stored tallies on the first request (reading and parsing them ${f0(ms('read and parse'))} ms).`,
+        `and the tally workers split it over two threads (see "ready after start" above for the whole start-up). After the pass, building a wave's tables ` +
+        `from its stored tallies takes ${f0(serverSide)} ms on one thread, in a worker (reading and parsing them ${f0(ms('read and parse'))} ms).`,
     );
   }
 }

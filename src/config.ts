@@ -31,6 +31,8 @@ const Env = z.object({
   SMS_SENDER: z.string().max(16).default('Kartlegg'),
   /** Messages per minute, all send jobs and both channels together. */
   SEND_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(60),
+  /** Benchmarks only (bench/close.ts): a file to append the close path's step timings to (report/close-phases.ts). */
+  CLOSE_PHASES_FILE: z.string().min(1).optional(),
   /** Attempts per message before it counts as failed (temporary errors, with back-off). */
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
 });

@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import { createScheduler, type Scheduler } from './invite/scheduler.js';
 import { createTransports } from './invite/transport.js';
 import { prepareClosedWaves } from './report/close.js';
+import { recordClosePhases } from './report/close-phases.js';
 import { today } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
@@ -78,6 +79,7 @@ function start(): void {
     log.fatal({ err: String(reason) }, 'unhandled rejection');
     process.exit(1);
   });
+  recordClosePhases(config.CLOSE_PHASES_FILE);
   const db = openDb(config.DATABASE_PATH);
   warnIfOpen(log, config.DATABASE_PATH);
   const changed = syncSurveyVersions(db, surveys.values());

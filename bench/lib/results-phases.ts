@@ -52,7 +52,7 @@ export function timePhases(dbPath: string, waveId: number): Phase[] {
       for (const rows of waveResponses(db, waveId)) n += rows.length;
       return n;
     });
-    const part = timed('full pass now, one thread: packed reader, tallied, stored form (JSON)', () => computeWaveTallies(db, survey, waveId));
+    const part = timed('full pass now, one thread: packed reader, tallied, stored form (gzipped JSON)', () => computeWaveTallies(db, survey, waveId));
     const { responses, data } = storedForm([part]);
     timed('store the tallies (server thread)', () => saveTallyData(db, waveId, responses, data));
     const count = waveResponseCount(db, waveId);

@@ -6,6 +6,7 @@
 // serializer keeps Maps, undefined and every number as they were: the objects read back are
 // equal to the ones the worker built.
 import v8 from 'node:v8';
+import { phaseClock, recordPhase } from './close-phases.js';
 import type { BreakdownResult } from './breakdown.js';
 import type { Disclosure, GroupDisclosure, Thresholds } from './disclosure.js';
 import type { ReleasedGroup } from './released.js';
@@ -60,11 +61,20 @@ export type UnpackedResults = Omit<WaveResults, 'wave' | 'survey'>;
  *  yielding to the event loop (setImmediate) between slices so requests are answered meanwhile. */
 export async function unpackResults(packed: PackedResults, sliceMs = 8): Promise<UnpackedResults> {
   const view = Buffer.from(packed.bytes.buffer, packed.bytes.byteOffset, packed.bytes.byteLength);
+  const began = phaseClock();
   let sliceStart = performance.now();
+  // Time spent reading (the slices), their count and the longest: for close-phases.ts.
+  let busy = 0;
+  let slices = 1;
+  let longest = 0;
   const read = async <T>(spans: Span[]): Promise<Map<string, T>> => {
     const out = new Map<string, T>();
     for (const [id, start, end] of spans) {
-      if (performance.now() - sliceStart > sliceMs) {
+      const spent = performance.now() - sliceStart;
+      if (spent > sliceMs) {
+        busy += spent;
+        longest = Math.max(longest, spent);
+        slices++;
         await new Promise<void>((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
       }
@@ -75,6 +85,10 @@ export async function unpackResults(packed: PackedResults, sliceMs = 8): Promise
   const tables = await read<ReleasedGroup>(packed.tables);
   const units = await read<GroupDisclosure>(packed.disclosure);
   const breakdowns = await read<BreakdownResult>(packed.breakdowns);
+  const spent = performance.now() - sliceStart;
+  busy += spent;
+  longest = Math.max(longest, spent);
+  recordPhase('read back (server thread, in slices)', packed.waveId, began, phaseClock() - began, busy, { slices, longestSliceMs: Math.round(longest), bytes: packed.bytes.byteLength });
   const disclosure: Disclosure = { thresholds: packed.thresholds, units };
   return { units: packed.units, rootIds: packed.rootIds, tables, disclosure, breakdowns };
 }

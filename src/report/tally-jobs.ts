@@ -15,8 +15,10 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
 import { saveTallyData } from '../store/tally-cache.js';
+import { holdLongRead } from '../store/wal.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
+import { closePhasesFile, phaseClock, recordPhase, startPhase } from './close-phases.js';
 import type { TallyJob, TallyJobResult } from './tally-worker.js';
 import { unpackResults } from './results-transfer.js';
 import { cacheWaveResults, prepareRelease } from './wave-results.js';
@@ -42,6 +44,8 @@ interface Running {
   /** Parts not answered yet. */
   pending: number;
   failed: boolean;
+  /** When its parts were posted to the workers (epoch ms, for close-phases.ts). */
+  postedAt: number;
 }
 
 interface Jobs {
@@ -58,13 +62,15 @@ interface Jobs {
   serveTables: boolean;
   /** Waves whose last build failed: the next request builds them itself, once. */
   failedBuilds: Set<number>;
+  /** Ends the WAL worker's notice that a worker's read transaction is running (wal.ts). */
+  endRead: (() => void) | undefined;
 }
 
 const jobsByDb = new WeakMap<Db, Jobs>();
 
 function jobsOf(db: Db): Jobs {
   let jobs = jobsByDb.get(db);
-  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined, builds: [], building: undefined, serveTables: false, failedBuilds: new Set() }));
+  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined, builds: [], building: undefined, serveTables: false, failedBuilds: new Set(), endRead: undefined }));
   return jobs;
 }
 
@@ -129,8 +135,16 @@ function computeInPlace(db: Db, waveId: number): void {
   saveTallyData(db, waveId, waveResponseCount(db, waveId), data);
 }
 
+// A pass or a build holds one read transaction for seconds: the WAL worker is told, so that
+// submits meanwhile do not wait for a log it cannot empty until the read ends.
+function reading(db: Db, jobs: Jobs, on: boolean): void {
+  jobs.endRead?.();
+  jobs.endRead = on && db.open ? holdLongRead(db) : undefined;
+}
+
 function next(db: Db, jobs: Jobs): void {
   if (jobs.running || jobs.building !== undefined) return;
+  reading(db, jobs, false);
   const waveId = db.open ? jobs.queue.shift() : undefined;
   if (waveId === undefined && db.open && jobs.builds.length > 0) {
     // In a turn of its own: storing the tallies just now was one slice of server-thread work
@@ -151,7 +165,8 @@ function next(db: Db, jobs: Jobs): void {
   const units = waveUnitIds(db, waveId);
   const threads = Math.max(1, Math.min(THREADS, units.length));
   while (jobs.workers.length < threads) jobs.workers.push(startWorker(db, jobs, jobs.workers.length));
-  jobs.running = { waveId, parts: new Array<TallyPart | undefined>(threads), counted: new Set(), pending: threads, failed: false };
+  jobs.running = { waveId, parts: new Array<TallyPart | undefined>(threads), counted: new Set(), pending: threads, failed: false, postedAt: phaseClock() };
+  reading(db, jobs, true);
   for (let k = 0; k < threads; k++) {
     const job: TallyJob = { file: db.name, waveId, ...(threads > 1 ? { units: units.filter((_, i) => i % threads === k) } : {}), ...(jobs.gate ? { gate: jobs.gate } : {}) };
     (jobs.workers[k] as Worker).postMessage(job);
@@ -169,15 +184,20 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
     if (!run.failed) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request):`, result.ok ? 'not a tally' : result.error);
     run.failed = true;
   }
+  if (result.sentAt !== undefined) recordPhase(`wait: pass part ${k}, posted to received`, run.waveId, result.sentAt, phaseClock() - result.sentAt, 0);
   if (run.pending > 0) return;
+  recordPhase('wait: pass, posted to last part received', run.waveId, run.postedAt, phaseClock() - run.postedAt, 0, { threads: run.parts.length });
   jobs.running = undefined;
+  reading(db, jobs, false);
   // Parts that saw different response counts read different snapshots (the wave was reopened and
   // answered meanwhile): nothing is stored, and the next request queues the wave again.
   if (!run.failed && db.open && run.counted.size === 1) {
     try {
       // Stored against the count the workers saw, which the request path compares with.
+      const stored = startPhase('store tallies (server thread)', run.waveId);
       const { data } = storedForm(run.parts as TallyPart[]);
       saveTallyData(db, run.waveId, [...run.counted][0] as number, data);
+      stored({ bytes: data.byteLength });
       if (jobs.serveTables && !jobs.builds.includes(run.waveId)) jobs.builds.push(run.waveId);
     } catch (err) {
       console.error(`Could not store the results of wave ${run.waveId} (tried again on the next request):`, err);
@@ -190,9 +210,11 @@ function startBuild(db: Db, jobs: Jobs, waveId: number): void {
   // The writes a first request would make (the release and its tallies) happen here, on the one
   // writer; a wave that is not closed, or whose tallies went stale, has nothing to build now.
   let ready = false;
+  const recorded = startPhase('record the release (server thread)', waveId);
   try {
     const wave = db.open ? getWave(db, waveId) : undefined;
     ready = wave !== undefined && prepareRelease(db, wave);
+    recorded();
   } catch (err) {
     console.error(`Could not record the release of wave ${waveId} (built on the next request instead):`, err);
     jobs.failedBuilds.add(waveId);
@@ -208,10 +230,12 @@ function startBuild(db: Db, jobs: Jobs, waveId: number): void {
   jobs.workers.push(startWorker(db, jobs, 0));
   const job: TallyJob = { file: db.name, waveId, build: true, ...(jobs.gate ? { gate: jobs.gate } : {}) };
   (jobs.workers[0] as Worker).postMessage(job);
+  reading(db, jobs, true);
 }
 
 function buildDone(db: Db, jobs: Jobs, result: TallyJobResult): void {
   const waveId = jobs.building;
+  reading(db, jobs, false);
   const done = () => {
     jobs.building = undefined;
     next(db, jobs);
@@ -223,12 +247,17 @@ function buildDone(db: Db, jobs: Jobs, result: TallyJobResult): void {
     done();
     return;
   }
+  if (result.sentAt !== undefined) recordPhase('wait: built tables, posted to received', result.packed.waveId, result.sentAt, phaseClock() - result.sentAt, 0);
+  // The builder's heap (the tables, their garbage) is given back before this thread reads them.
+  for (const w of jobs.workers.splice(0)) void w.terminate();
   unpackResults(result.packed)
     .then((unpacked) => {
+      const cached = startPhase('cache the tables (server thread)', result.packed.waveId);
       const wave = db.open ? getWave(db, result.packed.waveId) : undefined;
       const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
       // Built for a key that has changed meanwhile (a raised threshold, a renamed unit): not kept.
       if (wave && survey) cacheWaveResults(db, result.packed.key, { ...unpacked, wave, survey });
+      cached();
     })
     .catch((err: unknown) => console.error(`Could not read back the results of wave ${waveId}:`, err))
     .finally(done);
@@ -260,8 +289,10 @@ function startWorker(db: Db, jobs: Jobs, k: number): Worker {
 // which a Node 20 worker cannot load through --import: it is loaded by tsx's own API instead.
 function newWorker(): Worker {
   const here = import.meta.url;
-  if (!/\.ts$/.test(new URL(here).pathname)) return new Worker(new URL('./tally-worker.js', here));
+  const workerData = { spawnedAt: phaseClock(), phasesFile: closePhasesFile() };
+  const options = { workerData };
+  if (!/\.ts$/.test(new URL(here).pathname)) return new Worker(new URL('./tally-worker.js', here), options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./tally-worker.ts', here).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`, { eval: true, execArgv: [] });
+  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`, { eval: true, execArgv: [], ...options });
 }

@@ -4,10 +4,11 @@
 // by tally-jobs.ts.
 import Database from 'better-sqlite3';
 import os from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { Survey } from '../survey/model.js';
+import { phaseClock, phasesOn, recordClosePhases, startPhase, threadBooted } from './close-phases.js';
 import { resultsReleasable } from './disclosure.js';
 import { packResults, type PackedResults } from './results-transfer.js';
 import { buildWaveResults, resultsKey } from './wave-results.js';
@@ -26,7 +27,10 @@ export interface TallyJob {
 
 /** What the worker answers: the part in its stored form and the wave's response count in the same
  *  snapshot (what the stored tallies are checked against), or the packed tables, or why there is none. */
-export type TallyJobResult = ({ ok: true; counted: number } & TallyPart) | { ok: true; packed: PackedResults } | { ok: false; error: string };
+export type TallyJobResult = (({ ok: true; counted: number } & TallyPart) | { ok: true; packed: PackedResults } | { ok: false; error: string }) & {
+  /** When it was posted (epoch ms), where close phases are timed (close-phases.ts). */
+  sentAt?: number;
+};
 
 function run(job: TallyJob): TallyJobResult {
   const db = new Database(job.file, { readonly: true, fileMustExist: true });
@@ -53,12 +57,17 @@ function run(job: TallyJob): TallyJobResult {
 function build(db: Database.Database, wave: Wave, survey: Survey): TallyJobResult {
   const count = waveResponseCount(db, wave.id);
   if (!resultsReleasable(wave)) return { ok: false, error: `wave ${wave.id} is not closed` };
+  const built = startPhase('build: tables (worker)', wave.id);
   const results = buildWaveResults(db, wave, survey, () => {
     const stored = storedWaveTallies(db, wave.id, count);
     if (!stored) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
     return stored;
   });
-  return { ok: true, packed: packResults(resultsKey(db, wave, count), results) };
+  built({ units: results.tables.size });
+  const packing = startPhase('build: serialize (worker)', wave.id);
+  const packed = packResults(resultsKey(db, wave, count), results);
+  packing({ bytes: packed.bytes.byteLength });
+  return { ok: true, packed };
 }
 
 // The lowest CPU priority for this thread only (Linux sets it per thread): on a busy machine the
@@ -69,6 +78,10 @@ try {
   // Not allowed here: the pass runs at normal priority.
 }
 
+const started = workerData as { spawnedAt?: number; phasesFile?: string } | null;
+recordClosePhases(started?.phasesFile);
+threadBooted(started?.spawnedAt);
+
 parentPort?.on('message', (job: TallyJob) => {
   let result: TallyJobResult;
   try {
@@ -76,5 +89,6 @@ parentPort?.on('message', (job: TallyJob) => {
   } catch (err) {
     result = { ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
+  if (phasesOn()) result.sentAt = phaseClock();
   parentPort?.postMessage(result, 'packed' in result ? [result.packed.bytes.buffer as ArrayBuffer] : []);
 });

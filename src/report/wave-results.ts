@@ -13,6 +13,7 @@ import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type Earlie
 import { maskGroup, releaseTables, type ReleasedGroup } from './released.js';
 import { loadTallyData } from '../store/tally-cache.js';
 import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
+import { startPhase } from './close-phases.js';
 import { rollUp } from './tally.js';
 import { requestTables, requestTallies, ResultsComputing, tablesPending } from './tally-jobs.js';
 import { parseStoredTallies, storedWaveTallies, talliesCurrent, type WaveTallies } from './wave-tallies.js';
@@ -158,11 +159,17 @@ export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (se
   let current: WaveTallies | undefined;
   let previous: EarlierRelease | undefined;
   for (const r of releases) {
+    const parsed = startPhase('build: read stored tallies', wave.id);
     let byCategory: WaveTallies | undefined = r.tallies === null ? undefined : parseStoredTallies(r.tallies);
     if (r === last && byCategory === undefined) byCategory = latest(r.seq);
+    parsed({ release: r.seq });
+    const rolledUp = startPhase('build: sum and roll up', wave.id);
     const rolled = rollUp(refs, sumCategories(byCategory ?? new Map()));
+    rolledUp({ release: r.seq });
     // An earlier release whose tallies were never stored cannot be decided against: nothing after it is shown.
+    const disclosed = startPhase('build: disclose', wave.id);
     const disclosure = byCategory ? disclose(refs, rolled, recordedThresholds(r), previous) : nothingShown(refs, recordedThresholds(r));
+    disclosed({ release: r.seq });
     previous = { rolled, disclosure };
     current = byCategory;
   }
@@ -172,7 +179,10 @@ export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (se
   const thresholds = thresholdsOf(wave);
   const disclosure = sameThresholds(thresholds, earlier.disclosure.thresholds) ? earlier.disclosure : disclose(refs, earlier.rolled, thresholds, earlier);
   const rolled = earlier.rolled;
+  const released = startPhase('build: release tables', wave.id);
   const tables = releaseTables(survey, refs, rolled, disclosure);
+  released({ units: tables.size });
+  const brokenDown = startPhase('build: breakdowns', wave.id);
   const ids = new Set(units.map((u) => u.id));
   const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
   const breakdowns = new Map<string, BreakdownResult>();
@@ -183,6 +193,7 @@ export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (se
       breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, [earlier.disclosure, disclosure], root, definition));
     }
   }
+  brokenDown({ roots: breakdowns.size });
   return { wave, survey, units, rootIds, tables, disclosure, breakdowns };
 }
 

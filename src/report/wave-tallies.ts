@@ -1,10 +1,12 @@
 // A closed wave's tallies per unit and background category: computed by one full pass (in the
-// tally worker, never on a request), stored in wave_tally as JSON, read back by the request path.
-// Stored tallies are valid only for the response count they were computed from, so a wave that
-// is reopened and closed with new responses is computed again.
+// tally worker, never on a request), stored in wave_tally as gzipped JSON, read back by the
+// request path. Stored tallies are valid only for the response count they were computed from, so
+// a wave that is reopened and closed with new responses is computed again.
+import zlib from 'node:zlib';
 import type { Db } from '../store/db.js';
 import { loadTallyData, storedTallyHead } from '../store/tally-cache.js';
 import type { Survey } from '../survey/model.js';
+import { startPhase } from './close-phases.js';
 import { breakdownOf } from './breakdown.js';
 import { groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyWave, tallyWaveByCategory } from './tally.js';
@@ -13,14 +15,27 @@ import { tallyWave, tallyWaveByCategory } from './tally.js';
 // start-up or on the first request.
 const HEAD = `{"format":${TALLY_FORMAT},"units":`;
 
+// The JSON is stored gzipped (at 500 units 11 MB of text becomes about a tenth): the server thread
+// writes it, and copies it to the release, in one turn each, so its size is what requests wait
+// for. The blob is this line, then gzip members: the head, each part's entries and the commas
+// between them, each compressed on its own (the parts in the workers), which gunzip reads as one
+// text. Tallies stored as plain JSON text (before this form) are read as they are.
+const GZIP_HEAD = `kartlegg tallies ${TALLY_FORMAT} gzip\n`;
+const gzip = (text: string): Buffer => zlib.gzipSync(text, { level: 6 });
+const OPEN = gzip(`${HEAD}[`);
+const COMMA = gzip(',');
+const CLOSE = gzip(']}');
+
 /** Direct-respondent tallies per unit and category ('' only, for a survey without a breakdown). */
 export type WaveTallies = Map<string, Map<string, GroupTally>>;
 
 
-/** One part of a wave's tallies: its units' entries as a JSON array, and their response count. */
+/** One part of a wave's tallies: how many units and responses it holds, and its units' entries
+ *  (JSON, comma-separated) gzipped; empty when it has no units. */
 export interface TallyPart {
   responses: number;
-  units: string;
+  units: number;
+  entries: Uint8Array;
 }
 
 /** computeWaveTallies runs the full pass over a wave's answers (of the given units only, if any:
@@ -29,20 +44,36 @@ export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units
   // With a breakdown (position items, or a background question), one pass tallies per unit and
   // category, and a unit's tally is the sum of its categories (tallies are additive): reading the
   // answers once, not twice.
+  const passed = startPhase('pass: read and tally', waveId);
   const definition = breakdownOf(survey);
   const tallies: WaveTallies = definition
     ? tallyWaveByCategory(db, survey, waveId, definition.classify, units)
     : new Map([...tallyWave(db, survey, waveId, units)].map(([unit, t]) => [unit, new Map([['', t]])]));
   let responses = 0;
   for (const categories of tallies.values()) for (const t of categories.values()) responses += t.responses;
-  return { responses, units: JSON.stringify([...tallies].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])])) };
+  passed({ responses, units: tallies.size });
+  const stringified = startPhase('pass: tallies to JSON, gzipped', waveId);
+  const json = JSON.stringify([...tallies].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])]));
+  const entries = tallies.size === 0 ? new Uint8Array(0) : gzip(json.slice(1, -1));
+  stringified({ chars: json.length, bytes: entries.byteLength });
+  return { responses, units: tallies.size, entries };
 }
 
 /** storedForm joins the parts of a wave's tallies (over disjoint units) into what wave_tally stores. */
-export function storedForm(parts: readonly TallyPart[]): { responses: number; data: string } {
-  // Each part is a JSON array of [unit, ...] entries: their contents are spliced, not parsed again.
-  const entries = parts.map((p) => p.units.slice(1, -1)).filter((e) => e !== '');
-  return { responses: parts.reduce((n, p) => n + p.responses, 0), data: `${HEAD}[${entries.join(',')}]}` };
+export function storedForm(parts: readonly TallyPart[]): { responses: number; data: Buffer } {
+  // The parts' gzip members are put side by side, not decompressed.
+  const members: Uint8Array[] = [Buffer.from(GZIP_HEAD), OPEN];
+  for (const p of parts.filter((q) => q.units > 0)) members.push(...(members.length > 2 ? [COMMA] : []), p.entries);
+  members.push(CLOSE);
+  return { responses: parts.reduce((n, p) => n + p.responses, 0), data: Buffer.concat(members) };
+}
+
+/** storedJson returns the JSON text of tallies in their stored form (gzipped, or plain text as stored before). */
+export function storedJson(data: string | Uint8Array): string | undefined {
+  if (typeof data === 'string') return data;
+  const head = Buffer.from(GZIP_HEAD);
+  if (data.byteLength < head.length || !head.equals(data.subarray(0, head.length))) return undefined;
+  return zlib.gunzipSync(data.subarray(head.length)).toString('utf8');
 }
 
 /** storedWaveTallies returns the wave's stored tallies if they are of this version and were computed
@@ -53,8 +84,9 @@ export function storedWaveTallies(db: Db, waveId: number, responses: number): Wa
 }
 
 /** parseStoredTallies reads tallies in the stored form (wave_tally, a release's record), or undefined for another version. */
-export function parseStoredTallies(data: string): WaveTallies | undefined {
-  if (!data.startsWith(HEAD)) return undefined;
+export function parseStoredTallies(stored: string | Uint8Array): WaveTallies | undefined {
+  const data = storedJson(stored);
+  if (data === undefined || !data.startsWith(HEAD)) return undefined;
   const { units } = JSON.parse(data) as { units: [string, [string, GroupTallyJson][]][] };
   return new Map(units.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
 }
@@ -62,6 +94,6 @@ export function parseStoredTallies(data: string): WaveTallies | undefined {
 /** talliesCurrent tells, without reading them, whether the wave's stored tallies are of this version
  *  and computed from `responses` responses. */
 export function talliesCurrent(db: Db, waveId: number, responses: number): boolean {
-  const stored = storedTallyHead(db, waveId, HEAD.length);
-  return stored !== undefined && stored.responses === responses && stored.head === HEAD;
+  const stored = storedTallyHead(db, waveId, Math.max(HEAD.length, GZIP_HEAD.length));
+  return stored !== undefined && stored.responses === responses && (stored.head.startsWith(GZIP_HEAD) || stored.head.startsWith(HEAD));
 }

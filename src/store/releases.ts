@@ -18,8 +18,8 @@ export interface WaveRelease {
   freeText: boolean;
   /** The wave's units and every unit above them, as they stood at this close. */
   units: Unit[];
-  /** Computed tallies (JSON, as in wave_tally), once computed. */
-  tallies: string | null;
+  /** Computed tallies (as in wave_tally: gzipped JSON, or JSON text from before), once computed. */
+  tallies: string | Buffer | null;
 }
 
 interface ReleaseRow {
@@ -31,7 +31,7 @@ interface ReleaseRow {
   k_text: number;
   free_text: number;
   units: string;
-  tallies: string | null;
+  tallies: string | Buffer | null;
 }
 
 const toRelease = (r: ReleaseRow): WaveRelease => ({
@@ -92,7 +92,7 @@ export function listReleases(db: Db, waveId: number): WaveRelease[] {
 }
 
 /** saveReleaseTallies stores a release's computed tallies (once; they never change). */
-export function saveReleaseTallies(db: Db, waveId: number, seq: number, data: string): void {
+export function saveReleaseTallies(db: Db, waveId: number, seq: number, data: string | Uint8Array): void {
   prepared(db, 'UPDATE wave_release SET tallies = ? WHERE wave_id = ? AND seq = ? AND tallies IS NULL').run(data, waveId, seq);
 }
 
