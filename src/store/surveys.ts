@@ -73,3 +73,17 @@ export function builderIdClashes(db: Db, surveys: Iterable<Survey>): DefinitionP
   }
   return problems;
 }
+
+/** wavesUsingSurvey lists the waves (any status) that froze any version of a survey, by id. */
+export function wavesUsingSurvey(db: Db, surveyId: string): { id: number; name: string; version: number }[] {
+  return prepared(db, 'SELECT id, name, survey_version AS version FROM wave WHERE survey_id = ? ORDER BY id').all(surveyId) as { id: number; name: string; version: number }[];
+}
+
+/** deleteBuilderSurvey removes a builder survey's working copy and every stored version; the caller
+ *  has checked that no wave uses any of them (the wave's foreign key would refuse it anyway). */
+export function deleteBuilderSurvey(db: Db, surveyId: string): void {
+  db.transaction(() => {
+    prepared(db, 'DELETE FROM survey_version WHERE survey_id = ?').run(surveyId);
+    prepared(db, 'DELETE FROM survey_draft WHERE survey_id = ?').run(surveyId);
+  })();
+}

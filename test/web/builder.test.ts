@@ -171,6 +171,56 @@ describe('versions', () => {
   });
 });
 
+describe('deleting a survey', () => {
+  test('asks first, is refused while a wave uses any version, then deletes copy and versions with an audit entry', async () => {
+    await buildSmallSurvey();
+    await post(`${B}/publiser`, {});
+    expect((await admin.agent.get(B)).text).toContain(`href="${B}/slett"`);
+    const ask = await admin.agent.get(`${B}/slett`);
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('Slette «Lokal kartlegging»?');
+    expect(ask.text).toContain('1 lagret versjon slettes.');
+    // Without the confirmation the post only leads back to the question.
+    expect((await post(`${B}/slett`, {})).headers.location).toBe(`${B}/slett`);
+    expect(getSurveyDraft(t.db, 'lokal')).toBeDefined();
+    // Without the CSRF token nothing happens.
+    expect((await admin.agent.post(`${B}/slett`).type('form').send('confirm=yes')).status).toBe(403);
+    expect(getSurveyDraft(t.db, 'lokal')).toBeDefined();
+
+    // A wave on version 1, then a version 2: the wave on the old version still blocks it.
+    const waveId = createWave(t.db, { name: 'T0 lokal', surveyId: 'lokal', surveyVersion: 1, unitIds: ['solbakken'], linkMode: 'open' });
+    await post(`${B}/skalaer`, { original: 'enig5', pointValue: ['1', '2', '3', '4'], pointLabel: ['Uenig', 'Litt uenig', 'Litt enig', 'Enig'], dontKnowLabel: 'Vet ikke' });
+    await post(`${B}/publiser`, {});
+    expect(listSurveyVersions(t.db, 'lokal')).toEqual([1, 2]);
+    const blocked = await admin.agent.get(`${B}/slett`);
+    expect(blocked.text).toContain('Skjemaet kan ikke slettes: 1 måling bruker det');
+    expect(blocked.text).toContain(`href="/admin/malinger/${waveId}">T0 lokal</a>`);
+    expect(blocked.text).not.toContain('name="confirm"');
+    const refused = await post(`${B}/slett`, { confirm: 'yes' });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Skjemaet kan ikke slettes');
+    expect(listSurveyVersions(t.db, 'lokal')).toEqual([1, 2]);
+    expect(recentAudit(t.db)[0]?.action).not.toBe('builder.delete');
+
+    // The wave gone (its rows cascade), nothing holds the survey.
+    t.db.prepare('DELETE FROM wave WHERE id = ?').run(waveId);
+    expect((await admin.agent.get(`${B}/slett`)).text).toContain('2 lagrede versjoner slettes.');
+    expect((await post(`${B}/slett`, { confirm: 'yes' })).headers.location).toBe('/admin/skjema');
+    expect(getSurveyDraft(t.db, 'lokal')).toBeUndefined();
+    expect(listSurveyVersions(t.db, 'lokal')).toEqual([]);
+    expect(recentAudit(t.db)[0]).toMatchObject({ action: 'builder.delete', detail: 'lokal: 2 versions' });
+    expect((await admin.agent.get('/admin/skjema')).text).not.toContain('/admin/skjema/lokal"');
+    // The id is free again.
+    expect((await post('/admin/skjema', { id: 'lokal', title: 'Ny', from: 'blank' })).status).toBe(303);
+  });
+
+  test('a template cannot be deleted', async () => {
+    expect((await admin.agent.get('/admin/skjema/hefa/slett')).status).toBe(409);
+    expect((await post('/admin/skjema/hefa/slett', { confirm: 'yes' })).status).toBe(409);
+    expect(listSurveyVersions(t.db, 'hefa').length).toBeGreaterThan(0);
+  });
+});
+
 describe('JSON export and import', () => {
   test('export, then import under a new id gives the same survey', async () => {
     await buildSmallSurvey();

@@ -1160,4 +1160,15 @@ export const en: Catalogue = {
   'audit.action.builder.scale.save': 'Scale saved',
   'audit.action.builder.factors.save': 'Factors saved',
   'audit.action.builder.translate': 'Translations saved',
+  // Builder follow-up (issue 19, builder2): deleting a survey, the condition hint, more condition forms, the welcome preview.
+  'builder.deleteLink': 'Delete the questionnaire',
+  'builder.deleteTitle': 'Delete “{title}”?',
+  'builder.deleteEffects': 'What happens',
+  'builder.deleteCopy': 'The working copy is deleted.',
+  'builder.deleteVersions': '{n} {n|saved version is|saved versions are} deleted.',
+  'builder.deleteNoUndo': 'This cannot be undone. Download the JSON first if you want to keep the questionnaire.',
+  'builder.deleteCancel': 'No, keep the questionnaire',
+  'builder.deleteConfirm': 'Delete the questionnaire',
+  'builder.deleteInUse': 'The questionnaire cannot be deleted: {n} {n|survey round uses|survey rounds use} it, and their answers belong to it.',
+  'audit.action.builder.delete': 'Questionnaire deleted',
 };

@@ -1158,6 +1158,17 @@ export const nb = {
   'audit.action.builder.scale.save': 'Spørreskjema: skala lagret',
   'audit.action.builder.factors.save': 'Spørreskjema: faktorer lagret',
   'audit.action.builder.translate': 'Spørreskjema: oversettelser lagret',
+  // Builder follow-up (issue 19, builder2): deleting a survey, the condition hint, more condition forms, the welcome preview.
+  'builder.deleteLink': 'Slett skjemaet',
+  'builder.deleteTitle': 'Slette «{title}»?',
+  'builder.deleteEffects': 'Dette skjer',
+  'builder.deleteCopy': 'Arbeidskopien slettes.',
+  'builder.deleteVersions': '{n} {n|lagret versjon|lagrede versjoner} slettes.',
+  'builder.deleteNoUndo': 'Det kan ikke angres. Last ned JSON først hvis du vil ta vare på skjemaet.',
+  'builder.deleteCancel': 'Nei, behold skjemaet',
+  'builder.deleteConfirm': 'Slett skjemaet',
+  'builder.deleteInUse': 'Skjemaet kan ikke slettes: {n} {n|måling|målinger} bruker det, og svarene der hører til skjemaet.',
+  'audit.action.builder.delete': 'Spørreskjema slettet',
 } as const;
 
 export type MessageKey = keyof typeof nb;

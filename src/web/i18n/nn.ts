@@ -1160,4 +1160,15 @@ export const nn: Catalogue = {
   'audit.action.builder.scale.save': 'Spørjeskjema: skala lagra',
   'audit.action.builder.factors.save': 'Spørjeskjema: faktorar lagra',
   'audit.action.builder.translate': 'Spørjeskjema: omsetjingar lagra',
+  // Builder follow-up (issue 19, builder2): deleting a survey, the condition hint, more condition forms, the welcome preview.
+  'builder.deleteLink': 'Slett skjemaet',
+  'builder.deleteTitle': 'Slette «{title}»?',
+  'builder.deleteEffects': 'Dette skjer',
+  'builder.deleteCopy': 'Arbeidskopien blir sletta.',
+  'builder.deleteVersions': '{n} {n|lagra versjon|lagra versjonar} blir sletta.',
+  'builder.deleteNoUndo': 'Det kan ikkje angrast. Last ned JSON først om du vil ta vare på skjemaet.',
+  'builder.deleteCancel': 'Nei, behald skjemaet',
+  'builder.deleteConfirm': 'Slett skjemaet',
+  'builder.deleteInUse': 'Skjemaet kan ikkje slettast: {n} {n|måling|målingar} bruker det, og svara der høyrer til skjemaet.',
+  'audit.action.builder.delete': 'Spørjeskjema sletta',
 };
