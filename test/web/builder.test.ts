@@ -55,6 +55,12 @@ describe('who may build', () => {
   });
 });
 
+/** The working copy's third item (natt, in the first section). */
+const nattOf = () => {
+  const section = getSurveyDraft(t.db, 'lokal')?.definition.sections[0];
+  return section && 'items' in section ? section.items[2] : undefined;
+};
+
 describe('building a survey', () => {
   test('a small survey is built, checked, published and audited', async () => {
     await buildSmallSurvey();
@@ -79,6 +85,71 @@ describe('building a survey', () => {
     expect(form.text).toContain('value="trives|equals|5"');
     expect(form.text).not.toContain('value="natt|answered"');
     expect(form.text).not.toContain('value="turnus|answered"');
+  });
+
+  test('the condition hint is edited per item, translated on the translation page, and goes with its condition', async () => {
+    await buildSmallSurvey();
+    const natt = { type: 'text', id: 'natt', text: 'Hva er vanskelig med nattevakter?', maxLength: '300', showIf: 'turnus|equals|"ja"' };
+    expect((await post(`${B}/sporsmal/natt`, { ...natt, showIfHint: 'Fordi du jobber turnus' })).status).toBe(303);
+    expect(nattOf()).toMatchObject({ showIfHint: { nb: 'Fordi du jobber turnus' } });
+    expect((await admin.agent.get(`${B}/sporsmal/natt`)).text).toContain('name="showIfHint" value="Fordi du jobber turnus"');
+    await post(`${B}/innstillinger`, { title: 'Lokal kartlegging', languages: ['en'] });
+    const form = await admin.agent.get(`${B}/oversett/en`);
+    expect(form.text).toContain('value="item.natt.showIfHint"');
+    const keys = [...form.text.matchAll(/name="key" value="([^"]+)"/g)].map((m) => m[1]!);
+    await post(`${B}/oversett/en`, { key: keys, text: keys.map((k) => (k === 'item.natt.showIfHint' ? 'Because you work shifts' : `EN ${k}`)) });
+    expect((await post(`${B}/publiser`, {})).status).toBe(303);
+    const survey = getSurveyVersion(t.db, 'lokal', 1)!;
+    expect(survey.items[2]?.showIfHint).toBe('Fordi du jobber turnus');
+    expect(survey.translations?.en?.['item.natt.showIfHint']).toBe('Because you work shifts');
+    // Editing the bokmål hint keeps its translation; dropping the condition drops the hint.
+    await post(`${B}/sporsmal/natt`, { ...natt, showIfHint: 'Fordi du har turnus' });
+    expect(nattOf()).toMatchObject({ showIfHint: { nb: 'Fordi du har turnus', en: 'Because you work shifts' } });
+    await post(`${B}/sporsmal/natt`, { ...natt, showIf: '', showIfHint: 'Fordi du har turnus' });
+    expect(nattOf()).not.toHaveProperty('showIfHint');
+  });
+
+  test('conditions by rules: any-of answers, not-equals, numeric comparisons, all/any/none; round-trip in the form', async () => {
+    await buildSmallSurvey();
+    const natt = { type: 'text', id: 'natt', text: 'Hva er vanskelig med nattevakter?', maxLength: '300', showIf: 'rules' };
+    const form = await admin.agent.get(`${B}/sporsmal/natt`);
+    expect(form.text).toContain('<option value="rules"');
+    expect(form.text).toContain('<option value="&#34;ja&#34;">Ja</option>');
+    expect(form.text).toMatch(/<select id="ruleItem1" name="ruleItem1">\s*<option value="">\(ingen regel\)<\/option>\s*<option value="trives">[^<]*<\/option>\s*<option value="turnus">/);
+    expect(form.text).not.toMatch(/<select id="ruleItem1"[\s\S]*?value="natt"[\s\S]*?<\/select>/);
+
+    const save = async (fields: Record<string, string | string[]>) => post(`${B}/sporsmal/natt`, { ...natt, ...fields });
+    const condition = () => nattOf()?.showIf;
+    expect((await save({ ruleJoin: 'any', ruleItem1: 'turnus', ruleOp1: 'in', ruleAnswer1: ['"ja"', '"nei"'], ruleItem2: 'trives', ruleOp2: 'gte', ruleNumber2: '4' })).status).toBe(303);
+    expect(condition()).toEqual({ any: [{ item: 'turnus', in: ['ja', 'nei'] }, { item: 'trives', gte: 4 }] });
+    const again = await admin.agent.get(`${B}/sporsmal/natt`);
+    expect(again.text).toContain('<option value="rules" selected>');
+    expect(again.text).toMatch(/<select id="ruleJoin" name="ruleJoin">[\s\S]*<option value="any" selected>/);
+    expect(again.text).toContain('name="ruleNumber2" size="8" value="4"');
+
+    expect((await save({ ruleJoin: 'all', ruleItem1: 'turnus', ruleOp1: 'notIn', ruleAnswer1: '"nei"', ruleItem2: 'trives', ruleOp2: 'lt', ruleNumber2: '2,5' })).status).toBe(303);
+    expect(condition()).toEqual({ all: [{ item: 'turnus', notEquals: 'nei' }, { item: 'trives', lt: 2.5 }] });
+    expect((await save({ ruleJoin: 'none', ruleItem1: 'trives', ruleOp1: 'notAnswered', ruleItem3: 'turnus', ruleOp3: 'notIn', ruleAnswer3: ['"ja"', '"nei"'] })).status).toBe(303);
+    expect(condition()).toEqual({ not: { any: [{ item: 'trives', answered: false }, { not: { item: 'turnus', in: ['ja', 'nei'] } }] } });
+    expect((await post(`${B}/publiser`, {})).status).toBe(303);
+    expect(getSurveyVersion(t.db, 'lokal', 1)?.items[2]?.showIf).toEqual(condition());
+
+    // Form errors at their inputs, everything typed kept.
+    const noNumber = await save({ ruleJoin: 'all', ruleItem1: 'trives', ruleOp1: 'gt', ruleNumber1: 'fire' });
+    expect(noNumber.status).toBe(422);
+    expect(noNumber.text).toMatch(/id="e-ruleNumber1"[^>]*>.*Skriv et tall/);
+    expect(noNumber.text).toContain('name="ruleNumber1" size="8" value="fire" aria-invalid="true"');
+    const noAnswer = await save({ ruleItem1: 'turnus', ruleOp1: 'in' });
+    expect(noAnswer.text).toMatch(/id="e-ruleAnswer1"[^>]*>.*Velg minst ett svar/);
+    expect((await save({})).text).toMatch(/id="e-ruleItem1"[^>]*>.*Velg et tidligere spørsmål i minst én regel/);
+    // The loader's own rules: no numeric comparison on a choice, no answer another item has.
+    const numericChoice = await save({ ruleItem1: 'turnus', ruleOp1: 'gt', ruleNumber1: '1' });
+    expect(numericChoice.status).toBe(422);
+    expect(numericChoice.text).toMatch(/id="e-showIf"[^>]*>.*turnus/);
+    const foreign = await save({ ruleItem1: 'turnus', ruleOp1: 'in', ruleAnswer1: '5' });
+    expect(foreign.status).toBe(422);
+    expect(foreign.text).toMatch(/id="e-showIf"[^>]*>.*5/);
+    expect(condition()).toEqual({ not: { any: [{ item: 'trives', answered: false }, { not: { item: 'turnus', in: ['ja', 'nei'] } }] } });
   });
 
   test('an unknown scale is reported at the field in words, with 422 and the rest kept', async () => {
