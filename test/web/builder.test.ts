@@ -354,6 +354,35 @@ describe('preview', () => {
     expect(next.text).toContain('name="_answers" value="{&#34;trives&#34;:4,&#34;turnus&#34;:&#34;nei&#34;}"');
   });
 
+  test('the welcome page, with the background-question notice, in each language, linked from the first page', async () => {
+    await buildSmallSurvey();
+    await post(`${B}/sporsmal/turnus`, { type: 'single', id: 'turnus', text: 'Jobber du turnus?', optionId: ['ja', 'nei'], optionLabel: ['Ja', 'Nei'], background: 'on' });
+    const first = await admin.agent.get(`${B}/forhandsvis/nb/del/del_1`);
+    expect(first.text).toContain(`href="${B}/forhandsvis/nb/velkommen"`);
+    const welcome = await admin.agent.get(`${B}/forhandsvis/nb/velkommen`);
+    expect(welcome.status).toBe(200);
+    expect(welcome.text).toContain('<h1 lang="nb">Lokal kartlegging</h1>');
+    expect(welcome.text).toContain('id="background-title"');
+    expect(welcome.text).toMatch(/<li lang="nb">Jobber du turnus\?<\/li>/);
+    // Start leads to the first page's preview; nothing posts to a respondent route, nothing is stored.
+    expect(welcome.text).toContain(`<a class="button primary" href="${B}/forhandsvis/nb/del/del_1">`);
+    expect(welcome.text).not.toContain('action="/s/');
+    const drafts = t.db.prepare('SELECT count(*) AS n FROM draft').get() as { n: number };
+    expect(drafts.n).toBe(0);
+
+    // In English once the survey declares it and its texts are there.
+    await post(`${B}/innstillinger`, { title: 'Lokal kartlegging', languages: ['en'] });
+    const form = await admin.agent.get(`${B}/oversett/en`);
+    const keys = [...form.text.matchAll(/name="key" value="([^"]+)"/g)].map((m) => m[1]!);
+    await post(`${B}/oversett/en`, { key: keys, text: keys.map((k) => (k === 'item.turnus.text' ? 'Do you work shifts?' : `EN ${k}`)) });
+    const english = await admin.agent.get(`${B}/forhandsvis/en/velkommen`);
+    expect(english.status).toBe(200);
+    expect(english.text).toContain('<html lang="en"');
+    expect(english.text).toMatch(/<li lang="en">Do you work shifts\?<\/li>/);
+    expect(english.text).toContain(`href="${B}/forhandsvis/nb/velkommen" lang="nb"`);
+    expect((await admin.agent.get(`${B}/forhandsvis/pl/velkommen`)).status).toBe(404);
+  });
+
   test('previews a template in each of its languages', async () => {
     const start = await admin.agent.get('/admin/skjema/raus/forhandsvis');
     const page = await admin.agent.get(start.headers.location!.replace('/nb/', '/pl/'));

@@ -1199,4 +1199,6 @@ export const en: Catalogue = {
   'builder.rule.answersMissing': 'Choose at least one answer.',
   'builder.rule.numberMissing': 'Type a number, e.g. 3 or 2.5.',
   'builder.rule.none': 'Choose an earlier question in at least one rule, or choose another condition.',
+  'builder.previewUnit': '(the unit)',
+  'builder.previewWelcome': 'See the welcome page',
 };

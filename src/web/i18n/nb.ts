@@ -1197,6 +1197,8 @@ export const nb = {
   'builder.rule.answersMissing': 'Velg minst ett svar.',
   'builder.rule.numberMissing': 'Skriv et tall, for eksempel 3 eller 2,5.',
   'builder.rule.none': 'Velg et tidligere spørsmål i minst én regel, eller velg en annen betingelse.',
+  'builder.previewUnit': '(enheten)',
+  'builder.previewWelcome': 'Se velkomstsiden',
 } as const;
 
 export type MessageKey = keyof typeof nb;

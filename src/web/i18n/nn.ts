@@ -1199,4 +1199,6 @@ export const nn: Catalogue = {
   'builder.rule.answersMissing': 'Vel minst eitt svar.',
   'builder.rule.numberMissing': 'Skriv eit tal, til dømes 3 eller 2,5.',
   'builder.rule.none': 'Vel eit tidlegare spørsmål i minst éin regel, eller vel eit anna vilkår.',
+  'builder.previewUnit': '(eininga)',
+  'builder.previewWelcome': 'Sjå velkomstsida',
 };
