@@ -48,6 +48,13 @@ describe('who may build', () => {
     expect(getSurveyDraft(t.db, 'lokal')?.definition.sections[0]).toMatchObject({ items: [{ id: 'trives' }, { id: 'turnus' }, { id: 'natt' }] });
   });
 
+  test('an id a file in surveys/ uses is refused for a new survey', async () => {
+    const res = await post('/admin/skjema', { id: 'hefa', title: 'Min HEFA', from: 'blank' });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/id="e-id"/);
+    expect(getSurveyDraft(t.db, 'hefa')).toBeUndefined();
+  });
+
   test('templates are read-only: 409, and listed with preview and export', async () => {
     const list = await admin.agent.get('/admin/skjema');
     expect(list.text).toContain('/admin/skjema/hefa/forhandsvis');
