@@ -159,6 +159,17 @@ describe('building a survey', () => {
     expect(condition()).toEqual({ not: { any: [{ item: 'trives', answered: false }, { not: { item: 'turnus', in: ['ja', 'nei'] } }] } });
   });
 
+  test('a simple condition the list does not offer is kept as it is, not dropped by the next save', async () => {
+    await buildSmallSurvey();
+    expect((await post(`${B}/del/del_1/sporsmal`, { type: 'number', id: 'alder', text: 'Alder?', min: '18', max: '70', step: '1' })).status).toBe(303);
+    expect((await post(`${B}/del/del_1/sporsmal`, { type: 'text', id: 'eldre', text: 'Noe mer?', maxLength: '300', showIf: 'alder|equals|30' })).status).toBe(303);
+    const form = await admin.agent.get(`${B}/sporsmal/eldre`);
+    expect(form.text).toContain('<option value="keep" selected>');
+    expect((await post(`${B}/sporsmal/eldre`, { type: 'text', id: 'eldre', text: 'Noe mer nå?', maxLength: '300', showIf: 'keep' })).status).toBe(303);
+    const section = getSurveyDraft(t.db, 'lokal')?.definition.sections[0];
+    expect(section && 'items' in section ? section.items[4] : undefined).toMatchObject({ text: { nb: 'Noe mer nå?' }, showIf: { item: 'alder', equals: 30 } });
+  });
+
   test('an unknown scale is reported at the field in words, with 422 and the rest kept', async () => {
     await post('/admin/skjema', { id: 'lokal', title: 'Lokal', from: 'blank' });
     const res = await post(`${B}/del/del_1/sporsmal`, { type: 'likert', id: 'q1', text: 'Min egen tekst', scale: 'finnes_ikke', help: 'Hjelp her' });

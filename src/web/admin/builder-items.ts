@@ -155,10 +155,13 @@ export function builderItemRoutes(admin: Router, deps: AppDeps): void {
   const renderItem = (res: Response, status: number, def: SurveyFile, sectionId: string, form: ItemFields, errors: Record<string, string>, isNew: boolean): void => {
     const surveyId = draftOf(res).surveyId;
     const choices = conditionChoices(def, isNew ? undefined : form.id, sectionId);
+    // A simple condition the list does not offer (e.g. equals on a number) would be lost on the next
+    // save, since the browser selects "always" instead: it is kept as it is.
+    const offered = ['', 'keep', 'rules', ...choices.map((c) => c.value)].includes(form.showIf);
     res.status(status).render('admin/builder-item', {
       surveyId,
       sectionId,
-      form,
+      form: offered ? form : { ...form, showIf: 'keep' },
       errors,
       isNew,
       scales: Object.keys(def.scales),
