@@ -12,13 +12,15 @@ import type { Survey } from './survey/model.js';
 import { backupFile } from './store/backup.js';
 import { openDb, type Db } from './store/db.js';
 import { createLink, createTokens, listLinks } from './store/links.js';
-import { syncSurveyVersions } from './store/survey-versions.js';
+import { latestSurveyVersion, syncSurveyVersions } from './store/survey-versions.js';
+import { builderIdClashes, listSurveyDrafts } from './store/surveys.js';
 import { addUnit, countUnits, getUnit, listUnits } from './store/units.js';
 import { createWave, getWave, listWaves, setWaveStatus, waveResponseCount, waveUnitIds, type LinkMode } from './store/waves.js';
 
 const HELP = `Kartlegg command line (database: DATABASE_PATH, default data/kartlegg.db)
 
-  surveys                                   validate surveys/ and list the definitions
+  surveys                                   validate surveys/ and list the definitions and the published
+                                            surveys built in the browser
   demo                                      create the demo organisation with an open wave
   units                                     list units as a tree
   unit add <id> <name> [--parent ID] [--headcount N]
@@ -40,6 +42,8 @@ function surveysAndDb(): { db: Db; surveys: Map<string, Survey>; baseUrl: string
   const config = loadConfig();
   const surveys = loadSurveyDir(config.SURVEYS_DIR);
   const db = openDb(config.DATABASE_PATH);
+  const clashes = builderIdClashes(db, surveys.values());
+  if (clashes.length > 0) throw new SurveyDefinitionError(clashes);
   const changed = syncSurveyVersions(db, surveys.values());
   if (changed.length > 0) throw new Error(changed.join('\n'));
   return { db, surveys, baseUrl: config.PUBLIC_URL?.replace(/\/$/, '') ?? `http://localhost:${config.PORT}`, day: today(config.TIME_ZONE) };
@@ -54,6 +58,17 @@ function printTree(db: Db): void {
     }
   };
   walk(null, 0);
+}
+
+// A survey built in the browser is offered at its latest published version;
+// one never published has nothing a wave could freeze.
+function builtSurveys(db: Db): Map<string, Survey> {
+  const out = new Map<string, Survey>();
+  for (const d of listSurveyDrafts(db)) {
+    const latest = latestSurveyVersion(db, d.surveyId);
+    if (latest) out.set(d.surveyId, latest);
+  }
+  return out;
 }
 
 const isDay = (s: string | undefined): boolean => s === undefined || /^\d{4}-\d{2}-\d{2}$/.test(s);
@@ -102,6 +117,7 @@ function run(argv: string[]): void {
   switch (command) {
     case 'surveys':
       for (const s of surveys.values()) console.log(`${s.id} v${s.version}: ${s.title} (${s.sections.length} sections, ${s.items.length} items)`);
+      for (const s of builtSurveys(db).values()) console.log(`${s.id} v${s.version}: ${s.title} (${s.sections.length} sections, ${s.items.length} items; built in the browser)`);
       return;
     case 'demo': {
       if (countUnits(db) > 0) throw new UsageError('the database already has units; the demo is only created in an empty database');
@@ -150,9 +166,10 @@ function run(argv: string[]): void {
         return;
       }
       if (sub !== 'create') throw new UsageError('usage: wave create|open|close ...');
-      const survey = values.survey ? surveys.get(values.survey) : undefined;
+      const built = builtSurveys(db);
+      const survey = values.survey ? (surveys.get(values.survey) ?? built.get(values.survey)) : undefined;
       if (!values.name) throw new UsageError('--name is required');
-      if (!survey) throw new UsageError(`--survey must be one of: ${[...surveys.keys()].join(', ')}`);
+      if (!survey) throw new UsageError(`--survey must be one of: ${[...surveys.keys(), ...built.keys()].join(', ')}`);
       const unitIds = (values.units ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       if (unitIds.length === 0) throw new UsageError('--units needs at least one unit id');
       const unknown = unitIds.filter((id) => !getUnit(db, id));

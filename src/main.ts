@@ -19,6 +19,7 @@ import { closeWalWorker } from './store/wal.js';
 import { deleteExpiredSessions } from './store/sessions.js';
 import { listLinks } from './store/links.js';
 import { syncSurveyVersions } from './store/survey-versions.js';
+import { builderIdClashes } from './store/surveys.js';
 import { countAccounts } from './store/accounts.js';
 import { randomCode } from './store/ids.js';
 import { getUnit } from './store/units.js';
@@ -82,6 +83,8 @@ function start(): void {
   recordClosePhases(config.CLOSE_PHASES_FILE);
   const db = openDb(config.DATABASE_PATH);
   warnIfOpen(log, config.DATABASE_PATH);
+  const clashes = builderIdClashes(db, surveys.values());
+  if (clashes.length > 0) fail(`${new SurveyDefinitionError(clashes).message}\nKartlegg did not start: fix the survey definition(s) above.`);
   const changed = syncSurveyVersions(db, surveys.values());
   if (changed.length > 0) fail(`Survey definitions changed without a new version:\n  ${changed.join('\n  ')}`);
 

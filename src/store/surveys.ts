@@ -2,6 +2,8 @@
 // while it is edited) per survey id. Publishing it stores a frozen version (survey-versions.ts
 // storeSurveyVersion); waves only ever see published versions. A survey id with stored versions but
 // no working copy came from surveys/ and is a read-only template.
+import { sourceFileOf, type DefinitionProblem } from '../survey/load.js';
+import type { Survey } from '../survey/model.js';
 import type { SurveyFile } from '../survey/schema.js';
 import { prepared, type Db } from './db.js';
 import { storedSurveyIds } from './survey-versions.js';
@@ -55,4 +57,33 @@ export function createSurveyDraft(db: Db, definition: SurveyFile, basedOn: strin
 /** saveSurveyDraft replaces a builder survey's working copy (its id never changes). */
 export function saveSurveyDraft(db: Db, surveyId: string, definition: SurveyFile, at: Date): void {
   prepared(db, 'UPDATE survey_draft SET definition = ?, updated_at = ? WHERE survey_id = ?').run(JSON.stringify({ ...definition, id: surveyId }), at.toISOString(), surveyId);
+}
+
+/** builderIdClashes returns a problem for every file survey whose id names a survey built in the
+ *  browser: its versions would mix with the builder's, so start-up stops instead of syncing it. */
+export function builderIdClashes(db: Db, surveys: Iterable<Survey>): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  for (const survey of surveys) {
+    if (!getSurveyDraft(db, survey.id)) continue;
+    problems.push({
+      file: sourceFileOf(survey) ?? survey.id,
+      path: 'id',
+      message: `"${survey.id}" is the id of a survey built in the browser (Admin > Skjemaer); give the file another id or remove it`,
+    });
+  }
+  return problems;
+}
+
+/** wavesUsingSurvey lists the waves (any status) that froze any version of a survey, by id. */
+export function wavesUsingSurvey(db: Db, surveyId: string): { id: number; name: string; version: number }[] {
+  return prepared(db, 'SELECT id, name, survey_version AS version FROM wave WHERE survey_id = ? ORDER BY id').all(surveyId) as { id: number; name: string; version: number }[];
+}
+
+/** deleteBuilderSurvey removes a builder survey's working copy and every stored version; the caller
+ *  has checked that no wave uses any of them (the wave's foreign key would refuse it anyway). */
+export function deleteBuilderSurvey(db: Db, surveyId: string): void {
+  db.transaction(() => {
+    prepared(db, 'DELETE FROM survey_version WHERE survey_id = ?').run(surveyId);
+    prepared(db, 'DELETE FROM survey_draft WHERE survey_id = ?').run(surveyId);
+  })();
 }

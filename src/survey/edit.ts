@@ -93,8 +93,14 @@ export interface ItemFields {
   help: string;
   required: boolean;
   factor: string;
-  /** An encoded condition (encodeCondition), '' for none, or 'keep' to keep the item's own. */
+  /** An encoded condition (encodeCondition), '' for none, 'rules' for the rows in `rules`, or
+   *  'keep' to keep the item's own. */
   showIf: string;
+  /** The "vises bare når ..." hint respondents see under a conditional item ('' for none). */
+  showIfHint: string;
+  /** How the rule rows combine: 'all', 'any' or 'none' (none of them holds). */
+  ruleJoin: string;
+  rules: RuleRow[];
   scale: string;
   /** '' = the scale decides, 'yes' or 'no'. */
   dontKnow: string;
@@ -120,7 +126,8 @@ export function buildItem(f: ItemFields, previous: FileItem | undefined): FileIt
   const old = previous as (FileItem & Record<string, unknown>) | undefined;
   const oldText = (k: string): LocalizedText | undefined => old?.[k] as LocalizedText | undefined;
   const help = optionalText(oldText('help'), f.help).v;
-  const showIf: Condition | undefined = f.showIf === 'keep' ? old?.showIf : decodeCondition(f.showIf);
+  const showIf: Condition | undefined = f.showIf === 'keep' ? old?.showIf : f.showIf === 'rules' ? rulesCondition(f.ruleJoin, f.rules) : decodeCondition(f.showIf);
+  const showIfHint = showIf ? optionalText(oldText('showIfHint'), f.showIfHint).v : undefined;
   const base = {
     id: f.id,
     text: withText(oldText('text'), 'nb', f.text),
@@ -128,7 +135,7 @@ export function buildItem(f: ItemFields, previous: FileItem | undefined): FileIt
     required: f.required,
     ...(f.factor ? { factor: f.factor } : {}),
     ...(showIf ? { showIf } : {}),
-    ...(showIf && old?.showIfHint ? { showIfHint: old.showIfHint } : {}),
+    ...(showIfHint ? { showIfHint } : {}),
     ...(old?.originalLanguage ? { originalLanguage: old.originalLanguage } : {}),
   };
   const dontKnow = f.dontKnow === 'yes' ? { dontKnow: true } : f.dontKnow === 'no' ? { dontKnow: false } : {};
@@ -231,4 +238,99 @@ function choicesFor(def: SurveyFile, items: FileItem[]): ConditionChoice[] {
     }
   }
   return out;
+}
+
+/** The operators a rule row offers: answers chosen from a list, or a number typed for comparisons. */
+export const RULE_OPS = ['in', 'notIn', 'answered', 'notAnswered', 'lt', 'lte', 'gt', 'gte'] as const;
+export type RuleOp = (typeof RULE_OPS)[number];
+/** RULE_ROWS is how many rule rows the item form shows. */
+export const RULE_ROWS = 3;
+const NUMERIC_OPS = ['lt', 'lte', 'gt', 'gte'] as const;
+
+/** ruleNeedsAnswers and ruleNeedsNumber tell which inputs a rule operator reads. */
+export const ruleNeedsAnswers = (op: string): boolean => op === 'in' || op === 'notIn';
+export const ruleNeedsNumber = (op: string): boolean => (NUMERIC_OPS as readonly string[]).includes(op);
+
+/** One row of the item form's condition rules: an earlier item, an operator, and the answers
+ *  (JSON-encoded values, for in/notIn) or the number (for lt/lte/gt/gte) it compares with. */
+export interface RuleRow {
+  item: string;
+  op: string;
+  answers: string[];
+  number: string;
+}
+
+const answerValue = (encoded: string): string | number | undefined => {
+  try {
+    const v = JSON.parse(encoded) as unknown;
+    return typeof v === 'string' || typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+function ruleCondition(row: RuleRow): Condition | undefined {
+  const item = row.item;
+  const values = row.answers.map(answerValue).filter((v): v is string | number => v !== undefined);
+  const [first] = values;
+  switch (row.op) {
+    case 'answered':
+      return { item, answered: true };
+    case 'notAnswered':
+      return { item, answered: false };
+    case 'in':
+      return values.length === 1 ? { item, equals: first as string | number } : { item, in: values };
+    case 'notIn':
+      return values.length === 1 ? { item, notEquals: first as string | number } : { not: { item, in: values } };
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte':
+      return { item, [row.op]: Number(row.number.replace(',', '.')) };
+    default:
+      return undefined;
+  }
+}
+
+/** rulesCondition combines the rows that name an item into one condition (undefined when none do):
+ *  one row is its own condition; several are all/any of them; 'none' negates any of them. */
+export function rulesCondition(join: string, rows: readonly RuleRow[]): Condition | undefined {
+  const leaves = rows.filter((r) => r.item !== '').flatMap((r) => ruleCondition(r) ?? []);
+  const [only] = leaves;
+  if (!only) return undefined;
+  const any = leaves.length === 1 ? only : { any: leaves };
+  if (join === 'none') return { not: any };
+  if (join === 'any') return any;
+  return leaves.length === 1 ? only : { all: leaves };
+}
+
+function ruleRowOf(c: Condition): RuleRow | undefined {
+  const enc = (v: string | number): string => JSON.stringify(v);
+  if (c.not?.item !== undefined && c.not.in) return { item: c.not.item, op: 'notIn', answers: c.not.in.map(enc), number: '' };
+  if (c.item === undefined) return undefined;
+  const row = { item: c.item, answers: [] as string[], number: '' };
+  if (c.answered !== undefined) return { ...row, op: c.answered ? 'answered' : 'notAnswered' };
+  if (c.equals !== undefined) return { ...row, op: 'in', answers: [enc(c.equals)] };
+  if (c.in !== undefined) return { ...row, op: 'in', answers: c.in.map(enc) };
+  if (c.notEquals !== undefined) return { ...row, op: 'notIn', answers: [enc(c.notEquals)] };
+  for (const op of NUMERIC_OPS) if (c[op] !== undefined) return { ...row, op, number: String(c[op]) };
+  return undefined;
+}
+
+/** blankRuleRows is the form's empty rule rows. */
+export const blankRuleRows = (): RuleRow[] => Array.from({ length: RULE_ROWS }, () => ({ item: '', op: 'in', answers: [], number: '' }));
+
+/** conditionRules gives a condition as rule rows (padded to RULE_ROWS), or undefined when the
+ *  rows cannot express it (deeper nesting, more rows); the form then keeps it as it is. */
+export function conditionRules(c: Condition): { join: string; rows: RuleRow[] } | undefined {
+  const pad = (rows: RuleRow[]): RuleRow[] => [...rows, ...blankRuleRows().slice(rows.length)];
+  const rowsOf = (list: Condition[]): RuleRow[] | undefined => {
+    const rows = list.map(ruleRowOf);
+    return rows.length <= RULE_ROWS && rows.every((r) => r !== undefined) ? (rows as RuleRow[]) : undefined;
+  };
+  const single = ruleRowOf(c);
+  if (single) return { join: 'all', rows: pad([single]) };
+  const group = c.all ? { join: 'all', list: c.all } : c.any ? { join: 'any', list: c.any } : c.not ? { join: 'none', list: c.not.any ?? [c.not] } : undefined;
+  const rows = group && rowsOf(group.list);
+  return group && rows ? { join: group.join, rows: pad(rows) } : undefined;
 }

@@ -107,6 +107,13 @@ interface Origin {
   path: string;
 }
 
+const sourceFiles = new WeakMap<Survey, string>();
+
+/** sourceFileOf returns the file a survey loaded by parseSurveyFiles came from, or undefined. */
+export function sourceFileOf(survey: Survey): string | undefined {
+  return sourceFiles.get(survey);
+}
+
 /** parseSurveyFiles validates and resolves definitions given as (file name, JSON text) pairs. */
 export function parseSurveyFiles(files: { file: string; text: string }[]): Map<string, Survey> {
   const problems: DefinitionProblem[] = [];
@@ -146,7 +153,10 @@ export function parseSurveyFiles(files: { file: string; text: string }[]): Map<s
   for (const p of byId.values()) {
     const before = problems.length;
     const survey = resolve(p, byId, failedIds, problems);
-    if (problems.length === before) surveys.set(survey.id, survey);
+    if (problems.length === before) {
+      surveys.set(survey.id, survey);
+      sourceFiles.set(survey, p.file);
+    }
   }
   // A module's own problems are found again through every survey that includes it.
   const unique = [...new Map(problems.map((p) => [`${p.file}\u0000${p.path}\u0000${p.message}`, p])).values()];

@@ -168,7 +168,11 @@ test('build a survey with every item type, preview it on a phone, answer it thro
   expect(overflow, 'no sideways scrolling at 390 px').toBeLessThanOrEqual(0);
   await checkA11y(phone.page, 'the preview at 390 px');
   await shot(phone.page, '5-preview');
-  for (const [name, url] of [['list', '/admin/skjema'], ['overview', '/admin/skjema/lokal'], ['item', '/admin/skjema/lokal/sporsmal/turnus'], ['parts', '/admin/skjema/lokal/skalaer']]) {
+  await phone.page.getByRole('link', { name: 'Se velkomstsiden' }).click();
+  await phone.page.waitForURL('**/forhandsvis/nb/velkommen');
+  expect(await text(phone.page.locator('h1'))).toBe('Lokal kartlegging');
+  await checkA11y(phone.page, 'the welcome page preview at 390 px');
+  for (const [name, url] of [['list', '/admin/skjema'], ['overview', '/admin/skjema/lokal'], ['item', '/admin/skjema/lokal/sporsmal/turnus'], ['parts', '/admin/skjema/lokal/skalaer'], ['delete', '/admin/skjema/lokal/slett']]) {
     await e2e.visit(phone.page, url!);
     await checkA11y(phone.page, `the builder ${name} page at 390 px`);
     await shot(phone.page, `6-${name}`);

@@ -46,7 +46,7 @@ describe('JSON export and import', () => {
 });
 
 describe('editing a definition', () => {
-  const fields = (over: Partial<ItemFields>): ItemFields => ({ id: 'q', type: 'single', text: 'Spørsmål', help: '', required: false, factor: '', showIf: '', scale: '', dontKnow: '', min: '', max: '', minLabel: '', maxLabel: '', step: '', unit: '', maxLength: '', maxChoices: '', options: [], background: false, ...over });
+  const fields = (over: Partial<ItemFields>): ItemFields => ({ id: 'q', type: 'single', text: 'Spørsmål', help: '', required: false, factor: '', showIf: '', scale: '', dontKnow: '', min: '', max: '', minLabel: '', maxLabel: '', step: '', unit: '', maxLength: '', maxChoices: '', options: [], background: false, showIfHint: '', ruleJoin: 'all', rules: [], ...over });
 
   test('every item type the form builds is one the loader accepts', () => {
     const def = blankDefinition('ny', 'Ny', 'Del 1');

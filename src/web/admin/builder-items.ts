@@ -9,13 +9,19 @@ import { HttpError } from '../../errors.js';
 import {
   allItemIds,
   asMaps,
+  blankRuleRows,
   buildItem,
   conditionChoices,
+  conditionRules,
   encodeCondition,
   findItem,
   freeId,
   ITEM_TYPES,
   moveEntry,
+  RULE_OPS,
+  RULE_ROWS,
+  ruleNeedsAnswers,
+  ruleNeedsNumber,
   sectionsOf,
   textOf,
   withText,
@@ -50,6 +56,14 @@ function readItemForm(b: Record<string, unknown>, type: ItemType): ItemFields {
     required: b.required === 'on',
     factor: formText(b.factor, 64),
     showIf: formText(b.showIf, 500),
+    showIfHint: formText(b.showIfHint, 500),
+    ruleJoin: formText(b.ruleJoin, 5),
+    rules: Array.from({ length: RULE_ROWS }, (_, i) => ({
+      item: formText(b[`ruleItem${i + 1}`], 64),
+      op: formText(b[`ruleOp${i + 1}`], 12),
+      answers: formList(b[`ruleAnswer${i + 1}`]).slice(0, 100).map((a) => a.slice(0, 200)),
+      number: formText(b[`ruleNumber${i + 1}`], 12),
+    })),
     scale: formText(b.scale, 64),
     dontKnow: formText(b.dontKnow, 3),
     min: formText(b.min, 12),
@@ -77,11 +91,27 @@ const ItemFormShape = z.object({
   maxChoices: z.string().regex(/^(\d{1,3})?$/, 'builder.numberInvalid'),
 });
 
+/** ruleErrors checks what the loader cannot place: each row naming an item needs an operator, its
+ *  answers or a typed number; at least one row must name an item. Keys are the inputs' ids. */
+function ruleErrors(form: ItemFields): Record<string, string> {
+  const errors: Record<string, string> = {};
+  form.rules.forEach((r, i) => {
+    if (r.item === '') return;
+    const n = i + 1;
+    if (!(RULE_OPS as readonly string[]).includes(r.op)) errors[`ruleOp${n}`] = 'builder.rule.opMissing';
+    else if (ruleNeedsAnswers(r.op) && r.answers.length === 0) errors[`ruleAnswer${n}`] = 'builder.rule.answersMissing';
+    else if (ruleNeedsNumber(r.op) && !/^-?\d{1,9}([.,]\d{1,4})?$/.test(r.number)) errors[`ruleNumber${n}`] = 'builder.rule.numberMissing';
+  });
+  if (form.rules.every((r) => r.item === '')) errors.ruleItem1 = 'builder.rule.none';
+  return errors;
+}
+
 /** itemFormOf is the form an existing item shows (its bokmål texts). */
 function itemFormOf(def: SurveyFile, item: FileItem): ItemFields {
   const i = item as FileItem & Record<string, unknown>;
   const s = (v: unknown): string => (v === undefined ? '' : String(v));
   const cond = item.showIf ? encodeCondition(item.showIf) : '';
+  const rules = item.showIf && !cond ? conditionRules(item.showIf) : undefined;
   return {
     id: item.id,
     type: item.type,
@@ -89,7 +119,10 @@ function itemFormOf(def: SurveyFile, item: FileItem): ItemFields {
     help: textOf(item.help, 'nb'),
     required: item.required,
     factor: item.factor ?? '',
-    showIf: item.showIf ? cond || 'keep' : '',
+    showIf: item.showIf ? cond || (rules ? 'rules' : 'keep') : '',
+    showIfHint: textOf(item.showIfHint, 'nb'),
+    ruleJoin: rules?.join ?? 'all',
+    rules: rules?.rows ?? blankRuleRows(),
     scale: s(i.scale) || Object.keys(def.scales)[0] || '',
     dontKnow: i.dontKnow === true ? 'yes' : i.dontKnow === false ? 'no' : '',
     min: s(i.min),
@@ -105,19 +138,37 @@ function itemFormOf(def: SurveyFile, item: FileItem): ItemFields {
   };
 }
 
+/** ruleItemsOf groups the condition choices by earlier item: its id, text and answers (JSON-encoded
+ *  values, as the rule rows post them). */
+function ruleItemsOf(choices: ReturnType<typeof conditionChoices>): { id: string; text: string; answers: { value: string; label: string }[] }[] {
+  const byId = new Map<string, { id: string; text: string; answers: { value: string; label: string }[] }>();
+  for (const c of choices) {
+    const entry = byId.get(c.itemId) ?? { id: c.itemId, text: textOf(c.itemText, 'nb'), answers: [] };
+    byId.set(c.itemId, entry);
+    if (c.answer) entry.answers.push({ value: JSON.stringify(c.answer.value), label: textOf(c.answer.label, 'nb') || String(c.answer.value) });
+  }
+  return [...byId.values()];
+}
+
 /** builderItemRoutes mounts the section and item pages. */
 export function builderItemRoutes(admin: Router, deps: AppDeps): void {
   const renderItem = (res: Response, status: number, def: SurveyFile, sectionId: string, form: ItemFields, errors: Record<string, string>, isNew: boolean): void => {
     const surveyId = draftOf(res).surveyId;
+    const choices = conditionChoices(def, isNew ? undefined : form.id, sectionId);
+    // A simple condition the list does not offer (e.g. equals on a number) would be lost on the next
+    // save, since the browser selects "always" instead: it is kept as it is.
+    const offered = ['', 'keep', 'rules', ...choices.map((c) => c.value)].includes(form.showIf);
     res.status(status).render('admin/builder-item', {
       surveyId,
       sectionId,
-      form,
+      form: offered ? form : { ...form, showIf: 'keep' },
       errors,
       isNew,
       scales: Object.keys(def.scales),
       factors: def.factors.map((f) => ({ id: f.id, label: textOf(f.label, 'nb') })),
-      conditions: conditionChoices(def, isNew ? undefined : form.id, sectionId).map((c) => ({ value: c.value, label: c.answer ? `${textOf(c.itemText, 'nb')} = ${textOf(c.answer.label, 'nb') || String(c.answer.value)}` : `${textOf(c.itemText, 'nb')}: ${(res.locals.t as Translate)('builder.condition.answered')}` })),
+      conditions: choices.map((c) => ({ value: c.value, label: c.answer ? `${textOf(c.itemText, 'nb')} = ${textOf(c.answer.label, 'nb') || String(c.answer.value)}` : `${textOf(c.itemText, 'nb')}: ${(res.locals.t as Translate)('builder.condition.answered')}` })),
+      ruleItems: ruleItemsOf(choices),
+      ruleOps: RULE_OPS,
       textOf,
     });
   };
@@ -191,6 +242,7 @@ export function builderItemRoutes(admin: Router, deps: AppDeps): void {
     const form = readItemForm(body(req), type);
     const errors = formErrors(ItemFormShape, form);
     if (!errors.id && form.id !== existing && allItemIds(def).includes(form.id)) errors.id = 'builder.idTaken';
+    if (form.showIf === 'rules') Object.assign(errors, ruleErrors(form));
     if (Object.keys(errors).length === 0) {
       const item = buildItem(form, place?.item);
       const section = def.sections[si] as FileSection;

@@ -11,10 +11,14 @@ import type { Answers, Survey } from '../../survey/model.js';
 import { asMaps } from '../../survey/edit.js';
 import { languageName } from '../../survey/texts.js';
 import type { AppDeps } from '../deps.js';
+import type { Translate } from '../i18n/index.js';
 import type { RespondContext } from '../respond/handlers.js';
 import { useLanguage } from '../respond/language.js';
 import { pageView } from '../respond/view-model.js';
 import { builderBase, checkDraft, targetOf } from './builder-target.js';
+
+// The welcome page names the threshold; a preview has no wave, so it shows the usual default.
+const PREVIEW_K = 5;
 
 /** The survey a preview shows: a stored version when asked for, else the working copy when it is
  *  valid, else the latest stored version; undefined when there is none yet. */
@@ -75,11 +79,47 @@ export function builderPreviewRoutes(admin: Router, deps: AppDeps): void {
         answers: JSON.stringify(answers),
         back: target.draft ? builderBase(target.surveyId) : `${builderBase(target.surveyId)}/versjoner`,
         languages: languages.map((tag) => ({ tag, name: languageName(tag), href: `${base}/${tag}/del/${section.id}${query}`, current: tag === lang })),
+        welcome: section.id === visible[0]?.id ? `${base}/${lang}/velkommen${query}` : undefined,
         staffT,
         staffLang,
       },
     });
   };
+
+  // The welcome page as respondents see it (background-question notice included), with a made-up
+  // unit and the default threshold; "start" leads to the first page's preview instead of a draft.
+  admin.get('/skjema/:surveyId/forhandsvis/:lang/velkommen', (req, res) => {
+    const found = previewSurvey(deps, req, res);
+    if (!found) throw new HttpError(404, 'notFound');
+    const { survey, version } = found;
+    const target = targetOf(res);
+    const lang = String(req.params.lang);
+    const languages = survey.languages ?? ['nb'];
+    const first = survey.sections[0];
+    if (!languages.includes(lang) || !first) throw new HttpError(404, 'notFound');
+    const staffT = res.locals.t as Translate;
+    const staffLang = res.locals.lang as string;
+    const shown = useLanguage(res, languages, survey, lang);
+    const query = version === undefined ? '' : `?versjon=${version}`;
+    const base = `${builderBase(target.surveyId)}/forhandsvis`;
+    const ctx = { survey: shown, baseSurvey: survey, languages, language: lang, code: 'forhandsvisning', access: { kind: 'open' }, unit: { name: staffT('builder.previewUnit') }, wave: { kResults: PREVIEW_K } } as unknown as RespondContext;
+    res.locals.langChoices = [];
+    res.render('respond/welcome', {
+      ctx,
+      draft: undefined,
+      languageChoices: [],
+      ttlDays: deps.config.DRAFT_TTL_DAYS,
+      resumeError: false,
+      resumeValue: '',
+      preview: {
+        start: `${base}/${lang}/del/${first.id}${query}`,
+        back: target.draft ? builderBase(target.surveyId) : `${builderBase(target.surveyId)}/versjoner`,
+        languages: languages.map((tag) => ({ tag, name: languageName(tag), href: `${base}/${tag}/velkommen${query}`, current: tag === lang })),
+        staffT,
+        staffLang,
+      },
+    });
+  });
 
   admin.get('/skjema/:surveyId/forhandsvis', (req, res) => {
     const found = previewSurvey(deps, req, res);

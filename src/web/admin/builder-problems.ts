@@ -48,6 +48,7 @@ const FIELD_WORDS: Record<string, MessageKey> = {
   intro: 'builder.field.intro',
   id: 'builder.field.id',
   showIf: 'builder.field.showIf',
+  showIfHint: 'builder.field.showIfHint',
   minLabel: 'builder.field.minLabel',
   maxLabel: 'builder.field.maxLabel',
   min: 'builder.field.min',

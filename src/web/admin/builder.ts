@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { HttpError } from '../../errors.js';
 import { diffVersions } from '../../report/version-diff.js';
 import { getSurveyVersion, latestSurveyVersion, listSurveyVersions, storeSurveyVersion } from '../../store/survey-versions.js';
-import { createSurveyDraft, getSurveyDraft, listSurveyDrafts, saveSurveyDraft, surveyIdTaken, templateIds } from '../../store/surveys.js';
+import { createSurveyDraft, deleteBuilderSurvey, getSurveyDraft, listSurveyDrafts, saveSurveyDraft, surveyIdTaken, templateIds, wavesUsingSurvey } from '../../store/surveys.js';
 import { asMaps, blankDefinition, textOf, withText } from '../../survey/edit.js';
 import { parseDefinition, toSurveyFile } from '../../survey/file-form.js';
 import { Id, type SurveyFile } from '../../survey/schema.js';
@@ -20,7 +20,7 @@ import type { Translate } from '../i18n/index.js';
 import { csvUpload } from '../multipart.js';
 import { checkCsrf } from '../staff/session.js';
 import { describeProblems } from './builder-problems.js';
-import { builderBase as base, BUILDER_LANGUAGES, checkDraft, draftOf, saveDraft, targetOf, templates, type BuilderTarget } from './builder-target.js';
+import { builderBase as base, BUILDER_LANGUAGES, checkDraft, draftOf, formBody, saveDraft, targetOf, templates, type BuilderTarget } from './builder-target.js';
 import { builderItemRoutes } from './builder-items.js';
 import { builderPartRoutes } from './builder-parts.js';
 import { builderPreviewRoutes } from './builder-preview.js';
@@ -186,6 +186,26 @@ export function builderRoutes(admin: Router, deps: AppDeps): void {
     res.redirect(303, `${base(draft.surveyId)}?lagret=${stored.version}`);
   });
 
+  // Deleting asks first, and is refused while any wave froze any version: its answers need it.
+  const renderDelete = (res: Response, status: number): void => {
+    const draft = draftOf(res);
+    const waves = wavesUsingSurvey(deps.db, draft.surveyId);
+    res.status(status).render('admin/builder-delete', { surveyId: draft.surveyId, title: textOf(draft.definition.title, 'nb'), waves, versions: listSurveyVersions(deps.db, draft.surveyId) });
+  };
+  admin.get('/skjema/:surveyId/slett', (_req, res) => renderDelete(res, 200));
+  admin.post('/skjema/:surveyId/slett', (req, res) => {
+    const draft = draftOf(res);
+    if (formBody(req).confirm !== 'yes') return res.redirect(303, `${base(draft.surveyId)}/slett`);
+    const waves = wavesUsingSurvey(deps.db, draft.surveyId);
+    if (waves.length > 0) return renderDelete(res, 409);
+    deps.db.transaction(() => {
+      const versions = listSurveyVersions(deps.db, draft.surveyId);
+      deleteBuilderSurvey(deps.db, draft.surveyId);
+      auditAction(deps, res, 'builder.delete', `${draft.surveyId}: ${versions.length} versions`);
+    })();
+    res.redirect(303, '/admin/skjema');
+  });
+
   admin.get('/skjema/:surveyId/eksport.json', (req, res) => {
     const target = targetOf(res);
     const asked = Number(req.query.versjon);
@@ -205,7 +225,7 @@ export function builderRoutes(admin: Router, deps: AppDeps): void {
   admin.get('/skjema/:surveyId/versjoner', (req, res) => {
     const target = targetOf(res);
     const versions = listSurveyVersions(deps.db, target.surveyId);
-    const waves = deps.db.prepare('SELECT id, name, survey_version AS version FROM wave WHERE survey_id = ? ORDER BY id').all(target.surveyId) as { id: number; name: string; version: number }[];
+    const waves = wavesUsingSurvey(deps.db, target.surveyId);
     const pick = (v: unknown, fallback: number | undefined): number | undefined => (typeof v === 'string' && versions.includes(Number(v)) ? Number(v) : fallback);
     const from = pick(req.query.fra, versions.at(-2));
     const to = pick(req.query.til, versions.at(-1));
