@@ -5,6 +5,7 @@ import type { Distribution, ReleasedGroup, ReleasedPart, Withheld } from '../../
 import type { WaveResults } from '../../report/wave-results.js';
 import type { Survey } from '../../survey/model.js';
 import type { Item } from '../../survey/schema.js';
+import { assertNever } from '../../errors.js';
 import { localizeSurvey, surveyLanguage } from '../../survey/texts.js';
 
 const cache = new WeakMap<WaveResults, Map<string, WaveResults>>();
@@ -42,8 +43,25 @@ function groupIn(group: ReleasedGroup, survey: Survey): ReleasedGroup {
 
 function relabel(item: Item | undefined, survey: Survey, d: Distribution | Withheld): Distribution | Withheld {
   if (!d.released || !item) return d;
-  let labels: Map<string, string> | undefined;
-  if (item.type === 'likert' || item.type === 'nowDesired') labels = new Map((survey.scales[item.scale]?.points ?? []).map((p) => [String(p.value), p.label]));
-  else if (item.type === 'single' || item.type === 'multi') labels = new Map(item.options.map((o) => [o.id, o.label]));
+  const labels = answerLabels(item, survey);
   return labels ? { ...d, counts: d.counts.map((c) => ({ ...c, label: labels.get(c.key) ?? c.label })) } : d;
+}
+
+// The labels of a distribution's keys in the survey's texts, or undefined where the keys are
+// numbers shown as they are. Exhaustive: a new item type must say what its counts are labelled by.
+function answerLabels(item: Item, survey: Survey): Map<string, string> | undefined {
+  switch (item.type) {
+    case 'likert':
+    case 'nowDesired':
+      return new Map((survey.scales[item.scale]?.points ?? []).map((p) => [String(p.value), p.label]));
+    case 'single':
+    case 'multi':
+      return new Map(item.options.map((o) => [o.id, o.label]));
+    case 'scale':
+    case 'number':
+    case 'text':
+      return undefined;
+    default:
+      return assertNever(item);
+  }
 }
