@@ -108,6 +108,23 @@ describe('reorganisations', () => {
     expect((await leader.agent.get(`/sammenligning/${project}/enhet/${key}`)).status).toBe(403);
     expect((await post(`/sammenligning/${project}/koblinger/slett`, { oldUnitId: 'nordby_skole', newUnitId: 'solsikken' })).status).toBe(303);
     expect((await admin.agent.get(`/sammenligning/${project}/enhet/${key}`)).status).toBe(404);
+    // Removing it again finds nothing to remove, and says so instead of auditing a removal.
+    const audited = () => t.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'project.unmap'").get();
+    const before = audited();
+    expect((await post(`/sammenligning/${project}/koblinger/slett`, { oldUnitId: 'nordby_skole', newUnitId: 'solsikken' })).status).toBe(404);
+    expect(audited()).toEqual(before);
+  });
+
+  test('a mapping form with a unit missing or too long is refused with the message at the field, and stores nothing', async () => {
+    const post = (body: Record<string, string>) => admin.agent.post(`/sammenligning/${project}/koblinger`).type('form').send({ _csrf: admin.csrf, ...body });
+    const mappings = () => t.db.prepare('SELECT count(*) AS n FROM unit_map').get();
+    const before = mappings();
+    for (const body of [{ oldUnitId: '', newUnitId: 'nordby_skole' }, { oldUnitId: 'nordby_skole' }, { oldUnitId: 'x'.repeat(300), newUnitId: 'nordby_skole' }]) {
+      const res = await post(body);
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('class="error-message"');
+    }
+    expect(mappings()).toEqual(before);
   });
 });
 

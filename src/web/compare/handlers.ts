@@ -12,6 +12,8 @@ import { listActions } from '../../store/followups.js';
 import { addMapping, removeMapping } from '../../store/projects.js';
 import { subtreeIds } from '../../store/units.js';
 import { staffOf } from '../staff/session.js';
+import { z } from 'zod';
+import { formErrors, formText } from '../forms.js';
 import { comparisonCsv } from './csv.js';
 import { compareUnit, loadComparison, visibleGroups, type ProjectComparison } from './model.js';
 import { beforeAfterOf } from '../sickleave/view-model.js';
@@ -49,6 +51,14 @@ function trendChart(c: ProjectComparison, comparison: UnitComparison) {
   return JSON.stringify({ kind: 'line', labels, series: comparison.factors.map((f) => ({ label: f.text ?? f.id, data: labels.map((_, k) => mean(f, k)) })), min: 1, max: 5 });
 }
 
+// The mapping form: two unit ids picked from lists, read leniently and checked by zod (the units'
+// place in the compared waves is checked by mappingProblem).
+const MAPPING_FORM = z.object({
+  oldUnitId: z.string().min(1, 'compare.mapInvalid').max(200, 'compare.mapInvalid'),
+  newUnitId: z.string().min(1, 'compare.mapInvalid').max(200, 'compare.mapInvalid'),
+});
+const readMapping = (body: Record<string, unknown> | undefined) => ({ oldUnitId: formText(body?.oldUnitId, 200), newUnitId: formText(body?.newUnitId, 200) });
+
 /** mappingProblem says why a new mapping cannot be added, or undefined: both units must be in the
  *  compared waves, the new one in the latest, and a group may not hold a unit and one below it. */
 function mappingProblem(c: ProjectComparison, oldId: string, newId: string): string | undefined {
@@ -72,9 +82,8 @@ export function compareHandlers(deps: AppDeps) {
     addMapping(req: Request, res: Response): void {
       const c = load(deps, req, res);
       if (!c) return;
-      const oldId = typeof req.body?.oldUnitId === 'string' ? req.body.oldUnitId : '';
-      const newId = typeof req.body?.newUnitId === 'string' ? req.body.newUnitId : '';
-      const problem = mappingProblem(c, oldId, newId);
+      const { oldUnitId: oldId, newUnitId: newId } = readMapping(req.body);
+      const problem = formErrors(MAPPING_FORM, { oldUnitId: oldId, newUnitId: newId }).oldUnitId ?? mappingProblem(c, oldId, newId);
       if (problem) return renderIndex(res, c, 422, { oldUnitId: problem });
       // The mapping and its audit row land together or not at all.
       deps.db.transaction(() => {
@@ -86,8 +95,9 @@ export function compareHandlers(deps: AppDeps) {
     removeMapping(req: Request, res: Response): void {
       const c = load(deps, req, res);
       if (!c) return;
-      const oldId = typeof req.body?.oldUnitId === 'string' ? req.body.oldUnitId : '';
-      const newId = typeof req.body?.newUnitId === 'string' ? req.body.newUnitId : '';
+      const { oldUnitId: oldId, newUnitId: newId } = readMapping(req.body);
+      // Only a mapping that exists is removed (and audited as removed).
+      if (!c.mappings.some((m) => m.oldUnitId === oldId && m.newUnitId === newId)) throw new HttpError(404, 'notFound');
       deps.db.transaction(() => {
         removeMapping(deps.db, c.project.id, oldId, newId);
         audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.unmap', detail: `${c.project.id}: ${oldId} -> ${newId}` });
