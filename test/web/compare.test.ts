@@ -119,7 +119,8 @@ describe('reorganisations', () => {
     const post = (body: Record<string, string>) => admin.agent.post(`/sammenligning/${project}/koblinger`).type('form').send({ _csrf: admin.csrf, ...body });
     const mappings = () => t.db.prepare('SELECT count(*) AS n FROM unit_map').get();
     const before = mappings();
-    for (const body of [{ oldUnitId: '', newUnitId: 'nordby_skole' }, { oldUnitId: 'nordby_skole' }, { oldUnitId: 'x'.repeat(300), newUnitId: 'nordby_skole' }]) {
+    const bodies: Record<string, string>[] = [{ oldUnitId: '', newUnitId: 'nordby_skole' }, { oldUnitId: 'nordby_skole' }, { oldUnitId: 'x'.repeat(300), newUnitId: 'nordby_skole' }];
+    for (const body of bodies) {
       const res = await post(body);
       expect(res.status).toBe(422);
       expect(res.text).toContain('class="error-message"');
