@@ -92,11 +92,6 @@ export function deleteContacts(db: Db, waveId: number): number {
   }).immediate();
 }
 
-/** answeredCount counts contacts with a used link (a count for staff; never who). */
-export function answeredCount(db: Db, waveId: number): number {
-  return (prepared(db, 'SELECT count(*) AS n FROM contact c WHERE c.wave_id = ? AND EXISTS (SELECT 1 FROM token t WHERE t.ref = c.token_ref AND t.used = 1)').get(waveId) as { n: number }).n;
-}
-
 /** hasAnswered tells whether any link sent to the contact has been used (the one shared fact). */
 export function hasAnswered(db: Db, contactId: number): boolean {
   return prepared(db, 'SELECT 1 FROM contact c JOIN token t ON t.ref = c.token_ref WHERE c.id = ? AND t.used = 1 LIMIT 1').get(contactId) !== undefined;

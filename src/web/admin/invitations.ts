@@ -64,9 +64,6 @@ export function invitationHandlers(deps: AppDeps) {
     res.status(s.status ?? 200).render('admin/invitations', {
       wave,
       counts: contactCounts(deps.db, wave.id),
-      // Everyone without an address, answered or not: a count (or a stack of letters) that left out
-      // those who have answered would tell who among them has.
-      unreachable: waveContacts(deps.db, wave.id, { unreachable: true }).length,
       jobs: waveJobs(deps.db, wave.id),
       csv: s.csv ?? '',
       plan: s.plan,
