@@ -158,6 +158,8 @@ export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (se
   const last = releases[releases.length - 1] as WaveRelease;
   let current: WaveTallies | undefined;
   let previous: EarlierRelease | undefined;
+  // Every release's disclosure: a breakdown must not isolate anyone against any table shown before.
+  const shownBefore: Disclosure[] = [];
   for (const r of releases) {
     const parsed = startPhase('build: read stored tallies', wave.id);
     let byCategory: WaveTallies | undefined = r.tallies === null ? undefined : parseStoredTallies(r.tallies);
@@ -171,6 +173,7 @@ export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (se
     const disclosure = byCategory ? disclose(refs, rolled, recordedThresholds(r), previous) : nothingShown(refs, recordedThresholds(r));
     disclosed({ release: r.seq });
     previous = { rolled, disclosure };
+    shownBefore.push(disclosure);
     current = byCategory;
   }
   const byCategory = current as WaveTallies;
@@ -187,10 +190,11 @@ export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (se
   const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
   const breakdowns = new Map<string, BreakdownResult>();
   if (definition) {
-    // New respondents since an earlier release would be isolated by category: no breakdown then.
-    const grown = releases.length > 1 && last.responses !== (releases[releases.length - 2] as WaveRelease).responses;
+    // New respondents since any earlier release would be isolated by category (against that
+    // release's breakdown, saved by a reader): no breakdown then, in this release or any later one.
+    const grown = releases.some((r) => r.responses !== last.responses);
     for (const root of rootIds) {
-      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, [earlier.disclosure, disclosure], root, definition));
+      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, [...shownBefore, disclosure], root, definition));
     }
   }
   brokenDown({ roots: breakdowns.size });

@@ -84,3 +84,32 @@ test('stored tallies (computed in the worker) give the same tables after a resta
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('a breakdown refused because a release grew stays refused after a later close with no new answers', async () => {
+  const { answerRows } = await import('../../src/store/responses.js');
+  const { setWaveStatus } = await import('../../src/store/waves.js');
+  const { seededRandom, syntheticAnswers } = await import('../../src/demo-answers.js');
+  const t = makeHistoryApp();
+  const wave = () => getWave(t.db, t.closedWaveId) as NonNullable<ReturnType<typeof getWave>>;
+  const first = waveResults(t.db, wave());
+  // Release 1 shows the organisation's breakdown over its respondents.
+  expect(first?.breakdowns.get('demo')?.refused).toBe(false);
+  setWaveStatus(t.db, t.closedWaveId, 'open');
+  // Six new respondents: enough (at least k) for the organisation's own figures to be shown again.
+  for (let id = 7; id < 13; id++) {
+    t.db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, 'administrasjon', ?, ?)").run(id, t.closedWaveId, t.survey.id, t.survey.version);
+    for (const r of answerRows(t.survey, syntheticAnswers(t.survey, seededRandom(id), 0))) t.db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)').run(id, r.itemId, r.part, r.num, r.txt);
+  }
+  setWaveStatus(t.db, t.closedWaveId, 'closed');
+  const second = waveResults(t.db, wave());
+  expect(second?.tables.get('demo')?.released).toBe(true);
+  expect(second?.breakdowns.get('demo')).toEqual({ refused: true, reason: 'release' });
+  // Reopened and closed again with nobody answering: release 3 has release 2's respondents, but
+  // beside release 1's breakdown it would still give the six new respondents' answers by category,
+  // and a category may hold fewer than k of them.
+  setWaveStatus(t.db, t.closedWaveId, 'open');
+  setWaveStatus(t.db, t.closedWaveId, 'closed');
+  expect((t.db.prepare('SELECT count(*) AS n FROM wave_release WHERE wave_id = ?').get(t.closedWaveId) as { n: number }).n).toBe(3);
+  expect(waveResults(t.db, wave())?.breakdowns.get('demo')).toEqual({ refused: true, reason: 'release' });
+  t.close();
+});
