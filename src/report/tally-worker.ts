@@ -39,7 +39,7 @@ function run(job: TallyJob): TallyJobResult {
     db.pragma('cache_size = -8000');
     if (job.gate) Atomics.wait(job.gate, 0, 0);
     // One read transaction: the wave, its survey and every answer from the same snapshot.
-    return db.transaction((): TallyJobResult => {
+    const out = db.transaction((): TallyJobResult | Built => {
       const wave = getWave(db, job.waveId);
       if (!wave) return { ok: false, error: `wave ${job.waveId} does not exist` };
       const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
@@ -47,6 +47,12 @@ function run(job: TallyJob): TallyJobResult {
       if (job.build) return build(db, wave, survey);
       return { ok: true, counted: waveResponseCount(db, wave.id), ...computeWaveTallies(db, survey, wave.id, job.units) };
     })();
+    if (!('built' in out)) return out;
+    // Serialised after the read has ended: a long snapshot keeps the server's log from being emptied.
+    const packing = startPhase('build: serialize (worker)', out.waveId);
+    const packed = packResults(out.key, out.built);
+    packing({ bytes: packed.bytes.byteLength });
+    return { ok: true, packed };
   } finally {
     db.close();
   }
@@ -54,7 +60,13 @@ function run(job: TallyJob): TallyJobResult {
 
 // The same build as the server thread's (wave-results.ts), from the tallies the server thread
 // stored and recorded with the release before it asked for this.
-function build(db: Database.Database, wave: Wave, survey: Survey): TallyJobResult {
+interface Built {
+  waveId: number;
+  key: ReturnType<typeof resultsKey>;
+  built: ReturnType<typeof buildWaveResults>;
+}
+
+function build(db: Database.Database, wave: Wave, survey: Survey): TallyJobResult | Built {
   const count = waveResponseCount(db, wave.id);
   if (!resultsReleasable(wave)) return { ok: false, error: `wave ${wave.id} is not closed` };
   const built = startPhase('build: tables (worker)', wave.id);
@@ -64,10 +76,7 @@ function build(db: Database.Database, wave: Wave, survey: Survey): TallyJobResul
     return stored;
   });
   built({ units: results.tables.size });
-  const packing = startPhase('build: serialize (worker)', wave.id);
-  const packed = packResults(resultsKey(db, wave, count), results);
-  packing({ bytes: packed.bytes.byteLength });
-  return { ok: true, packed };
+  return { waveId: wave.id, key: resultsKey(db, wave, count), built: results };
 }
 
 // The lowest CPU priority for this thread only (Linux sets it per thread): on a busy machine the
