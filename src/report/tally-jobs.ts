@@ -15,11 +15,10 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
 import { saveTallyData } from '../store/tally-cache.js';
-import { holdLongRead } from '../store/wal.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
 import { closePhasesFile, phaseClock, recordPhase, startPhase } from './close-phases.js';
-import type { TallyJob, TallyJobResult } from './tally-worker.js';
+import type { TallyHold, TallyJob, TallyJobResult } from './tally-worker.js';
 import { unpackResults } from './results-transfer.js';
 import { cacheWaveResults, prepareRelease } from './wave-results.js';
 import { computeWaveTallies, storedForm, talliesCurrent, type TallyPart } from './wave-tallies.js';
@@ -55,6 +54,8 @@ interface Jobs {
   /** Resolved when the queue is empty and nothing runs. */
   waiting: (() => void)[];
   gate: Int32Array | undefined;
+  /** Where jobs wait at the gate. */
+  hold: TallyHold;
   /** Waves whose tables are to be built, and the one being built or read back. */
   builds: number[];
   building: number | undefined;
@@ -62,15 +63,13 @@ interface Jobs {
   serveTables: boolean;
   /** Waves whose last build failed: the next request builds them itself, once. */
   failedBuilds: Set<number>;
-  /** Ends the WAL worker's notice that a worker's read transaction is running (wal.ts). */
-  endRead: (() => void) | undefined;
 }
 
 const jobsByDb = new WeakMap<Db, Jobs>();
 
 function jobsOf(db: Db): Jobs {
   let jobs = jobsByDb.get(db);
-  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined, builds: [], building: undefined, serveTables: false, failedBuilds: new Set(), endRead: undefined }));
+  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined, hold: 'start', builds: [], building: undefined, serveTables: false, failedBuilds: new Set() }));
   return jobs;
 }
 
@@ -122,9 +121,12 @@ export function talliesIdle(db: Db): Promise<void> {
   return new Promise((resolve) => jobs.waiting.push(resolve));
 }
 
-/** setTallyGate is a test hook: each later job waits in its worker, before the pass, until gate[0] is not 0. */
-export function setTallyGate(db: Db, gate: Int32Array | undefined): void {
-  jobsOf(db).gate = gate;
+/** setTallyGate is a test hook: each later job waits in its worker until gate[0] is not 0, before
+ *  it reads anything or (`midway`) after a pass's first chunk or a build's inputs (tally-worker.ts). */
+export function setTallyGate(db: Db, gate: Int32Array | undefined, hold: TallyHold = 'start'): void {
+  const jobs = jobsOf(db);
+  jobs.gate = gate;
+  jobs.hold = hold;
 }
 
 function computeInPlace(db: Db, waveId: number): void {
@@ -135,16 +137,8 @@ function computeInPlace(db: Db, waveId: number): void {
   saveTallyData(db, waveId, waveResponseCount(db, waveId), data);
 }
 
-// A pass or a build holds one read transaction for seconds: the WAL worker is told, so that
-// submits meanwhile do not wait for a log it cannot empty until the read ends.
-function reading(db: Db, jobs: Jobs, on: boolean): void {
-  jobs.endRead?.();
-  jobs.endRead = on && db.open ? holdLongRead(db) : undefined;
-}
-
 function next(db: Db, jobs: Jobs): void {
   if (jobs.running || jobs.building !== undefined) return;
-  reading(db, jobs, false);
   const waveId = db.open ? jobs.queue.shift() : undefined;
   if (waveId === undefined && db.open && jobs.builds.length > 0) {
     // In a turn of its own: storing the tallies just now was one slice of server-thread work
@@ -166,9 +160,8 @@ function next(db: Db, jobs: Jobs): void {
   const threads = Math.max(1, Math.min(THREADS, units.length));
   while (jobs.workers.length < threads) jobs.workers.push(startWorker(db, jobs, jobs.workers.length));
   jobs.running = { waveId, parts: new Array<TallyPart | undefined>(threads), counted: new Set(), pending: threads, failed: false, postedAt: phaseClock() };
-  reading(db, jobs, true);
   for (let k = 0; k < threads; k++) {
-    const job: TallyJob = { file: db.name, waveId, ...(threads > 1 ? { units: units.filter((_, i) => i % threads === k) } : {}), ...(jobs.gate ? { gate: jobs.gate } : {}) };
+    const job: TallyJob = { file: db.name, waveId, ...(threads > 1 ? { units: units.filter((_, i) => i % threads === k) } : {}), ...(jobs.gate ? { gate: jobs.gate, hold: jobs.hold } : {}) };
     (jobs.workers[k] as Worker).postMessage(job);
   }
 }
@@ -188,15 +181,18 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
   if (run.pending > 0) return;
   recordPhase('wait: pass, posted to last part received', run.waveId, run.postedAt, phaseClock() - run.postedAt, 0, { threads: run.parts.length });
   jobs.running = undefined;
-  reading(db, jobs, false);
-  // Parts that saw different response counts read different snapshots (the wave was reopened and
-  // answered meanwhile): nothing is stored, and the next request queues the wave again.
-  if (!run.failed && db.open && run.counted.size === 1) {
+  // Parts that saw different response counts, or that read other responses than counted, read the
+  // wave at different times (it was reopened and answered meanwhile): nothing is stored, and the
+  // next request queues the wave again.
+  const counted = run.counted.size === 1 ? ([...run.counted][0] as number) : undefined;
+  const read = run.parts.reduce((n, p) => n + (p?.responses ?? 0), 0);
+  if (!run.failed && counted !== read) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request): the wave changed during the pass`);
+  if (!run.failed && db.open && counted === read) {
     try {
       // Stored against the count the workers saw, which the request path compares with.
       const stored = startPhase('store tallies (server thread)', run.waveId);
       const { data } = storedForm(run.parts as TallyPart[]);
-      saveTallyData(db, run.waveId, [...run.counted][0] as number, data);
+      saveTallyData(db, run.waveId, read, data);
       stored({ bytes: data.byteLength });
       if (jobs.serveTables && !jobs.builds.includes(run.waveId)) jobs.builds.push(run.waveId);
     } catch (err) {
@@ -228,14 +224,12 @@ function startBuild(db: Db, jobs: Jobs, waveId: number): void {
   // first, so their memory and the build's are never held at once.
   for (const w of jobs.workers.splice(0)) void w.terminate();
   jobs.workers.push(startWorker(db, jobs, 0));
-  const job: TallyJob = { file: db.name, waveId, build: true, ...(jobs.gate ? { gate: jobs.gate } : {}) };
+  const job: TallyJob = { file: db.name, waveId, build: true, ...(jobs.gate ? { gate: jobs.gate, hold: jobs.hold } : {}) };
   (jobs.workers[0] as Worker).postMessage(job);
-  reading(db, jobs, true);
 }
 
 function buildDone(db: Db, jobs: Jobs, result: TallyJobResult): void {
   const waveId = jobs.building;
-  reading(db, jobs, false);
   const done = () => {
     jobs.building = undefined;
     next(db, jobs);

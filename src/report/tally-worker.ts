@@ -5,50 +5,52 @@
 import Database from 'better-sqlite3';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { onChunkRead } from '../store/results.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
+import { loadTallyData } from '../store/tally-cache.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { Survey } from '../survey/model.js';
 import { phaseClock, phasesOn, recordClosePhases, startPhase, threadBooted } from './close-phases.js';
 import { resultsReleasable } from './disclosure.js';
 import { packResults, type PackedResults } from './results-transfer.js';
-import { buildWaveResults, resultsKey } from './wave-results.js';
-import { computeWaveTallies, storedWaveTallies, type TallyPart } from './wave-tallies.js';
+import { buildWaveResults, readResultsInputs, resultsKey, type ResultsInputs, type WaveResults } from './wave-results.js';
+import { computeWaveTallies, parseStoredTallies, type TallyPart } from './wave-tallies.js';
+
+/** Where a job waits at a test gate: before it reads anything, or midway (a pass after its first
+ *  chunk of responses, a build after its inputs are read). */
+export type TallyHold = 'start' | 'midway';
 
 /** A job: one part of a wave's tallies (its units, or all when absent) from the database file, or
- *  (`build`) the wave's result tables from its stored tallies; `gate` (tests only) holds the job
- *  until gate[0] is not 0. */
+ *  (`build`) the wave's result tables from its stored tallies; `gate` (tests only) holds the job at
+ *  `hold` ('start' unless given) until gate[0] is not 0, counting the jobs held in gate[1] if it has one. */
 export interface TallyJob {
   file: string;
   waveId: number;
   units?: string[];
   build?: boolean;
   gate?: Int32Array;
+  hold?: TallyHold;
 }
 
-/** What the worker answers: the part in its stored form and the wave's response count in the same
- *  snapshot (what the stored tallies are checked against), or the packed tables, or why there is none. */
+/** What the worker answers: the part in its stored form and the wave's response count, unchanged
+ *  from before the pass to after it (what the stored tallies are checked against), or the packed
+ *  tables, or why there is none. */
 export type TallyJobResult = (({ ok: true; counted: number } & TallyPart) | { ok: true; packed: PackedResults } | { ok: false; error: string }) & {
   /** When it was posted (epoch ms), where close phases are timed (close-phases.ts). */
   sentAt?: number;
 };
 
+// No read here lasts longer than a short step: while any connection holds a snapshot, the server's
+// write-ahead log cannot be emptied, and a submit's answers would stay in it (store/wal.ts).
 function run(job: TallyJob): TallyJobResult {
   const db = new Database(job.file, { readonly: true, fileMustExist: true });
   try {
     // Room for the answer table's interior pages: each response's answers are one B-tree descent.
     db.pragma('cache_size = -8000');
-    if (job.gate) Atomics.wait(job.gate, 0, 0);
-    // One read transaction: the wave, its survey and every answer from the same snapshot.
-    const out = db.transaction((): TallyJobResult | Built => {
-      const wave = getWave(db, job.waveId);
-      if (!wave) return { ok: false, error: `wave ${job.waveId} does not exist` };
-      const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
-      if (!survey) return { ok: false, error: `survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing` };
-      if (job.build) return build(db, wave, survey);
-      return { ok: true, counted: waveResponseCount(db, wave.id), ...computeWaveTallies(db, survey, wave.id, job.units) };
-    })();
+    held(job, 'start');
+    if (!job.build) return pass(db, job);
+    const out = build(db, job);
     if (!('built' in out)) return out;
-    // Serialised after the read has ended: a long snapshot keeps the server's log from being emptied.
     const packing = startPhase('build: serialize (worker)', out.waveId);
     const packed = packResults(out.key, out.built);
     packing({ bytes: packed.bytes.byteLength });
@@ -58,25 +60,81 @@ function run(job: TallyJob): TallyJobResult {
   }
 }
 
+function held(job: TallyJob, at: TallyHold): void {
+  if (!job.gate || (job.hold ?? 'start') !== at) return;
+  if (job.gate.length > 1) {
+    Atomics.add(job.gate, 1, 1);
+    Atomics.notify(job.gate, 1);
+  }
+  Atomics.wait(job.gate, 0, 0);
+}
+
+// The pass reads in chunks, each its own snapshot (store/results.ts), with no transaction around
+// them. A closed wave's answers do not change, but it can be reopened and answered during the pass:
+// then the count after differs from the count before (or from what the pass read), and nothing is
+// stored (the next request queues the wave again).
+function pass(db: Database.Database, job: TallyJob): TallyJobResult {
+  const wave = getWave(db, job.waveId);
+  if (!wave) return { ok: false, error: `wave ${job.waveId} does not exist` };
+  const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
+  if (!survey) return { ok: false, error: `survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing` };
+  const counted = waveResponseCount(db, wave.id);
+  let first = true;
+  onChunkRead(db, () => {
+    if (first) held(job, 'midway');
+    first = false;
+  });
+  const part = computeWaveTallies(db, survey, wave.id, job.units);
+  if (waveResponseCount(db, wave.id) !== counted || (!job.units && part.responses !== counted)) return { ok: false, error: 'the wave changed during the pass' };
+  return { ok: true, counted, ...part };
+}
+
 // The same build as the server thread's (wave-results.ts), from the tallies the server thread
 // stored and recorded with the release before it asked for this.
 interface Built {
   waveId: number;
-  key: ReturnType<typeof resultsKey>;
-  built: ReturnType<typeof buildWaveResults>;
+  key: string;
+  built: WaveResults;
 }
 
-function build(db: Database.Database, wave: Wave, survey: Survey): TallyJobResult | Built {
-  const count = waveResponseCount(db, wave.id);
+// Everything the tables depend on, from one snapshot.
+interface BuildInputs {
+  wave: Wave;
+  survey: Survey;
+  key: string;
+  inputs: Omit<ResultsInputs, 'latest'>;
+  /** The wave's stored tallies (read, not parsed: parsing is work), for a latest release without
+   *  tallies of this version. */
+  current: string | Uint8Array | undefined;
+}
+
+function readBuildInputs(db: Database.Database, job: TallyJob): BuildInputs | { ok: false; error: string } {
+  const wave = getWave(db, job.waveId);
+  if (!wave) return { ok: false, error: `wave ${job.waveId} does not exist` };
+  const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
+  if (!survey) return { ok: false, error: `survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing` };
   if (!resultsReleasable(wave)) return { ok: false, error: `wave ${wave.id} is not closed` };
+  const count = waveResponseCount(db, wave.id);
+  return { wave, survey, key: resultsKey(db, wave, count), inputs: readResultsInputs(db, wave.id), current: loadTallyData(db, wave.id, count) };
+}
+
+function build(db: Database.Database, job: TallyJob): TallyJobResult | Built {
+  // One short read transaction; the build itself reads nothing.
+  const read = db.transaction(() => readBuildInputs(db, job))();
+  if ('ok' in read) return read;
+  held(job, 'midway');
+  const { wave, survey, current } = read;
   const built = startPhase('build: tables (worker)', wave.id);
-  const results = buildWaveResults(db, wave, survey, () => {
-    const stored = storedWaveTallies(db, wave.id, count);
-    if (!stored) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
-    return stored;
+  const results = buildWaveResults(wave, survey, {
+    ...read.inputs,
+    latest: () => {
+      const stored = current === undefined ? undefined : parseStoredTallies(current);
+      if (!stored) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
+      return stored;
+    },
   });
   built({ units: results.tables.size });
-  return { waveId: wave.id, key: resultsKey(db, wave, count), built: results };
+  return { waveId: wave.id, key: read.key, built: results };
 }
 
 // The lowest CPU priority for this thread only (Linux sets it per thread): on a busy machine the

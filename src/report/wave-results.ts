@@ -55,10 +55,10 @@ const cache = new WeakMap<Db, Map<number, { key: string; results: WaveResults }>
 
 // The tree results are computed on: the units recorded at the first close (later closes add only
 // units that were not there), shown under their current names where they still exist.
-function releaseTree(db: Db, releases: readonly WaveRelease[]): Unit[] {
+function releaseTree(releases: readonly WaveRelease[], units: readonly Unit[]): Unit[] {
   const byId = new Map<string, Unit>();
   for (const r of releases) for (const u of r.units) if (!byId.has(u.id)) byId.set(u.id, u);
-  const current = new Map(listUnits(db).map((u) => [u.id, u]));
+  const current = new Map(units.map((u) => [u.id, u]));
   return [...byId.values()].map((u) => ({ ...u, name: current.get(u.id)?.name ?? u.name }));
 }
 
@@ -92,12 +92,15 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   // Where a tally worker builds them (tally-jobs.ts), the request never does the same work.
   // Without the tallies to build from, the build below asks for them (and the worker builds next).
   if (tablesPending(db, wave.id) || ((latestReleaseHasTallies(db, wave.id) || talliesCurrent(db, wave.id, count)) && requestTables(db, wave.id))) throw new ResultsComputing(wave.id);
-  const results = buildWaveResults(db, wave, survey, (seq) => {
-    const stored = storedTallies(db, wave.id, count);
-    // The release keeps the tallies it was decided on, in the form wave_tally stores them.
-    const data = loadTallyData(db, wave.id, count);
-    if (data !== undefined) saveReleaseTallies(db, wave.id, seq, data);
-    return stored;
+  const results = buildWaveResults(wave, survey, {
+    ...readResultsInputs(db, wave.id),
+    latest: (seq) => {
+      const stored = storedTallies(db, wave.id, count);
+      // The release keeps the tallies it was decided on, in the form wave_tally stores them.
+      const data = loadTallyData(db, wave.id, count);
+      if (data !== undefined) saveReleaseTallies(db, wave.id, seq, data);
+      return stored;
+    },
   });
   byWave.set(wave.id, { key, results });
   return results;
@@ -145,12 +148,27 @@ export function cacheWaveResults(db: Db, key: string, results: WaveResults): boo
   return true;
 }
 
-/** buildWaveResults builds a closed wave's results from its recorded releases; `latest(seq)` gives
- *  the current tallies where the last release has none recorded. Reads only, apart from `latest`:
- *  the server thread and a tally worker (read-only connection) build the same results with it. */
-export function buildWaveResults(db: Db, wave: Wave, survey: Survey, latest: (seq: number) => WaveTallies): WaveResults {
-  const releases = listReleases(db, wave.id);
-  const units = releaseTree(db, releases);
+/** What a closed wave's results are built from. */
+export interface ResultsInputs {
+  /** The wave's releases, first first (listReleases). */
+  releases: readonly WaveRelease[];
+  /** The units as they are now (listUnits), for their current names. */
+  units: readonly Unit[];
+  /** The current tallies, asked for only where the latest release has none recorded in this version. */
+  latest: (seq: number) => WaveTallies;
+}
+
+/** readResultsInputs reads what buildWaveResults needs from the database, apart from the current
+ *  tallies; read it with the response count and resultsKey it goes with, in one read. */
+export function readResultsInputs(db: Db, waveId: number): Omit<ResultsInputs, 'latest'> {
+  return { releases: listReleases(db, waveId), units: listUnits(db) };
+}
+
+/** buildWaveResults builds a closed wave's results from its recorded releases; it reads no database
+ *  (report/ computes, the callers read), so a tally worker ends its read before building and the
+ *  server thread and the worker build the same results with it. */
+export function buildWaveResults(wave: Wave, survey: Survey, { releases, units: unitsNow, latest }: ResultsInputs): WaveResults {
+  const units = releaseTree(releases, unitsNow);
 
   const refs = units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
   // With a breakdown, the tallies are per unit and category, and a unit's tally is their sum.

@@ -33,36 +33,52 @@ export function streamWaveAnswers(db: Db, waveId: number): IterableIterator<Wave
 // response's answers are found by a forward step through the B-tree, not a random seek. Ids,
 // parts and option ids match /^[a-z][a-z0-9_]*$/ (survey schema), so only txt needs quoting, and
 // json_quote escapes every control character. SQLite's REAL-to-text conversion round-trips.
+// One chunk of ids at a time (the rowid is still a seek under NOT INDEXED): each chunk is read to
+// the end by one statement outside any transaction, so its snapshot lasts one chunk, never the pass
+// (a snapshot held for seconds keeps the server's write-ahead log from being emptied: store/wal.ts).
 const PACKED_SQL = `
   SELECT r.id, r.unit_id,
     (SELECT group_concat(item_id || '\x1f' || part || '\x1f' || ifnull(num, '') || '\x1f' || iif(txt IS NULL, '', json_quote(txt)), '\x1e')
      FROM answer WHERE response_id = r.id)
   FROM response r NOT INDEXED
-  WHERE r.wave_id = @wave AND (@units IS NULL OR r.unit_id IN (SELECT value FROM json_each(@units)))
-  ORDER BY r.id`;
+  WHERE r.wave_id = @wave AND r.id > @after AND (@units IS NULL OR r.unit_id IN (SELECT value FROM json_each(@units)))
+  ORDER BY r.id
+  LIMIT @chunk`;
+
+/** How many responses waveResponses reads by one statement (one short read snapshot each). */
+export const CHUNK = 1000;
+
+const betweenChunks = new WeakMap<Db, () => void>();
+
+/** onChunkRead makes every later waveResponses on this connection call `hook` after each chunk it
+ *  reads that is followed by another, while no statement is open (tests hold a pass there). */
+export function onChunkRead(db: Db, hook: () => void): void {
+  betweenChunks.set(db, hook);
+}
 
 /** waveResponses yields each response of a wave (of the given units only, if any) as its answer
  *  rows, or one row of nulls for a response without answers. The array and its row objects are
- *  reused: read them before asking for the next response. Responses come in batches of `batch` by
- *  id, each batch sorted by unit, so consecutive responses add into the same unit's tallies (which
- *  stay in the CPU's caches). */
-export function* waveResponses(db: Db, waveId: number, units?: readonly string[], batch = 2000): Generator<readonly WaveAnswerRow[]> {
+ *  reused: read them before asking for the next response. Responses are read in chunks of `chunk`
+ *  by id, each chunk by its own statement and so from its own snapshot: the caller checks that the
+ *  wave did not change meanwhile (a closed wave's answers do not). Each chunk is sorted by unit, so
+ *  consecutive responses add into the same unit's tallies (which stay in the CPU's caches). */
+export function* waveResponses(db: Db, waveId: number, units?: readonly string[], chunk = CHUNK): Generator<readonly WaveAnswerRow[]> {
   const pool: WaveAnswerRow[] = [];
   const view: WaveAnswerRow[] = [];
-  let pending: PackedResponse[] = [];
-  function* drain(): Generator<readonly WaveAnswerRow[]> {
-    pending.sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
-    for (const response of pending) {
+  const select = db.prepare(PACKED_SQL).raw();
+  const params = { wave: waveId, units: units ? JSON.stringify(units) : null, after: Number.MIN_SAFE_INTEGER, chunk };
+  for (;;) {
+    const read = select.all(params) as PackedResponse[];
+    const full = read.length === chunk;
+    if (full) params.after = (read[read.length - 1] as PackedResponse)[0];
+    if (full) betweenChunks.get(db)?.();
+    read.sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+    for (const response of read) {
       unpack(response, pool, view);
       yield view;
     }
-    pending = [];
+    if (!full) return;
   }
-  for (const response of db.prepare(PACKED_SQL).raw().iterate({ wave: waveId, units: units ? JSON.stringify(units) : null }) as IterableIterator<PackedResponse>) {
-    pending.push(response);
-    if (pending.length >= batch) yield* drain();
-  }
-  yield* drain();
 }
 
 /** id, unit id and packed answers (null when there are none). */

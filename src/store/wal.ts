@@ -139,8 +139,6 @@ class WalWorker {
   private wanted = new Set<Schema>();
   private wantSync = false;
   private retry: NodeJS.Timeout | undefined;
-  /** Read transactions of seconds on other connections (tally passes) now running. */
-  longReads = 0;
 
   constructor(private readonly file: string) {}
 
@@ -175,9 +173,7 @@ class WalWorker {
     this.wanted.clear();
     this.wantSync = false;
     if (schemas.length === 0 && !sync) return { durable: true, emptied: true };
-    // A long reader keeps the log from being emptied until it ends: one try, and the retry below,
-    // rather than 25 that would each hold a submit's answer back.
-    const reply = await this.send({ schemas, sync, tries: this.longReads > 0 ? 1 : 25 });
+    const reply = await this.send({ schemas, sync, tries: 25 });
     if (reply.error) console.error(`The write-ahead log worker failed: ${reply.error}`);
     if (!reply.emptied && !this.retry) {
       this.retry = setTimeout(() => {
@@ -244,20 +240,6 @@ export async function settleSubmits(db: Db): Promise<void> {
  *  in-memory database. */
 export async function truncateWals(db: Db, schemas: readonly Schema[]): Promise<void> {
   if (!db.memory) await workerOf(db).request(schemas, false);
-}
-
-/** holdLongRead tells the database's WAL worker that another connection holds a read transaction
- *  for seconds (a tally worker's pass), which keeps the log from being emptied: until the returned
- *  function is called, each run tries once and leaves the rest to its retry, so submits do not wait. */
-export function holdLongRead(db: Db): () => void {
-  if (db.memory) return () => undefined;
-  const worker = workerOf(db);
-  worker.longReads += 1;
-  let held = true;
-  return () => {
-    if (held) worker.longReads -= 1;
-    held = false;
-  };
 }
 
 /** closeWalWorker stops the database's WAL worker (before closing the database, so the server's
