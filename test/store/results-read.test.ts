@@ -2,7 +2,7 @@
 // every value, null and text byte, whatever a respondent typed, and nothing from another wave.
 import { afterEach, expect, test } from 'vitest';
 import { openDb, type Db } from '../../src/store/db.js';
-import { streamWaveAnswers, waveResponses, type WaveAnswerRow } from '../../src/store/results.js';
+import { onChunkRead, streamWaveAnswers, waveResponses, type WaveAnswerRow } from '../../src/store/results.js';
 import { addUnit } from '../../src/store/units.js';
 import { createWave } from '../../src/store/waves.js';
 
@@ -95,4 +95,21 @@ test('small batches (responses sorted by unit within each) give the same respons
   };
   expect(all(1)).toBe(5);
   expect(ids(2)).toEqual(ids(1000));
+});
+
+test('each chunk is read to its end by its own statement: between chunks the connection is free and in no transaction', () => {
+  const { db, waveId } = setup();
+  let between = 0;
+  onChunkRead(db, () => {
+    between += 1;
+    // Throws while a statement is open on the connection (a chunk still being read).
+    expect(db.prepare('SELECT count(*) AS n FROM response').get()).toEqual({ n: expect.any(Number) });
+    expect(db.inTransaction).toBe(false);
+  });
+  expect([...waveResponses(db, waveId, undefined, 2)].length).toBe(5);
+  // Chunks of 2, 2 and 1: the hook runs between them, not after the last.
+  expect(between).toBe(2);
+  expect([...waveResponses(db, waveId, undefined, 5)].length).toBe(5);
+  // A full last chunk is followed by an empty one.
+  expect(between).toBe(3);
 });
