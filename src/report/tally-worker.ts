@@ -17,7 +17,7 @@ import { buildWaveResults, readResultsInputs, resultsKey, type ResultsInputs, ty
 import { computeWaveTallies, parseStoredTallies, type TallyPart } from './wave-tallies.js';
 
 /** Where a job waits at a test gate: before it reads anything, or midway (a pass after its first
- *  chunk of responses, a build after its inputs are read). */
+ *  chunk of responses, if another follows; a build after its inputs are read). */
 export type TallyHold = 'start' | 'midway';
 
 /** A job: one part of a wave's tallies (its units, or all when absent) from the database file, or
