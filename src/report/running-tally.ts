@@ -6,8 +6,8 @@ import type { WaveAnswerRow } from '../store/results.js';
 import type { Db } from '../store/db.js';
 import type { Survey } from '../survey/model.js';
 import { breakdownOf, type BreakdownDefinition } from './breakdown.js';
-import { addGroupTally, groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
-import { tallyResponses, tallyResponsesByCategory } from './scan.js';
+import { groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTallyJson } from './group.js';
+import { tallyRespondentInto } from './scan.js';
 import { tallyWave, tallyWaveByCategory } from './tally.js';
 
 // A survey version never changes, so its breakdown is worked out once.
@@ -18,31 +18,21 @@ function breakdownFor(survey: Survey): BreakdownDefinition | undefined {
 }
 
 /** respondentTally returns what one respondent's stored answer rows add to their unit's running
- *  tally: their category (the survey's breakdown, '' without one) and the tally plus them. */
+ *  tally: their category (the survey's breakdown, '' without one) and the stored tally with them
+ *  added, by the pass's own scan; a stored tally of another layout is left alone. */
 export function respondentTally(survey: Survey, unitId: string, rows: readonly AnswerRow[]): RespondentTally {
   // The rows as the pass reads them back; a response without answers is one row of nulls there.
   const read: WaveAnswerRow[] =
     rows.length === 0
       ? [{ responseId: 0, unitId, itemId: null, part: null, num: null, txt: null }]
       : rows.map((r) => ({ responseId: 0, unitId, itemId: r.itemId, part: r.part, num: r.num, txt: r.txt }));
-  const definition = breakdownFor(survey);
-  let category = '';
-  let own: GroupTally;
-  if (definition) {
-    const [entry] = (tallyResponsesByCategory(survey, [read], definition.classify).get(unitId) ?? new Map<string, GroupTally>()).entries();
-    [category, own] = entry as [string, GroupTally];
-  } else {
-    own = tallyResponses(survey, [read]).get(unitId) as GroupTally;
-  }
-  return {
-    format: TALLY_FORMAT,
-    category,
-    add(stored) {
-      if (stored === undefined) return JSON.stringify(groupTallyToJson(own));
-      const sum = groupTallyFromJson(JSON.parse(stored) as GroupTallyJson);
-      addGroupTally(sum, own);
-      return JSON.stringify(groupTallyToJson(sum));
-    },
+  return (stored) => {
+    const added = tallyRespondentInto(survey, read, breakdownFor(survey)?.classify, (category) => {
+      const row = stored(category);
+      if (!row) return undefined;
+      return row.format === TALLY_FORMAT ? groupTallyFromJson(JSON.parse(row.data) as GroupTallyJson) : null;
+    });
+    return added && { format: TALLY_FORMAT, category: added.category, data: JSON.stringify(groupTallyToJson(added.tally)) };
   };
 }
 

@@ -74,7 +74,6 @@ export function submitResponse(
 
 function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: Answers, tokenHash: string | null, tally: TallyRespondent | undefined): SubmitOutcome {
   const rows = answerRows(survey, answers);
-  // Worked out before the transaction: the write lock is held only for the writes.
   const adds = tally?.(draft.unitId, rows);
   // IMMEDIATE: it reads before it writes, and the WAL worker (wal.ts) may commit in between; a
   // deferred transaction would then fail with SQLITE_BUSY instead of waiting for the lock.

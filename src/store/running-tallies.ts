@@ -6,23 +6,25 @@
 // and the close falls back to the full pass.
 import { prepared, type Db } from './db.js';
 
-/** What a submit adds to its unit's running tally: the row's layout version, the respondent's
- *  background category, and `add`, which returns the stored JSON with the respondent added (or
- *  the respondent's own tally for a first row). */
-export interface RespondentTally {
+/** A stored running tally: its layout version and GroupTally JSON. */
+export interface StoredRunningTally {
   format: number;
-  category: string;
-  add(stored: string | undefined): string;
+  data: string;
 }
+
+/** What a submit adds to its unit's running tally: given a reader of the stored tally for a
+ *  category, it returns the respondent's category and that tally with them added (the layout
+ *  version, the JSON), or undefined to leave it (a row of another layout). */
+export type RespondentTally = (stored: (category: string) => StoredRunningTally | undefined) => { format: number; category: string; data: string } | undefined;
 
 /** addRunningTally adds one respondent to its unit and category's running tally; call it in the
  *  transaction that inserts the response. A row of another layout is left alone (the wave is
  *  then counted by a full pass at its close). */
-export function addRunningTally(db: Db, waveId: number, unitId: string, t: RespondentTally): void {
-  const row = prepared(db, 'SELECT format, data FROM running_tally WHERE wave_id = ? AND unit_id = ? AND category = ?').get(waveId, unitId, t.category) as { format: number; data: string } | undefined;
-  if (row && row.format !== t.format) return;
+export function addRunningTally(db: Db, waveId: number, unitId: string, add: RespondentTally): void {
+  const next = add((category) => prepared(db, 'SELECT format, data FROM running_tally WHERE wave_id = ? AND unit_id = ? AND category = ?').get(waveId, unitId, category) as StoredRunningTally | undefined);
+  if (!next) return;
   prepared(db, `INSERT INTO running_tally (wave_id, unit_id, category, format, responses, data) VALUES (?, ?, ?, ?, 1, ?)
-    ON CONFLICT (wave_id, unit_id, category) DO UPDATE SET responses = responses + 1, data = excluded.data`).run(waveId, unitId, t.category, t.format, t.add(row?.data));
+    ON CONFLICT (wave_id, unit_id, category) DO UPDATE SET responses = responses + 1, data = excluded.data`).run(waveId, unitId, next.category, next.format, next.data);
 }
 
 /** A running tally row: its unit, category and GroupTally JSON. */
