@@ -10,7 +10,7 @@ import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { Survey } from '../survey/model.js';
 import { phaseClock, phasesOn, recordClosePhases, startPhase, threadBooted } from './close-phases.js';
 import { resultsReleasable } from './disclosure.js';
-import { packResults, type PackedResults } from './results-transfer.js';
+import { packResults, transferList, type PackedResults } from './results-transfer.js';
 import { buildWaveResults, resultsKey } from './wave-results.js';
 import { computeWaveTallies, storedWaveTallies, type TallyPart } from './wave-tallies.js';
 
@@ -51,7 +51,7 @@ function run(job: TallyJob): TallyJobResult {
     // Serialised after the read has ended: a long snapshot keeps the server's log from being emptied.
     const packing = startPhase('build: serialize (worker)', out.waveId);
     const packed = packResults(out.key, out.built);
-    packing({ bytes: packed.bytes.byteLength });
+    packing({ bytes: packed.bytes });
     return { ok: true, packed };
   } finally {
     db.close();
@@ -99,5 +99,5 @@ parentPort?.on('message', (job: TallyJob) => {
     result = { ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
   if (phasesOn()) result.sentAt = phaseClock();
-  parentPort?.postMessage(result, 'packed' in result ? [result.packed.bytes.buffer as ArrayBuffer] : []);
+  parentPort?.postMessage(result, 'packed' in result ? transferList(result.packed) : []);
 });
