@@ -2,7 +2,9 @@
 // closed waves whose stored tallies are missing or stale (an upgrade, a close by another process).
 // Both only queue the computation (tally-jobs.ts); nothing here waits for it.
 import type { Db } from '../store/db.js';
+import { dropOtherRunningTallies } from '../store/running-tallies.js';
 import { listWaves, setWaveStatus } from '../store/waves.js';
+import { TALLY_FORMAT } from './group.js';
 import { requestTallies } from './tally-jobs.js';
 
 /** closeWave closes the wave and queues the computation of its results; returns at once. */
@@ -12,8 +14,10 @@ export function closeWave(db: Db, waveId: number): void {
 }
 
 /** prepareClosedWaves queues the computation for every closed wave whose stored tallies are not
- *  current (at start-up); returns the ids queued, at once. */
+ *  current (at start-up); returns the ids queued, at once. Running tallies of an older layout (an
+ *  upgrade) are dropped first: their waves are counted by the full pass when they close. */
 export function prepareClosedWaves(db: Db): number[] {
+  dropOtherRunningTallies(db, TALLY_FORMAT);
   return listWaves(db)
     .filter((w) => w.status === 'closed')
     .filter((w) => requestTallies(db, w.id) === 'computing')

@@ -62,6 +62,35 @@ function range(min: number, max: number): string[] {
   return out;
 }
 
+interface SurveyPlan {
+  plans: Map<string, Plan>;
+  factorIds: string[];
+  factorItems: string[][];
+  rausItems: string[];
+  itemCount: number;
+  ndCount: number;
+  planList: Plan[];
+  hasRaus: boolean;
+  hasPosition: boolean;
+}
+
+// A survey version never changes: its plan is made once (a submit tallies one respondent with it).
+const plannedSurveys = new WeakMap<Survey, SurveyPlan>();
+function planOnce(survey: Survey): SurveyPlan {
+  let p = plannedSurveys.get(survey);
+  if (!p) {
+    const made = plan(survey);
+    p = {
+      ...made,
+      planList: [...made.plans.values()],
+      hasRaus: survey.items.some((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id)),
+      hasPosition: survey.items.some((i) => i.id === POSITION_ITEM.current),
+    };
+    plannedSurveys.set(survey, p);
+  }
+  return p;
+}
+
 function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; factorItems: string[][]; rausItems: string[]; itemCount: number; ndCount: number } {
   const factorIds = survey.factors.map((f) => f.id);
   const plans = new Map<string, Plan>();
@@ -103,30 +132,40 @@ function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; 
   return { plans, factorIds, factorItems, rausItems, itemCount, ndCount };
 }
 
+/** The sink that adds into `tally` (a fresh tally, or one made by this scan for the same survey
+ *  and restored: a running tally); anything the tally lacks is added empty. */
+function sinkOf(sp: SurveyPlan, tally: GroupTally): Sink {
+  const { planList, factorIds, factorItems, rausItems, itemCount, ndCount, hasRaus, hasPosition } = sp;
+  const sink: Sink = { tally, items: new Array<ItemTally>(itemCount), nd: new Array<NowDesiredTally>(ndCount), factors: [] };
+  for (const p of planList) {
+    if (p.kind === 'nowDesired') {
+      let nd = tally.nowDesired.get(p.id);
+      if (!nd) tally.nowDesired.set(p.id, (nd = emptyNowDesiredTally(p.keys)));
+      sink.nd[p.slot] = nd;
+    } else if (p.kind === 'text') {
+      if (!tally.texts.has(p.id)) tally.texts.set(p.id, 0);
+    } else {
+      let t = tally.items.get(p.id);
+      if (!t) tally.items.set(p.id, (t = emptyItemTally(p.keys)));
+      sink.items[p.slot] = t;
+    }
+  }
+  factorIds.forEach((id, f) => {
+    let c = tally.factors.get(id);
+    if (!c) tally.factors.set(id, (c = emptyCompositeTally(factorItems[f] ?? [])));
+    sink.factors.push(c);
+  });
+  if (hasRaus) tally.rausTotal ??= emptyCompositeTally(rausItems);
+  if (hasPosition) tally.position ??= emptyPositionTally();
+  return sink;
+}
+
 /** Tallies responses (each one's rows, in any order of responses) into sinks chosen per respondent;
  *  returns nothing, the sinks hold the result. */
-function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sinkFor: (r: Respondent, make: () => Sink) => Sink): void {
-  const { plans, factorIds, factorItems, rausItems, itemCount, ndCount } = plan(survey);
-  const hasRaus = survey.items.some((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id));
-  const hasPosition = survey.items.some((i) => i.id === POSITION_ITEM.current);
-  const planList = [...plans.values()];
-  const make = (): Sink => {
-    const tally = emptyGroupTally();
-    const sink: Sink = { tally, items: new Array<ItemTally>(itemCount), nd: new Array<NowDesiredTally>(ndCount), factors: [] };
-    for (const p of planList) {
-      if (p.kind === 'nowDesired') tally.nowDesired.set(p.id, (sink.nd[p.slot] = emptyNowDesiredTally(p.keys)));
-      else if (p.kind === 'text') tally.texts.set(p.id, 0);
-      else tally.items.set(p.id, (sink.items[p.slot] = emptyItemTally(p.keys)));
-    }
-    factorIds.forEach((id, f) => {
-      const c = emptyCompositeTally(factorItems[f] ?? []);
-      tally.factors.set(id, c);
-      sink.factors.push(c);
-    });
-    if (hasRaus) tally.rausTotal = emptyCompositeTally(rausItems);
-    if (hasPosition) tally.position = emptyPositionTally();
-    return sink;
-  };
+function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sinkFor: (r: Respondent, make: (into?: GroupTally) => Sink) => Sink): void {
+  const sp = planOnce(survey);
+  const { plans, factorItems, rausItems, itemCount, ndCount } = sp;
+  const make = (into: GroupTally = emptyGroupTally()): Sink => sinkOf(sp, into);
 
   // Per-respondent scratch space, reused for every respondent.
   // A respondent's valid answers per factor (and to the RAUS statements), by the item's place.
@@ -308,4 +347,30 @@ export function tallyResponsesByCategory(survey: Survey, responses: Iterable<rea
     },
   );
   return new Map([...sinks].map(([id, m]) => [id, new Map([...m].map(([c, s]) => [c, s.tally]))]));
+}
+
+/** tallyRespondentInto adds one respondent (their rows) to the tally `into(category)` gives for
+ *  their category (`classify`'s, '' without one), or to a fresh tally when it gives none; returns
+ *  the category and the tally added to, or undefined when `into` refused (returned null). */
+export function tallyRespondentInto(
+  survey: Survey,
+  rows: readonly WaveAnswerRow[],
+  classify: Classify | undefined,
+  into: (category: string) => GroupTally | undefined | null,
+): { category: string; tally: GroupTally } | undefined {
+  let out: { category: string; tally: GroupTally } | undefined;
+  let refused = false;
+  const dummy = (): Sink => sinkOf(planOnce(survey), emptyGroupTally());
+  scan(survey, [rows], (r, make) => {
+    const category = classify ? (classify(r) ?? UNCLASSIFIED) : '';
+    const existing = into(category);
+    if (existing === null) {
+      refused = true;
+      return dummy();
+    }
+    const sink = make(existing);
+    out = { category, tally: sink.tally };
+    return sink;
+  });
+  return refused ? undefined : out;
 }

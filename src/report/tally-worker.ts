@@ -12,7 +12,7 @@ import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { Survey } from '../survey/model.js';
 import { phaseClock, phasesOn, recordClosePhases, startPhase, threadBooted } from './close-phases.js';
 import { resultsReleasable } from './disclosure.js';
-import { packResults, type PackedResults } from './results-transfer.js';
+import { packResults, transferList, type PackedResults } from './results-transfer.js';
 import { buildWaveResults, readResultsInputs, resultsKey, type ResultsInputs, type WaveResults } from './wave-results.js';
 import { computeWaveTallies, parseStoredTallies, type TallyPart } from './wave-tallies.js';
 
@@ -53,7 +53,7 @@ function run(job: TallyJob): TallyJobResult {
     if (!('built' in out)) return out;
     const packing = startPhase('build: serialize (worker)', out.waveId);
     const packed = packResults(out.key, out.built);
-    packing({ bytes: packed.bytes.byteLength });
+    packing({ bytes: packed.bytes });
     return { ok: true, packed };
   } finally {
     db.close();
@@ -157,5 +157,5 @@ parentPort?.on('message', (job: TallyJob) => {
     result = { ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
   if (phasesOn()) result.sentAt = phaseClock();
-  parentPort?.postMessage(result, 'packed' in result ? [result.packed.bytes.buffer as ArrayBuffer] : []);
+  parentPort?.postMessage(result, 'packed' in result ? transferList(result.packed) : []);
 });

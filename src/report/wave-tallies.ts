@@ -4,6 +4,7 @@
 // a wave that is reopened and closed with new responses is computed again.
 import zlib from 'node:zlib';
 import type { Db } from '../store/db.js';
+import { readRunningTallies, type RunningTallyRow } from '../store/running-tallies.js';
 import { loadTallyData, storedTallyHead } from '../store/tally-cache.js';
 import type { Survey } from '../survey/model.js';
 import { startPhase } from './close-phases.js';
@@ -38,9 +39,44 @@ export interface TallyPart {
   entries: Uint8Array;
 }
 
-/** computeWaveTallies runs the full pass over a wave's answers (of the given units only, if any:
- *  one part of a computation split over threads) and returns the tallies in their stored form. */
+/** computeWaveTallies returns a wave's tallies (of the given units only, if any: one part of a
+ *  computation split over threads) in their stored form: from its running tallies when they count
+ *  every response, else by the full pass over its answers. */
 export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
+  return runningPart(db, waveId, units) ?? passPart(db, survey, waveId, units);
+}
+
+/** runningPart returns the part from the wave's running tallies (kept at submit), if they count
+ *  every response of the wave: rows joined as text, nothing parsed. */
+function runningPart(db: Db, waveId: number, units?: readonly string[]): (TallyPart & { counted: number }) | undefined {
+  const read = startPhase('pass: read running tallies', waveId);
+  const { counted, rows } = readRunningTallies(db, waveId, TALLY_FORMAT, units);
+  if (!rows) {
+    read({ complete: 0 });
+    return undefined;
+  }
+  const entries: string[] = [];
+  let responses = 0;
+  for (let i = 0; i < rows.length; ) {
+    const unit = (rows[i] as RunningTallyRow).unit;
+    const categories: string[] = [];
+    for (; i < rows.length && (rows[i] as RunningTallyRow).unit === unit; i++) {
+      const r = rows[i] as RunningTallyRow;
+      responses += r.responses;
+      categories.push(`[${JSON.stringify(r.category)},${r.data}]`);
+    }
+    entries.push(`[${JSON.stringify(unit)},[${categories.join(',')}]]`);
+  }
+  read({ complete: 1, rows: rows.length, responses });
+  const zipped = startPhase('pass: tallies to JSON, gzipped', waveId);
+  const text = entries.join(',');
+  const part = { counted, responses, units: entries.length, entries: entries.length === 0 ? new Uint8Array(0) : gzip(text) };
+  zipped({ chars: text.length, bytes: part.entries.byteLength });
+  return part;
+}
+
+// The full pass over the answers, for a wave whose running tallies do not count every response.
+function passPart(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
   // With a breakdown (position items, or a background question), one pass tallies per unit and
   // category, and a unit's tally is the sum of its categories (tallies are additive): reading the
   // answers once, not twice.

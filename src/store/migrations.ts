@@ -449,6 +449,25 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // Running tallies (issue 13): each wave's tallies per unit and background category, kept current
+  // in the submit transaction (store/running-tallies.ts), so closing a wave reads them instead of
+  // every answer. Sums only, like wave_tally. WITHOUT ROWID: rows sit in key order, so no rowid
+  // records which unit or category was answered first. A wave's rows count as its tallies only
+  // while their responses add up to the wave's count; a deleted response voids them.
+  `
+  CREATE TABLE running_tally (
+    wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+    unit_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    format INTEGER NOT NULL,
+    responses INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (wave_id, unit_id, category)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER response_untallied AFTER DELETE ON response BEGIN
+    DELETE FROM running_tally WHERE wave_id = OLD.wave_id;
+  END;
+  `,
 ];
 
 /** DRAFTS_MOVED is the version whose migration dropped the draft table: a database migrated across it is vacuumed. */

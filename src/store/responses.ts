@@ -5,6 +5,7 @@ import type { Answers, Survey } from '../survey/model.js';
 import { prepared, type Db } from './db.js';
 import { deleteDraft, draftFits, getDraft, submitMark, type Draft } from './drafts.js';
 import { randomResponseId } from './ids.js';
+import { addRunningTally, type RespondentTally } from './running-tallies.js';
 
 export interface AnswerRow {
   itemId: string;
@@ -38,10 +39,15 @@ export function answerRows(survey: Survey, answers: Answers): AnswerRow[] {
 
 export type SubmitOutcome = 'stored' | 'no-draft' | 'token-used';
 
+/** What a submit adds to the wave's running tallies (report/running-tally.ts `respondentTally`). */
+export type TallyRespondent = (unitId: string, rows: readonly AnswerRow[]) => RespondentTally;
+
 /** submitResponse stores the draft's answers as a response, exactly once, and deletes the draft; a
  *  draft started on a personal link is submitted only with that link's token hash, which it consumes.
  *  With sync 'deferred' the commit is not synced: the caller acknowledges it only after
- *  `settleSubmits` (wal.ts), which syncs it off the server thread. */
+ *  `settleSubmits` (wal.ts), which syncs it off the server thread. With `tally`, the respondent is
+ *  added to the wave's running tallies in the same transaction (without, the wave's close runs the
+ *  full pass). */
 export function submitResponse(
   db: Db,
   survey: Survey,
@@ -51,6 +57,7 @@ export function submitResponse(
   today: string,
   tokenHash: string | null = null,
   sync: 'now' | 'deferred' = 'now',
+  tally?: TallyRespondent,
 ): SubmitOutcome {
   const draft = getDraft(db, draftId, today);
   const mark = submitMark(draftId);
@@ -59,13 +66,15 @@ export function submitResponse(
   const defer = sync === 'deferred' && !db.inTransaction;
   if (defer) prepared(db, 'PRAGMA main.synchronous = NORMAL').run();
   try {
-    return storeOnce(db, survey, draft, mark, answers, tokenHash);
+    return storeOnce(db, survey, draft, mark, answers, tokenHash, tally);
   } finally {
     if (defer) prepared(db, 'PRAGMA main.synchronous = FULL').run();
   }
 }
 
-function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: Answers, tokenHash: string | null): SubmitOutcome {
+function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: Answers, tokenHash: string | null, tally: TallyRespondent | undefined): SubmitOutcome {
+  const rows = answerRows(survey, answers);
+  const adds = tally?.(draft.unitId, rows);
   // IMMEDIATE: it reads before it writes, and the WAL worker (wal.ts) may commit in between; a
   // deferred transaction would then fail with SQLITE_BUSY instead of waiting for the lock.
   const outcome = db.transaction((): SubmitOutcome => {
@@ -77,7 +86,8 @@ function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: 
     // No day, no time: see the migration that dropped submitted_on.
     prepared(db, 'INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, ?, ?, ?)').run(id, draft.waveId, draft.unitId, survey.id, survey.version);
     const insert = prepared(db, 'INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
-    for (const r of answerRows(survey, answers)) insert.run(id, r.itemId, r.part, r.num, r.txt);
+    for (const r of rows) insert.run(id, r.itemId, r.part, r.num, r.txt);
+    if (adds) addRunningTally(db, draft.waveId, draft.unitId, adds);
     return 'stored';
   }).immediate();
   // Its own commit in the drafts file, after the response's: the drafts file is never written in the

@@ -12,6 +12,7 @@ import { createDraft, draftFits, findDraftByResumeCode, getDraft, saveDraftAnswe
 import { normaliseResumeCode } from '../../store/ids.js';
 import type { Access } from '../../store/links.js';
 import { submitResponse } from '../../store/responses.js';
+import { respondentTally } from '../../report/running-tally.js';
 import { settleSubmits } from '../../store/wal.js';
 import type { Unit } from '../../store/units.js';
 import { isAcceptingAnswers, type Wave } from '../../store/waves.js';
@@ -244,7 +245,9 @@ export function submit(deps: AppDeps) {
       return;
     }
     // Committed without a sync; the worker syncs it (and empties the log) before the answer below.
-    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today, linkOf(ctx).tokenHash, 'deferred');
+    // The respondent is added to the wave's running tallies in the same transaction: closing the
+    // wave then reads those, not every answer (report/running-tally.ts).
+    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today, linkOf(ctx).tokenHash, 'deferred', (unitId, rows) => respondentTally(ctx.survey, unitId, rows));
     if (outcome === 'stored') await settleSubmits(deps.db);
     res.clearCookie(DRAFT_COOKIE, { path: base(ctx) });
     if (outcome === 'token-used') {

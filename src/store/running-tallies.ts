@@ -1,0 +1,70 @@
+// Running tallies: a wave's tallies per unit and background category, added to in the submit
+// transaction, so that closing a wave reads a few hundred rows instead of every answer. What a
+// row holds (GroupTally JSON, report/group.ts) is the report layer's; this module only stores it.
+// The rows of a wave stand for its tallies only when their responses add up to the wave's count
+// (wave_count): a response stored another way (an import, a test, an upgrade) leaves them short,
+// and the close falls back to the full pass.
+import { prepared, type Db } from './db.js';
+
+/** A stored running tally: its layout version and GroupTally JSON. */
+export interface StoredRunningTally {
+  format: number;
+  data: string;
+}
+
+/** What a submit adds to its unit's running tally: given a reader of the stored tally for a
+ *  category, it returns the respondent's category and that tally with them added (the layout
+ *  version, the JSON), or undefined to leave it (a row of another layout). */
+export type RespondentTally = (stored: (category: string) => StoredRunningTally | undefined) => { format: number; category: string; data: string } | undefined;
+
+/** addRunningTally adds one respondent to its unit and category's running tally; call it in the
+ *  transaction that inserts the response. A row of another layout is left alone (the wave is
+ *  then counted by a full pass at its close). */
+export function addRunningTally(db: Db, waveId: number, unitId: string, add: RespondentTally): void {
+  const next = add((category) => prepared(db, 'SELECT format, data FROM running_tally WHERE wave_id = ? AND unit_id = ? AND category = ?').get(waveId, unitId, category) as StoredRunningTally | undefined);
+  if (!next) return;
+  prepared(db, `INSERT INTO running_tally (wave_id, unit_id, category, format, responses, data) VALUES (?, ?, ?, ?, 1, ?)
+    ON CONFLICT (wave_id, unit_id, category) DO UPDATE SET responses = responses + 1, data = excluded.data`).run(waveId, unitId, next.category, next.format, next.data);
+}
+
+/** A running tally row: its unit, category and GroupTally JSON. */
+export interface RunningTallyRow {
+  unit: string;
+  category: string;
+  responses: number;
+  data: string;
+}
+
+/** readRunningTallies returns, in one read snapshot, the wave's response count and its running
+ *  tallies of layout `format` (of the given units only, if any, in unit and category order) if
+ *  those tallies count every response of the wave; else only the count. */
+export function readRunningTallies(db: Db, waveId: number, format: number, units?: readonly string[]): { counted: number; rows?: RunningTallyRow[] } {
+  return db.transaction(() => {
+    const counted = (prepared(db, 'SELECT responses FROM wave_count WHERE wave_id = ?').get(waveId) as { responses: number } | undefined)?.responses ?? 0;
+    const { tallied } = prepared(db, 'SELECT coalesce(sum(responses), 0) AS tallied FROM running_tally WHERE wave_id = ? AND format = ?').get(waveId, format) as { tallied: number };
+    if (tallied !== counted) return { counted };
+    const rows = prepared(
+      db,
+      `SELECT unit_id AS unit, category, responses, data FROM running_tally
+       WHERE wave_id = @wave AND format = @format AND (@units IS NULL OR unit_id IN (SELECT value FROM json_each(@units)))
+       ORDER BY unit_id, category`,
+    ).all({ wave: waveId, format, units: units ? JSON.stringify(units) : null }) as RunningTallyRow[];
+    return { counted, rows };
+  })();
+}
+
+/** replaceRunningTallies sets a wave's running tallies to `rows` (computed by a full pass over its
+ *  answers, with no submit in between: seeding, tests). */
+export function replaceRunningTallies(db: Db, waveId: number, format: number, rows: readonly RunningTallyRow[]): void {
+  db.transaction(() => {
+    prepared(db, 'DELETE FROM running_tally WHERE wave_id = ?').run(waveId);
+    const insert = prepared(db, 'INSERT INTO running_tally (wave_id, unit_id, category, format, responses, data) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const r of rows) insert.run(waveId, r.unit, r.category, format, r.responses, r.data);
+  })();
+}
+
+/** dropOtherRunningTallies deletes running tallies of any layout but `format` (at start-up after an
+ *  upgrade: their waves are counted by a full pass at close); returns how many rows went. */
+export function dropOtherRunningTallies(db: Db, format: number): number {
+  return prepared(db, 'DELETE FROM running_tally WHERE format <> ?').run(format).changes;
+}

@@ -1,0 +1,233 @@
+// Running tallies (issue 13): kept current in the submit transaction, read at close instead of
+// every answer. They must equal what the full pass gives, for every survey and every kind of
+// answer; a wave they do not fully count must fall back to the pass; and they must record
+// nothing a response row does not (no arrival order).
+import { afterEach, describe, expect, test } from 'vitest';
+import { prepareClosedWaves } from '../../src/report/close.js';
+import { seededRandom, syntheticAnswers } from '../../src/demo-answers.js';
+import { breakdownOf } from '../../src/report/breakdown.js';
+import { TALLY_FORMAT } from '../../src/report/group.js';
+import { respondentTally, seedRunningTallies } from '../../src/report/running-tally.js';
+import { tallyWave, tallyWaveByCategory } from '../../src/report/tally.js';
+import { computeWaveTallies, parseStoredTallies, storedForm, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
+import { openDb, type Db } from '../../src/store/db.js';
+import { createDraft } from '../../src/store/drafts.js';
+import { answerRows, submitResponse } from '../../src/store/responses.js';
+import { dropOtherRunningTallies, readRunningTallies } from '../../src/store/running-tallies.js';
+import { syncSurveyVersions } from '../../src/store/survey-versions.js';
+import { addUnit } from '../../src/store/units.js';
+import { createWave, waveResponseCount } from '../../src/store/waves.js';
+import { parseSurveyFiles } from '../../src/survey/load.js';
+import type { Answers, Survey } from '../../src/survey/model.js';
+import { bundledSurveys } from '../helpers/app.js';
+import { emptyApp, ProjectLeader, respond } from '../anonymity/helpers.js';
+
+const opened: Db[] = [];
+afterEach(() => {
+  for (const db of opened.splice(0)) db.close();
+});
+
+// A survey with a background question (the breakdown is by it) and every item type.
+const withBackground: Survey = (() => {
+  const def = {
+    id: 'bg',
+    version: 1,
+    title: 'Bakgrunn',
+    scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
+    factors: [{ id: 'f', label: 'F' }],
+    sections: [
+      {
+        id: 'p',
+        title: 'P',
+        items: [
+          { id: 'turnus', type: 'single', background: true, text: 'Turnus?', options: [{ id: 'ja', label: 'Ja' }, { id: 'nei', label: 'Nei' }] },
+          { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
+          { id: 'b', type: 'likert', scale: 'enig5', factor: 'f', text: 'B' },
+          { id: 'nd', type: 'nowDesired', scale: 'enig5', text: 'ND' },
+          { id: 'sc', type: 'scale', text: 'SC', minLabel: 'lav', maxLabel: 'høy' },
+          { id: 'm', type: 'multi', text: 'M', options: ['x', 'y', 'z'].map((id) => ({ id, label: id })) },
+          { id: 'num', type: 'number', text: 'N', min: 0, max: 100, step: 0.5 },
+          { id: 't', type: 'text', text: 'T' },
+        ],
+      },
+    ],
+  };
+  const s = parseSurveyFiles([{ file: 'bg.json', text: JSON.stringify(def) }]).get('bg');
+  if (!s) throw new Error('test survey did not load');
+  return s;
+})();
+
+const UNITS: [string, string | null][] = [
+  ['root', null],
+  ['u1', 'root'],
+  ['u2', 'root'],
+  ['u3', 'u2'],
+];
+
+/** A database with the units and one open wave of the survey; `submit` goes through submitResponse with the running tally. */
+function setup(survey: Survey) {
+  const db = openDb(':memory:');
+  opened.push(db);
+  syncSurveyVersions(db, [survey]);
+  for (const [id, parentId] of UNITS) addUnit(db, { id, name: id, parentId });
+  const waveId = createWave(db, { name: 'W', surveyId: survey.id, surveyVersion: survey.version, unitIds: UNITS.map(([id]) => id), linkMode: 'open', status: 'open' });
+  const submit = (unitId: string, answers: Answers, tally = true) => {
+    const draft = createDraft(db, { waveId, unitId, tokenHash: null, expiresOn: '2099-12-31' });
+    expect(submitResponse(db, survey, draft.id, answers, '2026-01-15', null, 'now', tally ? (u, rows) => respondentTally(survey, u, rows) : undefined)).toBe('stored');
+  };
+  return { db, waveId, submit };
+}
+
+/** What the full pass gives, per unit and category, as computeWaveTallies stores it. */
+function passTallies(db: Db, survey: Survey, waveId: number): WaveTallies {
+  const definition = breakdownOf(survey);
+  return definition ? tallyWaveByCategory(db, survey, waveId, definition.classify) : new Map([...tallyWave(db, survey, waveId)].map(([u, t]) => [u, new Map([['', t]])]));
+}
+
+/** The tallies closing the wave would store (running when they count everyone, else the pass). */
+function closingTallies(db: Db, survey: Survey, waveId: number): WaveTallies | undefined {
+  return parseStoredTallies(storedForm([computeWaveTallies(db, survey, waveId)]).data);
+}
+
+/** Respondents as they come: complete, partly answered (items left out at random), or nothing at all. */
+function people(survey: Survey, n: number, seed: number): Answers[] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: n }, (_, i) => {
+    if (i === 7) return {};
+    const all = syntheticAnswers(survey, rand, (i % 5) - 2);
+    return i % 3 === 0 ? Object.fromEntries(Object.entries(all).filter(() => rand() < 0.6)) : all;
+  });
+}
+
+describe('running tallies equal the full pass', () => {
+  const surveys = [...bundledSurveys().values(), withBackground];
+  test.each(surveys.map((s) => [s.id, s] as const))('%s: every respondent added at submit gives the pass’s tallies, per unit and category', (_id, survey) => {
+    const { db, waveId, submit } = setup(survey);
+    const units = ['u1', 'u2', 'u3', 'root'];
+    people(survey, 41, survey.id.length).forEach((p, i) => submit(units[(i * 7) % 4] as string, p));
+    const running = readRunningTallies(db, waveId, TALLY_FORMAT);
+    expect(running.counted).toBe(41);
+    expect(running.rows?.reduce((n, r) => n + r.responses, 0)).toBe(41);
+    const pass = passTallies(db, survey, waveId);
+    if (breakdownOf(survey)) expect([...pass.values()].some((c) => c.size > 1)).toBe(true);
+    expect(closingTallies(db, survey, waveId)).toEqual(pass);
+    // Split over threads as the close does: the parts, joined, give the same.
+    const parts = [computeWaveTallies(db, survey, waveId, ['u1', 'u3']), computeWaveTallies(db, survey, waveId, ['root', 'u2'])];
+    expect(parts.map((p) => p.responses).reduce((a, b) => a + b)).toBe(41);
+    expect(parseStoredTallies(storedForm(parts).data)).toEqual(pass);
+  });
+
+  test('a close reads the running tallies, not the answers', () => {
+    const survey = bundledSurveys().get('kartlegging') as Survey;
+    const { db, waveId, submit } = setup(survey);
+    people(survey, 6, 3).forEach((p) => submit('u1', p));
+    const before = closingTallies(db, survey, waveId);
+    // An answer changed behind the app's back: the pass would see it, the running tallies do not.
+    const likert = survey.items.find((i) => i.type === 'likert')?.id;
+    expect(db.prepare('UPDATE answer SET num = 1 WHERE item_id = ? AND num <> 1').run(likert).changes).toBeGreaterThan(0);
+    expect(passTallies(db, survey, waveId)).not.toEqual(before);
+    expect(closingTallies(db, survey, waveId)).toEqual(before);
+  });
+});
+
+describe('a wave the running tallies do not fully count is counted by the pass', () => {
+  const survey = bundledSurveys().get('kartlegging') as Survey;
+
+  test('a response stored without its running tally (an import, an upgrade) makes the close run the pass', () => {
+    const { db, waveId, submit } = setup(survey);
+    const [a, b, c] = people(survey, 3, 11) as [Answers, Answers, Answers];
+    submit('u1', a);
+    submit('u2', b);
+    submit('u2', c, false);
+    expect(readRunningTallies(db, waveId, TALLY_FORMAT)).toEqual({ counted: 3 });
+    const closing = closingTallies(db, survey, waveId);
+    expect(closing).toEqual(passTallies(db, survey, waveId));
+    expect([...(closing as WaveTallies).values()].flatMap((c) => [...c.values()]).reduce((n, t) => n + t.responses, 0)).toBe(3);
+    // Seeding from the pass (what the benchmark's seed does) makes them whole again.
+    seedRunningTallies(db, survey, waveId);
+    expect(readRunningTallies(db, waveId, TALLY_FORMAT).rows?.length).toBeGreaterThan(0);
+    expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
+  });
+
+  test('a deleted response voids the wave’s running tallies, so sums can never match by accident', () => {
+    const { db, waveId, submit } = setup(survey);
+    people(survey, 3, 12).forEach((p) => submit('u1', p));
+    // One untallied response and one deleted tallied response would leave the sum equal to the count.
+    submit('u2', people(survey, 1, 13)[0] as Answers, false);
+    const tallied = db.prepare("SELECT id FROM response WHERE unit_id = 'u1' LIMIT 1").get() as { id: number };
+    db.prepare('DELETE FROM answer WHERE response_id = ?').run(tallied.id);
+    db.prepare('DELETE FROM response WHERE id = ?').run(tallied.id);
+    expect(waveResponseCount(db, waveId)).toBe(3);
+    expect(db.prepare('SELECT count(*) AS n FROM running_tally WHERE wave_id = ?').get(waveId)).toEqual({ n: 0 });
+    expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
+  });
+
+  test('running tallies of an older layout are dropped at start-up and never added to', () => {
+    const { db, waveId, submit } = setup(survey);
+    const ps = people(survey, 2, 14);
+    ps.forEach((p) => submit('u1', p));
+    db.prepare('UPDATE running_tally SET format = ?').run(TALLY_FORMAT - 1);
+    const before = db.prepare('SELECT * FROM running_tally').all();
+    // The same answers again: the same category, whose row is of the older layout and is left as it is.
+    submit('u1', ps[0] as Answers);
+    expect(db.prepare('SELECT * FROM running_tally').all()).toEqual(before);
+    expect(readRunningTallies(db, waveId, TALLY_FORMAT)).toEqual({ counted: 3 });
+    prepareClosedWaves(db);
+    expect(dropOtherRunningTallies(db, TALLY_FORMAT)).toBe(0);
+    expect(db.prepare('SELECT count(*) AS n FROM running_tally').get()).toEqual({ n: 0 });
+    expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
+  });
+});
+
+describe('at rest', () => {
+  test('running tallies keep no rowid: the rows sit in key order, whatever order the units were answered in', () => {
+    const survey = bundledSurveys().get('kartlegging') as Survey;
+    const { db, submit } = setup(survey);
+    for (const u of ['u3', 'u1', 'u2']) submit(u, people(survey, 1, u.length)[0] as Answers);
+    expect(() => db.prepare('SELECT rowid FROM running_tally').all()).toThrow(/no such column/);
+    expect((db.prepare('SELECT unit_id FROM running_tally').all() as { unit_id: string }[]).map((r) => r.unit_id)).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  test('a running tally holds counts and sums, never a respondent’s free text', () => {
+    const { db, submit } = setup(withBackground);
+    submit('u1', { turnus: 'ja', a: 4, t: 'Hemmelig sitat fra Kari' });
+    const stored = (db.prepare('SELECT data FROM running_tally').all() as { data: string }[]).map((r) => r.data).join('');
+    expect(stored).not.toContain('Hemmelig');
+    expect(answerRows(withBackground, { t: 'Hemmelig sitat fra Kari' })[0]?.txt).toContain('Hemmelig');
+  });
+});
+
+describe('through the app', () => {
+  test('respondents answering through their links keep the wave’s running tallies whole; the close stores exactly the pass’s tallies', async () => {
+    const t = emptyApp();
+    try {
+      const leader = await ProjectLeader.signIn(t);
+      await leader.addUnits([
+        ['org', ''],
+        ['a', 'org'],
+        ['b', 'org'],
+      ]);
+      const wave = await leader.openWave('Høst', ['a', 'b'], { kResults: 3 });
+      const rand = seededRandom(5);
+      for (let i = 0; i < 7; i++) {
+        const answers = syntheticAnswers(t.survey, rand, 0);
+        const profile: Record<string, string | string[]> = {};
+        for (const [id, v] of Object.entries(answers)) {
+          if (Array.isArray(v)) profile[id] = v;
+          else if (typeof v === 'object') {
+            if (v.now !== undefined) profile[`${id}.now`] = String(v.now);
+            if (v.desired !== undefined) profile[`${id}.desired`] = String(v.desired);
+          } else profile[id] = String(v);
+        }
+        await respond(t, wave.codes.get(i % 3 === 0 ? 'a' : 'b') as string, profile);
+      }
+      const running = readRunningTallies(t.db, wave.id, TALLY_FORMAT);
+      expect(running.counted).toBe(7);
+      expect(running.rows?.map((r) => r.unit)).toEqual(expect.arrayContaining(['a', 'b']));
+      await leader.setStatus(wave.id, 'closed');
+      expect(storedWaveTallies(t.db, wave.id, 7)).toEqual(passTallies(t.db, t.survey, wave.id));
+    } finally {
+      t.close();
+    }
+  });
+});
