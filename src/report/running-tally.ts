@@ -6,7 +6,7 @@ import type { WaveAnswerRow } from '../store/results.js';
 import type { Db } from '../store/db.js';
 import type { Survey } from '../survey/model.js';
 import { breakdownOf, type BreakdownDefinition } from './breakdown.js';
-import { groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTallyJson } from './group.js';
+import { groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyRespondentInto } from './scan.js';
 import { tallyWave, tallyWaveByCategory } from './tally.js';
 
@@ -17,22 +17,44 @@ function breakdownFor(survey: Survey): BreakdownDefinition | undefined {
   return breakdowns.get(survey);
 }
 
+// The running tallies last written, parsed, per database and (wave, unit, category), with the
+// respondent count they hold: a submit to the same unit then skips reading and parsing the stored
+// JSON (about 14 KB for the bundled survey), and only adds and writes. Trusted only while the
+// stored count is the same (a rolled-back submit, a tally rebuilt or dropped, leave it behind and
+// it is parsed again). The most recently used few hundred are kept: a few MB.
+const PARSED_KEPT = 256;
+const parsedByDb = new WeakMap<Db, Map<string, { responses: number; tally: GroupTally }>>();
+
 /** respondentTally returns what one respondent's stored answer rows add to their unit's running
- *  tally: their category (the survey's breakdown, '' without one) and the stored tally with them
- *  added, by the pass's own scan; a stored tally of another layout is left alone. */
-export function respondentTally(survey: Survey, unitId: string, rows: readonly AnswerRow[]): RespondentTally {
+ *  tally in `db`'s wave `waveId`: their category (the survey's breakdown, '' without one) and the
+ *  stored tally with them added, by the pass's own scan; a stored tally of another layout is left alone. */
+export function respondentTally(db: Db, survey: Survey, waveId: number, unitId: string, rows: readonly AnswerRow[]): RespondentTally {
   // The rows as the pass reads them back; a response without answers is one row of nulls there.
   const read: WaveAnswerRow[] =
     rows.length === 0
       ? [{ responseId: 0, unitId, itemId: null, part: null, num: null, txt: null }]
       : rows.map((r) => ({ responseId: 0, unitId, itemId: r.itemId, part: r.part, num: r.num, txt: r.txt }));
+  let parsed = parsedByDb.get(db);
+  if (!parsed) parsedByDb.set(db, (parsed = new Map()));
+  const kept = parsed;
   return (stored) => {
+    let key = '';
+    let responses = 0;
     const added = tallyRespondentInto(survey, read, breakdownFor(survey)?.classify, (category) => {
+      key = `${waveId}\u0000${unitId}\u0000${category}`;
       const row = stored(category);
+      const hit = kept.get(key);
+      kept.delete(key);
       if (!row) return undefined;
-      return row.format === TALLY_FORMAT ? groupTallyFromJson(JSON.parse(row.data) as GroupTallyJson) : null;
+      if (row.format !== TALLY_FORMAT) return null;
+      responses = row.responses;
+      return hit && hit.responses === row.responses ? hit.tally : groupTallyFromJson(JSON.parse(row.data()) as GroupTallyJson);
     });
-    return added && { format: TALLY_FORMAT, category: added.category, data: JSON.stringify(groupTallyToJson(added.tally)) };
+    if (!added) return undefined;
+    // Counted as written; should the transaction roll back, the stored count differs and this is not trusted.
+    kept.set(key, { responses: responses + 1, tally: added.tally });
+    if (kept.size > PARSED_KEPT) kept.delete(kept.keys().next().value as string);
+    return { format: TALLY_FORMAT, category: added.category, data: JSON.stringify(groupTallyToJson(added.tally)) };
   };
 }
 

@@ -6,10 +6,12 @@
 // and the close falls back to the full pass.
 import { prepared, type Db } from './db.js';
 
-/** A stored running tally: its layout version and GroupTally JSON. */
+/** A stored running tally: its layout version, how many respondents it counts, and its GroupTally
+ *  JSON, read only when asked for (a caller that has the same tally parsed already skips it). */
 export interface StoredRunningTally {
   format: number;
-  data: string;
+  responses: number;
+  data(): string;
 }
 
 /** What a submit adds to its unit's running tally: given a reader of the stored tally for a
@@ -18,10 +20,16 @@ export interface StoredRunningTally {
 export type RespondentTally = (stored: (category: string) => StoredRunningTally | undefined) => { format: number; category: string; data: string } | undefined;
 
 /** addRunningTally adds one respondent to its unit and category's running tally; call it in the
- *  transaction that inserts the response. A row of another layout is left alone (the wave is
- *  then counted by a full pass at its close). */
+ *  transaction that inserts the response, so that no copy of the files ever holds a response its
+ *  unit's tally does not count (the difference would be the newest respondents' answers). A row of
+ *  another layout is left alone (the wave is then counted by a full pass at its close). */
 export function addRunningTally(db: Db, waveId: number, unitId: string, add: RespondentTally): void {
-  const next = add((category) => prepared(db, 'SELECT format, data FROM running_tally WHERE wave_id = ? AND unit_id = ? AND category = ?').get(waveId, unitId, category) as StoredRunningTally | undefined);
+  const next = add((category) => {
+    const row = prepared(db, 'SELECT format, responses FROM running_tally WHERE wave_id = ? AND unit_id = ? AND category = ?').get(waveId, unitId, category) as { format: number; responses: number } | undefined;
+    if (!row) return undefined;
+    const data = (): string => (prepared(db, 'SELECT data FROM running_tally WHERE wave_id = ? AND unit_id = ? AND category = ?').get(waveId, unitId, category) as { data: string }).data;
+    return { ...row, data };
+  });
   if (!next) return;
   prepared(db, `INSERT INTO running_tally (wave_id, unit_id, category, format, responses, data) VALUES (?, ?, ?, ?, 1, ?)
     ON CONFLICT (wave_id, unit_id, category) DO UPDATE SET responses = responses + 1, data = excluded.data`).run(waveId, unitId, next.category, next.format, next.data);

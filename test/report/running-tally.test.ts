@@ -13,7 +13,7 @@ import { computeWaveTallies, parseStoredTallies, storedForm, storedWaveTallies, 
 import { openDb, type Db } from '../../src/store/db.js';
 import { createDraft } from '../../src/store/drafts.js';
 import { answerRows, submitResponse } from '../../src/store/responses.js';
-import { dropOtherRunningTallies, readRunningTallies } from '../../src/store/running-tallies.js';
+import { addRunningTally, dropOtherRunningTallies, readRunningTallies } from '../../src/store/running-tallies.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { addUnit } from '../../src/store/units.js';
 import { createWave, waveResponseCount } from '../../src/store/waves.js';
@@ -73,7 +73,7 @@ function setup(survey: Survey) {
   const waveId = createWave(db, { name: 'W', surveyId: survey.id, surveyVersion: survey.version, unitIds: UNITS.map(([id]) => id), linkMode: 'open', status: 'open' });
   const submit = (unitId: string, answers: Answers, tally = true) => {
     const draft = createDraft(db, { waveId, unitId, tokenHash: null, expiresOn: '2099-12-31' });
-    expect(submitResponse(db, survey, draft.id, answers, '2026-01-15', null, 'now', tally ? (u, rows) => respondentTally(survey, u, rows) : undefined)).toBe('stored');
+    expect(submitResponse(db, survey, draft.id, answers, '2026-01-15', null, 'now', tally ? (u, rows) => respondentTally(db, survey, waveId, u, rows) : undefined)).toBe('stored');
   };
   return { db, waveId, submit };
 }
@@ -115,6 +115,26 @@ describe('running tallies equal the full pass', () => {
     const parts = [computeWaveTallies(db, survey, waveId, ['u1', 'u3']), computeWaveTallies(db, survey, waveId, ['root', 'u2'])];
     expect(parts.map((p) => p.responses).reduce((a, b) => a + b)).toBe(41);
     expect(parseStoredTallies(storedForm(parts).data)).toEqual(pass);
+  });
+
+  test('a submit rolled back after its tally was written leaves nothing behind: the next one to the same unit starts from what is stored', () => {
+    // A survey without a breakdown: every respondent of the unit adds to the same tally.
+    const survey = bundledSurveys().get('raus') as Survey;
+    expect(breakdownOf(survey)).toBeUndefined();
+    const { db, waveId, submit } = setup(survey);
+    const ps = people(survey, 4, 31);
+    submit('u1', ps[0] as Answers);
+    // The same work as a submit's transaction, which then fails (a full disk at commit, say).
+    expect(() =>
+      db.transaction(() => {
+        addRunningTally(db, waveId, 'u1', respondentTally(db, survey, waveId, 'u1', answerRows(survey, ps[1] as Answers)));
+        throw new Error('commit failed');
+      })(),
+    ).toThrow('commit failed');
+    submit('u1', ps[2] as Answers);
+    submit('u1', ps[3] as Answers);
+    expect(readRunningTallies(db, waveId, TALLY_FORMAT).rows?.reduce((n, r) => n + r.responses, 0)).toBe(3);
+    expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
   });
 
   test('a close reads the running tallies, not the answers', () => {
@@ -220,6 +240,11 @@ describe('through the app', () => {
           } else profile[id] = String(v);
         }
         await respond(t, wave.codes.get(i % 3 === 0 ? 'a' : 'b') as string, profile);
+        // At every moment the files hold no response their unit's tally does not count: the
+        // difference would be the newest respondents' answers, for anyone with one copy of them.
+        const now = readRunningTallies(t.db, wave.id, TALLY_FORMAT);
+        expect(now.counted).toBe(i + 1);
+        expect(now.rows?.reduce((n, r) => n + r.responses, 0)).toBe(i + 1);
       }
       const running = readRunningTallies(t.db, wave.id, TALLY_FORMAT);
       expect(running.counted).toBe(7);

@@ -247,7 +247,7 @@ export function submit(deps: AppDeps) {
     // Committed without a sync; the worker syncs it (and empties the log) before the answer below.
     // The respondent is added to the wave's running tallies in the same transaction: closing the
     // wave then reads those, not every answer (report/running-tally.ts).
-    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today, linkOf(ctx).tokenHash, 'deferred', (unitId, rows) => respondentTally(ctx.survey, unitId, rows));
+    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today, linkOf(ctx).tokenHash, 'deferred', (unitId, rows) => respondentTally(deps.db, ctx.survey, draft.waveId, unitId, rows));
     if (outcome === 'stored') await settleSubmits(deps.db);
     res.clearCookie(DRAFT_COOKIE, { path: base(ctx) });
     if (outcome === 'token-used') {
