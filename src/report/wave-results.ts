@@ -1,9 +1,9 @@
 // A closed wave's results, end to end: tally -> roll up -> disclose -> suppressed tables. Cached
 // per wave while nothing that feeds it changes (a closed wave's answers cannot change; a reopened
 // wave is not releasable until it closes again, and then has new counts).
-import { prepared, type Db } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
-import { copyReleaseTallies, latestReleaseHasTallies, listReleases, recordRelease, releaseCount, saveReleaseTallies, type WaveRelease } from '../store/releases.js';
+import { copyReleaseTallies, latestReleaseHasTallies, listReleases, recordRelease, releaseCount, type WaveRelease } from '../store/releases.js';
 import { listUnits, type Unit } from '../store/units.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { UnitRef } from './forest.js';
@@ -11,7 +11,6 @@ import type { Survey } from '../survey/model.js';
 import { breakdown, breakdownOf, type BreakdownDefinition, type BreakdownResult } from './breakdown.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type EarlierRelease, type Thresholds } from './disclosure.js';
 import { maskGroup, releaseTables, type ReleasedGroup } from './released.js';
-import { loadTallyData } from '../store/tally-cache.js';
 import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
 import { startPhase } from './close-phases.js';
 import { rollUp } from './tally.js';
@@ -83,7 +82,7 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   if (!survey) throw new Error(`survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing`);
   // A wave closed before releases were recorded gets its first release now.
   if (releaseCount(db, wave.id) === 0) recordRelease(db, wave);
-  const count = (prepared(db, 'SELECT responses FROM wave_count WHERE wave_id = ?').get(wave.id) as { responses: number } | undefined)?.responses ?? 0;
+  const count = waveResponseCount(db, wave.id);
   const key = resultsKey(db, wave, count);
   let byWave = cache.get(db);
   if (!byWave) cache.set(db, (byWave = new Map()));
@@ -94,11 +93,10 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   if (tablesPending(db, wave.id) || ((latestReleaseHasTallies(db, wave.id) || talliesCurrent(db, wave.id, count)) && requestTables(db, wave.id))) throw new ResultsComputing(wave.id);
   const results = buildWaveResults(wave, survey, {
     ...readResultsInputs(db, wave.id),
-    latest: (seq) => {
+    latest: () => {
       const stored = storedTallies(db, wave.id, count);
-      // The release keeps the tallies it was decided on, in the form wave_tally stores them.
-      const data = loadTallyData(db, wave.id, count);
-      if (data !== undefined) saveReleaseTallies(db, wave.id, seq, data);
+      // The (latest) release keeps the tallies it was decided on, copied in SQL as wave_tally stores them.
+      copyReleaseTallies(db, wave.id, count);
       return stored;
     },
   });

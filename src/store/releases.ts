@@ -91,11 +91,6 @@ export function listReleases(db: Db, waveId: number): WaveRelease[] {
   return (prepared(db, 'SELECT * FROM wave_release WHERE wave_id = ? ORDER BY seq').all(waveId) as ReleaseRow[]).map(toRelease);
 }
 
-/** saveReleaseTallies stores a release's computed tallies (once; they never change). */
-export function saveReleaseTallies(db: Db, waveId: number, seq: number, data: string | Uint8Array): void {
-  prepared(db, 'UPDATE wave_release SET tallies = ? WHERE wave_id = ? AND seq = ? AND tallies IS NULL').run(data, waveId, seq);
-}
-
 /** copyReleaseTallies records the wave's stored tallies (wave_tally, if computed from `responses`
  *  responses) with its latest release, unless that release has its own already; in SQL, so the
  *  megabytes of tallies never pass through JavaScript. */
