@@ -602,7 +602,8 @@ if (phased.length > 0) {
       '',
       `At ${num(r.responses)} responses (${num(r.seed.answerRows)} answer rows): SQLite alone walks the join in ${f0(ms('SQLite alone'))} ms. The previous pass ` +
         `(one row object per answer) took ${sec(before)}; the packed reader takes ${sec(now)} on one thread (${(before / now).toFixed(1)}x faster), ` +
-        `and the tally workers split it over two threads (see "ready after start" above for the whole start-up). After the pass, building a wave's tables ` +
+        `and the tally workers split it over two threads (the pass runs only for answers the running tallies do not count, such as those from before an upgrade); ` +
+        `from the running tallies kept at submit (what a close reads) the same stored form takes ${f0(ms('from the running tallies'))} ms (see "ready after start" above for the whole start-up). After that, building a wave's tables ` +
         `from its stored tallies takes ${f0(serverSide)} ms on one thread, in a worker (reading and parsing them ${f0(ms('read and parse'))} ms).`,
     );
   }

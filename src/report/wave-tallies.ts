@@ -43,7 +43,7 @@ export interface TallyPart {
  *  computation split over threads) in their stored form: from its running tallies when they count
  *  every response, else by the full pass over its answers. */
 export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
-  return runningPart(db, waveId, units) ?? passPart(db, survey, waveId, units);
+  return runningPart(db, waveId, units) ?? passWaveTallies(db, survey, waveId, units);
 }
 
 /** runningPart returns the part from the wave's running tallies (kept at submit), if they count
@@ -75,8 +75,9 @@ function runningPart(db: Db, waveId: number, units?: readonly string[]): (TallyP
   return part;
 }
 
-// The full pass over the answers, for a wave whose running tallies do not count every response.
-function passPart(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
+/** passWaveTallies is computeWaveTallies by the full pass over the answers, whatever the running
+ *  tallies hold (what a wave they do not fully count gets; benchmarks time it on its own). */
+export function passWaveTallies(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
   // With a breakdown (position items, or a background question), one pass tallies per unit and
   // category, and a unit's tally is the sum of its categories (tallies are additive): reading the
   // answers once, not twice.
