@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
 import { saveTallyData } from '../store/tally-cache.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
+import { readerGate } from '../store/wal.js';
 import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
 import { closePhasesFile, phaseClock, recordPhase, startPhase } from './close-phases.js';
 import type { TallyHold, TallyJob, TallyJobResult } from './tally-worker.js';
@@ -258,7 +259,7 @@ function buildDone(db: Db, jobs: Jobs, result: TallyJobResult): void {
 }
 
 function startWorker(db: Db, jobs: Jobs, k: number): Worker {
-  const worker = newWorker();
+  const worker = newWorker(db);
   if (jobs.waiting.length === 0) worker.unref();
   worker.on('message', (result: TallyJobResult) => (jobs.building !== undefined ? buildDone(db, jobs, result) : partDone(db, jobs, k, result)));
   worker.on('error', (err) => console.error('A tally worker failed:', err));
@@ -281,9 +282,9 @@ function startWorker(db: Db, jobs: Jobs, k: number): Worker {
 
 // Built (dist/*.js) the worker is a plain module. From source (tsx, vitest) it is TypeScript,
 // which a Node 20 worker cannot load through --import: it is loaded by tsx's own API instead.
-function newWorker(): Worker {
+function newWorker(db: Db): Worker {
   const here = import.meta.url;
-  const workerData = { spawnedAt: phaseClock(), phasesFile: closePhasesFile() };
+  const workerData = { spawnedAt: phaseClock(), phasesFile: closePhasesFile(), readGate: readerGate(db) };
   const options = { workerData };
   if (!/\.ts$/.test(new URL(here).pathname)) return new Worker(new URL('./tally-worker.js', here), options);
   const tsx = import.meta.resolve('tsx/esm/api');

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { onChunkRead } from '../store/results.js';
+import { stepAside } from '../store/wal.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { loadTallyData } from '../store/tally-cache.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
@@ -83,7 +84,9 @@ function pass(db: Database.Database, job: TallyJob): TallyJobResult {
   onChunkRead(db, () => {
     if (first) held(job, 'midway');
     first = false;
+    stepAside(readGate);
   });
+  stepAside(readGate);
   const part = computeWaveTallies(db, survey, wave.id, job.units);
   if (waveResponseCount(db, wave.id) !== counted || (!job.units && part.responses !== counted)) return { ok: false, error: 'the wave changed during the pass' };
   return { ok: true, counted, ...part };
@@ -120,6 +123,7 @@ function readBuildInputs(db: Database.Database, job: TallyJob): BuildInputs | { 
 
 function build(db: Database.Database, job: TallyJob): TallyJobResult | Built {
   // One short read transaction; the build itself reads nothing.
+  stepAside(readGate);
   const read = db.transaction(() => readBuildInputs(db, job))();
   if ('ok' in read) return read;
   held(job, 'midway');
@@ -145,7 +149,9 @@ try {
   // Not allowed here: the pass runs at normal priority.
 }
 
-const started = workerData as { spawnedAt?: number; phasesFile?: string } | null;
+const started = workerData as { spawnedAt?: number; phasesFile?: string; readGate?: Int32Array } | null;
+// The WAL worker's flag (store/wal.ts): no read starts while it wants the server's log emptied.
+const readGate = started?.readGate;
 recordClosePhases(started?.phasesFile);
 threadBooted(started?.spawnedAt);
 

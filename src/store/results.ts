@@ -46,7 +46,7 @@ const PACKED_SQL = `
   LIMIT @chunk`;
 
 /** How many responses waveResponses reads by one statement (one short read snapshot each). */
-export const CHUNK = 1000;
+export const CHUNK = 500;
 
 const betweenChunks = new WeakMap<Db, () => void>();
 

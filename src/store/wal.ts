@@ -35,6 +35,9 @@ const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const pause = new Int32Array(new SharedArrayBuffer(4));
+// Shared with the tally workers (stepAside): 1 while this worker wants the log emptied, so they
+// start no new read until it is (a reader's snapshot keeps the log from being truncated).
+const gate = workerData.readGate;
 let db;
 let statements = {};
 let idle;
@@ -73,17 +76,25 @@ function syncLog() {
   }
 }
 function empty(c, schema, tries) {
-  for (let attempt = 0; attempt < tries; attempt++) {
-    try {
-      run(c, 'PRAGMA ' + schema + '.wal_checkpoint(PASSIVE)');
-      const [r] = run(c, 'PRAGMA ' + schema + '.wal_checkpoint(TRUNCATE)');
-      if (r.busy === 0 && r.log === 0) return true;
-    } catch (err) {
-      if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
+  if (gate) Atomics.store(gate, 0, 1);
+  try {
+    for (let attempt = 0; attempt < tries; attempt++) {
+      try {
+        run(c, 'PRAGMA ' + schema + '.wal_checkpoint(PASSIVE)');
+        const [r] = run(c, 'PRAGMA ' + schema + '.wal_checkpoint(TRUNCATE)');
+        if (r.busy === 0 && r.log === 0) return true;
+      } catch (err) {
+        if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
+      }
+      Atomics.wait(pause, 0, 0, 4);
     }
-    Atomics.wait(pause, 0, 0, 4);
+    return false;
+  } finally {
+    if (gate) {
+      Atomics.store(gate, 0, 0);
+      Atomics.notify(gate, 0);
+    }
   }
-  return false;
 }
 // The tick starts the next log here, after the answer went out: its header sync is nobody's wait.
 // Should a server write come first, that write starts the log itself; nothing is lost either way.
@@ -132,6 +143,8 @@ const RETRY_MS = 1000;
 const driver = createRequire(import.meta.url).resolve('better-sqlite3');
 
 class WalWorker {
+  /** Shared with the tally workers: see stepAside. */
+  readonly gate = new Int32Array(new SharedArrayBuffer(4));
   private worker: Worker | undefined;
   private answer: ((r: Reply) => void) | undefined;
   private running: Promise<Reply> | undefined;
@@ -198,7 +211,7 @@ class WalWorker {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: this.file, drafts: draftsPath(this.file) } });
+    const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: this.file, drafts: draftsPath(this.file), readGate: this.gate } });
     worker.on('message', (r: Reply) => this.answer?.(r));
     // A worker that dies answers what it was asked with a failure; the next request starts a new one.
     const died = (err: unknown): void => {
@@ -240,6 +253,26 @@ export async function settleSubmits(db: Db): Promise<void> {
  *  in-memory database. */
 export async function truncateWals(db: Db, schemas: readonly Schema[]): Promise<void> {
   if (!db.memory) await workerOf(db).request(schemas, false);
+}
+
+/** readerGate returns the flag the database's WAL worker raises while it wants the log emptied, to
+ *  hand to threads that read the file on their own connections (tally workers); undefined for an
+ *  in-memory database. */
+export function readerGate(db: Db): Int32Array | undefined {
+  return db.memory ? undefined : workerOf(db).gate;
+}
+
+/** stepAside waits, on a reading thread, while the WAL worker wants the log emptied (its flag
+ *  `gate` from readerGate), at most `maxMs`: call it before each short read, so a submit's log is
+ *  emptied before its thank-you page rather than after a reader's snapshot ends. */
+export function stepAside(gate: Int32Array | undefined, maxMs = 250): void {
+  if (!gate) return;
+  const until = performance.now() + maxMs;
+  while (Atomics.load(gate, 0) !== 0) {
+    const left = until - performance.now();
+    if (left <= 0) return;
+    Atomics.wait(gate, 0, 1, left);
+  }
 }
 
 /** closeWalWorker stops the database's WAL worker (before closing the database, so the server's

@@ -12,7 +12,7 @@ import { createDraft, saveDraftAnswers } from '../../src/store/drafts.js';
 import { submitResponse } from '../../src/store/responses.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { addUnit } from '../../src/store/units.js';
-import { closeWalWorker, settleSubmits, truncateWals } from '../../src/store/wal.js';
+import { closeWalWorker, readerGate, settleSubmits, stepAside, truncateWals } from '../../src/store/wal.js';
 import { createWave } from '../../src/store/waves.js';
 import type { Survey } from '../../src/survey/model.js';
 import { bundledSurveys } from '../helpers/app.js';
@@ -98,4 +98,31 @@ test('a reader holding an old snapshot delays emptying the log, not the answer; 
   await settleSubmits(db);
   expect(fs.readFileSync(file).includes('fjerde')).toBe(true);
   expect(fs.readFileSync(`${file}-wal`).includes('fjerde')).toBe(false);
+});
+
+// Tally workers read the file on their own connections in short steps and step aside, before
+// each, while the WAL worker wants the log emptied (readerGate / stepAside): the flag is up while
+// a reader is in the way and down once the log is emptied.
+test('while a reader keeps the log from being emptied the worker raises its flag, and lowers it once the log is emptied', async () => {
+  const { waveId, file } = setup();
+  const gate = readerGate(db) as Int32Array;
+  expect(Atomics.load(gate, 0)).toBe(0);
+  // Down: a reader does not wait (were it to, this would hang for a minute and time out).
+  stepAside(gate, 60_000);
+  submitOne(waveId, 'første');
+  await settleSubmits(db);
+  const reader = new Database(file, { readonly: true });
+  reader.exec('BEGIN');
+  reader.prepare('SELECT count(*) AS n FROM response').get();
+  submitOne(waveId, 'andre');
+  const settled = settleSubmits(db);
+  // However slow the machine, the worker tries again every second while the reader holds: it is seen up.
+  while (Atomics.load(gate, 0) !== 1) await new Promise((r) => setImmediate(r));
+  reader.exec('COMMIT');
+  reader.close();
+  await settled;
+  await vi.waitFor(() => expect(frames(`${file}-wal`)).toBe(1), { timeout: 10_000, interval: 20 });
+  await vi.waitFor(() => expect(Atomics.load(gate, 0)).toBe(0), { timeout: 10_000, interval: 20 });
+  expect(fs.readFileSync(file).includes('andre')).toBe(true);
+  expect(readerGate(openDb(':memory:'))).toBeUndefined();
 });
