@@ -1,5 +1,6 @@
-// Running tallies (store/running-tallies.ts): what one submit adds to its unit's tally, computed
-// by the same scan as the full pass, so a wave's running tallies equal what the pass would give.
+// Running tallies (store/running-tallies.ts): what one submit adds to its unit's tally, in the
+// submit's own transaction, computed by the same scan as the full pass, so a wave's running
+// tallies equal what the pass would give.
 import { replaceRunningTallies, type RespondentTally } from '../store/running-tallies.js';
 import type { AnswerRow } from '../store/responses.js';
 import type { WaveAnswerRow } from '../store/results.js';
@@ -66,4 +67,6 @@ export function seedRunningTallies(db: Db, survey: Survey, waveId: number): void
   const tallies = definition ? tallyWaveByCategory(db, survey, waveId, definition.classify) : new Map([...tallyWave(db, survey, waveId)].map(([u, t]) => [u, new Map([['', t]])]));
   const rows = [...tallies].flatMap(([unit, categories]) => [...categories].map(([category, t]) => ({ unit, category, responses: t.responses, data: JSON.stringify(groupTallyToJson(t)) })));
   replaceRunningTallies(db, waveId, TALLY_FORMAT, rows);
+  // Rows rewritten with perhaps the same counts: nothing kept parsed is trusted after.
+  parsedByDb.delete(db);
 }
