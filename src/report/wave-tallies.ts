@@ -48,9 +48,9 @@ export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units
 
 /** runningPart returns the part from the wave's running tallies (kept at submit), if they count
  *  every response of the wave: rows joined as text, nothing parsed. */
-function runningPart(db: Db, waveId: number, units?: readonly string[]): (TallyPart & { counted: number }) | undefined {
+function runningPart(db: Db, waveId: number, units?: readonly string[]): TallyPart | undefined {
   const read = startPhase('pass: read running tallies', waveId);
-  const { counted, rows } = readRunningTallies(db, waveId, TALLY_FORMAT, units);
+  const { rows } = readRunningTallies(db, waveId, TALLY_FORMAT, units);
   if (!rows) {
     read({ complete: 0 });
     return undefined;
@@ -70,7 +70,7 @@ function runningPart(db: Db, waveId: number, units?: readonly string[]): (TallyP
   read({ complete: 1, rows: rows.length, responses });
   const zipped = startPhase('pass: tallies to JSON, gzipped', waveId);
   const text = entries.join(',');
-  const part = { counted, responses, units: entries.length, entries: entries.length === 0 ? new Uint8Array(0) : gzip(text) };
+  const part = { responses, units: entries.length, entries: entries.length === 0 ? new Uint8Array(0) : gzip(text) };
   zipped({ chars: text.length, bytes: part.entries.byteLength });
   return part;
 }
