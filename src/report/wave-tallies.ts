@@ -22,7 +22,9 @@ const HEAD = `{"format":${TALLY_FORMAT},"units":`;
 // between them, each compressed on its own (the parts in the workers), which gunzip reads as one
 // text. Tallies stored as plain JSON text (before this form) are read as they are.
 const GZIP_HEAD = `kartlegg tallies ${TALLY_FORMAT} gzip\n`;
-const gzip = (text: string): Buffer => zlib.gzipSync(text, { level: 6 });
+// Level 3: at 500 units 11.4 MB of JSON in 58 ms to 1.47 MB, against 168 ms to 1.07 MB at 6
+// (measured on running tallies of 30 000 responses): at close the gzip is most of a worker's work.
+const gzip = (text: string): Buffer => zlib.gzipSync(text, { level: 3 });
 const OPEN = gzip(`${HEAD}[`);
 const COMMA = gzip(',');
 const CLOSE = gzip(']}');
