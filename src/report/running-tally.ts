@@ -9,7 +9,7 @@ import type { Survey } from '../survey/model.js';
 import { breakdownOf, type BreakdownDefinition } from './breakdown.js';
 import { groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyRespondentInto } from './scan.js';
-import { tallyWave, tallyWaveByCategory } from './tally.js';
+import { passTallies } from './wave-tallies.js';
 
 // A survey version never changes, so its breakdown is worked out once.
 const breakdowns = new WeakMap<Survey, BreakdownDefinition | undefined>();
@@ -63,9 +63,7 @@ export function respondentTally(db: Db, survey: Survey, waveId: number, unitId: 
  *  responses stored without a submit: seeded data, an import); nothing may be submitted to the
  *  wave meanwhile. */
 export function seedRunningTallies(db: Db, survey: Survey, waveId: number): void {
-  const definition = breakdownFor(survey);
-  const tallies = definition ? tallyWaveByCategory(db, survey, waveId, definition.classify) : new Map([...tallyWave(db, survey, waveId)].map(([u, t]) => [u, new Map([['', t]])]));
-  const rows = [...tallies].flatMap(([unit, categories]) => [...categories].map(([category, t]) => ({ unit, category, responses: t.responses, data: JSON.stringify(groupTallyToJson(t)) })));
+  const rows = [...passTallies(db, survey, waveId)].flatMap(([unit, categories]) => [...categories].map(([category, t]) => ({ unit, category, responses: t.responses, data: JSON.stringify(groupTallyToJson(t)) })));
   replaceRunningTallies(db, waveId, TALLY_FORMAT, rows);
   // Rows rewritten with perhaps the same counts: nothing kept parsed is trusted after.
   parsedByDb.delete(db);

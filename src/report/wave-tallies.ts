@@ -52,7 +52,7 @@ export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units
  *  every response of the wave: rows joined as text, nothing parsed. */
 function runningPart(db: Db, waveId: number, units?: readonly string[]): TallyPart | undefined {
   const read = startPhase('pass: read running tallies', waveId);
-  const { rows } = readRunningTallies(db, waveId, TALLY_FORMAT, units);
+  const rows = readRunningTallies(db, waveId, TALLY_FORMAT, units);
   if (!rows) {
     read({ complete: 0 });
     return undefined;
@@ -77,6 +77,15 @@ function runningPart(db: Db, waveId: number, units?: readonly string[]): TallyPa
   return part;
 }
 
+/** passTallies returns a wave's direct-respondent tallies per unit and category ('' only, for a
+ *  survey without a breakdown) by the full pass over its answers (of `units` only, if given). */
+export function passTallies(db: Db, survey: Survey, waveId: number, units?: readonly string[]): WaveTallies {
+  const definition = breakdownOf(survey);
+  return definition
+    ? tallyWaveByCategory(db, survey, waveId, definition.classify, units)
+    : new Map([...tallyWave(db, survey, waveId, units)].map(([unit, t]) => [unit, new Map([['', t]])]));
+}
+
 /** passWaveTallies is computeWaveTallies by the full pass over the answers, whatever the running
  *  tallies hold (what a wave they do not fully count gets; benchmarks time it on its own). */
 export function passWaveTallies(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
@@ -84,10 +93,7 @@ export function passWaveTallies(db: Db, survey: Survey, waveId: number, units?: 
   // category, and a unit's tally is the sum of its categories (tallies are additive): reading the
   // answers once, not twice.
   const passed = startPhase('pass: read and tally', waveId);
-  const definition = breakdownOf(survey);
-  const tallies: WaveTallies = definition
-    ? tallyWaveByCategory(db, survey, waveId, definition.classify, units)
-    : new Map([...tallyWave(db, survey, waveId, units)].map(([unit, t]) => [unit, new Map([['', t]])]));
+  const tallies = passTallies(db, survey, waveId, units);
   let responses = 0;
   for (const categories of tallies.values()) for (const t of categories.values()) responses += t.responses;
   passed({ responses, units: tallies.size });

@@ -5,6 +5,7 @@
 // (wave_count): a response stored another way (an import, a test, an upgrade) leaves them short,
 // and the close falls back to the full pass.
 import { prepared, type Db } from './db.js';
+import { waveResponseCount } from './waves.js';
 
 /** A stored running tally: its layout version, how many respondents it counts, and its GroupTally
  *  JSON, read only when asked for (a caller that has the same tally parsed already skips it). */
@@ -43,21 +44,19 @@ export interface RunningTallyRow {
   data: string;
 }
 
-/** readRunningTallies returns, in one read snapshot, the wave's response count and its running
- *  tallies of layout `format` (of the given units only, if any, in unit and category order) if
- *  those tallies count every response of the wave; else only the count. */
-export function readRunningTallies(db: Db, waveId: number, format: number, units?: readonly string[]): { counted: number; rows?: RunningTallyRow[] } {
+/** readRunningTallies returns, from one read snapshot, the wave's running tallies of layout
+ *  `format` (of the given units only, if any, in unit and category order) if those tallies count
+ *  every response of the wave (wave_count); else undefined. */
+export function readRunningTallies(db: Db, waveId: number, format: number, units?: readonly string[]): RunningTallyRow[] | undefined {
   return db.transaction(() => {
-    const counted = (prepared(db, 'SELECT responses FROM wave_count WHERE wave_id = ?').get(waveId) as { responses: number } | undefined)?.responses ?? 0;
     const { tallied } = prepared(db, 'SELECT coalesce(sum(responses), 0) AS tallied FROM running_tally WHERE wave_id = ? AND format = ?').get(waveId, format) as { tallied: number };
-    if (tallied !== counted) return { counted };
-    const rows = prepared(
+    if (tallied !== waveResponseCount(db, waveId)) return undefined;
+    return prepared(
       db,
       `SELECT unit_id AS unit, category, responses, data FROM running_tally
        WHERE wave_id = @wave AND format = @format AND (@units IS NULL OR unit_id IN (SELECT value FROM json_each(@units)))
        ORDER BY unit_id, category`,
     ).all({ wave: waveId, format, units: units ? JSON.stringify(units) : null }) as RunningTallyRow[];
-    return { counted, rows };
   })();
 }
 
