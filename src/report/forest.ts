@@ -42,3 +42,15 @@ export function buildForest(units: readonly UnitRef[]): Forest {
   if (preorder.length !== ids.length) throw new Error('the unit tree has a cycle');
   return { ids, index, parent, children, preorder };
 }
+
+/** sumUp returns, per forest index, `own[i]` plus the sums of all its descendants (children added
+ *  before their parents), with `add` returning the sum of two values without changing them. */
+export function sumUp<T>(forest: Forest, own: readonly T[], add: (parent: T, child: T) => T): T[] {
+  const sums = [...own];
+  for (let i = forest.preorder.length - 1; i >= 0; i--) {
+    const u = forest.preorder[i] as number;
+    const p = forest.parent[u] as number;
+    if (p >= 0) sums[p] = add(sums[p] as T, sums[u] as T);
+  }
+  return sums;
+}

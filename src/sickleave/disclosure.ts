@@ -17,7 +17,7 @@
 // the same days (rule 2 of report/disclosure.ts): it shows a figure only where the earlier version
 // did, and only where the rows that changed, summed up the tree, are 0 or at least k employees.
 // The tree and thresholds are the ones each import recorded; thresholds only rise.
-import { buildForest, type Forest, type UnitRef } from '../report/forest.js';
+import { buildForest, sumUp, type Forest, type UnitRef } from '../report/forest.js';
 import { suppress, type Suppression } from '../report/disclosure.js';
 import type { SickLeaveRow, SickLeaveSettings, SickLeaveVersion } from '../store/sickleave.js';
 import { rollUpDays, type Days } from './figures.js';
@@ -58,15 +58,6 @@ function changedEmployees(before: SickLeaveRow | undefined, after: SickLeaveRow 
   return same ? 0 : Math.max(1, Math.abs(before.employees - after.employees));
 }
 
-function subtreeSums(forest: Forest, own: readonly number[]): number[] {
-  const sums = [...own];
-  for (let i = forest.preorder.length - 1; i >= 0; i--) {
-    const u = forest.preorder[i] as number;
-    const p = forest.parent[u] as number;
-    if (p >= 0) sums[p] = (sums[p] ?? 0) + (sums[u] ?? 0);
-  }
-  return sums;
-}
 
 /** disclosePeriod decides one period over its versions (oldest first, the last current) and the
  *  current settings: per unit, whether its figure and its short/long split may be shown. */
@@ -104,7 +95,7 @@ export function disclosePeriod(versions: readonly SickLeaveVersion[], settings: 
       // Rule 2: the changed rows, summed up the tree, are a release of their own with 0 passing.
       const before = new Map(previous.rows.map((r) => [r.unitId, r]));
       const after = new Map(version.rows.map((r) => [r.unitId, r]));
-      const changed = subtreeSums(forest, forest.ids.map((id) => changedEmployees(before.get(id), after.get(id))));
+      const changed = sumUp(forest, forest.ids.map((id) => changedEmployees(before.get(id), after.get(id))), (a, b) => a + b);
       figure = step(suppress(forest, changed, k, { candidates: figure.map((r) => r.released), zeroOk: true }), figure, k, 'release');
       split = step(suppress(forest, changed, kSplit, { candidates: split.map((r) => r.released), zeroOk: true }), split, kSplit, 'release').map((r, u) =>
         figure[u]?.released || !r.released ? r : { released: false, reason: figure[u]?.reason, threshold: kSplit },

@@ -1,6 +1,6 @@
 // Sick-leave figures: days summed up the unit tree (never percentages averaged), and the
 // percentages read from the sums. Pure functions over stored rows.
-import type { Forest } from '../report/forest.js';
+import { sumUp, type Forest } from '../report/forest.js';
 import type { SickLeaveRow } from '../store/sickleave.js';
 
 /** Days are a group's sums in hundredths of a day; the split is null unless every row in it has one. */
@@ -30,17 +30,12 @@ export function rowDays({ unitId: _unit, period: _period, ...days }: SickLeaveRo
 /** rollUpDays returns, per forest index, the sum of the unit's own rows and all its descendants'
  *  (rows of units outside the forest are left out). */
 export function rollUpDays(forest: Forest, rows: readonly SickLeaveRow[]): Days[] {
-  const sums: Days[] = forest.ids.map(() => ({ ...noDays }));
+  const own: Days[] = forest.ids.map(() => ({ ...noDays }));
   for (const r of rows) {
     const u = forest.index.get(r.unitId);
-    if (u !== undefined) sums[u] = addDays(sums[u] as Days, rowDays(r));
+    if (u !== undefined) own[u] = addDays(own[u] as Days, rowDays(r));
   }
-  for (let i = forest.preorder.length - 1; i >= 0; i--) {
-    const u = forest.preorder[i] as number;
-    const p = forest.parent[u] as number;
-    if (p >= 0) sums[p] = addDays(sums[p] as Days, sums[u] as Days);
-  }
-  return sums;
+  return sumUp(forest, own, addDays);
 }
 
 /** Rates are a group's percentages of agreed days (unrounded). */
