@@ -192,15 +192,15 @@ export function buildWaveResults(wave: Wave, survey: Survey, { releases, units: 
     shownBefore.push(disclosure);
     current = byCategory;
   }
-  let byCategory: WaveTallies | undefined = current;
-  current = undefined;
+  const byCategory = current as WaveTallies;
   const earlier = previous as EarlierRelease;
   // Thresholds raised since the last close apply at once, and can only hide more.
   const thresholds = thresholdsOf(wave);
   const disclosure = sameThresholds(thresholds, earlier.disclosure.thresholds) ? earlier.disclosure : disclose(refs, earlier.rolled, thresholds, earlier);
   const rolled = earlier.rolled;
-  // The breakdowns before the tables: the tallies per category they need (at 500 units about a
-  // third of the build's heap) are let go before the tables are made, the build's peak.
+  const released = startPhase('build: release tables', wave.id);
+  const tables = releaseTables(survey, refs, rolled, disclosure);
+  released({ units: tables.size });
   const brokenDown = startPhase('build: breakdowns', wave.id);
   const ids = new Set(units.map((u) => u.id));
   const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
@@ -210,14 +210,10 @@ export function buildWaveResults(wave: Wave, survey: Survey, { releases, units: 
     // release's breakdown, saved by a reader): no breakdown then, in this release or any later one.
     const grown = releases.some((r) => r.responses !== last.responses);
     for (const root of rootIds) {
-      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory as WaveTallies, [...shownBefore, disclosure], root, definition));
+      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, [...shownBefore, disclosure], root, definition));
     }
   }
-  byCategory = undefined;
   brokenDown({ roots: breakdowns.size });
-  const released = startPhase('build: release tables', wave.id);
-  const tables = releaseTables(survey, refs, rolled, disclosure);
-  released({ units: tables.size });
   return { wave, survey, units, rootIds, tables, disclosure, breakdowns };
 }
 
