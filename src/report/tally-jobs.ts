@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
 import { saveTallyData } from '../store/tally-cache.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
+import { runningTalliesComplete } from '../store/running-tallies.js';
 import { readerGate } from '../store/wal.js';
 import { serverActivity } from './server-activity.js';
 import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
@@ -23,6 +24,7 @@ import { closePhasesFile, phaseClock, recordPhase, startPhase } from './close-ph
 import type { TallyHold, TallyJob, TallyJobResult } from './tally-worker.js';
 import { unpackResults } from './results-transfer.js';
 import { cacheWaveResults, prepareRelease } from './wave-results.js';
+import { TALLY_FORMAT } from './group.js';
 import { computeWaveTallies, storedForm, talliesCurrent, type TallyPart } from './wave-tallies.js';
 
 /** Thrown where a page needs a wave's tallies while they are being computed. */
@@ -167,8 +169,10 @@ function next(db: Db, jobs: Jobs): void {
   // The units dealt round-robin in id order into slices (departments of every size in every slice),
   // which the threads take one at a time: the second only while the server is quiet
   // (server-activity.ts), so under load the pass leaves the server thread a core of its own.
+  // Running tallies that count every response are a few hundred rows to join: one thread, one
+  // slice (a second would only add its start-up and its memory).
   const units = waveUnitIds(db, waveId);
-  const threads = Math.max(1, Math.min(THREADS, units.length));
+  const threads = runningTalliesComplete(db, waveId, TALLY_FORMAT) ? 1 : Math.max(1, Math.min(THREADS, units.length));
   const count = Math.min(SLICES, units.length);
   const slices = threads > 1 ? Array.from({ length: count }, (_, k) => units.filter((_, i) => i % count === k)) : undefined;
   const claim = new Int32Array(new SharedArrayBuffer(4));

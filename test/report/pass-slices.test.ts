@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { recordClosePhases, type PhaseRecord } from '../../src/report/close-phases.js';
 import { groupTallyToJson } from '../../src/report/group.js';
+import { seedRunningTallies } from '../../src/report/running-tally.js';
 import { quietWatch, requestBegun, requestEnded } from '../../src/report/server-activity.js';
 import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
 import { passTallies, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
@@ -50,6 +51,29 @@ test('while a request is in hand, the first thread takes every slice and the tal
   const of = taken[0]?.detail?.of as number;
   expect(of).toBeGreaterThan(1);
   expect(slices).toEqual([0, of]);
+  const count = waveResponseCount(t.db, waveId);
+  expect(plain(storedWaveTallies(t.db, waveId, count))).toEqual(plain(passTallies(t.db, t.survey, waveId)));
+});
+
+test('a wave whose running tallies count every response is read on one thread, in one piece', async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-slices-'));
+  const file = path.join(dir, 'phases.jsonl');
+  recordClosePhases(file);
+  t = makeHistoryApp({ file: true });
+  const waveId = t.closedWaveId;
+  seedRunningTallies(t.db, t.survey, waveId);
+  expect(requestTallies(t.db, waveId)).toBe('computing');
+  await talliesIdle(t.db);
+  const phases = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as PhaseRecord)
+    .filter((p) => p.wave === waveId);
+  const read = phases.filter((p) => p.phase === 'pass: read running tallies');
+  expect(read).toHaveLength(1);
+  expect(read[0]?.detail?.complete).toBe(1);
+  expect(phases.filter((p) => p.phase === 'pass: slices taken' || p.phase === 'pass: read and tally')).toEqual([]);
   const count = waveResponseCount(t.db, waveId);
   expect(plain(storedWaveTallies(t.db, waveId, count))).toEqual(plain(passTallies(t.db, t.survey, waveId)));
 });
