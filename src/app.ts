@@ -114,7 +114,7 @@ export function createApp(appDeps: AppDeps): express.Express {
       status = clientStatus(err) as number;
       page = status === 413 ? 'tooLarge' : 'badRequest';
     } else {
-      // pino-http logs it with the request's line; the process carries on with the next request.
+      // The request log writes it with the request's line; the process carries on with the next request.
       res.err = err instanceof Error ? err : new Error(String(err));
     }
     const t = res.locals.t as Translate | undefined;
