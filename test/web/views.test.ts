@@ -1,5 +1,5 @@
-// The view engine (web/views.ts) renders what EJS's own renderFile renders, with includes that
-// layer their locals over the includer's instead of copying them.
+// The view engine (web/views.ts) renders what EJS's own renderFile renders, with includes whose
+// locals are the includer's with the given ones on top.
 import ejs from 'ejs';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,8 +62,17 @@ describe('viewEngine', () => {
     expect([render(cached, file, {}), render(fresh, file, {})]).toEqual(['one', 'two']);
   });
 
-  test("a template's error reaches the callback with the file and line", () => {
+  test("a template's error reaches the callback naming the file (and the line without the cache), not its includers", () => {
     const file = write('broken.ejs', 'line one\n<%= missing.value %>');
-    expect(() => render(viewEngine(root, true), file, {})).toThrow(/broken\.ejs:2/);
+    const outer = write('outer.ejs', 'before <%- include("/broken") %> after');
+    expect(() => render(viewEngine(root, false), file, {})).toThrow(/broken\.ejs:2/);
+    let message = '';
+    try {
+      render(viewEngine(root, true), outer, {});
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/missing is not defined \(in .*broken\.ejs\)$/);
+    expect(message).not.toContain('outer.ejs');
   });
 });
