@@ -53,6 +53,17 @@ describe('viewEngine', () => {
     expect(html).not.toContain('<p>');
   });
 
+  test('without `with`: a local shadows a global of the same name, globals stay reachable, the template may declare names the locals have', () => {
+    const file = write(
+      'names.ejs',
+      '<% const title = "egen"; %><%= title %> <%= String(n) %> <%= typeof Intl %> <%= typeof preview %> <%= JSON %>|<% for (const o of list) { %><%= o %><% } %> <%= locals.title %>',
+    );
+    const data = { title: 'fra locals', n: 3, JSON: 'lokal JSON', list: ['a', 'b'] };
+    expect(render(viewEngine(root, true), file, data)).toBe('egen 3 object undefined lokal JSON|ab fra locals');
+    expect(render(viewEngine(root, false), file, data)).toBe('egen 3 object undefined lokal JSON|ab fra locals');
+    expect(render(viewEngine(root, true), file, { ...data, preview: {} })).toContain(' object lokal');
+  });
+
   test('with the cache a changed file is not read again; without it, it is', () => {
     const file = write('changing.ejs', 'one');
     const cached = viewEngine(root, true);
@@ -72,7 +83,7 @@ describe('viewEngine', () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toMatch(/missing is not defined \(in .*broken\.ejs\)$/);
+    expect(message).toMatch(/Cannot read properties of undefined \(reading 'value'\) \(in .*broken\.ejs\)$/);
     expect(message).not.toContain('outer.ejs');
   });
 });
