@@ -243,19 +243,19 @@ function buildDone(db: Db, jobs: Jobs, result: TallyJobResult): void {
     return;
   }
   if (result.sentAt !== undefined) recordPhase('wait: built tables, posted to received', result.packed.waveId, result.sentAt, phaseClock() - result.sentAt, 0);
-  // The builder's heap (the tables, their garbage) is given back before this thread reads them.
+  // The builder's heap (its tallies, their garbage) is given back at once.
   for (const w of jobs.workers.splice(0)) void w.terminate();
-  unpackResults(result.packed)
-    .then((unpacked) => {
-      const cached = startPhase('cache the tables (server thread)', result.packed.waveId);
-      const wave = db.open ? getWave(db, result.packed.waveId) : undefined;
-      const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
-      // Built for a key that has changed meanwhile (a raised threshold, a renamed unit): not kept.
-      if (wave && survey) cacheWaveResults(db, result.packed.key, { ...unpacked, wave, survey });
-      cached();
-    })
-    .catch((err: unknown) => console.error(`Could not read back the results of wave ${waveId}:`, err))
-    .finally(done);
+  try {
+    const cached = startPhase('cache the tables (server thread)', result.packed.waveId);
+    const wave = db.open ? getWave(db, result.packed.waveId) : undefined;
+    const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
+    // Built for a key that has changed meanwhile (a raised threshold, a renamed unit): not kept.
+    if (wave && survey) cacheWaveResults(db, result.packed.key, { ...unpackResults(result.packed), wave, survey });
+    cached({ bytes: result.packed.data.byteLength });
+  } catch (err) {
+    console.error(`Could not keep the results of wave ${waveId}:`, err);
+  }
+  done();
 }
 
 function startWorker(db: Db, jobs: Jobs, k: number): Worker {

@@ -48,8 +48,10 @@ function expectSame(fromWorker: WaveResults, onThread: WaveResults): void {
   expect(fromWorker.rootIds).toStrictEqual(onThread.rootIds);
   // In the same order, with the same fields (undefined ones included) and the same numbers.
   expect([...fromWorker.tables]).toStrictEqual([...onThread.tables]);
-  expect(fromWorker.disclosure).toStrictEqual(onThread.disclosure);
+  expect(fromWorker.disclosure.thresholds).toStrictEqual(onThread.disclosure.thresholds);
+  expect([...fromWorker.disclosure.units]).toStrictEqual([...onThread.disclosure.units]);
   expect([...fromWorker.breakdowns]).toStrictEqual([...onThread.breakdowns]);
+  expect([...fromWorker.summaries]).toStrictEqual([...onThread.summaries]);
   expect(fromWorker.tables.size).toBeGreaterThan(3);
 }
 
