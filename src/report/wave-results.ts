@@ -95,12 +95,14 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   // Where a tally worker builds them (tally-jobs.ts), the request never does the same work.
   // Without the tallies to build from, the build below asks for them (and the worker builds next).
   if (tablesPending(db, wave.id) || ((latestReleaseHasTallies(db, wave.id) || talliesCurrent(db, wave.id, count)) && requestTables(db, wave.id))) throw new ResultsComputing(wave.id);
+  let copied = false;
   const results = buildWaveResults(wave, survey, {
     ...readResultsInputs(db, wave.id),
     latest: () => {
       const stored = storedTallies(db, wave.id, count);
       // The (latest) release keeps the tallies it was decided on, copied in SQL as wave_tally stores them.
-      copyReleaseTallies(db, wave.id, count);
+      if (!copied) copyReleaseTallies(db, wave.id, count);
+      copied = true;
       return stored;
     },
   });
@@ -156,7 +158,8 @@ export interface ResultsInputs {
   releases: readonly WaveRelease[];
   /** The units as they are now (listUnits), for their current names. */
   units: readonly Unit[];
-  /** The current tallies, asked for only where the latest release has none recorded in this version. */
+  /** The current tallies, asked for only where the latest release has none recorded in this version;
+   *  asked for twice when the survey has a breakdown (the build lets them go in between). */
   latest: (seq: number) => WaveTallies;
 }
 
@@ -191,46 +194,54 @@ export function buildWaveResultsEach(
   const units = releaseTree(releases, unitsNow);
 
   const refs = units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
-  // With a breakdown, the tallies are per unit and category, and a unit's tally is their sum.
   const last = releases[releases.length - 1] as WaveRelease;
-  let current: WaveTallies | undefined;
+  // With a breakdown, the tallies are per unit and category, and a unit's tally is their sum.
+  // Parsed, they are the largest input (about 50 MB at 500 units): each release's are let go once
+  // summed, and the latest's read again for the breakdowns after the tables, so they are never
+  // held with the rolled-up tallies and the tables.
+  const talliesOf = (r: WaveRelease): WaveTallies | undefined => (r.tallies !== null ? parseStoredTallies(r.tallies) : r === last ? latest(r.seq) : undefined);
   let previous: EarlierRelease | undefined;
   // Every release's disclosure: a breakdown must not isolate anyone against any table shown before.
   const shownBefore: Disclosure[] = [];
   for (const r of releases) {
-    const parsed = startPhase('build: read stored tallies', wave.id);
-    let byCategory: WaveTallies | undefined = r.tallies === null ? undefined : parseStoredTallies(r.tallies);
-    if (r === last && byCategory === undefined) byCategory = latest(r.seq);
-    parsed({ release: r.seq });
-    const rolledUp = startPhase('build: sum and roll up', wave.id);
-    const rolled = rollUp(refs, sumCategories(byCategory ?? new Map()));
-    rolledUp({ release: r.seq });
+    const { rolled, stored } = rolledUpOf(wave, refs, r, talliesOf);
     // An earlier release whose tallies were never stored cannot be decided against: nothing after it is shown.
     const disclosed = startPhase('build: disclose', wave.id);
-    const disclosure = byCategory ? disclose(refs, rolled, recordedThresholds(r), previous) : nothingShown(refs, recordedThresholds(r));
+    const disclosure = stored ? disclose(refs, rolled, recordedThresholds(r), previous) : nothingShown(refs, recordedThresholds(r));
     disclosed({ release: r.seq });
     previous = { rolled, disclosure };
     shownBefore.push(disclosure);
-    current = byCategory;
   }
-  const earlier = previous as EarlierRelease;
   // Thresholds raised since the last close apply at once, and can only hide more.
   const thresholds = thresholdsOf(wave);
+  const earlier = previous as EarlierRelease;
+  previous = undefined;
   const disclosure = sameThresholds(thresholds, earlier.disclosure.thresholds) ? earlier.disclosure : disclose(refs, earlier.rolled, thresholds, earlier);
-  // The breakdowns first: they are the last to need the tallies by category (the largest input),
-  // which are let go before the tables are built.
-  const ids = new Set(units.map((u) => u.id));
-  const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
-  const breakdowns = breakdownsOf(wave, survey, refs, releases, current as WaveTallies, [...shownBefore, disclosure], rootIds);
-  current = undefined;
   const released = startPhase('build: release tables', wave.id);
   releaseEachTable(survey, refs, earlier.rolled, disclosure, table);
   released({ units: refs.length });
+  // The rolled-up tallies go before the tallies by category are read again.
+  earlier.rolled = new Map();
+  const ids = new Set(units.map((u) => u.id));
+  const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
+  const breakdowns = breakdownsOf(wave, survey, refs, releases, () => talliesOf(last) as WaveTallies, [...shownBefore, disclosure], rootIds);
   return { wave, survey, units, rootIds, disclosure, breakdowns };
 }
 
+// A release's tallies summed per unit and rolled up the tree; whether it has tallies at all. The
+// tallies by category live only in this call.
+function rolledUpOf(wave: Wave, refs: readonly UnitRef[], r: WaveRelease, talliesOf: (r: WaveRelease) => WaveTallies | undefined): { rolled: Map<string, GroupTally>; stored: boolean } {
+  const parsed = startPhase('build: read stored tallies', wave.id);
+  const byCategory = talliesOf(r);
+  parsed({ release: r.seq });
+  const rolledUp = startPhase('build: sum and roll up', wave.id);
+  const rolled = rollUp(refs, sumCategories(byCategory ?? new Map()));
+  rolledUp({ release: r.seq });
+  return { rolled, stored: byCategory !== undefined };
+}
+
 // The survey's one breakdown for each root, decided against every disclosure shown so far (`steps`).
-function breakdownsOf(wave: Wave, survey: Survey, refs: readonly UnitRef[], releases: readonly WaveRelease[], byCategory: ByCategory, steps: readonly Disclosure[], rootIds: readonly string[]): Map<string, BreakdownResult> {
+function breakdownsOf(wave: Wave, survey: Survey, refs: readonly UnitRef[], releases: readonly WaveRelease[], tallies: () => ByCategory, steps: readonly Disclosure[], rootIds: readonly string[]): Map<string, BreakdownResult> {
   const definition = breakdownOf(survey);
   const last = releases[releases.length - 1] as WaveRelease;
   const brokenDown = startPhase('build: breakdowns', wave.id);
@@ -239,6 +250,9 @@ function breakdownsOf(wave: Wave, survey: Survey, refs: readonly UnitRef[], rele
     // New respondents since any earlier release would be isolated by category (against that
     // release's breakdown, saved by a reader): no breakdown then, in this release or any later one.
     const grown = releases.some((r) => r.responses !== last.responses);
+    const reread = grown ? undefined : startPhase('build: read stored tallies again', wave.id);
+    const byCategory = grown ? new Map() : tallies();
+    reread?.({ release: last.seq });
     for (const root of rootIds) {
       breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, steps, root, definition));
     }
