@@ -215,7 +215,6 @@ export function buildWaveResultsEach(
   // Thresholds raised since the last close apply at once, and can only hide more.
   const thresholds = thresholdsOf(wave);
   const earlier = previous as EarlierRelease;
-  previous = undefined;
   const disclosure = sameThresholds(thresholds, earlier.disclosure.thresholds) ? earlier.disclosure : disclose(refs, earlier.rolled, thresholds, earlier);
   const released = startPhase('build: release tables', wave.id);
   releaseEachTable(survey, refs, earlier.rolled, disclosure, table);
