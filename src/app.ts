@@ -1,5 +1,4 @@
 // createApp builds the Express application from its dependencies; it never listens (main.ts does).
-import ejs from 'ejs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import fs from 'node:fs';
@@ -9,6 +8,7 @@ import { createLogger } from './log.js';
 import type { AppDeps } from './web/deps.js';
 import { dateLocals, language, noStore, sameOrigin } from './web/middleware.js';
 import { requestLog } from './web/request-log.js';
+import { viewEngine } from './web/views.js';
 import type { Translate } from './web/i18n/index.js';
 import { respondRouter } from './web/respond/routes.js';
 import { compareRouter } from './web/compare/routes.js';
@@ -46,12 +46,10 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.set('views', views);
   // Compiled templates are cached (Express only does so by default when NODE_ENV=production);
   // without it every page recompiles each EJS include. Includes are written from the views root
-  // ('/partials/top'), which EJS resolves without a file-system check per include.
+  // ('/partials/top'); web/views.ts says why the engine is not EJS's own renderFile.
   const cache = process.env.NODE_ENV !== 'development';
   app.set('view cache', cache);
-  app.engine('ejs', (file, data, done) => {
-    ejs.renderFile(file, data as ejs.Data, { root: views, cache }, (err, html) => done(err, html));
-  });
+  app.engine('ejs', viewEngine(views, cache));
 
   app.use(
     helmet({
@@ -114,7 +112,7 @@ export function createApp(appDeps: AppDeps): express.Express {
       status = clientStatus(err) as number;
       page = status === 413 ? 'tooLarge' : 'badRequest';
     } else {
-      // pino-http logs it with the request's line; the process carries on with the next request.
+      // The request log writes it with the request's line; the process carries on with the next request.
       res.err = err instanceof Error ? err : new Error(String(err));
     }
     const t = res.locals.t as Translate | undefined;

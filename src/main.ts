@@ -1,7 +1,7 @@
 // The entry point: the only place that reads the environment, opens the database and listens.
 // Under systemd (deploy/kartlegg.service) a crash is restarted; a request's error never gets here.
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -9,6 +9,7 @@ import { createScheduler, type Scheduler } from './invite/scheduler.js';
 import { createTransports } from './invite/transport.js';
 import { prepareClosedWaves } from './report/close.js';
 import { recordClosePhases } from './report/close-phases.js';
+import { requestBegun, requestEnded } from './report/server-activity.js';
 import { today } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
@@ -117,6 +118,11 @@ function start(): void {
     // Waves open and close at their dates, invitations and reminders go out (src/invite/).
     scheduler = createScheduler({ db, config, clock: Date.now, transports: createTransports(config), baseUrl, logger: log });
     scheduler.start();
+  });
+  // The tally workers see how busy this thread is (a pass's second thread gives way to requests).
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    requestBegun();
+    res.once('close', () => requestEnded());
   });
   server.on('error', (err) => {
     log.fatal({ err: err.message }, `could not listen on ${config.HOST}:${config.PORT}`);

@@ -44,9 +44,42 @@ export function sampleRss(pid: number, everyMs = 100): () => RssSample[] {
 
 const f = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1));
 
+/** slicesJoined gives, for each pass phase that a thread ran once per slice of the wave, one row:
+ *  from its first start to its last end, wall and CPU time summed, the memory after the last, the
+ *  figures summed, and how many slices ('slices' in the figures). */
+function slicesJoined(phases: readonly PhaseRecord[]): PhaseRecord[] {
+  const out: PhaseRecord[] = [];
+  const joined = new Map<string, PhaseRecord>();
+  for (const p of phases) {
+    if (!/^pass: /.test(p.phase) || p.phase === 'pass: slices taken') {
+      out.push(p);
+      continue;
+    }
+    const key = `${p.thread} ${p.phase}`;
+    const row = joined.get(key);
+    if (!row) {
+      const first = { ...p, detail: { ...p.detail, slices: 1 } };
+      joined.set(key, first);
+      out.push(first);
+      continue;
+    }
+    const end = Math.max(row.at + row.wallMs, p.at + p.wallMs);
+    row.cpuMs += p.cpuMs;
+    row.wallMs = end - row.at;
+    row.rssMb = p.rssMb;
+    row.heapMb = p.heapMb;
+    for (const [k, v] of Object.entries(p.detail ?? {})) (row.detail as Record<string, number>)[k] = ((row.detail as Record<string, number>)[k] ?? 0) + v;
+    const d = row.detail as Record<string, number>;
+    d.slices = (d.slices ?? 0) + 1;
+  }
+  return out;
+}
+
 /** phaseTable renders the phases as a Markdown table, times relative to `from` (epoch ms); threads
- *  are named in the order they first appear. */
-export function phaseTable(phases: readonly PhaseRecord[], from: number): string[] {
+ *  are named in the order they first appear; a pass phase run once per slice is one row (from the
+ *  first slice's start to the last one's end, wall time from start to end, CPU summed). */
+export function phaseTable(all: readonly PhaseRecord[], from: number): string[] {
+  const phases = slicesJoined(all);
   const names = new Map<number, string>([[0, 'server']]);
   for (const p of phases) if (!names.has(p.thread)) names.set(p.thread, `worker ${names.size}`);
   const detail = (d: PhaseRecord['detail']): string =>

@@ -17,12 +17,15 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
 import { saveTallyData } from '../store/tally-cache.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
+import { runningTalliesComplete } from '../store/running-tallies.js';
 import { readerGate } from '../store/wal.js';
+import { serverActivity } from './server-activity.js';
 import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
 import { closePhasesFile, phaseClock, recordPhase, startPhase } from './close-phases.js';
 import type { TallyHold, TallyJob, TallyJobResult } from './tally-worker.js';
 import { unpackResults } from './results-transfer.js';
 import { cacheWaveResults, prepareRelease } from './wave-results.js';
+import { TALLY_FORMAT } from './group.js';
 import { computeWaveTallies, storedForm, talliesCurrent, type TallyPart } from './wave-tallies.js';
 
 /** Thrown where a page needs a wave's tallies while they are being computed. */
@@ -36,10 +39,15 @@ export class ResultsComputing extends Error {
 // Two threads halve the time of a close on a two-core server; more would mostly add memory (each
 // holds its units' tallies and a SQLite cache).
 const THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
+// Slices of a wave's units the threads take in turn: enough that the first thread can take over
+// most of the second's share under load, few enough that re-reading the response table's ids for
+// each slice stays small beside the answers.
+const SLICES = 8;
 
 interface Running {
   waveId: number;
-  parts: (TallyPart | undefined)[];
+  /** The parts received so far, over disjoint units (one per slice, or the whole wave). */
+  parts: TallyPart[];
   /** The wave's response count each part saw. */
   counted: Set<number>;
   /** Parts not answered yet. */
@@ -69,6 +77,8 @@ interface Jobs {
   buildLimits: ResourceLimits;
   /** Waves whose build outgrew those limits: built without them. */
   unlimitedBuilds: Set<number>;
+  /** The server's request counters a pass's second thread gives way to (server-activity.ts). */
+  activity: Int32Array;
 }
 
 // The building worker's heap: V8 lets a heap grow to half its limit before its first full
@@ -82,7 +92,7 @@ const jobsByDb = new WeakMap<Db, Jobs>();
 
 function jobsOf(db: Db): Jobs {
   let jobs = jobsByDb.get(db);
-  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined, hold: 'start', builds: [], building: undefined, serveTables: false, failedBuilds: new Set(), buildLimits: BUILD_LIMITS, unlimitedBuilds: new Set() }));
+  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined, hold: 'start', builds: [], building: undefined, serveTables: false, failedBuilds: new Set(), buildLimits: BUILD_LIMITS, unlimitedBuilds: new Set(), activity: serverActivity() }));
   return jobs;
 }
 
@@ -173,13 +183,26 @@ function next(db: Db, jobs: Jobs): void {
     for (const resolve of jobs.waiting.splice(0)) resolve();
     return;
   }
-  // Units dealt round-robin in id order: departments of every size end up on every thread.
+  // The units dealt round-robin in id order into slices (departments of every size in every slice),
+  // which the threads take one at a time: the second only while the server is quiet
+  // (server-activity.ts), so under load the pass leaves the server thread a core of its own.
+  // Running tallies that count every response are a few hundred rows to join: one thread, one
+  // slice (a second would only add its start-up and its memory).
   const units = waveUnitIds(db, waveId);
-  const threads = Math.max(1, Math.min(THREADS, units.length));
+  const threads = runningTalliesComplete(db, waveId, TALLY_FORMAT) ? 1 : Math.max(1, Math.min(THREADS, units.length));
+  const count = Math.min(SLICES, units.length);
+  const slices = threads > 1 ? Array.from({ length: count }, (_, k) => units.filter((_, i) => i % count === k)) : undefined;
+  const claim = new Int32Array(new SharedArrayBuffer(4));
   while (jobs.workers.length < threads) jobs.workers.push(startWorker(db, jobs, jobs.workers.length));
-  jobs.running = { waveId, parts: new Array<TallyPart | undefined>(threads), counted: new Set(), pending: threads, failed: false, postedAt: phaseClock() };
+  jobs.running = { waveId, parts: [], counted: new Set(), pending: threads, failed: false, postedAt: phaseClock() };
   for (let k = 0; k < threads; k++) {
-    const job: TallyJob = { file: db.name, waveId, ...(threads > 1 ? { units: units.filter((_, i) => i % threads === k) } : {}), ...(jobs.gate ? { gate: jobs.gate, hold: jobs.hold } : {}) };
+    const job: TallyJob = {
+      file: db.name,
+      waveId,
+      ...(slices ? { slices, claim } : {}),
+      ...(k > 0 ? { yieldTo: jobs.activity } : {}),
+      ...(jobs.gate ? { gate: jobs.gate, hold: jobs.hold } : {}),
+    };
     (jobs.workers[k] as Worker).postMessage(job);
   }
 }
@@ -189,7 +212,7 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
   if (!run) return;
   run.pending -= 1;
   if (result.ok && 'counted' in result) {
-    run.parts[k] = result;
+    run.parts.push(...result.parts);
     run.counted.add(result.counted);
   } else {
     if (!run.failed) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request):`, result.ok ? 'not a tally' : result.error);
@@ -197,7 +220,7 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
   }
   if (result.sentAt !== undefined) recordPhase(`wait: pass part ${k}, posted to received`, run.waveId, result.sentAt, phaseClock() - result.sentAt, 0);
   if (run.pending > 0) return;
-  recordPhase('wait: pass, posted to last part received', run.waveId, run.postedAt, phaseClock() - run.postedAt, 0, { threads: run.parts.length });
+  recordPhase('wait: pass, posted to last part received', run.waveId, run.postedAt, phaseClock() - run.postedAt, 0, { threads: jobs.workers.length, parts: run.parts.length });
   jobs.running = undefined;
   // Parts that saw different response counts, or that read other responses than counted, read the
   // wave at different times (it was reopened and answered meanwhile): nothing is stored, and the
@@ -209,7 +232,7 @@ function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
     try {
       // Stored against the count the workers saw, which the request path compares with.
       const stored = startPhase('store tallies (server thread)', run.waveId);
-      const { data } = storedForm(run.parts as TallyPart[]);
+      const { data } = storedForm(run.parts);
       saveTallyData(db, run.waveId, read, data);
       stored({ bytes: data.byteLength });
       if (jobs.serveTables && !jobs.builds.includes(run.waveId)) jobs.builds.push(run.waveId);

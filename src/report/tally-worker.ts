@@ -7,6 +7,7 @@ import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { onChunkRead } from '../store/results.js';
 import { stepAside } from '../store/wal.js';
+import { quietWatch } from './server-activity.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { loadTallyData } from '../store/tally-cache.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
@@ -21,22 +22,29 @@ import { computeWaveTallies, parseStoredTallies, type TallyPart } from './wave-t
  *  chunk of responses, if another follows; a build after its inputs are read). */
 export type TallyHold = 'start' | 'midway';
 
-/** A job: one part of a wave's tallies (its units, or all when absent) from the database file, or
- *  (`build`) the wave's result tables from its stored tallies; `gate` (tests only) holds the job at
- *  `hold` ('start' unless given) until gate[0] is not 0, counting the jobs held in gate[1] if it has one. */
+/** A job: a wave's tallies from the database file (the whole wave, or the slices of its units that
+ *  this worker takes), or (`build`) the wave's result tables from its stored tallies; `gate` (tests
+ *  only) holds the job at `hold` ('start' unless given) until gate[0] is not 0, counting the jobs
+ *  held in gate[1] if it has one. */
 export interface TallyJob {
   file: string;
   waveId: number;
-  units?: string[];
+  /** The wave's units in slices, shared by the pass's workers: each takes the next slice not yet
+   *  taken (claim[0] counts the slices taken) until none is left. */
+  slices?: string[][];
+  claim?: Int32Array;
+  /** The server's counters (server-activity.ts), on a pass's second thread: it takes a slice, or
+   *  reads on in one, only while the server is quiet (or when nothing is left for the first). */
+  yieldTo?: Int32Array;
   build?: boolean;
   gate?: Int32Array;
   hold?: TallyHold;
 }
 
-/** What the worker answers: the part in its stored form and the wave's response count, unchanged
- *  from before the pass to after it (what the stored tallies are checked against), or the packed
- *  tables, or why there is none. */
-export type TallyJobResult = (({ ok: true; counted: number } & TallyPart) | { ok: true; packed: PackedResults } | { ok: false; error: string }) & {
+/** What the worker answers: its parts in their stored form (one per slice it took) and the wave's
+ *  response count, unchanged from before the pass to after it (what the stored tallies are checked
+ *  against), or the packed tables, or why there is none. */
+export type TallyJobResult = ({ ok: true; counted: number; parts: TallyPart[] } | { ok: true; packed: PackedResults } | { ok: false; error: string }) & {
   /** When it was posted (epoch ms), where close phases are timed (close-phases.ts). */
   sentAt?: number;
 };
@@ -74,18 +82,41 @@ function pass(db: Database.Database, job: TallyJob): TallyJobResult {
   const survey = getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
   if (!survey) return { ok: false, error: `survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing` };
   const counted = waveResponseCount(db, wave.id);
+  const { slices, claim } = job;
+  // Waiting for a quiet server is pointless once the first thread has no slice left to take: then
+  // this one's slice is all the pass still waits for.
+  const allTaken = (): boolean => !slices || !claim || Atomics.load(claim, 0) >= slices.length;
+  const quiet = quietWatch(job.yieldTo, QUIET_MS);
   let first = true;
   onChunkRead(db, () => {
     if (first) held(job, 'midway');
     first = false;
+    quiet(allTaken);
     stepAside(readGate);
   });
-  stepAside(readGate);
-  const part = computeWaveTallies(db, survey, wave.id, job.units);
+  const parts: TallyPart[] = [];
+  if (!slices || !claim) {
+    stepAside(readGate);
+    parts.push(computeWaveTallies(db, survey, wave.id));
+  } else {
+    const taken = startPhase('pass: slices taken', wave.id);
+    for (;;) {
+      quiet(allTaken);
+      const k = Atomics.add(claim, 0, 1);
+      if (k >= slices.length) break;
+      stepAside(readGate);
+      parts.push(computeWaveTallies(db, survey, wave.id, slices[k]));
+    }
+    taken({ slices: parts.length, of: slices.length, responses: parts.reduce((n, p) => n + p.responses, 0) });
+  }
   // What the parts read is checked against this count where they are joined (tally-jobs.ts).
   if (waveResponseCount(db, wave.id) !== counted) return { ok: false, error: 'the wave changed during the pass' };
-  return { ok: true, counted, ...part };
+  return { ok: true, counted, parts };
 }
+
+// How long the server must have answered nobody before a pass's second thread reads on: longer
+// than the gaps between a respondent's requests, so it keeps out of the way of anyone answering.
+const QUIET_MS = 100;
 
 // Everything the tables depend on, from one snapshot.
 interface BuildInputs {

@@ -71,11 +71,32 @@ const SCRYPT = { N: 1024, r: 8, p: 1 };
 const WRITES_PER_CHECKPOINT = 64;
 const writes = new WeakMap<Db, number>();
 
+// A respondent's requests each open the draft (and a save seals it again), so the HKDF would run
+// two or three times per request. The keys derived from recently used device keys are kept in
+// memory only (never written anywhere), looked up by the whole device key, at most
+// KEY_CACHE_SIZE of them, the least recently used dropped first: a few MB at most.
+export const KEY_CACHE_SIZE = 2048;
+const derived = new Map<string, Keys>();
+
 function keysOf(id: string): Keys | undefined {
+  const hit = derived.get(id);
+  if (hit) {
+    derived.delete(id);
+    derived.set(id, hit);
+    return hit;
+  }
   const key = Buffer.from(id, 'base64url');
   if (key.length !== 32 || key.toString('base64url') !== id) return undefined;
   const out = Buffer.from(crypto.hkdfSync('sha256', key, Buffer.alloc(0), 'kartlegg draft v1', 128));
-  return { rowId: out.subarray(0, 32).toString('hex'), seal: out.subarray(32, 64), mark: out.subarray(64, 96).toString('hex'), ref: out.subarray(96) };
+  const keys = { rowId: out.subarray(0, 32).toString('hex'), seal: out.subarray(32, 64), mark: out.subarray(64, 96).toString('hex'), ref: out.subarray(96) };
+  if (derived.size >= KEY_CACHE_SIZE) derived.delete(derived.keys().next().value as string);
+  derived.set(id, keys);
+  return keys;
+}
+
+/** cachedDraftKeys tells how many device keys have their derived keys in memory (for tests). */
+export function cachedDraftKeys(): number {
+  return derived.size;
 }
 
 function keysOrThrow(id: string): Keys {
@@ -195,6 +216,7 @@ export function setDraftLanguage(db: Db, draft: Draft, language: string): Draft 
 export function deleteDraft(db: Db, id: string): void {
   const keys = keysOf(id);
   if (keys) prepared(db, 'DELETE FROM drafts.draft WHERE id = ?').run(keys.rowId);
+  derived.delete(id);
 }
 
 /** submitMark is what the submit transaction records for a draft (a hash under its device key, never its

@@ -49,8 +49,7 @@ export interface RunningTallyRow {
  *  every response of the wave (wave_count); else undefined. */
 export function readRunningTallies(db: Db, waveId: number, format: number, units?: readonly string[]): RunningTallyRow[] | undefined {
   return db.transaction(() => {
-    const { tallied } = prepared(db, 'SELECT coalesce(sum(responses), 0) AS tallied FROM running_tally WHERE wave_id = ? AND format = ?').get(waveId, format) as { tallied: number };
-    if (tallied !== waveResponseCount(db, waveId)) return undefined;
+    if (!runningTalliesComplete(db, waveId, format)) return undefined;
     return prepared(
       db,
       `SELECT unit_id AS unit, category, responses, data FROM running_tally
@@ -58,6 +57,13 @@ export function readRunningTallies(db: Db, waveId: number, format: number, units
        ORDER BY unit_id, category`,
     ).all({ wave: waveId, format, units: units ? JSON.stringify(units) : null }) as RunningTallyRow[];
   })();
+}
+
+/** runningTalliesComplete tells whether the wave's running tallies of layout `format` count every
+ *  response of the wave (wave_count), so a close can read them instead of the answers. */
+export function runningTalliesComplete(db: Db, waveId: number, format: number): boolean {
+  const { tallied } = prepared(db, 'SELECT coalesce(sum(responses), 0) AS tallied FROM running_tally WHERE wave_id = ? AND format = ?').get(waveId, format) as { tallied: number };
+  return tallied === waveResponseCount(db, waveId);
 }
 
 /** replaceRunningTallies sets a wave's running tallies to `rows` (computed by a full pass over its

@@ -61,14 +61,22 @@ const RTL_SCRIPTS = new Set(['Arab', 'Hebr', 'Syrc', 'Thaa', 'Nkoo', 'Adlm', 'Ro
 
 /** textDirection gives "rtl" for a tag written right to left (by its script, else its language), else "ltr". */
 export function textDirection(tag: string): 'ltr' | 'rtl' {
+  // Asked for several times per respondent request; Intl.Locale is slow to build. Tags come from
+  // survey definitions and the catalogues, so the memo stays small (and stops growing at 256).
+  const known = directions.get(tag);
+  if (known) return known;
+  let dir: 'ltr' | 'rtl';
   try {
     const locale = new Intl.Locale(tag);
-    if (locale.script) return RTL_SCRIPTS.has(locale.script) ? 'rtl' : 'ltr';
-    return RTL_LANGUAGES.has(locale.language) ? 'rtl' : 'ltr';
+    dir = locale.script ? (RTL_SCRIPTS.has(locale.script) ? 'rtl' : 'ltr') : RTL_LANGUAGES.has(locale.language) ? 'rtl' : 'ltr';
   } catch {
-    return 'ltr';
+    dir = 'ltr';
   }
+  if (directions.size < 256) directions.set(tag, dir);
+  return dir;
 }
+
+const directions = new Map<string, 'ltr' | 'rtl'>();
 
 const names = new Map<string, string>();
 

@@ -52,10 +52,15 @@ test('with a phases file set, a computation records each phase on its own thread
     expect(p.cpuMs).toBeGreaterThanOrEqual(0);
     if (p.phase !== 'worker start') expect(p.wave).toBe(waveId);
   }
-  // The pass's parts (one per worker) cover every response of the wave once.
+  // The pass's slices (taken by the workers in turn) cover every response of the wave once, and
+  // each worker says how many it took.
   const passes = named('pass: read and tally');
   expect(passes.reduce((n, p) => n + (p.detail?.responses ?? 0), 0)).toBe(waveResponseCount(t.db, waveId));
-  expect(new Set(passes.map((p) => p.thread)).size).toBe(passes.length);
+  const taken = named('pass: slices taken');
+  expect(taken.length).toBeGreaterThan(1);
+  expect(new Set(taken.map((p) => p.thread)).size).toBe(taken.length);
+  expect(taken.reduce((n, p) => n + (p.detail?.slices ?? 0), 0)).toBe(passes.length);
+  for (const p of taken) expect(p.detail?.of).toBe(passes.length);
   // What the builder packed is what this thread keeps (packed: tables are read back when asked for).
   const bytes = named('build: serialize (worker)')[0]?.detail?.bytes;
   expect(bytes).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { draftsPath, openDb, type Db } from '../../src/store/db.js';
-import { createDraft, deleteExpiredDrafts, draftFits, findDraftByResumeCode, getDraft, saveDraftAnswers } from '../../src/store/drafts.js';
+import { cachedDraftKeys, createDraft, deleteDraft, deleteExpiredDrafts, draftFits, findDraftByResumeCode, getDraft, KEY_CACHE_SIZE, saveDraftAnswers } from '../../src/store/drafts.js';
 import { hashToken, isResumeCode, normaliseResumeCode, randomCode, randomResponseId, resumeCode } from '../../src/store/ids.js';
 import { createLink, createTokens, listLinks, resolveCode } from '../../src/store/links.js';
 import { migrate, schemaVersion } from '../../src/store/migrations.js';
@@ -438,6 +438,27 @@ describe('drafts', () => {
     // A sealed row that was tampered with does not open.
     db.prepare("UPDATE drafts.draft SET sealed = substr(sealed, 1, 40) || x'00' || substr(sealed, 42)").run();
     expect(getDraft(db, draft.id, '2025-03-01')).toBeUndefined();
+  });
+
+  test('the in-memory cache of derived keys opens each draft only with its own device key, stays bounded and forgets deleted drafts', () => {
+    const { db, waveId } = setup();
+    const first = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    saveDraftAnswers(db, first, answers, 'page', '2025-03-10');
+    const drafts = Array.from({ length: KEY_CACHE_SIZE + 50 }, () => createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }));
+    expect(cachedDraftKeys()).toBeLessThanOrEqual(KEY_CACHE_SIZE);
+    // Evicted long ago, it still opens with its key (derived again) and only with it.
+    expect(getDraft(db, first.id, '2025-03-01')?.answers).toEqual(answers);
+    const last = drafts.at(-1) as (typeof drafts)[number];
+    expect(getDraft(db, last.id, '2025-03-01')?.answers).toEqual({});
+    // Keys that are not the device key: another draft's, a non-canonical spelling of the same bytes, a near miss.
+    const flip = (id: string, at: number) => id.slice(0, at) + (id[at] === 'A' ? 'B' : 'A') + id.slice(at + 1);
+    const alias = first.id.slice(0, 42) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(first.id[42] as string) ^ 1)];
+    for (const wrong of [flip(first.id, 0), flip(first.id, 20), alias]) expect(getDraft(db, wrong, '2025-03-01')).toBeUndefined();
+    expect(getDraft(db, first.id, '2025-03-01')?.id).toBe(first.id);
+    const before = cachedDraftKeys();
+    deleteDraft(db, last.id);
+    expect(cachedDraftKeys()).toBe(before - 1);
+    expect(getDraft(db, last.id, '2025-03-01')).toBeUndefined();
   });
 
   test('saveDraftAnswers replaces the answers, remembers the page and pushes the expiry forward', () => {

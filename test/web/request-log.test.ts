@@ -26,6 +26,8 @@ const requests = (): Line[] => lines.filter((l) => l.msg === 'request' || l.msg 
 describe('respondent routes', () => {
   test('log the route template, status and duration only', async () => {
     const code = t.code('administrasjon');
+    // Answered requests are debug lines (the next test); what a line holds is the same at every level.
+    app = createApp({ db: t.db, config: t.config, logger: createLogger('debug', { write: (s: string) => void lines.push(JSON.parse(s) as Line) }) });
     const agent = request.agent(app);
     const ua = 'Mozilla/5.0 (SporbarTelefon 1.0)';
     expect((await agent.get(`/s/${code}`).set('User-Agent', ua).set('X-Forwarded-For', '203.0.113.77')).status).toBe(200);
@@ -40,6 +42,15 @@ describe('respondent routes', () => {
     for (const l of logged) expect(Object.keys(l).sort()).toEqual(['level', 'ms', 'msg', 'route', 'status', 'time']);
     const text = JSON.stringify(lines);
     for (const secret of [code, 'finnesikke123', '203.0.113', 'SporbarTelefon']) expect(text).not.toContain(secret);
+  });
+
+  test('at the default level only the requests not answered normally are written: not found, rate limited, failed', async () => {
+    const code = t.code('administrasjon');
+    const agent = request.agent(app);
+    expect((await agent.get(`/s/${code}`)).status).toBe(200);
+    expect((await agent.post(`/s/${code}/start`)).status).toBe(303);
+    expect((await agent.get('/s/finnesikke123')).status).toBe(404);
+    expect(requests().map((l) => [l.route, l.status, l.level])).toEqual([['/s/:code', 404, 30]]);
   });
 
   test("a server error keeps the error's kind and stack, not its message (it could quote the request)", async () => {

@@ -26,6 +26,15 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
  *  {name|one|other} picks the word form for the number in params[name] by the language's plural rules
  *  ("{n} {n|problem|problemer}": "1 problem", "2 problemer"; en "1 response", "26 responses"). */
 export function translator(lang: RespondentLang): Translate {
+  // Asked for on every request (twice on respondent pages); building Intl.PluralRules costs far more than using it.
+  let t = translators.get(lang);
+  if (!t) translators.set(lang, (t = makeTranslator(lang)));
+  return t;
+}
+
+const translators = new Map<RespondentLang, Translate>();
+
+function makeTranslator(lang: RespondentLang): Translate {
   const catalogue = catalogues[lang];
   const plurals = new Intl.PluralRules(lang);
   return (key, params) => {

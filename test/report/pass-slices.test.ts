@@ -1,0 +1,105 @@
+// A pass's second thread gives way to requests (server-activity.ts): while the server has a request
+// in hand, the first thread takes every slice of the wave; the slices joined are the one pass's
+// tallies. And the wait itself: never while quiet, always while busy, until told to stop.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { recordClosePhases, type PhaseRecord } from '../../src/report/close-phases.js';
+import { groupTallyToJson } from '../../src/report/group.js';
+import { seedRunningTallies } from '../../src/report/running-tally.js';
+import { quietWatch, requestBegun, requestEnded } from '../../src/report/server-activity.js';
+import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
+import { passTallies, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
+import { waveResponseCount } from '../../src/store/waves.js';
+import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
+
+let t: HistoryApp | undefined;
+let dir: string | undefined;
+afterEach(() => {
+  recordClosePhases(undefined);
+  t?.close();
+  t = undefined;
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+const plain = (tallies: WaveTallies | undefined): unknown =>
+  tallies && [...tallies].sort(([a], [b]) => a.localeCompare(b)).map(([unit, cats]) => [unit, [...cats].sort(([a], [b]) => a.localeCompare(b)).map(([c, g]) => [c, groupTallyToJson(g)])]);
+
+test('while a request is in hand, the first thread takes every slice and the tallies are one pass’s', async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-slices-'));
+  const file = path.join(dir, 'phases.jsonl');
+  recordClosePhases(file);
+  t = makeHistoryApp({ file: true });
+  const waveId = t.closedWaveId;
+  requestBegun();
+  try {
+    expect(requestTallies(t.db, waveId)).toBe('computing');
+    await talliesIdle(t.db);
+  } finally {
+    requestEnded();
+  }
+  const taken = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as PhaseRecord)
+    .filter((p) => p.phase === 'pass: slices taken' && p.wave === waveId);
+  expect(taken).toHaveLength(2);
+  const slices = taken.map((p) => p.detail?.slices).sort();
+  const of = taken[0]?.detail?.of as number;
+  expect(of).toBeGreaterThan(1);
+  expect(slices).toEqual([0, of]);
+  const count = waveResponseCount(t.db, waveId);
+  expect(plain(storedWaveTallies(t.db, waveId, count))).toEqual(plain(passTallies(t.db, t.survey, waveId)));
+});
+
+test('a wave whose running tallies count every response is read on one thread, in one piece', async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-slices-'));
+  const file = path.join(dir, 'phases.jsonl');
+  recordClosePhases(file);
+  t = makeHistoryApp({ file: true });
+  const waveId = t.closedWaveId;
+  seedRunningTallies(t.db, t.survey, waveId);
+  expect(requestTallies(t.db, waveId)).toBe('computing');
+  await talliesIdle(t.db);
+  const phases = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as PhaseRecord)
+    .filter((p) => p.wave === waveId);
+  const read = phases.filter((p) => p.phase === 'pass: read running tallies');
+  expect(read).toHaveLength(1);
+  expect(read[0]?.detail?.complete).toBe(1);
+  expect(phases.filter((p) => p.phase === 'pass: slices taken' || p.phase === 'pass: read and tally')).toEqual([]);
+  const count = waveResponseCount(t.db, waveId);
+  expect(plain(storedWaveTallies(t.db, waveId, count))).toEqual(plain(passTallies(t.db, t.survey, waveId)));
+});
+
+test('the wait returns at once without counters, waits while busy until told to stop, and once quiet does not wait again', () => {
+  const never = (): boolean => {
+    throw new Error('not asked');
+  };
+  quietWatch(undefined, 5)(never);
+
+  const counters = new Int32Array(new SharedArrayBuffer(8));
+  const wait = quietWatch(counters, 2);
+  requestBegun(counters);
+  let asked = 0;
+  wait(() => ++asked > 3);
+  expect(asked).toBe(4);
+  requestEnded(counters);
+  // Quiet now: one quiet period, then no more waiting (nor asking) until a request begins.
+  asked = 0;
+  wait(() => (asked++, false));
+  expect(asked).toBeGreaterThan(0);
+  wait(never);
+  wait(never);
+  requestBegun(counters);
+  requestEnded(counters);
+  asked = 0;
+  wait(() => (asked++, false));
+  expect(asked).toBeGreaterThan(0);
+});

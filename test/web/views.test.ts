@@ -1,0 +1,89 @@
+// The view engine (web/views.ts) renders what EJS's own renderFile renders, with includes whose
+// locals are the includer's with the given ones on top.
+import ejs from 'ejs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { viewEngine } from '../../src/web/views.js';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-views-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const write = (name: string, text: string): string => {
+  const file = path.join(root, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+};
+
+write('partials/top.ejs', '<h1><%= title %></h1><% if (typeof note !== "undefined") { %><p><%= note %></p><% } %>');
+write('items/item.ejs', '<li id="<%= id %>"><%= label %> <%- include("./mark", { label: label.toUpperCase() }) %> <%= locals.shared %></li>');
+write('items/mark.ejs', '<b><%= label %>/<%= shared %></b>');
+const page = write(
+  'page.ejs',
+  '<%- include("/partials/top", { title: "Side & <tittel>" }) %><ul><% for (const it of list) { %><%- include("/items/item", it) %><% } %></ul><%= typeof label %> <%= title %>',
+);
+
+function render(engine: ReturnType<typeof viewEngine>, file: string, data: object): string {
+  let out: string | undefined;
+  let error: unknown;
+  engine(file, data, (err, html) => {
+    error = err;
+    out = html;
+  });
+  if (error) throw error;
+  return out ?? '';
+}
+
+const data = () => ({ title: 'Sidetittel', shared: 'felles', list: [{ id: 'a', label: 'første' }, { id: 'b', label: '<andre>' }] });
+
+describe('viewEngine', () => {
+  test('renders what EJS renders, includes from the root and relative to the including file', async () => {
+    const expected = await ejs.renderFile(page, data(), { root });
+    const html = render(viewEngine(root, true), page, data());
+    expect(html).toBe(expected);
+    expect(html).toContain('<h1>Side &amp; &lt;tittel&gt;</h1>');
+    expect(html).toContain('<li id="b">&lt;andre&gt; <b>&lt;ANDRE&gt;/felles</b> felles</li>');
+  });
+
+  test("an include's locals shadow the includer's without changing them, and do not reach later includes", () => {
+    const html = render(viewEngine(root, true), page, data());
+    // After the loop, the page still sees its own title and no label.
+    expect(html.endsWith('undefined Sidetittel')).toBe(true);
+    expect(html).not.toContain('<p>');
+  });
+
+  test('without `with`: a local shadows a global of the same name, globals stay reachable, the template may declare names the locals have', () => {
+    const file = write(
+      'names.ejs',
+      '<% const title = "egen"; %><%= title %> <%= String(n) %> <%= typeof Intl %> <%= typeof preview %> <%= JSON %>|<% for (const o of list) { %><%= o %><% } %> <%= locals.title %>',
+    );
+    const data = { title: 'fra locals', n: 3, JSON: 'lokal JSON', list: ['a', 'b'] };
+    expect(render(viewEngine(root, true), file, data)).toBe('egen 3 object undefined lokal JSON|ab fra locals');
+    expect(render(viewEngine(root, false), file, data)).toBe('egen 3 object undefined lokal JSON|ab fra locals');
+    expect(render(viewEngine(root, true), file, { ...data, preview: {} })).toContain(' object lokal');
+  });
+
+  test('with the cache a changed file is not read again; without it, it is', () => {
+    const file = write('changing.ejs', 'one');
+    const cached = viewEngine(root, true);
+    const fresh = viewEngine(root, false);
+    expect([render(cached, file, {}), render(fresh, file, {})]).toEqual(['one', 'one']);
+    fs.writeFileSync(file, 'two');
+    expect([render(cached, file, {}), render(fresh, file, {})]).toEqual(['one', 'two']);
+  });
+
+  test("a template's error reaches the callback naming the file (and the line without the cache), not its includers", () => {
+    const file = write('broken.ejs', 'line one\n<%= missing.value %>');
+    const outer = write('outer.ejs', 'before <%- include("/broken") %> after');
+    expect(() => render(viewEngine(root, false), file, {})).toThrow(/broken\.ejs:2/);
+    let message = '';
+    try {
+      render(viewEngine(root, true), outer, {});
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/Cannot read properties of undefined \(reading 'value'\) \(in .*broken\.ejs\)$/);
+    expect(message).not.toContain('outer.ejs');
+  });
+});
