@@ -123,6 +123,24 @@ export type HiddenGroup = { id: string; released: false; reason: 'below_k'; fewe
 
 export type ReleasedGroup = ShownGroup | HiddenGroup;
 
+/** A table's head: what the unit list and the heat map show of every unit at once. Taken from the
+ *  table itself, so it shows nothing the table withholds. */
+export type GroupSummary = HiddenGroup | (Pick<ShownGroup, 'id' | 'released' | 'n' | 'headcount' | 'responseRate'> & { factors: { id: string; value: Stats | Withheld }[] });
+
+/** summaryOf returns a table's head (GroupSummary): a hidden group as it is, a shown one's n, response rate and factor figures. */
+export function summaryOf(group: ReleasedGroup): GroupSummary {
+  if (!group.released) return group;
+  const { id, released, n, headcount, responseRate } = group;
+  return {
+    id,
+    released,
+    n,
+    ...(headcount === undefined ? {} : { headcount }),
+    ...(responseRate === undefined ? {} : { responseRate }),
+    factors: group.factors.map((f) => ({ id: f.id, value: f.value })),
+  };
+}
+
 /** releaseGroup builds one group's suppressed table from its tally and disclosure decision. */
 export function releaseGroup(survey: Survey, id: string, tally: GroupTally, gd: GroupDisclosure, headcount?: number): ReleasedGroup {
   if (!gd.released) return gd.reason === 'complementary' || gd.reason === 'release' ? { id, released: false, reason: gd.reason } : { id, released: false, reason: 'below_k', fewerThan: gd.threshold };
@@ -365,15 +383,27 @@ export function releaseTables(
   rolled: ReadonlyMap<string, GroupTally>,
   disclosure: { units: ReadonlyMap<string, GroupDisclosure> },
 ): Map<string, ReleasedGroup> {
-  const headcounts = subtreeHeadcounts(units);
   const out = new Map<string, ReleasedGroup>();
+  releaseEachTable(survey, units, rolled, disclosure, (id, group) => out.set(id, group));
+  return out;
+}
+
+/** releaseEachTable is releaseTables handing each unit's table to `each` as soon as it is built, in
+ *  unit order, keeping none (a tally worker serializes each at once: 500 tables are 37 MB of objects). */
+export function releaseEachTable(
+  survey: Survey,
+  units: readonly (UnitRef & { headcount?: number | null })[],
+  rolled: ReadonlyMap<string, GroupTally>,
+  disclosure: { units: ReadonlyMap<string, GroupDisclosure> },
+  each: (id: string, group: ReleasedGroup) => void,
+): void {
+  const headcounts = subtreeHeadcounts(units);
   for (const u of units) {
     const gd = disclosure.units.get(u.id);
     const tally = rolled.get(u.id);
     if (!gd || !tally) throw new Error(`no results for unit "${u.id}"`);
-    out.set(u.id, releaseGroup(survey, u.id, tally, gd, headcounts.get(u.id)));
+    each(u.id, releaseGroup(survey, u.id, tally, gd, headcounts.get(u.id)));
   }
-  return out;
 }
 
 /** maskGroup withholds (reason 'release') every figure of `group` that `earlier` withheld: a table

@@ -1,23 +1,25 @@
-// Handing a wave's results built in a tally worker to the server thread. At 500 units the tables
-// are about 25 MB of objects: structured-cloning them in one message would stop the server
-// thread for about a second while it reads them. Instead the worker serializes each unit's table
-// and disclosure (and each breakdown) on its own, each into a buffer of its own, which are
-// transferred, not copied (nor joined first: that copy was 25 MB at the worker's peak), and the
-// server thread reads them back a few at a time between requests. v8's
-// serializer keeps Maps, undefined and every number as they were: the objects read back are
-// equal to the ones the worker built.
+// Handing a wave's results built in a tally worker to the server thread, and keeping them there
+// compact. At 500 units the tables are about 45 MB of objects (25 MB serialized): held whole, they
+// stayed in the server's heap for as long as it ran, and the worker held them beside their
+// serialized copy. Instead the worker serializes each unit's table as soon as it is built (and each
+// unit's disclosure, each breakdown), deflates it and appends it to one buffer, which is
+// transferred, not copied. The server keeps that buffer (a few MB) and reads a unit's table back
+// only when a page asks for it, keeping the last few it read (packedMap); what pages listing every
+// unit show (GroupSummary: n, response rate, factor figures) travels unpacked. v8's serializer keeps
+// Maps, undefined and every number as they were: a table read back equals the one the worker built.
 import v8 from 'node:v8';
-import { phaseClock, recordPhase } from './close-phases.js';
+import zlib from 'node:zlib';
 import type { BreakdownResult } from './breakdown.js';
-import type { Disclosure, GroupDisclosure, Thresholds } from './disclosure.js';
-import type { ReleasedGroup } from './released.js';
+import { LazyMap } from './lazy-map.js';
+import type { GroupDisclosure, Thresholds } from './disclosure.js';
+import { summaryOf, type GroupSummary, type ReleasedGroup } from './released.js';
 import type { Unit } from '../store/units.js';
 import type { WaveResults } from './wave-results.js';
 
-/** An entry and the index of its buffer. */
-type Span = [string, number];
+/** An entry: its id, and where its deflated bytes are in the buffer. */
+type Span = [id: string, offset: number, length: number];
 
-/** A wave's results as transferable buffers, with what is small enough to send as it is. */
+/** A wave's results as one transferable buffer, with what is small enough to send as it is. */
 export interface PackedResults {
   waveId: number;
   /** The results key (wave-results.ts) the worker built them for. */
@@ -25,74 +27,92 @@ export interface PackedResults {
   units: Unit[];
   rootIds: string[];
   thresholds: Thresholds;
-  /** One serialized value each, every one on its own ArrayBuffer. */
-  chunks: Uint8Array[];
-  /** Their total size. */
-  bytes: number;
+  /** Every entry, serialized and deflated, one after the other, on an ArrayBuffer of its own. */
+  data: Uint8Array;
+  /** The entries' size serialized, before deflating. */
+  serialized: number;
   tables: Span[];
   disclosure: Span[];
   breakdowns: Span[];
+  summaries: [string, GroupSummary][];
 }
 
-/** packResults serializes results for postMessage; transfer `transferList(packed)`, which nothing else shares. */
-export function packResults(key: string, results: WaveResults): PackedResults {
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  const spans = <T>(entries: Iterable<[string, T]>): Span[] =>
-    [...entries].map(([id, value]) => {
-      // v8.serialize hands over a buffer of its own; were it ever a view into a shared one,
-      // transferring that would detach the rest, so it is copied then.
-      const made = v8.serialize(value);
-      const chunk = made.byteOffset === 0 && made.buffer.byteLength === made.length ? made : new Uint8Array(made);
-      bytes += chunk.length;
-      return [id, chunks.push(chunk) - 1];
-    });
-  const tables = spans(results.tables);
-  const disclosure = spans(results.disclosure.units);
-  const breakdowns = spans(results.breakdowns);
-  return { waveId: results.wave.id, key, units: results.units, rootIds: results.rootIds, thresholds: results.disclosure.thresholds, chunks, bytes, tables, disclosure, breakdowns };
+// Level 1: a table deflates to about a fifth at a fraction of the default level's time.
+const DEFLATE = { level: 1 };
+
+/** ResultsPacker packs a wave's results as they are built: each table (`table`, in unit order)
+ *  at once, so the tables are never all held as objects; `finish` adds the rest. */
+export class ResultsPacker {
+  private data = new Uint8Array(1 << 20);
+  private used = 0;
+  private serialized = 0;
+  private readonly tables: Span[] = [];
+  private readonly summaries: [string, GroupSummary][] = [];
+
+  /** table packs one unit's table. */
+  table(id: string, group: ReleasedGroup): void {
+    this.tables.push(this.pack(id, group));
+    this.summaries.push([id, summaryOf(group)]);
+  }
+
+  /** finish packs the results' disclosure and breakdowns (their tables given to `table` before)
+   *  and returns them all; transfer `transferList(packed)`, which nothing else shares. */
+  finish(key: string, results: Omit<WaveResults, 'tables' | 'summaries'>): PackedResults {
+    const disclosure = [...results.disclosure.units].map(([id, value]) => this.pack(id, value));
+    const breakdowns = [...results.breakdowns].map(([id, value]) => this.pack(id, value));
+    const data = this.data.slice(0, this.used);
+    this.data = new Uint8Array(0);
+    const { units, rootIds } = results;
+    return { waveId: results.wave.id, key, units, rootIds, thresholds: results.disclosure.thresholds, data, serialized: this.serialized, tables: this.tables, disclosure, breakdowns, summaries: this.summaries };
+  }
+
+  private pack(id: string, value: unknown): Span {
+    const raw = v8.serialize(value);
+    this.serialized += raw.length;
+    const deflated = zlib.deflateRawSync(raw, DEFLATE);
+    if (this.used + deflated.length > this.data.length) {
+      const grown = new Uint8Array(Math.max(2 * this.data.length, this.used + deflated.length));
+      grown.set(this.data.subarray(0, this.used));
+      this.data = grown;
+    }
+    this.data.set(deflated, this.used);
+    const span: Span = [id, this.used, deflated.length];
+    this.used += deflated.length;
+    return span;
+  }
 }
 
 /** transferList returns the buffers to transfer with packed results. */
 export function transferList(packed: PackedResults): ArrayBuffer[] {
-  return packed.chunks.map((c) => c.buffer as ArrayBuffer);
+  return [packed.data.buffer as ArrayBuffer];
 }
 
-/** The results read back, without the wave and survey (the server thread has its own). */
+/** The tables' read-back cache: a unit page reads its unit, its parent, the organisation and its
+ *  children; a few pages' worth stay unpacked (about 90 KB each at 66 items). */
+export const TABLES_KEPT = 64;
+
+/** packedMap is a read-only map over packed entries: reading one inflates and deserializes it,
+ *  and the last `keep` read are kept (LazyMap). */
+export function packedMap<T>(data: Uint8Array, spans: readonly Span[], keep: number): ReadonlyMap<string, T> {
+  const at = new Map(spans.map(([id, offset, length]) => [id, [offset, offset + length] as const]));
+  return new LazyMap(at.keys(), (id) => {
+    const [from, to] = at.get(id) as readonly [number, number];
+    return v8.deserialize(zlib.inflateRawSync(data.subarray(from, to))) as T;
+  }, keep);
+}
+
+/** The results as the server keeps them, without the wave and survey (the server thread has its own). */
 export type UnpackedResults = Omit<WaveResults, 'wave' | 'survey'>;
 
-/** unpackResults reads packed results back in slices of about `sliceMs` of this thread's time,
- *  yielding to the event loop (setImmediate) between slices so requests are answered meanwhile. */
-export async function unpackResults(packed: PackedResults, sliceMs = 8): Promise<UnpackedResults> {
-  const began = phaseClock();
-  let sliceStart = performance.now();
-  // Time spent reading (the slices), their count and the longest: for close-phases.ts.
-  let busy = 0;
-  let slices = 1;
-  let longest = 0;
-  const read = async <T>(spans: Span[]): Promise<Map<string, T>> => {
-    const out = new Map<string, T>();
-    for (const [id, k] of spans) {
-      const spent = performance.now() - sliceStart;
-      if (spent > sliceMs) {
-        busy += spent;
-        longest = Math.max(longest, spent);
-        slices++;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
-      const chunk = packed.chunks[k] as Uint8Array;
-      out.set(id, v8.deserialize(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)) as T);
-    }
-    return out;
+/** unpackResults wraps packed results for reading: the tables, disclosure and breakdowns stay
+ *  packed and are read back an entry at a time (packedMap), the summaries are as they came. */
+export function unpackResults(packed: PackedResults, tablesKept = TABLES_KEPT): UnpackedResults {
+  return {
+    units: packed.units,
+    rootIds: packed.rootIds,
+    tables: packedMap<ReleasedGroup>(packed.data, packed.tables, tablesKept),
+    summaries: new Map(packed.summaries),
+    disclosure: { thresholds: packed.thresholds, units: packedMap<GroupDisclosure>(packed.data, packed.disclosure, 8) },
+    breakdowns: packedMap<BreakdownResult>(packed.data, packed.breakdowns, 8),
   };
-  const tables = await read<ReleasedGroup>(packed.tables);
-  const units = await read<GroupDisclosure>(packed.disclosure);
-  const breakdowns = await read<BreakdownResult>(packed.breakdowns);
-  const spent = performance.now() - sliceStart;
-  busy += spent;
-  longest = Math.max(longest, spent);
-  recordPhase('read back (server thread, in slices)', packed.waveId, began, phaseClock() - began, busy, { slices, longestSliceMs: Math.round(longest), bytes: packed.bytes });
-  const disclosure: Disclosure = { thresholds: packed.thresholds, units };
-  return { units: packed.units, rootIds: packed.rootIds, tables, disclosure, breakdowns };
 }

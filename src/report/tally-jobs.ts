@@ -8,11 +8,12 @@
 // computed in place, on the calling thread (tests).
 //
 // Where the server serves results (serveTablesFromWorkers), a wave whose tallies are stored is
-// then built into its result tables by one worker too (wave-results.ts, the same code), and the
-// server thread reads the tables back in slices between requests (results-transfer.ts): until
-// they are in its cache, results pages answer "being computed" rather than build them.
+// then built into its result tables by one worker too (wave-results.ts, the same code), which
+// sends them packed; the server thread keeps them packed and reads a unit's table back when a page
+// asks (results-transfer.ts): until they are in its cache, results pages answer "being computed"
+// rather than build them.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
 import { saveTallyData } from '../store/tally-cache.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
@@ -65,22 +66,33 @@ interface Jobs {
   gate: Int32Array | undefined;
   /** Where jobs wait at the gate. */
   hold: TallyHold;
-  /** Waves whose tables are to be built, and the one being built or read back. */
+  /** Waves whose tables are to be built, and the one being built. */
   builds: number[];
   building: number | undefined;
   /** Whether tables are built in a worker after the tallies (the server; not the command line). */
   serveTables: boolean;
   /** Waves whose last build failed: the next request builds them itself, once. */
   failedBuilds: Set<number>;
+  /** The building worker's heap limits (BUILD_LIMITS; tests set others). */
+  buildLimits: ResourceLimits;
+  /** Waves whose build outgrew those limits: built without them. */
+  unlimitedBuilds: Set<number>;
   /** The server's request counters a pass's second thread gives way to (server-activity.ts). */
   activity: Int32Array;
 }
+
+// The building worker's heap: V8 lets a heap grow to half its limit before its first full
+// collection, so under the default limit (GBs) the build's garbage (parsed tallies let go, each
+// table and its serialized copies) piled up to 160 MB at 500 units; under 256 MB it peaks near 85
+// MB, mostly live (bench/close.ts). A small young generation collects each table's garbage young.
+// A wave that outgrows the limit is built again without it.
+const BUILD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 };
 
 const jobsByDb = new WeakMap<Db, Jobs>();
 
 function jobsOf(db: Db): Jobs {
   let jobs = jobsByDb.get(db);
-  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined, hold: 'start', builds: [], building: undefined, serveTables: false, failedBuilds: new Set(), activity: serverActivity() }));
+  if (!jobs) jobsByDb.set(db, (jobs = { queue: [], running: undefined, workers: [], waiting: [], gate: undefined, hold: 'start', builds: [], building: undefined, serveTables: false, failedBuilds: new Set(), buildLimits: BUILD_LIMITS, unlimitedBuilds: new Set(), activity: serverActivity() }));
   return jobs;
 }
 
@@ -130,6 +142,11 @@ export function talliesIdle(db: Db): Promise<void> {
   // Workers do not keep the process alive by themselves, except while someone waits for them.
   for (const w of jobs.workers) w.ref();
   return new Promise((resolve) => jobs.waiting.push(resolve));
+}
+
+/** setBuildLimits is a test hook: the building worker's heap limits (BUILD_LIMITS unless set). */
+export function setBuildLimits(db: Db, limits: ResourceLimits): void {
+  jobsOf(db).buildLimits = limits;
 }
 
 /** setTallyGate is a test hook: each later job waits in its worker until gate[0] is not 0, before
@@ -247,10 +264,11 @@ function startBuild(db: Db, jobs: Jobs, waveId: number): void {
   // One fresh thread builds: the tally threads' heaps (their garbage included) are given back
   // first, so their memory and the build's are never held at once.
   for (const w of jobs.workers.splice(0)) void w.terminate();
-  jobs.workers.push(startWorker(db, jobs, 0));
+  jobs.workers.push(startWorker(db, jobs, 0, jobs.unlimitedBuilds.has(waveId) ? undefined : jobs.buildLimits));
   const job: TallyJob = { file: db.name, waveId, build: true, ...(jobs.gate ? { gate: jobs.gate, hold: jobs.hold } : {}) };
   (jobs.workers[0] as Worker).postMessage(job);
 }
+
 
 function buildDone(db: Db, jobs: Jobs, result: TallyJobResult): void {
   const waveId = jobs.building;
@@ -266,32 +284,42 @@ function buildDone(db: Db, jobs: Jobs, result: TallyJobResult): void {
     return;
   }
   if (result.sentAt !== undefined) recordPhase('wait: built tables, posted to received', result.packed.waveId, result.sentAt, phaseClock() - result.sentAt, 0);
-  // The builder's heap (the tables, their garbage) is given back before this thread reads them.
+  // The builder's heap (its tallies, their garbage) is given back at once.
   for (const w of jobs.workers.splice(0)) void w.terminate();
-  unpackResults(result.packed)
-    .then((unpacked) => {
-      const cached = startPhase('cache the tables (server thread)', result.packed.waveId);
-      const wave = db.open ? getWave(db, result.packed.waveId) : undefined;
-      const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
-      // Built for a key that has changed meanwhile (a raised threshold, a renamed unit): not kept.
-      if (wave && survey) cacheWaveResults(db, result.packed.key, { ...unpacked, wave, survey });
-      cached();
-    })
-    .catch((err: unknown) => console.error(`Could not read back the results of wave ${waveId}:`, err))
-    .finally(done);
+  try {
+    const cached = startPhase('cache the tables (server thread)', result.packed.waveId);
+    const wave = db.open ? getWave(db, result.packed.waveId) : undefined;
+    const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
+    // Built for a key that has changed meanwhile (a raised threshold, a renamed unit): not kept.
+    if (wave && survey) cacheWaveResults(db, result.packed.key, { ...unpackResults(result.packed), wave, survey });
+    cached({ bytes: result.packed.data.byteLength });
+  } catch (err) {
+    console.error(`Could not keep the results of wave ${waveId}:`, err);
+  }
+  done();
 }
 
-function startWorker(db: Db, jobs: Jobs, k: number): Worker {
-  const worker = newWorker(db);
+function startWorker(db: Db, jobs: Jobs, k: number, resourceLimits?: ResourceLimits): Worker {
+  const worker = newWorker(db, resourceLimits);
   if (jobs.waiting.length === 0) worker.unref();
   worker.on('message', (result: TallyJobResult) => (jobs.building !== undefined ? buildDone(db, jobs, result) : partDone(db, jobs, k, result)));
-  worker.on('error', (err) => console.error('A tally worker failed:', err));
+  worker.on('error', (err) => {
+    const building = jobs.building;
+    if (building !== undefined && resourceLimits && (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      // A wave too large for the limits: built again without them (below, as the worker exits).
+      console.error(`The results of wave ${building} outgrew the build's heap limit: built again without it.`);
+      jobs.unlimitedBuilds.add(building);
+      return;
+    }
+    console.error('A tally worker failed:', err);
+  });
   worker.on('exit', () => {
     if (!jobs.workers.includes(worker)) return;
     // Died (a crash, not a terminate): the wave in hand fails; the pool starts afresh for the next.
     const run = jobs.running;
     if (run) console.error(`Could not compute the results of wave ${run.waveId} (tried again on the next request): a tally worker stopped.`);
-    if (jobs.building !== undefined) {
+    if (jobs.building !== undefined && resourceLimits && jobs.unlimitedBuilds.has(jobs.building)) jobs.builds.unshift(jobs.building);
+    else if (jobs.building !== undefined) {
       console.error(`Could not build the results of wave ${jobs.building} (built on the next request instead): a tally worker stopped.`);
       jobs.failedBuilds.add(jobs.building);
     }
@@ -305,10 +333,10 @@ function startWorker(db: Db, jobs: Jobs, k: number): Worker {
 
 // Built (dist/*.js) the worker is a plain module. From source (tsx, vitest) it is TypeScript,
 // which a Node 20 worker cannot load through --import: it is loaded by tsx's own API instead.
-function newWorker(db: Db): Worker {
+function newWorker(db: Db, resourceLimits?: ResourceLimits): Worker {
   const here = import.meta.url;
   const workerData = { spawnedAt: phaseClock(), phasesFile: closePhasesFile(), readGate: readerGate(db) };
-  const options = { workerData };
+  const options = { workerData, ...(resourceLimits ? { resourceLimits } : {}) };
   if (!/\.ts$/.test(new URL(here).pathname)) return new Worker(new URL('./tally-worker.js', here), options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./tally-worker.ts', here).href;

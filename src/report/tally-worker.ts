@@ -14,8 +14,8 @@ import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { Survey } from '../survey/model.js';
 import { phaseClock, phasesOn, recordClosePhases, startPhase, threadBooted } from './close-phases.js';
 import { resultsReleasable } from './disclosure.js';
-import { packResults, transferList, type PackedResults } from './results-transfer.js';
-import { buildWaveResults, readResultsInputs, resultsKey, type ResultsInputs, type WaveResults } from './wave-results.js';
+import { ResultsPacker, transferList, type PackedResults } from './results-transfer.js';
+import { buildWaveResultsEach, readResultsInputs, resultsKey, type ResultsInputs } from './wave-results.js';
 import { computeWaveTallies, parseStoredTallies, type TallyPart } from './wave-tallies.js';
 
 /** Where a job waits at a test gate: before it reads anything, or midway (a pass after its first
@@ -57,13 +57,7 @@ function run(job: TallyJob): TallyJobResult {
     // Room for the answer table's interior pages: each response's answers are one B-tree descent.
     db.pragma('cache_size = -8000');
     held(job, 'start');
-    if (!job.build) return pass(db, job);
-    const out = build(db, job);
-    if (!('built' in out)) return out;
-    const packing = startPhase('build: serialize (worker)', out.waveId);
-    const packed = packResults(out.key, out.built);
-    packing({ bytes: packed.bytes });
-    return { ok: true, packed };
+    return job.build ? build(db, job) : pass(db, job);
   } finally {
     db.close();
   }
@@ -124,14 +118,6 @@ function pass(db: Database.Database, job: TallyJob): TallyJobResult {
 // than the gaps between a respondent's requests, so it keeps out of the way of anyone answering.
 const QUIET_MS = 100;
 
-// The same build as the server thread's (wave-results.ts), from the tallies the server thread
-// stored and recorded with the release before it asked for this.
-interface Built {
-  waveId: number;
-  key: string;
-  built: WaveResults;
-}
-
 // Everything the tables depend on, from one snapshot.
 interface BuildInputs {
   wave: Wave;
@@ -153,7 +139,10 @@ function readBuildInputs(db: Database.Database, job: TallyJob): BuildInputs | { 
   return { wave, survey, key: resultsKey(db, wave, count), inputs: readResultsInputs(db, wave.id), current: loadTallyData(db, wave.id, count) };
 }
 
-function build(db: Database.Database, job: TallyJob): TallyJobResult | Built {
+// The same build as the server thread's (wave-results.ts), from the tallies the server thread
+// stored and recorded with the release before it asked for this; each table is packed as soon as
+// it is built (results-transfer.ts).
+function build(db: Database.Database, job: TallyJob): TallyJobResult {
   // One short read transaction; the build itself reads nothing.
   stepAside(readGate);
   const read = db.transaction(() => readBuildInputs(db, job))();
@@ -161,16 +150,20 @@ function build(db: Database.Database, job: TallyJob): TallyJobResult | Built {
   held(job, 'midway');
   const { wave, survey, current } = read;
   const built = startPhase('build: tables (worker)', wave.id);
-  const results = buildWaveResults(wave, survey, {
+  const packer = new ResultsPacker();
+  const results = buildWaveResultsEach(wave, survey, {
     ...read.inputs,
     latest: () => {
       const stored = current === undefined ? undefined : parseStoredTallies(current);
       if (!stored) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
       return stored;
     },
-  });
-  built({ units: results.tables.size });
-  return { waveId: wave.id, key: read.key, built: results };
+  }, (id, group) => packer.table(id, group));
+  built({ units: results.units.length });
+  const packing = startPhase('build: serialize (worker)', wave.id);
+  const packed = packer.finish(read.key, results);
+  packing({ serialized: packed.serialized, bytes: packed.data.byteLength });
+  return { ok: true, packed };
 }
 
 // The lowest CPU priority for this thread only (Linux sets it per thread): on a busy machine the

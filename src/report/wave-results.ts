@@ -9,8 +9,8 @@ import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { UnitRef } from './forest.js';
 import type { Survey } from '../survey/model.js';
 import { breakdown, breakdownOf, type BreakdownDefinition, type BreakdownResult } from './breakdown.js';
-import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type EarlierRelease, type Thresholds } from './disclosure.js';
-import { maskGroup, releaseTables, type ReleasedGroup } from './released.js';
+import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type EarlierRelease, type GroupDisclosure, type Thresholds } from './disclosure.js';
+import { maskGroup, releaseEachTable, summaryOf, type GroupSummary, type ReleasedGroup } from './released.js';
 import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
 import { startPhase } from './close-phases.js';
 import { rollUp } from './tally.js';
@@ -24,10 +24,14 @@ export interface WaveResults {
   units: Unit[];
   /** Units at the top of the tree (the whole organisation), usually one. */
   rootIds: string[];
-  tables: Map<string, ReleasedGroup>;
-  disclosure: Disclosure;
+  /** Every unit's table. Built in a tally worker, the server keeps them serialized and reads a unit's when asked (results-transfer.ts). */
+  tables: ReadonlyMap<string, ReleasedGroup>;
+  /** Every unit's table head (summaryOf), for pages that list every unit. */
+  summaries: ReadonlyMap<string, GroupSummary>;
+  /** Which figures of each unit may be shown (read back like the tables). */
+  disclosure: { thresholds: Thresholds; units: ReadonlyMap<string, GroupDisclosure> };
   /** The survey's one breakdown (breakdownOf: background question or full-time/part-time) for each root, refused where it could isolate anyone. */
-  breakdowns: Map<string, BreakdownResult>;
+  breakdowns: ReadonlyMap<string, BreakdownResult>;
 }
 
 type ByCategory = Map<string, Map<string, GroupTally>>;
@@ -91,12 +95,14 @@ export function waveResults(db: Db, wave: Wave): WaveResults | undefined {
   // Where a tally worker builds them (tally-jobs.ts), the request never does the same work.
   // Without the tallies to build from, the build below asks for them (and the worker builds next).
   if (tablesPending(db, wave.id) || ((latestReleaseHasTallies(db, wave.id) || talliesCurrent(db, wave.id, count)) && requestTables(db, wave.id))) throw new ResultsComputing(wave.id);
+  let copied = false;
   const results = buildWaveResults(wave, survey, {
     ...readResultsInputs(db, wave.id),
     latest: () => {
       const stored = storedTallies(db, wave.id, count);
       // The (latest) release keeps the tallies it was decided on, copied in SQL as wave_tally stores them.
-      copyReleaseTallies(db, wave.id, count);
+      if (!copied) copyReleaseTallies(db, wave.id, count);
+      copied = true;
       return stored;
     },
   });
@@ -152,7 +158,8 @@ export interface ResultsInputs {
   releases: readonly WaveRelease[];
   /** The units as they are now (listUnits), for their current names. */
   units: readonly Unit[];
-  /** The current tallies, asked for only where the latest release has none recorded in this version. */
+  /** The current tallies, asked for only where the latest release has none recorded in this version;
+   *  asked for twice when the survey has a breakdown (the build lets them go in between). */
   latest: (seq: number) => WaveTallies;
 }
 
@@ -165,56 +172,92 @@ export function readResultsInputs(db: Db, waveId: number): Omit<ResultsInputs, '
 /** buildWaveResults builds a closed wave's results from its recorded releases; it reads no database
  *  (report/ computes, the callers read), so a tally worker ends its read before building and the
  *  server thread and the worker build the same results with it. */
-export function buildWaveResults(wave: Wave, survey: Survey, { releases, units: unitsNow, latest }: ResultsInputs): WaveResults {
+export function buildWaveResults(wave: Wave, survey: Survey, inputs: ResultsInputs): WaveResults {
+  const tables = new Map<string, ReleasedGroup>();
+  const summaries = new Map<string, GroupSummary>();
+  const results = buildWaveResultsEach(wave, survey, inputs, (id, group) => {
+    tables.set(id, group);
+    summaries.set(id, summaryOf(group));
+  });
+  return { ...results, tables, summaries };
+}
+
+/** buildWaveResultsEach is buildWaveResults handing each unit's table to `table` as soon as it is
+ *  built (in unit order) and keeping none, so a tally worker can serialize each at once; the
+ *  tallies by category are let go before the tables are built. */
+export function buildWaveResultsEach(
+  wave: Wave,
+  survey: Survey,
+  { releases, units: unitsNow, latest }: ResultsInputs,
+  table: (id: string, group: ReleasedGroup) => void,
+): Omit<WaveResults, 'tables' | 'summaries'> {
   const units = releaseTree(releases, unitsNow);
 
   const refs = units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
-  // With a breakdown, the tallies are per unit and category, and a unit's tally is their sum.
-  const definition = breakdownOf(survey);
   const last = releases[releases.length - 1] as WaveRelease;
-  let current: WaveTallies | undefined;
+  // With a breakdown, the tallies are per unit and category, and a unit's tally is their sum.
+  // Parsed, they are the largest input (about 50 MB at 500 units): each release's are let go once
+  // summed, and the latest's read again for the breakdowns after the tables, so they are never
+  // held with the rolled-up tallies and the tables.
+  const talliesOf = (r: WaveRelease): WaveTallies | undefined => (r.tallies !== null ? parseStoredTallies(r.tallies) : r === last ? latest(r.seq) : undefined);
   let previous: EarlierRelease | undefined;
   // Every release's disclosure: a breakdown must not isolate anyone against any table shown before.
   const shownBefore: Disclosure[] = [];
   for (const r of releases) {
-    const parsed = startPhase('build: read stored tallies', wave.id);
-    let byCategory: WaveTallies | undefined = r.tallies === null ? undefined : parseStoredTallies(r.tallies);
-    if (r === last && byCategory === undefined) byCategory = latest(r.seq);
-    parsed({ release: r.seq });
-    const rolledUp = startPhase('build: sum and roll up', wave.id);
-    const rolled = rollUp(refs, sumCategories(byCategory ?? new Map()));
-    rolledUp({ release: r.seq });
+    const { rolled, stored } = rolledUpOf(wave, refs, r, talliesOf);
     // An earlier release whose tallies were never stored cannot be decided against: nothing after it is shown.
     const disclosed = startPhase('build: disclose', wave.id);
-    const disclosure = byCategory ? disclose(refs, rolled, recordedThresholds(r), previous) : nothingShown(refs, recordedThresholds(r));
+    const disclosure = stored ? disclose(refs, rolled, recordedThresholds(r), previous) : nothingShown(refs, recordedThresholds(r));
     disclosed({ release: r.seq });
     previous = { rolled, disclosure };
     shownBefore.push(disclosure);
-    current = byCategory;
   }
-  const byCategory = current as WaveTallies;
-  const earlier = previous as EarlierRelease;
   // Thresholds raised since the last close apply at once, and can only hide more.
   const thresholds = thresholdsOf(wave);
+  const earlier = previous as EarlierRelease;
   const disclosure = sameThresholds(thresholds, earlier.disclosure.thresholds) ? earlier.disclosure : disclose(refs, earlier.rolled, thresholds, earlier);
-  const rolled = earlier.rolled;
   const released = startPhase('build: release tables', wave.id);
-  const tables = releaseTables(survey, refs, rolled, disclosure);
-  released({ units: tables.size });
-  const brokenDown = startPhase('build: breakdowns', wave.id);
+  releaseEachTable(survey, refs, earlier.rolled, disclosure, table);
+  released({ units: refs.length });
+  // The rolled-up tallies go before the tallies by category are read again.
+  earlier.rolled = new Map();
   const ids = new Set(units.map((u) => u.id));
   const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
+  const breakdowns = breakdownsOf(wave, survey, refs, releases, () => talliesOf(last) as WaveTallies, [...shownBefore, disclosure], rootIds);
+  return { wave, survey, units, rootIds, disclosure, breakdowns };
+}
+
+// A release's tallies summed per unit and rolled up the tree; whether it has tallies at all. The
+// tallies by category live only in this call.
+function rolledUpOf(wave: Wave, refs: readonly UnitRef[], r: WaveRelease, talliesOf: (r: WaveRelease) => WaveTallies | undefined): { rolled: Map<string, GroupTally>; stored: boolean } {
+  const parsed = startPhase('build: read stored tallies', wave.id);
+  const byCategory = talliesOf(r);
+  parsed({ release: r.seq });
+  const rolledUp = startPhase('build: sum and roll up', wave.id);
+  const rolled = rollUp(refs, sumCategories(byCategory ?? new Map()));
+  rolledUp({ release: r.seq });
+  return { rolled, stored: byCategory !== undefined };
+}
+
+// The survey's one breakdown for each root, decided against every disclosure shown so far (`steps`).
+function breakdownsOf(wave: Wave, survey: Survey, refs: readonly UnitRef[], releases: readonly WaveRelease[], tallies: () => ByCategory, steps: readonly Disclosure[], rootIds: readonly string[]): Map<string, BreakdownResult> {
+  const definition = breakdownOf(survey);
+  const last = releases[releases.length - 1] as WaveRelease;
+  const brokenDown = startPhase('build: breakdowns', wave.id);
   const breakdowns = new Map<string, BreakdownResult>();
   if (definition) {
     // New respondents since any earlier release would be isolated by category (against that
     // release's breakdown, saved by a reader): no breakdown then, in this release or any later one.
     const grown = releases.some((r) => r.responses !== last.responses);
+    const reread = grown ? undefined : startPhase('build: read stored tallies again', wave.id);
+    const byCategory = grown ? new Map() : tallies();
+    reread?.({ release: last.seq });
     for (const root of rootIds) {
-      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, [...shownBefore, disclosure], root, definition));
+      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, steps, root, definition));
     }
   }
   brokenDown({ roots: breakdowns.size });
-  return { wave, survey, units, rootIds, tables, disclosure, breakdowns };
+  return breakdowns;
 }
 
 // A breakdown is shown only as far as every threshold step shows it (thresholds raised after

@@ -3,8 +3,8 @@
 // thread builds itself (disclosure, raised thresholds and the release chain included), and
 // results pages say "being computed" until they are in the cache, never building them on a request.
 import request from 'supertest';
-import { afterEach, expect, test } from 'vitest';
-import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
+import { afterEach, expect, test, vi } from 'vitest';
+import { requestTallies, setBuildLimits, talliesIdle } from '../../src/report/tally-jobs.js';
 import { waveResults, type WaveResults } from '../../src/report/wave-results.js';
 import { openDb } from '../../src/store/db.js';
 import { answerRows } from '../../src/store/responses.js';
@@ -48,8 +48,10 @@ function expectSame(fromWorker: WaveResults, onThread: WaveResults): void {
   expect(fromWorker.rootIds).toStrictEqual(onThread.rootIds);
   // In the same order, with the same fields (undefined ones included) and the same numbers.
   expect([...fromWorker.tables]).toStrictEqual([...onThread.tables]);
-  expect(fromWorker.disclosure).toStrictEqual(onThread.disclosure);
+  expect(fromWorker.disclosure.thresholds).toStrictEqual(onThread.disclosure.thresholds);
+  expect([...fromWorker.disclosure.units]).toStrictEqual([...onThread.disclosure.units]);
   expect([...fromWorker.breakdowns]).toStrictEqual([...onThread.breakdowns]);
+  expect([...fromWorker.summaries]).toStrictEqual([...onThread.summaries]);
   expect(fromWorker.tables.size).toBeGreaterThan(3);
 }
 
@@ -130,4 +132,22 @@ test('the comparison asks for every wave it needs at once: one wait, then the pa
   // Both closed waves were queued by that one request: computed and built before the workers go idle.
   await talliesIdle(t.db);
   expect((await agent.get(`/sammenligning/${t.projectId}`)).status).toBe(200);
+});
+
+test('a wave whose build outgrows the building worker heap limit is built again without it, in a worker', async () => {
+  t = makeHistoryApp({ file: true });
+  const app = t;
+  const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    // Far below what any build needs: the limited worker runs out of heap.
+    setBuildLimits(app.db, { maxOldGenerationSizeMb: 4 });
+    requestTallies(app.db, app.closedWaveId);
+    await talliesIdle(app.db);
+    expect(logged.mock.calls.some((c) => String(c[0]).includes('outgrew the build')), 'the limited build ran out of heap').toBe(true);
+  } finally {
+    logged.mockRestore();
+  }
+  const expected = builtOnThread(app, app.closedWaveId);
+  forgetTallies(app, app.closedWaveId);
+  expectSame(waveResults(app.db, waveOf(app, app.closedWaveId)) as WaveResults, expected);
 });

@@ -252,8 +252,8 @@ export function waveHandlers(deps: AppDeps) {
         // While they are being computed, waveResults throws and the page says so (503).
         const results = waveResults(deps.db, wave);
         if (formText((req.body as Record<string, unknown> | undefined)?.confirm) !== 'yes') {
-          const shownGroups = results ? [...results.tables.values()].filter((g) => g.released).length : 0;
-          return res.render('admin/wave-reopen', { wave, shownGroups, units: results?.tables.size ?? 0 });
+          const shownGroups = results ? [...results.summaries.values()].filter((g) => g.released).length : 0;
+          return res.render('admin/wave-reopen', { wave, shownGroups, units: results?.summaries.size ?? 0 });
         }
       }
       // Closing ends answering for everyone: the page says so and asks first, like reopening.

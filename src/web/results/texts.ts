@@ -2,11 +2,13 @@
 // where the definition has it, else in bokmål. Only texts change: every figure is the released
 // tables' own, and comparability is decided on the bokmål definitions before this runs.
 import type { Distribution, ReleasedGroup, ReleasedPart, Withheld } from '../../report/released.js';
+import { LazyMap } from '../../report/lazy-map.js';
 import type { WaveResults } from '../../report/wave-results.js';
 import type { Survey } from '../../survey/model.js';
 import type { Item } from '../../survey/schema.js';
 import { assertNever } from '../../errors.js';
 import { localizeSurvey, surveyLanguage } from '../../survey/texts.js';
+import { TABLES_KEPT } from '../../report/results-transfer.js';
 
 const cache = new WeakMap<WaveResults, Map<string, WaveResults>>();
 
@@ -20,7 +22,10 @@ export function inStaffLanguage(results: WaveResults, lang: string): WaveResults
   const hit = byLang.get(textLang);
   if (hit) return hit as WaveResults & { textLang: string };
   const survey = localizeSurvey(results.survey, textLang);
-  const tables = new Map([...results.tables].map(([id, group]) => [id, groupIn(group, survey)]));
+  // Each table translated when a page reads it: translating them all here would read back every
+  // unit's table for one page (results-transfer.ts).
+  const source = results.tables;
+  const tables = new LazyMap(source.keys(), (id) => groupIn(source.get(id) as ReleasedGroup, survey), TABLES_KEPT);
   const out = { ...results, survey, tables, textLang };
   byLang.set(textLang, out);
   return out;

@@ -1,6 +1,6 @@
 // View models for results pages, built only from the suppressed tables (ReleasedGroup): a figure
 // the tables withhold cannot appear here, in the chart data or in the CSV.
-import type { ReleasedGroup, ShownGroup, Stats, Withheld } from '../../report/released.js';
+import type { GroupSummary, ReleasedGroup, ShownGroup, Stats, Withheld } from '../../report/released.js';
 import type { WaveResults } from '../../report/wave-results.js';
 import type { Unit } from '../../store/units.js';
 import type { Staff } from '../staff/session.js';
@@ -49,15 +49,16 @@ export function strengthsAndAreas(g: ShownGroup, factorCount = 3, itemCount = 5)
 export interface UnitLink {
   unit: Unit;
   depth: number;
-  group: ReleasedGroup;
+  group: GroupSummary;
 }
 
-/** visibleUnits lists the wave's units the staff member may see, in tree order, with their tables. */
+/** visibleUnits lists the wave's units the staff member may see, in tree order, with their tables' heads. */
 export function visibleUnits(results: WaveResults, staff: Staff): UnitLink[] {
   return treeRows(results.units)
     .filter((r) => staff.canSee(r.unit.id))
     .flatMap((r) => {
-      const group = results.tables.get(r.unit.id);
+      // The heads only: a unit's whole table is read back when its own page asks for it.
+      const group = results.summaries.get(r.unit.id);
       return group ? [{ unit: r.unit, depth: r.depth, group }] : [];
     });
 }
