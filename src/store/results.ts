@@ -45,8 +45,10 @@ const PACKED_SQL = `
   ORDER BY r.id
   LIMIT @chunk`;
 
-/** How many responses waveResponses reads by one statement (one short read snapshot each). */
-export const CHUNK = 500;
+/** How many responses waveResponses reads by one statement (one short read snapshot each). Small:
+ *  the niced reader can be preempted mid-statement, and while it holds its snapshot a submit waits
+ *  for its log to be emptied (store/wal.ts). */
+export const CHUNK = 100;
 
 const betweenChunks = new WeakMap<Db, () => void>();
 
