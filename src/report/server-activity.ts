@@ -6,6 +6,11 @@
 // a close with nobody answering) the pass runs on both cores, under load on one.
 // The counters are in shared memory: the server thread only adds to them (no message, no wait).
 
+/** How long the server must have answered nobody before a pass's second thread starts or reads on:
+ *  longer than the gaps between a respondent's requests, so it keeps out of the way of anyone
+ *  answering. */
+export const QUIET_MS = 100;
+
 // [0] requests being answered; [1] requests begun (wraps around: only compared for change).
 const IN_FLIGHT = 0;
 const BEGUN = 1;

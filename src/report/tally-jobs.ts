@@ -19,7 +19,7 @@ import { saveTallyData } from '../store/tally-cache.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { runningTalliesComplete } from '../store/running-tallies.js';
 import { readerGate } from '../store/wal.js';
-import { serverActivity } from './server-activity.js';
+import { QUIET_MS, serverActivity } from './server-activity.js';
 import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
 import { closePhasesFile, phaseClock, recordPhase, startPhase } from './close-phases.js';
 import type { TallyHold, TallyJob, TallyJobResult } from './tally-worker.js';
@@ -184,8 +184,9 @@ function next(db: Db, jobs: Jobs): void {
     return;
   }
   // The units dealt round-robin in id order into slices (departments of every size in every slice),
-  // which the threads take one at a time: the second only while the server is quiet
-  // (server-activity.ts), so under load the pass leaves the server thread a core of its own.
+  // which the threads take one at a time: the second is started only once the server is quiet and
+  // takes slices only while it stays so (server-activity.ts), so under load the pass leaves the
+  // server thread a core of its own.
   // Running tallies that count every response are a few hundred rows to join: one thread, one
   // slice (a second would only add its start-up and its memory).
   const units = waveUnitIds(db, waveId);
@@ -193,18 +194,42 @@ function next(db: Db, jobs: Jobs): void {
   const count = Math.min(SLICES, units.length);
   const slices = threads > 1 ? Array.from({ length: count }, (_, k) => units.filter((_, i) => i % count === k)) : undefined;
   const claim = new Int32Array(new SharedArrayBuffer(4));
-  while (jobs.workers.length < threads) jobs.workers.push(startWorker(db, jobs, jobs.workers.length));
-  jobs.running = { waveId, parts: [], counted: new Set(), pending: threads, failed: false, postedAt: phaseClock() };
-  for (let k = 0; k < threads; k++) {
-    const job: TallyJob = {
-      file: db.name,
-      waveId,
-      ...(slices ? { slices, claim } : {}),
-      ...(k > 0 ? { yieldTo: jobs.activity } : {}),
-      ...(jobs.gate ? { gate: jobs.gate, hold: jobs.hold } : {}),
-    };
-    (jobs.workers[k] as Worker).postMessage(job);
-  }
+  const job = (k: number): TallyJob => ({
+    file: db.name,
+    waveId,
+    ...(slices ? { slices, claim } : {}),
+    ...(k > 0 ? { yieldTo: jobs.activity } : {}),
+    ...(jobs.gate ? { gate: jobs.gate, hold: jobs.hold } : {}),
+  });
+  if (jobs.workers.length === 0) jobs.workers.push(startWorker(db, jobs, 0));
+  const run: Running = { waveId, parts: [], counted: new Set(), pending: 1, failed: false, postedAt: phaseClock() };
+  jobs.running = run;
+  (jobs.workers[0] as Worker).postMessage(job(0));
+  if (slices) startSecondWhenQuiet(db, jobs, run, () => Atomics.load(claim, 0) >= slices.length, job(1));
+}
+
+// The second thread is not even started while the server is answering: a thread's start (an
+// isolate, its modules, 60-70 MB) beside a just-started server thread made the first requests after
+// a start-up wait longest. This thread looks every QUIET_MS; once no request began since its last
+// look and none is in hand, the second thread starts and takes slices too (as long as the server
+// stays quiet: server-activity.ts). Nothing more to do once every slice is taken.
+function startSecondWhenQuiet(db: Db, jobs: Jobs, run: Running, allTaken: () => boolean, job: TallyJob): void {
+  let seen = Atomics.load(jobs.activity, 1);
+  const timer = setInterval(() => {
+    if (jobs.running !== run || allTaken() || !db.open) {
+      clearInterval(timer);
+      return;
+    }
+    const begun = Atomics.load(jobs.activity, 1);
+    const quiet = begun === seen && Atomics.load(jobs.activity, 0) === 0;
+    seen = begun;
+    if (!quiet) return;
+    clearInterval(timer);
+    if (jobs.workers.length < 2) jobs.workers.push(startWorker(db, jobs, 1));
+    run.pending += 1;
+    (jobs.workers[1] as Worker).postMessage(job);
+  }, QUIET_MS);
+  timer.unref();
 }
 
 function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { onChunkRead } from '../store/results.js';
 import { stepAside } from '../store/wal.js';
-import { quietWatch } from './server-activity.js';
+import { QUIET_MS, quietWatch } from './server-activity.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { loadTallyData } from '../store/tally-cache.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
@@ -114,9 +114,6 @@ function pass(db: Database.Database, job: TallyJob): TallyJobResult {
   return { ok: true, counted, parts };
 }
 
-// How long the server must have answered nobody before a pass's second thread reads on: longer
-// than the gaps between a respondent's requests, so it keeps out of the way of anyone answering.
-const QUIET_MS = 100;
 
 // Everything the tables depend on, from one snapshot.
 interface BuildInputs {
