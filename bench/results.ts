@@ -470,8 +470,8 @@ lines.push(
     'its peak memory is its own.',
   '',
   'A wave\'s tallies are computed once, by the tally workers (worker threads with their own read-only connections, ' +
-    '`src/report/tally-jobs.ts`), and stored; then one worker builds the suppressed tables from them and the server thread reads them ' +
-    'back in slices of about 8 ms between requests into `waveResults`\' cache (per wave and database connection). Until they are ' +
+    '`src/report/tally-jobs.ts`), and stored; then one worker builds the suppressed tables from them, each unit\'s packed on its own, and the server thread keeps ' +
+    'the packed buffer in `waveResults`\' cache (per wave and database connection), reading a unit\'s table back when a page asks for it. Until they are ' +
     'cached every results page answers 503 "Resultatene beregnes"; no request builds them. "Ready after start" is from the app ' +
     'listening until a leaf page, asked for every 100 ms, stops answering 503 (both waves computed and built, one after the other); ' +
     '"first request" is that first 200 (cold JIT). "Cold" is one request of each kind on a new database connection in the already warm ' +
@@ -515,7 +515,7 @@ if (footnoteFirst) {
 }
 if (footnoteCompare) lines.push('² The first comparison request of the warm phase: the earlier wave\'s tables built, the measured wave\'s already cached.');
 lines.push(
-  'Building the tables runs in a worker and reading them back in slices, so the app keeps answering meanwhile: the last column is a login page requested 0.1 s after the first ask for the cold CSV. Neither the full pass over the answers nor the build runs on a request.',
+  'Building the tables runs in a worker, and the server takes them packed, so the app keeps answering meanwhile: the last column is a login page requested 0.1 s after the first ask for the cold CSV. Neither the full pass over the answers nor the build runs on a request.',
 );
 
 lines.push('', '### Warm: tables cached, p50 / p95 in ms (requests measured)', '');
