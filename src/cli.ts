@@ -195,7 +195,7 @@ function run(argv: string[]): void {
         });
         if (mode === 'open') for (const id of unitIds) createLink(db, waveId, id);
         return waveId;
-      })();
+      }).immediate();
       console.log(`Created wave ${waveId} (${values.open ? 'open' : 'not open yet: wave open ' + waveId}).`);
       if (mode === 'open') printLinks(waveId);
       else console.log(`Make personal links with: npm run kartlegg -- tokens ${waveId} <unit id> <count>`);

@@ -125,5 +125,5 @@ export function seedDemo(db: Db, survey: Survey, today: string, opts: { history?
     const links = UNITS.filter((u) => u.headcount !== undefined).map((u) => ({ unitId: u.id, unitName: u.name, code: createLink(db, waveId, u.id) }));
     if (opts.sickLeave) seedDemoSickLeave(db, today, new Date(`${today}T12:00:00Z`));
     return { waveId, links, closedWaveId, baselineWaveId, projectId };
-  })();
+  }).immediate();
 }

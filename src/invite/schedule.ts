@@ -107,14 +107,14 @@ export function runSchedule(db: Db, timeZone: string, now: number): { opened: nu
       db.transaction(() => {
         setWaveStatus(db, wave.id, 'open');
         audit(db, { ...SCHEDULER, action: 'wave.open', detail: String(wave.id) }, new Date(now));
-      })();
+      }).immediate();
       opened.push(wave.id);
       if (invitePlan(db, wave.id).invitedOn === null && waveContacts(db, wave.id, { reachable: true }).length > 0) queueInvitations(db, wave.id, now, day, SCHEDULER);
     } else if (wave.status === 'open' && wave.closesOn !== null && wave.closesOn < day) {
       db.transaction(() => {
         closeWave(db, wave.id);
         audit(db, { ...SCHEDULER, action: 'wave.close', detail: String(wave.id) }, new Date(now));
-      })();
+      }).immediate();
       closed.push(wave.id);
     } else if (wave.status === 'open') remindIfDue(db, wave, day, now);
   }

@@ -51,7 +51,7 @@ export function createAccount(db: Db, a: { username: string; displayName: string
     const add = prepared(db, 'INSERT INTO account_unit (account_id, unit_id) VALUES (?, ?)');
     for (const u of a.unitIds ?? []) add.run(id, u);
     return id;
-  })();
+  }).immediate();
 }
 
 /** getAccount returns an account by id. */
@@ -79,7 +79,7 @@ export function setPasswordHash(db: Db, accountId: number, hash: string): void {
     prepared(db, 'UPDATE account SET password_hash = ? WHERE id = ?').run(hash, accountId);
     prepared(db, 'DELETE FROM session WHERE account_id = ?').run(accountId);
     prepared(db, 'DELETE FROM password_link WHERE account_id = ?').run(accountId);
-  })();
+  }).immediate();
 }
 
 /** setDisabled disables or enables an account; disabling ends its sessions. */
@@ -87,7 +87,7 @@ export function setDisabled(db: Db, accountId: number, disabled: boolean): void 
   db.transaction(() => {
     prepared(db, 'UPDATE account SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, accountId);
     if (disabled) prepared(db, 'DELETE FROM session WHERE account_id = ?').run(accountId);
-  })();
+  }).immediate();
 }
 
 /** createPasswordLink makes a one-time set-password token valid until expiresAt (ms) and returns
@@ -97,7 +97,7 @@ export function createPasswordLink(db: Db, accountId: number, expiresAt: number)
   db.transaction(() => {
     prepared(db, 'DELETE FROM password_link WHERE account_id = ?').run(accountId);
     prepared(db, 'INSERT INTO password_link (token_hash, account_id, expires_at) VALUES (?, ?, ?)').run(hashToken(token), accountId, expiresAt);
-  })();
+  }).immediate();
   return token;
 }
 

@@ -22,7 +22,7 @@ export function addContacts(db: Db, waveId: number, contacts: NewContact[]): voi
   const insert = prepared(db, 'INSERT INTO contact (wave_id, unit_id, email, mobile) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     for (const c of contacts) insert.run(waveId, c.unitId, c.email, c.mobile);
-  })();
+  }).immediate();
 }
 
 /** getContact returns one contact, or undefined. */

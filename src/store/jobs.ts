@@ -63,7 +63,7 @@ export function createJob(db: Db, waveId: number, kind: JobKind, recipients: { c
     for (const r of recipients) add.run(id, r.contactId ?? null, r.address ?? null, r.actionId ?? null);
     if (recipients.length === 0) prepared(db, "UPDATE send_job SET status = 'done' WHERE id = ?").run(id);
     return id;
-  })();
+  }).immediate();
 }
 
 /** getJob returns a job or undefined. */
@@ -115,7 +115,7 @@ export function finishItem(db: Db, item: Pick<DueItem, 'id' | 'jobId'>, outcome:
     prepared(db, 'DELETE FROM send_item WHERE id = ?').run(item.id);
     prepared(db, `UPDATE send_job SET ${outcome} = ${outcome} + 1 WHERE id = ?`).run(item.jobId);
     finishJobIfEmpty(db, item.jobId);
-  })();
+  }).immediate();
 }
 
 /** retryItem puts a message back in the queue, due at `at`. */
@@ -130,7 +130,7 @@ export function dropItem(db: Db, item: Pick<DueItem, 'id' | 'jobId'>): void {
     prepared(db, 'DELETE FROM send_item WHERE id = ?').run(item.id);
     prepared(db, 'UPDATE send_job SET total = total - 1 WHERE id = ?').run(item.jobId);
     finishJobIfEmpty(db, item.jobId);
-  })();
+  }).immediate();
 }
 
 /** stopJob halts a job on a configuration error (error is a message key) with the message back in the queue. */
@@ -138,7 +138,7 @@ export function stopJob(db: Db, item: Pick<DueItem, 'id' | 'jobId'>, error: stri
   db.transaction(() => {
     prepared(db, "UPDATE send_item SET state = 'queued', attempts = attempts - 1 WHERE id = ?").run(item.id);
     prepared(db, "UPDATE send_job SET status = 'stopped', error = ? WHERE id = ?").run(error, item.jobId);
-  })();
+  }).immediate();
 }
 
 /** resumeJob starts a stopped job again (after the configuration was fixed). */

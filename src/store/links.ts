@@ -35,7 +35,7 @@ export function createTokens(db: Db, waveId: number, unitId: string, n: number):
       tokens.push(token);
     }
     return tokens;
-  })();
+  }).immediate();
 }
 
 /** resolveCode finds what a /s/<code> link gives access to, or undefined for an unknown code. */

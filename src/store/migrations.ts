@@ -511,7 +511,7 @@ export function migrate(db: Db, schema: 'main' | 'drafts' = 'main'): number {
     db.transaction(() => {
       db.exec(sql);
       db.pragma(`${schema}.user_version = ${current + i + 1}`);
-    })();
+    }).immediate();
   });
   return current;
 }

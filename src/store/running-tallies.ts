@@ -73,7 +73,7 @@ export function replaceRunningTallies(db: Db, waveId: number, format: number, ro
     prepared(db, 'DELETE FROM running_tally WHERE wave_id = ?').run(waveId);
     const insert = prepared(db, 'INSERT INTO running_tally (wave_id, unit_id, category, format, responses, data) VALUES (?, ?, ?, ?, ?, ?)');
     for (const r of rows) insert.run(waveId, r.unit, r.category, format, r.responses, r.data);
-  })();
+  }).immediate();
 }
 
 /** dropOtherRunningTallies deletes running tallies of any layout but `format` (at start-up after an

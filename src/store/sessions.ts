@@ -48,5 +48,5 @@ export function deleteExpiredSessions(db: Db, now: number): void {
   db.transaction(() => {
     prepared(db, 'DELETE FROM session WHERE expires_at <= ?').run(now);
     prepared(db, 'DELETE FROM password_link WHERE expires_at <= ?').run(now);
-  })();
+  }).immediate();
 }

@@ -91,7 +91,7 @@ export function saveSickLeaveImport(db: Db, meta: { at: Date; actor: string; tre
     const insert = prepared(db, 'INSERT INTO sick_leave (import_id, period, unit_id, employees, agreed, lost_self, lost_doctor, lost_short, lost_long) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     for (const r of rows) insert.run(id, r.period, r.unitId, r.employees, r.agreed, r.lostSelf, r.lostDoctor, r.lostShort, r.lostLong);
     return id;
-  })();
+  }).immediate();
 }
 
 /** sickLeaveVersions returns every period's versions, oldest first (the last is current). */

@@ -34,7 +34,7 @@ export function syncSurveyVersions(db: Db, surveys: Iterable<Survey>): string[] 
         );
       }
     }
-  })();
+  }).immediate();
   return problems;
 }
 

@@ -85,5 +85,5 @@ export function deleteBuilderSurvey(db: Db, surveyId: string): void {
   db.transaction(() => {
     prepared(db, 'DELETE FROM survey_version WHERE survey_id = ?').run(surveyId);
     prepared(db, 'DELETE FROM survey_draft WHERE survey_id = ?').run(surveyId);
-  })();
+  }).immediate();
 }

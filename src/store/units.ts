@@ -99,5 +99,5 @@ export function applyImport(db: Db, rows: { id: string; name: string; parentId: 
     // Parents are set once every unit exists, so the order of rows in the file does not matter.
     const setParent = prepared(db, 'UPDATE unit SET parent_id = ? WHERE id = ?');
     for (const r of rows) setParent.run(r.parentId, r.id);
-  })();
+  }).immediate();
 }

@@ -13,7 +13,8 @@
 // SQLite's own advice: with checkpoints in a background thread, the server thread never waits for
 // their syncs. Every step here gives way at once to the server's locks and tries again.
 // Because the worker writes too, a write transaction on the server's connection that reads before
-// it writes must be `.immediate()`: a deferred one fails with SQLITE_BUSY if the worker wrote between.
+// it writes must be `.immediate()`: a deferred one fails with SQLITE_BUSY_SNAPSHOT if the worker
+// wrote between. Every transaction in src/ that writes is (test/store/write-transactions.test.ts).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';

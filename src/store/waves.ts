@@ -86,7 +86,7 @@ export function createWave(db: Db, w: NewWave): number {
     const addUnit = prepared(db, 'INSERT INTO wave_unit (wave_id, unit_id) VALUES (?, ?)');
     for (const unitId of w.unitIds) addUnit.run(id, unitId);
     return id;
-  })();
+  }).immediate();
 }
 
 /** getWave returns the wave or undefined. */
@@ -106,7 +106,7 @@ export function setWaveStatus(db: Db, id: number, status: WaveStatus): void {
     const before = getWave(db, id);
     prepared(db, 'UPDATE wave SET status = ? WHERE id = ?').run(status, id);
     if (before && status === 'closed' && before.status !== 'closed') recordRelease(db, { ...before, status });
-  })();
+  }).immediate();
 }
 
 /** waveUnitIds lists the units taking part in a wave. */

@@ -10,6 +10,7 @@ import { recordClosePhases, type PhaseRecord } from '../../src/report/close-phas
 import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
 import { waveResponseCount } from '../../src/store/waves.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
+import { readPhaseFile } from '../helpers/phases.js';
 
 let t: HistoryApp | undefined;
 let dir: string | undefined;
@@ -22,12 +23,7 @@ afterEach(async () => {
   dir = undefined;
 });
 
-const read = (file: string): PhaseRecord[] =>
-  fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as PhaseRecord);
+const read = readPhaseFile;
 
 test('with a phases file set, a computation records each phase on its own thread', async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-phases-'));

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test, vi } from 'vitest';
-import { recordClosePhases, type PhaseRecord } from '../../src/report/close-phases.js';
+import { recordClosePhases } from '../../src/report/close-phases.js';
 import { groupTallyToJson } from '../../src/report/group.js';
 import { seedRunningTallies } from '../../src/report/running-tally.js';
 import { quietWatch, requestBegun, requestEnded } from '../../src/report/server-activity.js';
@@ -13,6 +13,7 @@ import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
 import { passTallies, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
 import { waveResponseCount } from '../../src/store/waves.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
+import { readPhaseFile } from '../helpers/phases.js';
 import { closedGate, jobsHeld, openGate } from '../helpers/tally-gate.js';
 
 let t: HistoryApp | undefined;
@@ -41,12 +42,7 @@ test('while a request is in hand, the first thread takes every slice and the tal
   } finally {
     requestEnded();
   }
-  const taken = fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as PhaseRecord)
-    .filter((p) => p.phase === 'pass: slices taken' && p.wave === waveId);
+  const taken = readPhaseFile(file).filter((p) => p.phase === 'pass: slices taken' && p.wave === waveId);
   // The second thread was never even started: one thread took every slice.
   expect(taken).toHaveLength(1);
   expect(taken[0]?.detail?.of).toBeGreaterThan(1);
@@ -77,12 +73,7 @@ test('a wave whose running tallies count every response is read on one thread, i
   seedRunningTallies(t.db, t.survey, waveId);
   expect(requestTallies(t.db, waveId)).toBe('computing');
   await talliesIdle(t.db);
-  const phases = fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as PhaseRecord)
-    .filter((p) => p.wave === waveId);
+  const phases = readPhaseFile(file).filter((p) => p.wave === waveId);
   const read = phases.filter((p) => p.phase === 'pass: read running tallies');
   expect(read).toHaveLength(1);
   expect(read[0]?.detail?.complete).toBe(1);

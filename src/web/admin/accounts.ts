@@ -58,7 +58,7 @@ export function accountHandlers(deps: AppDeps) {
         const id = createAccount(deps.db, { username: form.username, displayName: form.displayName, role, unitIds: role === 'admin' ? [] : form.unitIds });
         auditAction(deps, res, 'account.create', `${form.username} (${role}: ${form.unitIds.join(', ') || 'all'})`);
         return { id, token: createPasswordLink(deps.db, id, linkExpiry()) };
-      })();
+      }).immediate();
       showLink(req, res, { id, username: form.username, displayName: form.displayName }, token);
     },
     newLink(req: Request, res: Response): void {
@@ -66,7 +66,7 @@ export function accountHandlers(deps: AppDeps) {
       const token = deps.db.transaction(() => {
         auditAction(deps, res, 'account.passwordLink', account.username);
         return createPasswordLink(deps.db, account.id, linkExpiry());
-      })();
+      }).immediate();
       showLink(req, res, account, token);
     },
     setStatus(req: Request, res: Response): void {
@@ -76,7 +76,7 @@ export function accountHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         setDisabled(deps.db, account.id, disabled);
         auditAction(deps, res, disabled ? 'account.disable' : 'account.enable', account.username);
-      })();
+      }).immediate();
       res.redirect(303, '/admin/kontoer');
     },
   };

@@ -45,7 +45,7 @@ export function saveDraft(deps: AppDeps, res: Response, surveyId: string, def: S
   deps.db.transaction(() => {
     saveSurveyDraft(deps.db, surveyId, def, new Date(nowOf(deps)));
     auditAction(deps, res, `builder.${action}`, `${surveyId}: ${detail}`);
-  })();
+  }).immediate();
 }
 
 /** checkDraft runs the loader over a working copy; templates are parsed with it only when it

@@ -101,7 +101,7 @@ export function builderRoutes(admin: Router, deps: AppDeps): void {
       if (into) saveSurveyDraft(deps.db, survey.id, file, new Date(nowOf(deps)));
       else createSurveyDraft(deps.db, file, 'import', new Date(nowOf(deps)));
       auditAction(deps, res, 'builder.import', `${survey.id}: ${survey.items.length} items`);
-    })();
+    }).immediate();
     res.redirect(303, base(survey.id));
   };
   admin.post('/skjema/import', csvUpload, checkCsrf, importJson);
@@ -131,7 +131,7 @@ export function builderRoutes(admin: Router, deps: AppDeps): void {
     deps.db.transaction(() => {
       createSurveyDraft(deps.db, created, form.from, new Date(nowOf(deps)));
       auditAction(deps, res, 'builder.create', `${form.id} (${form.from})`);
-    })();
+    }).immediate();
     res.redirect(303, base(form.id));
   });
 
@@ -182,7 +182,7 @@ export function builderRoutes(admin: Router, deps: AppDeps): void {
       const stored = storeSurveyVersion(deps.db, checked.survey);
       auditAction(deps, res, 'builder.publish', `${draft.surveyId}: version ${stored.version} ${stored.outcome}`);
       return stored;
-    })();
+    }).immediate();
     res.redirect(303, `${base(draft.surveyId)}?lagret=${stored.version}`);
   });
 
@@ -202,7 +202,7 @@ export function builderRoutes(admin: Router, deps: AppDeps): void {
       const versions = listSurveyVersions(deps.db, draft.surveyId);
       deleteBuilderSurvey(deps.db, draft.surveyId);
       auditAction(deps, res, 'builder.delete', `${draft.surveyId}: ${versions.length} versions`);
-    })();
+    }).immediate();
     res.redirect(303, '/admin/skjema');
   });
 

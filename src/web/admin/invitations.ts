@@ -119,7 +119,7 @@ export function invitationHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         addContacts(deps.db, wave.id, plan.contacts);
         auditAction(deps, res, 'invite.import', `${wave.id}: ${plan.contacts.length} contacts`);
-      })();
+      }).immediate();
       back(res, wave, 'imported');
     },
     saveTemplates(req: Request, res: Response): void {
@@ -142,7 +142,7 @@ export function invitationHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         for (const k of KINDS) for (const tpl of templates[k]) saveTemplate(deps.db, wave.id, k, tpl.lang, tpl);
         auditAction(deps, res, 'invite.templates', String(wave.id));
-      })();
+      }).immediate();
       back(res, wave, 'templates');
     },
     async testSend(req: Request, res: Response): Promise<void> {
@@ -186,7 +186,7 @@ export function invitationHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         setReminderDays(deps.db, wave.id, [...new Set(parts.map(Number))].sort((a, b) => a - b));
         auditAction(deps, res, 'invite.plan', `${wave.id}: ${parts.join(',')}`);
-      })();
+      }).immediate();
       back(res, wave, 'plan');
     },
     saveEmails(req: Request, res: Response): void {
@@ -208,7 +208,7 @@ export function invitationHandlers(deps: AppDeps) {
           else prepared(deps.db, 'INSERT INTO account_email (account_id, email) VALUES (?, ?) ON CONFLICT (account_id) DO UPDATE SET email = excluded.email').run(id, email);
         }
         auditAction(deps, res, 'invite.staffEmails', `${[...values.values()].filter((v) => v !== null).length} addresses`);
-      })();
+      }).immediate();
       back(res, wave, 'emails');
     },
     resume(req: Request, res: Response): void {

@@ -97,7 +97,7 @@ export function sickLeaveHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         saveSickLeaveImport(deps.db, { at: new Date(nowOf(deps)), actor: staffOf(res).account.username, tree }, p.rows);
         auditAction(deps, res, 'sickleave.import', p.periods.map((x) => `${x.period}: ${x.rows} rows${x.replaces > 0 ? ` (replaced ${x.replaces})` : ''}`).join(', '));
-      })();
+      }).immediate();
       res.redirect(303, '/admin/sykefravaer?importert=1');
     },
     saveSettings(req: Request, res: Response): void {
@@ -110,7 +110,7 @@ export function sickLeaveHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         setSickLeaveSettings(deps.db, next);
         auditAction(deps, res, 'sickleave.settings', `k ${before.k} -> ${next.k}, k_split ${before.kSplit} -> ${next.kSplit}, presence ${next.presence ? 'on' : 'off'}`);
-      })();
+      }).immediate();
       res.redirect(303, '/admin/sykefravaer');
     },
     csv(req: Request, res: Response): void {

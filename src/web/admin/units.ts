@@ -104,7 +104,7 @@ export function unitHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         addUnit(deps.db, { id: form.id, name: form.name, parentId: form.parentId || null, headcount: headcountOf(form) });
         auditAction(deps, res, 'unit.create', form.id);
-      })();
+      }).immediate();
       res.redirect(303, '/admin/enheter');
     },
     edit(_req: Request, res: Response): void {
@@ -119,7 +119,7 @@ export function unitHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         updateUnit(deps.db, unit.id, { name: form.name, parentId: form.parentId || null, headcount: headcountOf(form) });
         auditAction(deps, res, 'unit.update', `${unit.id}: ${unit.name} -> ${form.name}, parent ${unit.parentId ?? '-'} -> ${form.parentId || '-'}`);
-      })();
+      }).immediate();
       res.redirect(303, '/admin/enheter');
     },
     retire(req: Request, res: Response): void {
@@ -128,7 +128,7 @@ export function unitHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         setRetired(deps.db, unit.id, retired);
         auditAction(deps, res, retired ? 'unit.retire' : 'unit.restore', unit.id);
-      })();
+      }).immediate();
       res.redirect(303, '/admin/enheter');
     },
     importForm(_req: Request, res: Response): void {
@@ -153,7 +153,7 @@ export function unitHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         applyImport(deps.db, [...plan.create, ...plan.update.map((u) => u.row)]);
         auditAction(deps, res, 'unit.import', `${plan.create.length} new, ${plan.update.length} changed`);
-      })();
+      }).immediate();
       res.redirect(303, '/admin/enheter?importert=1');
     },
   };

@@ -218,7 +218,7 @@ export function waveHandlers(deps: AppDeps) {
         if (settings.linkMode === 'open') for (const unitId of form.unitIds) createLink(deps.db, id, unitId);
         auditAction(deps, res, 'wave.create', `${id}: ${settings.name}`);
         return id;
-      })();
+      }).immediate();
       res.redirect(303, `/admin/malinger/${id}`);
     },
     show(req: Request, res: Response): void {
@@ -239,7 +239,7 @@ export function waveHandlers(deps: AppDeps) {
         updateWaveSettings(deps.db, wave.id, settings);
         if (settings.linkMode === 'open') for (const unitId of waveUnitIds(deps.db, wave.id)) createLink(deps.db, wave.id, unitId);
         auditAction(deps, res, 'wave.settings', `${wave.id}: k=${settings.kResults}/${settings.kDistribution}/${settings.kText}, ${settings.linkMode}`);
-      })();
+      }).immediate();
       res.redirect(303, `/admin/malinger/${wave.id}`);
     },
     setStatus(req: Request, res: Response): void {
@@ -264,7 +264,7 @@ export function waveHandlers(deps: AppDeps) {
         if (status === 'closed') closeWave(deps.db, wave.id);
         else setWaveStatus(deps.db, wave.id, status);
         auditAction(deps, res, status === 'open' ? (wave.status === 'closed' ? 'wave.reopen' : 'wave.open') : 'wave.close', String(wave.id));
-      })();
+      }).immediate();
       res.redirect(303, `/admin/malinger/${wave.id}`);
     },
     setProject(req: Request, res: Response): void {
@@ -280,7 +280,7 @@ export function waveHandlers(deps: AppDeps) {
         const projectId = choice === 'new' ? createProject(deps.db, newName, wave.surveyId) : (existing?.id ?? null);
         setWaveProject(deps.db, wave.id, projectId);
         auditAction(deps, res, 'wave.project', `${wave.id} -> ${projectId ?? 'none'}`);
-      })();
+      }).immediate();
       res.redirect(303, `/admin/malinger/${wave.id}`);
     },
     linksCsv(req: Request, res: Response): void {
@@ -313,7 +313,7 @@ export function waveHandlers(deps: AppDeps) {
         }
         auditAction(deps, res, 'wave.tokens', `${wave.id}: ${rows.length} tokens for ${chosen.join(', ')}`);
         return rows;
-      })();
+      }).immediate();
       const t = res.locals.t as Translate;
       const csv = toCsv(rows, [{ label: t('csv.col.unitId'), value: 'unit' }, { label: t('csv.col.unit'), value: 'name' }, { label: t('csv.col.personalLink'), value: 'link' }], delimiterFrom(body?.skilletegn));
       sendCsv(res, `personlige-lenker-maling-${wave.id}.csv`, csv);

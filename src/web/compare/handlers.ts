@@ -89,7 +89,7 @@ export function compareHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         addMapping(deps.db, c.project.id, oldId, newId);
         audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.map', detail: `${c.project.id}: ${oldId} -> ${newId}` });
-      })();
+      }).immediate();
       res.redirect(303, `/sammenligning/${c.project.id}`);
     },
     removeMapping(req: Request, res: Response): void {
@@ -101,7 +101,7 @@ export function compareHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         removeMapping(deps.db, c.project.id, oldId, newId);
         audit(deps.db, { accountId: staffOf(res).account.id, actor: staffOf(res).account.username, action: 'project.unmap', detail: `${c.project.id}: ${oldId} -> ${newId}` });
-      })();
+      }).immediate();
       res.redirect(303, `/sammenligning/${c.project.id}`);
     },
     index(req: Request, res: Response): void {

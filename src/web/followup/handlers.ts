@@ -149,7 +149,7 @@ export function followupHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         saveFollowup(deps.db, { waveId: c.wave.id, unitId: c.unit.id, strengths, areas, updatedBy: staffOf(res).account.displayName }, new Date(nowOf(deps)));
         auditAction(deps, res, 'followup.choices', `${c.wave.id}/${c.unit.id}`);
-      })();
+      }).immediate();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}`);
     },
     addAction(req: Request, res: Response): void {
@@ -160,7 +160,7 @@ export function followupHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         const id = addAction(deps.db, { waveId: c.wave.id, unitId: c.unit.id, ...action }, new Date(nowOf(deps)));
         auditAction(deps, res, 'followup.action.add', `${c.wave.id}/${c.unit.id}#${id}`);
-      })();
+      }).immediate();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
     },
     updateAction(req: Request, res: Response): void {
@@ -174,7 +174,7 @@ export function followupHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         updateAction(deps.db, existing.id, posted.action, new Date(nowOf(deps)));
         auditAction(deps, res, 'followup.action.update', `${c.wave.id}/${c.unit.id}#${existing.id}: ${posted.form.status}`);
-      })();
+      }).immediate();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
     },
     /** deleteAction asks first (a page that names the action), then deletes it and audits what it was. */
@@ -187,7 +187,7 @@ export function followupHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         deleteAction(deps.db, action.id);
         auditAction(deps, res, 'followup.action.delete', `${c.wave.id}/${c.unit.id}#${action.id}: ${action.what}`);
-      })();
+      }).immediate();
       res.redirect(303, `/oppfolging/${c.wave.id}/enhet/${encodeURIComponent(c.unit.id)}#tiltak`);
     },
     dialogue(req: Request, res: Response): void {

@@ -71,7 +71,7 @@ export function setupHandlers(deps: AppDeps) {
           audit(deps.db, { accountId, actor: values.username, action: 'demo.load' }, at);
         }
         return accountId;
-      })();
+      }).immediate();
       startSession(deps, res, id);
       res.redirect(303, '/oversikt');
     },
@@ -103,7 +103,7 @@ export function passwordHandlers(deps: AppDeps) {
       deps.db.transaction(() => {
         setPasswordHash(deps.db, account.id, hash);
         audit(deps.db, { accountId: account.id, actor: account.username, action: 'password.set' }, new Date(nowOf(deps)));
-      })();
+      }).immediate();
       startSession(deps, res, account.id);
       res.redirect(303, '/oversikt');
     },
