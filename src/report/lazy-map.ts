@@ -43,7 +43,7 @@ export class LazyMap<T> implements ReadonlyMap<string, T> {
   }
 
   entries(): MapIterator<[string, T]> {
-    return new Map([...this.ids].map((id) => [id, this.recent.get(id) ?? this.make(id)])).entries();
+    return this.all().entries();
   }
 
   keys(): MapIterator<string> {
@@ -51,7 +51,12 @@ export class LazyMap<T> implements ReadonlyMap<string, T> {
   }
 
   values(): MapIterator<T> {
-    return new Map(this.entries()).values();
+    return this.all().values();
+  }
+
+  // Every value, made where not kept (and not kept after).
+  private all(): Map<string, T> {
+    return new Map([...this.ids].map((id) => [id, this.recent.get(id) ?? this.make(id)]));
   }
 
   [Symbol.iterator](): MapIterator<[string, T]> {
