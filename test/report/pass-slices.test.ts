@@ -18,7 +18,12 @@ import { closedGate, jobsHeld, openGate } from '../helpers/tally-gate.js';
 
 let t: HistoryApp | undefined;
 let dir: string | undefined;
-afterEach(() => {
+let gate: Int32Array | undefined;
+afterEach(async () => {
+  // A test that failed while its workers waited at the gate leaves none waiting.
+  openGate(gate);
+  gate = undefined;
+  if (t) await talliesIdle(t.db);
   recordClosePhases(undefined);
   t?.close();
   t = undefined;
@@ -54,11 +59,12 @@ test('while a request is in hand, the first thread takes every slice and the tal
 test('while the server is quiet, a second thread is started with the same slices', async () => {
   t = makeHistoryApp({ file: true });
   const waveId = t.closedWaveId;
-  const gate = closedGate(t.db);
+  const held = closedGate(t.db);
+  gate = held;
   expect(requestTallies(t.db, waveId)).toBe('computing');
   // Both threads reach the gate (before reading anything): the second was started because nobody asked anything.
-  await vi.waitFor(() => expect(jobsHeld(gate)).toBe(2), { timeout: 30_000, interval: 10 });
-  openGate(gate);
+  await vi.waitFor(() => expect(jobsHeld(held)).toBe(2), { timeout: 30_000, interval: 10 });
+  openGate(held);
   await talliesIdle(t.db);
   const count = waveResponseCount(t.db, waveId);
   expect(plain(storedWaveTallies(t.db, waveId, count))).toEqual(plain(passTallies(t.db, t.survey, waveId)));
