@@ -42,6 +42,19 @@ export type SubmitOutcome = 'stored' | 'no-draft' | 'token-used';
 /** What a submit adds to the wave's running tallies (report/running-tally.ts `respondentTally`). */
 export type TallyRespondent = (unitId: string, rows: readonly AnswerRow[]) => RespondentTally;
 
+/** One final submit: the draft's answers (revalidated by the caller), today in TIME_ZONE (a draft
+ *  expired before it is refused; never stored with the response), the personal link's token hash
+ *  if any, and what the respondent adds to the running tallies (without, the wave's close runs the
+ *  full pass). */
+export interface SubmitRequest {
+  survey: Survey;
+  draftId: string;
+  answers: Answers;
+  today: string;
+  tokenHash: string | null;
+  tally?: TallyRespondent;
+}
+
 /** submitResponse stores the draft's answers as a response, exactly once, and deletes the draft; a
  *  draft started on a personal link is submitted only with that link's token hash, which it consumes.
  *  With sync 'deferred' the commit is not synced: the caller acknowledges it only after
@@ -53,47 +66,85 @@ export function submitResponse(
   survey: Survey,
   draftId: string,
   answers: Answers,
-  /** Today in TIME_ZONE: a draft expired before it is refused. Never stored with the response. */
   today: string,
   tokenHash: string | null = null,
   sync: 'now' | 'deferred' = 'now',
   tally?: TallyRespondent,
 ): SubmitOutcome {
-  const draft = getDraft(db, draftId, today);
-  const mark = submitMark(draftId);
-  if (!draft || !mark || !draftFits(draft, { waveId: draft.waveId, unitId: draft.unitId, tokenHash })) return 'no-draft';
+  const [outcome] = submitResponses(db, [{ survey, draftId, answers, today, tokenHash, tally }], sync);
+  if (outcome instanceof Error) throw outcome;
+  return outcome!;
+}
+
+interface Ready {
+  request: SubmitRequest;
+  draft: Draft;
+  mark: string;
+}
+
+/** submitResponses stores several submits as submitResponse does, in one transaction (a group
+ *  commit: one commit's log frames and, deferred, one sync for all), each in its own savepoint: one
+ *  that fails is rolled back alone, keeps its draft and has its error returned in its place; the
+ *  outcomes are in the requests' order. */
+export function submitResponses(db: Db, requests: readonly SubmitRequest[], sync: 'now' | 'deferred'): (SubmitOutcome | Error)[] {
+  const outcomes: (SubmitOutcome | Error)[] = [];
+  const ready: { at: number; r: Ready }[] = [];
+  requests.forEach((request, at) => {
+    const draft = getDraft(db, request.draftId, request.today);
+    const mark = submitMark(request.draftId);
+    if (!draft || !mark || !draftFits(draft, { waveId: draft.waveId, unitId: draft.unitId, tokenHash: request.tokenHash })) outcomes[at] = 'no-draft';
+    else ready.push({ at, r: { request, draft, mark } });
+  });
+  if (ready.length === 0) return outcomes;
   // The safety level can only change between transactions; inside a caller's transaction it is the caller's.
   const defer = sync === 'deferred' && !db.inTransaction;
   if (defer) prepared(db, 'PRAGMA main.synchronous = NORMAL').run();
   try {
-    return storeOnce(db, survey, draft, mark, answers, tokenHash, tally);
+    // IMMEDIATE: it reads before it writes, and the WAL worker (wal.ts) may commit in between; a
+    // deferred transaction would then fail with SQLITE_BUSY instead of waiting for the lock.
+    const stored = db.transaction(() => ready.map(({ r }) => storeInSavepoint(db, r))).immediate();
+    ready.forEach(({ at }, i) => (outcomes[at] = stored[i]!));
+  } catch (err) {
+    // The commit itself failed: nothing of the batch is stored, every draft is kept.
+    for (const { at } of ready) outcomes[at] = err instanceof Error ? err : new Error(String(err));
+    return outcomes;
   } finally {
     if (defer) prepared(db, 'PRAGMA main.synchronous = FULL').run();
   }
+  // Each its own commit in the drafts file, after the responses': the drafts file is never written
+  // in the same transaction as the database (that would need a super-journal and its syncs). A
+  // crash in between leaves a draft whose mark refuses it. A submit that failed keeps its draft.
+  for (const { at, r } of ready) if (!(outcomes[at] instanceof Error)) deleteDraft(db, r.draft.id);
+  return outcomes;
 }
 
-function storeOnce(db: Db, survey: Survey, draft: Draft, mark: string, answers: Answers, tokenHash: string | null, tally: TallyRespondent | undefined): SubmitOutcome {
-  const rows = answerRows(survey, answers);
-  const adds = tally?.(draft.unitId, rows);
-  // IMMEDIATE: it reads before it writes, and the WAL worker (wal.ts) may commit in between; a
-  // deferred transaction would then fail with SQLITE_BUSY instead of waiting for the lock.
-  const outcome = db.transaction((): SubmitOutcome => {
-    // A crash after this commit but before the draft's deletion leaves the draft: its mark refuses it.
-    if (prepared(db, 'SELECT 1 FROM submitted_draft WHERE mark = ?').get(mark)) return 'no-draft';
-    if (tokenHash !== null && prepared(db, 'UPDATE token SET used = 1 WHERE hash = ? AND used = 0').run(tokenHash).changes !== 1) return 'token-used';
-    prepared(db, 'INSERT INTO submitted_draft (mark, until) VALUES (?, ?)').run(mark, draft.expiresOn);
-    const id = randomResponseId();
-    // No day, no time: see the migration that dropped submitted_on.
-    prepared(db, 'INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, ?, ?, ?)').run(id, draft.waveId, draft.unitId, survey.id, survey.version);
-    const insert = prepared(db, 'INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
-    for (const r of rows) insert.run(id, r.itemId, r.part, r.num, r.txt);
-    if (adds) addRunningTally(db, draft.waveId, draft.unitId, adds);
-    return 'stored';
-  }).immediate();
-  // Its own commit in the drafts file, after the response's: the drafts file is never written in the
-  // same transaction as the database (that would need a super-journal and its syncs).
-  deleteDraft(db, draft.id);
-  return outcome;
+function storeInSavepoint(db: Db, r: Ready): SubmitOutcome | Error {
+  prepared(db, 'SAVEPOINT submit').run();
+  try {
+    const outcome = storeOnce(db, r);
+    prepared(db, 'RELEASE submit').run();
+    return outcome;
+  } catch (err) {
+    prepared(db, 'ROLLBACK TO submit').run();
+    prepared(db, 'RELEASE submit').run();
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+function storeOnce(db: Db, { request, draft, mark }: Ready): SubmitOutcome {
+  const { survey, tokenHash } = request;
+  const rows = answerRows(survey, request.answers);
+  const adds = request.tally?.(draft.unitId, rows);
+  if (prepared(db, 'SELECT 1 FROM submitted_draft WHERE mark = ?').get(mark)) return 'no-draft';
+  if (tokenHash !== null && prepared(db, 'UPDATE token SET used = 1 WHERE hash = ? AND used = 0').run(tokenHash).changes !== 1) return 'token-used';
+  prepared(db, 'INSERT INTO submitted_draft (mark, until) VALUES (?, ?)').run(mark, draft.expiresOn);
+  const id = randomResponseId();
+  // No day, no time: see the migration that dropped submitted_on.
+  prepared(db, 'INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, ?, ?, ?)').run(id, draft.waveId, draft.unitId, survey.id, survey.version);
+  const insert = prepared(db, 'INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
+  for (const r of rows) insert.run(id, r.itemId, r.part, r.num, r.txt);
+  if (adds) addRunningTally(db, draft.waveId, draft.unitId, adds);
+  return 'stored';
 }
 
 /** countResponses returns how many responses a wave has, per unit. */

@@ -111,6 +111,7 @@ parentPort.on('message', (what) => {
   if (what.close) {
     release();
     parentPort.postMessage({ durable: true, emptied: true });
+    parentPort.postMessage({ quiet: true });
     return;
   }
   const reply = { durable: false, emptied: false };
@@ -135,6 +136,8 @@ parentPort.on('message', (what) => {
   } catch (err) {
     release();
   }
+  // Holding no lock from here on: the server may commit the submits it held back (submitInTurn).
+  parentPort.postMessage({ quiet: true });
   // An idle connection is closed, so the server's own is the last one when it stops.
   idle = setTimeout(release, 10000);
 });
@@ -153,6 +156,10 @@ class WalWorker {
   private wanted = new Set<Schema>();
   private wantSync = false;
   private retry: NodeJS.Timeout | undefined;
+  // From a message sent until the worker says, for every message sent, that it holds no lock.
+  private quiet: { done: Promise<void>; resolve: () => void } | undefined;
+  private sent = 0;
+  private quietSeen = 0;
 
   constructor(private readonly file: string) {}
 
@@ -170,6 +177,11 @@ class WalWorker {
       return this.request([], false);
     });
     return this.queued;
+  }
+
+  /** Resolves once the worker holds no lock of the database's; undefined when it holds none now. */
+  whenQuiet(): Promise<void> | undefined {
+    return this.quiet?.done;
   }
 
   async close(): Promise<void> {
@@ -201,6 +213,12 @@ class WalWorker {
   private send(what: { schemas: Schema[]; sync: boolean; tries: number } | { close: true }): Promise<Reply> {
     const worker = (this.worker ??= this.spawn());
     worker.ref();
+    this.sent++;
+    if (!this.quiet) {
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      this.quiet = { done, resolve };
+    }
     return new Promise((resolve) => {
       this.answer = (r) => {
         this.answer = undefined;
@@ -211,13 +229,24 @@ class WalWorker {
     });
   }
 
+  private quieted(): void {
+    const q = this.quiet;
+    this.quiet = undefined;
+    q?.resolve();
+  }
+
   private spawn(): Worker {
     const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: this.file, drafts: draftsPath(this.file), readGate: this.gate } });
-    worker.on('message', (r: Reply) => this.answer?.(r));
+    worker.on('message', (r: Reply | { quiet: true }) => {
+      if (!('quiet' in r)) this.answer?.(r);
+      else if (++this.quietSeen === this.sent) this.quieted();
+    });
     // A worker that dies answers what it was asked with a failure; the next request starts a new one.
     const died = (err: unknown): void => {
       if (this.worker === worker) this.worker = undefined;
       this.answer?.({ durable: false, emptied: false, error: err instanceof Error ? err.message : `worker exited (${String(err)})` });
+      this.quietSeen = this.sent;
+      this.quieted();
     };
     worker.on('error', died);
     worker.on('exit', died);
@@ -247,6 +276,13 @@ export async function settleSubmits(db: Db): Promise<void> {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** walQuiet resolves once the database's WAL worker holds none of its locks (it checkpoints and
+ *  ticks in between); undefined when it holds none now, or has none (an in-memory database). A
+ *  writer that waits for it never sleeps in SQLite's busy handler behind the worker. */
+export function walQuiet(db: Db): Promise<void> | undefined {
+  return db.memory ? undefined : workers.get(db)?.whenQuiet();
 }
 
 /** truncateWals empties the given write-ahead logs into their files in the worker thread and resolves

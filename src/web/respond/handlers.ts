@@ -11,9 +11,8 @@ import type { Section } from '../../survey/schema.js';
 import { createDraft, draftFits, findDraftByResumeCode, getDraft, saveDraftAnswers, setDraftLanguage, type Draft, type DraftLink } from '../../store/drafts.js';
 import { normaliseResumeCode } from '../../store/ids.js';
 import type { Access } from '../../store/links.js';
-import { submitResponse } from '../../store/responses.js';
+import { submitInTurn } from '../../store/submits.js';
 import { respondentTally } from '../../report/running-tally.js';
-import { settleSubmits } from '../../store/wal.js';
 import type { Unit } from '../../store/units.js';
 import { isAcceptingAnswers, type Wave } from '../../store/waves.js';
 import { languageName, textDirection } from '../../survey/texts.js';
@@ -247,8 +246,15 @@ export function submit(deps: AppDeps) {
     // Committed without a sync; the worker syncs it (and empties the log) before the answer below.
     // The respondent is added to the wave's running tallies in the same transaction: closing the
     // wave then reads those, not every answer (report/running-tally.ts).
-    const outcome = submitResponse(deps.db, ctx.survey, draft.id, answers, ctx.today, linkOf(ctx).tokenHash, 'deferred', (unitId, rows) => respondentTally(deps.db, ctx.survey, draft.waveId, unitId, rows));
-    if (outcome === 'stored') await settleSubmits(deps.db);
+    // Submits that arrive while the log is being emptied are committed together (store/submits.ts).
+    const outcome = await submitInTurn(deps.db, {
+      survey: ctx.survey,
+      draftId: draft.id,
+      answers,
+      today: ctx.today,
+      tokenHash: linkOf(ctx).tokenHash,
+      tally: (unitId, rows) => respondentTally(deps.db, ctx.survey, draft.waveId, unitId, rows),
+    });
     res.clearCookie(DRAFT_COOKIE, { path: base(ctx) });
     if (outcome === 'token-used') {
       res.status(410).render('message', { titleKey: 'tokenUsed.title', bodyKey: 'tokenUsed.body', params: {} });
