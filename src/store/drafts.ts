@@ -215,7 +215,8 @@ export function setDraftLanguage(db: Db, draft: Draft, language: string): Draft 
 /** deleteDraft removes the draft a device key names (secure_delete overwrites it in the file). */
 export function deleteDraft(db: Db, id: string): void {
   const keys = keysOf(id);
-  if (keys) prepared(db, 'DELETE FROM drafts.draft WHERE id = ?').run(keys.rowId);
+  // A delete (with secure_delete) writes as many log frames as a save: it counts toward emptying the log.
+  if (keys && prepared(db, 'DELETE FROM drafts.draft WHERE id = ?').run(keys.rowId).changes > 0) wrote(db);
   derived.delete(id);
 }
 
