@@ -53,6 +53,8 @@ export interface SubmitRequest {
   today: string;
   tokenHash: string | null;
   tally?: TallyRespondent;
+  /** The draft as the caller opened it (by `draftId`, on `today`), so it is not opened again. */
+  draft?: Draft;
 }
 
 /** submitResponse stores the draft's answers as a response, exactly once, and deletes the draft; a
@@ -90,7 +92,7 @@ export function submitResponses(db: Db, requests: readonly SubmitRequest[], sync
   const outcomes: (SubmitOutcome | Error)[] = [];
   const ready: { at: number; r: Ready }[] = [];
   requests.forEach((request, at) => {
-    const draft = getDraft(db, request.draftId, request.today);
+    const draft = request.draft?.id === request.draftId ? request.draft : getDraft(db, request.draftId, request.today);
     const mark = submitMark(request.draftId);
     if (!draft || !mark || !draftFits(draft, { waveId: draft.waveId, unitId: draft.unitId, tokenHash: request.tokenHash })) outcomes[at] = 'no-draft';
     else ready.push({ at, r: { request, draft, mark } });

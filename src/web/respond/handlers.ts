@@ -250,6 +250,7 @@ export function submit(deps: AppDeps) {
     const outcome = await submitInTurn(deps.db, {
       survey: ctx.survey,
       draftId: draft.id,
+      draft,
       answers,
       today: ctx.today,
       tokenHash: linkOf(ctx).tokenHash,
