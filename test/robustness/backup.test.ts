@@ -13,6 +13,7 @@ import { backupDb } from '../../src/store/backup.js';
 import { openDb } from '../../src/store/db.js';
 import { createDraft } from '../../src/store/drafts.js';
 import { submitResponse } from '../../src/store/responses.js';
+import { closeWalWorker } from '../../src/store/wal.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { signIn } from '../helpers/staff.js';
 
@@ -142,7 +143,9 @@ test('a copy restored over DATABASE_PATH starts the app and serves the data', as
   const perUnit = backedUp.prepare('SELECT unit_id, count(*) AS n FROM response WHERE wave_id = ? GROUP BY unit_id').all(t.demo.waveId);
   backedUp.close();
 
-  // Restore as the README says: stop, copy over DATABASE_PATH, remove stale -wal/-shm, start.
+  // Restore as the README says: stop (as main.ts does: the WAL worker's connection first, then the
+  // server's), copy over DATABASE_PATH, remove stale -wal/-shm, start.
+  await closeWalWorker(t.db);
   t.db.close();
   const dbPath = t.config.DATABASE_PATH;
   fs.copyFileSync(file, dbPath);
