@@ -3,10 +3,12 @@
 // would sleep in SQLite's busy handler (1, 2, 5 ms and up) on the server thread, and one committed
 // between its checkpoint and its tick would sync the new log's header there. So a submit that
 // arrives while the worker holds its locks is held back, and every submit held back is committed
-// in one transaction the moment the worker is done, then made durable and emptied by one run.
+// in one transaction the moment the worker lets go, before its next run, which then makes them
+// all durable and empties the log. A submit waits at most for the run in progress, as it would
+// for its commit to be emptied anyway.
 import type { Db } from './db.js';
 import { submitResponses, type SubmitOutcome, type SubmitRequest } from './responses.js';
-import { settleSubmits, walQuiet } from './wal.js';
+import { settleSubmits, whenWalFree } from './wal.js';
 
 interface Held {
   request: SubmitRequest;
@@ -14,13 +16,9 @@ interface Held {
   reject: (e: unknown) => void;
 }
 
-// How many worker runs a batch waits for at most before committing anyway (the busy handler then
-// waits instead): other writers (the drafts' emptying, staff actions) may keep the worker busy.
-const MAX_WAITS = 3;
-
 class SubmitQueue {
   private held: Held[] = [];
-  private flushing = false;
+  /** Transactions committed (for tests). */
   commits = 0;
 
   constructor(private readonly db: Db) {}
@@ -28,30 +26,19 @@ class SubmitQueue {
   submit(request: SubmitRequest): Promise<SubmitOutcome> {
     return new Promise((resolve, reject) => {
       this.held.push({ request, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.held.length === 1) whenWalFree(this.db, () => void this.commitHeld());
     });
   }
 
-  // At most one flush waits for the worker at a time; it takes everything held when it may commit.
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    let batch: Held[];
-    try {
-      for (let waits = 0; waits < MAX_WAITS; waits++) {
-        const quiet = walQuiet(this.db);
-        if (!quiet) break;
-        await quiet;
-      }
-    } finally {
-      batch = this.held;
-      this.held = [];
-      this.flushing = false;
-    }
+  private async commitHeld(): Promise<void> {
+    const batch = this.held;
+    this.held = [];
     let outcomes: (SubmitOutcome | Error)[];
     try {
       this.commits++;
       outcomes = submitResponses(this.db, batch.map((h) => h.request), 'deferred');
-      // Acknowledged only once on disk and out of the log: one worker run for the whole batch.
+      // Acknowledged only once on disk and out of the log: one worker run for the whole batch,
+      // asked for here, before the worker could start another.
       if (outcomes.includes('stored')) await settleSubmits(this.db);
     } catch (err) {
       for (const h of batch) h.reject(err);
@@ -68,9 +55,9 @@ class SubmitQueue {
 const queues = new WeakMap<Db, SubmitQueue>();
 
 /** submitInTurn stores a final submit (as submitResponse, deferred) together with the others that
- *  arrive while the database's WAL worker is busy, and resolves with its outcome once a stored one
- *  is durable and the log no longer holds it (settleSubmits). Rejects if storing it failed: then
- *  nothing of it is stored and its draft is kept. */
+ *  arrive while the database's WAL worker holds its locks, and resolves with its outcome once a
+ *  stored one is durable and the log no longer holds it (settleSubmits). Rejects if storing it
+ *  failed: then nothing of it is stored and its draft is kept. */
 export function submitInTurn(db: Db, request: SubmitRequest): Promise<SubmitOutcome> {
   let q = queues.get(db);
   if (!q) queues.set(db, (q = new SubmitQueue(db)));

@@ -151,74 +151,78 @@ class WalWorker {
   readonly gate = new Int32Array(new SharedArrayBuffer(4));
   private worker: Worker | undefined;
   private answer: ((r: Reply) => void) | undefined;
-  private running: Promise<Reply> | undefined;
-  private queued: Promise<Reply> | undefined;
+  // From a message sent until the worker says it holds no lock (after its tick): one at a time.
+  private busy = false;
+  // While the callbacks of whenFree run, no run starts: they commit first, then one run serves all.
+  private freeing = false;
+  // The run that starts next, shared by every request made since the last one started (their
+  // commits may have come after it began).
+  private next: { promise: Promise<Reply>; resolve: (r: Reply) => void } | undefined;
   private wanted = new Set<Schema>();
   private wantSync = false;
   private retry: NodeJS.Timeout | undefined;
-  // From a message sent until the worker says, for every message sent, that it holds no lock.
-  private quiet: { done: Promise<void>; resolve: () => void } | undefined;
-  private sent = 0;
-  private quietSeen = 0;
+  private onFree: (() => void)[] = [];
+  private onIdle: (() => void)[] = [];
 
   constructor(private readonly file: string) {}
 
-  // One run at a time; a request during a run is served by exactly one more run after it (its
-  // commit may have come after the running one began), shared by all who asked meanwhile.
   request(schemas: readonly Schema[], sync: boolean): Promise<Reply> {
     for (const s of schemas) this.wanted.add(s);
     this.wantSync ||= sync;
-    if (!this.running) {
-      this.running = this.run().finally(() => (this.running = undefined));
-      return this.running;
+    if (!this.next) {
+      let resolve!: (r: Reply) => void;
+      const promise = new Promise<Reply>((r) => (resolve = r));
+      this.next = { promise, resolve };
     }
-    this.queued ??= this.running.then(() => {
-      this.queued = undefined;
-      return this.request([], false);
-    });
-    return this.queued;
+    const { promise } = this.next;
+    if (!this.busy && !this.freeing) this.start();
+    return promise;
   }
 
-  /** Resolves once the worker holds no lock of the database's; undefined when it holds none now. */
-  whenQuiet(): Promise<void> | undefined {
-    return this.quiet?.done;
+  /** Runs `fn` now if the worker holds no lock, else the moment it lets go, before its next run starts. */
+  whenFree(fn: () => void): void {
+    if (this.busy) this.onFree.push(fn);
+    else fn();
   }
 
   async close(): Promise<void> {
     clearTimeout(this.retry);
-    await this.running;
+    while (this.busy || this.next) await new Promise<void>((r) => this.onIdle.push(r));
     if (!this.worker) return;
     await this.send({ close: true });
     await this.worker.terminate();
     this.worker = undefined;
+    this.freed();
   }
 
-  private async run(): Promise<Reply> {
+  private start(): void {
+    const next = this.next;
+    this.next = undefined;
+    if (!next) return;
     const schemas = [...this.wanted];
     const sync = this.wantSync;
     this.wanted.clear();
     this.wantSync = false;
-    if (schemas.length === 0 && !sync) return { durable: true, emptied: true };
-    const reply = await this.send({ schemas, sync, tries: 25 });
-    if (reply.error) console.error(`The write-ahead log worker failed: ${reply.error}`);
-    if (!reply.emptied && !this.retry) {
-      this.retry = setTimeout(() => {
-        this.retry = undefined;
-        void this.request(schemas, false);
-      }, RETRY_MS).unref();
+    if (schemas.length === 0 && !sync) {
+      next.resolve({ durable: true, emptied: true });
+      return;
     }
-    return reply;
+    void this.send({ schemas, sync, tries: 25 }).then((reply) => {
+      if (reply.error) console.error(`The write-ahead log worker failed: ${reply.error}`);
+      if (!reply.emptied && !this.retry) {
+        this.retry = setTimeout(() => {
+          this.retry = undefined;
+          void this.request(schemas, false);
+        }, RETRY_MS).unref();
+      }
+      next.resolve(reply);
+    });
   }
 
   private send(what: { schemas: Schema[]; sync: boolean; tries: number } | { close: true }): Promise<Reply> {
     const worker = (this.worker ??= this.spawn());
     worker.ref();
-    this.sent++;
-    if (!this.quiet) {
-      let resolve!: () => void;
-      const done = new Promise<void>((r) => (resolve = r));
-      this.quiet = { done, resolve };
-    }
+    this.busy = true;
     return new Promise((resolve) => {
       this.answer = (r) => {
         this.answer = undefined;
@@ -229,24 +233,39 @@ class WalWorker {
     });
   }
 
-  private quieted(): void {
-    const q = this.quiet;
-    this.quiet = undefined;
-    q?.resolve();
+  // The worker holds no lock: first whoever waited for that (they commit), then the next run.
+  private freed(): void {
+    this.busy = false;
+    this.freeing = true;
+    const waiting = this.onFree;
+    this.onFree = [];
+    try {
+      for (const fn of waiting) {
+        try {
+          fn();
+        } catch (err) {
+          console.error(`A write held back for the write-ahead log worker failed: ${String(err)}`);
+        }
+      }
+    } finally {
+      this.freeing = false;
+    }
+    if (this.next) this.start();
+    if (!this.busy && !this.next) for (const r of this.onIdle.splice(0)) r();
   }
 
   private spawn(): Worker {
     const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: this.file, drafts: draftsPath(this.file), readGate: this.gate } });
     worker.on('message', (r: Reply | { quiet: true }) => {
-      if (!('quiet' in r)) this.answer?.(r);
-      else if (++this.quietSeen === this.sent) this.quieted();
+      if ('quiet' in r) this.freed();
+      else this.answer?.(r);
     });
     // A worker that dies answers what it was asked with a failure; the next request starts a new one.
     const died = (err: unknown): void => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker !== worker) return;
+      this.worker = undefined;
       this.answer?.({ durable: false, emptied: false, error: err instanceof Error ? err.message : `worker exited (${String(err)})` });
-      this.quietSeen = this.sent;
-      this.quieted();
+      if (this.busy) this.freed();
     };
     worker.on('error', died);
     worker.on('exit', died);
@@ -278,11 +297,13 @@ export async function settleSubmits(db: Db): Promise<void> {
   }
 }
 
-/** walQuiet resolves once the database's WAL worker holds none of its locks (it checkpoints and
- *  ticks in between); undefined when it holds none now, or has none (an in-memory database). A
- *  writer that waits for it never sleeps in SQLite's busy handler behind the worker. */
-export function walQuiet(db: Db): Promise<void> | undefined {
-  return db.memory ? undefined : workers.get(db)?.whenQuiet();
+/** whenWalFree runs `fn` now if the database's WAL worker holds none of its locks (or it has none:
+ *  an in-memory database), else the moment it lets go of them, before it starts another run; a
+ *  write made in `fn` never sleeps in SQLite's busy handler behind the worker, and a run asked for
+ *  in it starts right after. */
+export function whenWalFree(db: Db, fn: () => void): void {
+  if (db.memory) fn();
+  else workerOf(db).whenFree(fn);
 }
 
 /** truncateWals empties the given write-ahead logs into their files in the worker thread and resolves

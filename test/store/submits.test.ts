@@ -12,7 +12,7 @@ import { countResponses, submitResponses, type SubmitRequest } from '../../src/s
 import { submitCommits, submitInTurn } from '../../src/store/submits.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { addUnit } from '../../src/store/units.js';
-import { closeWalWorker, walQuiet } from '../../src/store/wal.js';
+import { closeWalWorker, whenWalFree } from '../../src/store/wal.js';
 import { createWave } from '../../src/store/waves.js';
 import { respondentTally } from '../../src/report/running-tally.js';
 import { readRunningTallies } from '../../src/store/running-tallies.js';
@@ -76,9 +76,13 @@ test('submits that arrive while the worker empties the log are committed togethe
   for (const d of drafts) expect(getDraft(db, d.id, TODAY)).toBeUndefined();
   // The running tally counts every one of them, as the close will read it.
   expect(readRunningTallies(db, waveId, TALLY_FORMAT)?.reduce((n, r) => n + r.responses, 0)).toBe(12);
-  // The worker lets go of its locks after its tick; the queue is then free to commit at once.
-  await walQuiet(db);
-  expect(walQuiet(db)).toBeUndefined();
+  // The worker lets go of its locks after its tick; a submit then commits at once, alone.
+  await new Promise<void>((resolve) => whenWalFree(db, resolve));
+  const one = draftWith(waveId, 'alene');
+  const alone = submitInTurn(db, request(waveId, one));
+  expect(getDraft(db, one.id, TODAY)).toBeUndefined();
+  expect(await alone).toBe('stored');
+  expect(submitCommits(db)).toBe(3);
 });
 
 test('in one group commit, each submit has its own outcome: a double submit, a used token and a failure touch none of the others', () => {
