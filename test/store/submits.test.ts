@@ -3,44 +3,33 @@
 // done, each in its own savepoint; every one is acknowledged only once it is on disk and out of the
 // log, and one that fails loses nothing of the others and keeps its own draft.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { openDb, prepared, type Db } from '../../src/store/db.js';
+import { prepared, type Db } from '../../src/store/db.js';
 import { createDraft, getDraft, saveDraftAnswers, type Draft } from '../../src/store/drafts.js';
 import { countResponses, submitResponses, type SubmitRequest } from '../../src/store/responses.js';
 import { submitCommits, submitInTurn } from '../../src/store/submits.js';
-import { syncSurveyVersions } from '../../src/store/survey-versions.js';
-import { addUnit } from '../../src/store/units.js';
-import { closeWalWorker, whenWalFree } from '../../src/store/wal.js';
-import { createWave } from '../../src/store/waves.js';
+import { whenWalFree } from '../../src/store/wal.js';
 import { respondentTally } from '../../src/report/running-tally.js';
 import { readRunningTallies } from '../../src/store/running-tallies.js';
 import { TALLY_FORMAT } from '../../src/report/group.js';
 import type { Survey } from '../../src/survey/model.js';
 import { bundledSurveys } from '../helpers/app.js';
+import { openWaveFile, type WaveFile } from '../helpers/wave-file.js';
 
 const loaded = bundledSurveys().get('kartlegging');
 if (!loaded) throw new Error('no kartlegging survey');
 const survey: Survey = loaded;
 const TODAY = '2026-01-15';
 
-let dir: string;
+let w: WaveFile;
 let db: Db;
-afterEach(async () => {
-  await closeWalWorker(db);
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+let dir: string;
+afterEach(() => w.close());
 
 function setup(): { waveId: number; file: string } {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-submits-'));
-  const file = path.join(dir, 'k.db');
-  db = openDb(file);
-  syncSurveyVersions(db, [survey]);
-  addUnit(db, { id: 'u1', name: 'Avdeling 1' });
-  const waveId = createWave(db, { name: 'W', surveyId: 'kartlegging', surveyVersion: survey.version, unitIds: ['u1'], linkMode: 'open', status: 'open' });
-  return { waveId, file };
+  w = openWaveFile('kartlegg-submits-');
+  ({ db, dir } = w);
+  return { waveId: w.waveId, file: w.file };
 }
 
 function draftWith(waveId: number, marker: string, tokenHash: string | null = null): Draft {

@@ -4,39 +4,29 @@
 // truncation, never the answer.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test, vi } from 'vitest';
 import { openDb, type Db } from '../../src/store/db.js';
 import { createDraft, saveDraftAnswers } from '../../src/store/drafts.js';
 import { submitResponse } from '../../src/store/responses.js';
-import { syncSurveyVersions } from '../../src/store/survey-versions.js';
-import { addUnit } from '../../src/store/units.js';
-import { closeWalWorker, readerGate, settleSubmits, stepAside, truncateWals } from '../../src/store/wal.js';
-import { createWave } from '../../src/store/waves.js';
+import { readerGate, settleSubmits, stepAside, truncateWals } from '../../src/store/wal.js';
 import type { Survey } from '../../src/survey/model.js';
 import { bundledSurveys } from '../helpers/app.js';
+import { openWaveFile, type WaveFile } from '../helpers/wave-file.js';
 
 const loaded = bundledSurveys().get('kartlegging');
 if (!loaded) throw new Error('no kartlegging survey');
 const survey: Survey = loaded;
 
-let dir: string;
+let w: WaveFile;
 let db: Db;
-afterEach(async () => {
-  await closeWalWorker(db);
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+let dir: string;
+afterEach(() => w.close());
 
 function setup(): { waveId: number; file: string } {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-wal-'));
-  const file = path.join(dir, 'k.db');
-  db = openDb(file);
-  syncSurveyVersions(db, [survey]);
-  addUnit(db, { id: 'u1', name: 'Avdeling 1' });
-  const waveId = createWave(db, { name: 'W', surveyId: 'kartlegging', surveyVersion: survey.version, unitIds: ['u1'], linkMode: 'open', status: 'open' });
-  return { waveId, file };
+  w = openWaveFile('kartlegg-wal-');
+  ({ db, dir } = w);
+  return { waveId: w.waveId, file: w.file };
 }
 
 // What a log holds: its 32-byte header and one 24-byte header per frame, then the page.
