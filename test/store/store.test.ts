@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { draftsPath, openDb, type Db } from '../../src/store/db.js';
 import { cachedDraftKeys, createDraft, deleteDraft, deleteExpiredDrafts, draftFits, findDraftByResumeCode, getDraft, KEY_CACHE_SIZE, saveDraftAnswers } from '../../src/store/drafts.js';
 import { hashToken, isResumeCode, normaliseResumeCode, randomCode, randomResponseId, resumeCode } from '../../src/store/ids.js';
-import { createLink, createTokens, listLinks, resolveCode } from '../../src/store/links.js';
+import { createLink, createTokens, listLinks, resolveCode, resolveLink } from '../../src/store/links.js';
 import { migrate, schemaVersion } from '../../src/store/migrations.js';
 import { answerRows, countResponses, submitResponse, type AnswerRow } from '../../src/store/responses.js';
 import { getSurveyVersion, latestSurveyVersion, syncSurveyVersions } from '../../src/store/survey-versions.js';
@@ -318,6 +318,25 @@ describe('links and tokens', () => {
       expect(resolveCode(db, token)).toEqual({ kind: 'token', code: token, tokenHash, waveId, unitId: 'u2', used: false });
     }
     expect(count(db, 'token')).toBe(3);
+  });
+
+  test('resolveLink reads a link or token with its wave and unit as getWave and getUnit read them, in one statement', () => {
+    const { db, waveId } = setup('token');
+    addUnit(db, { id: 'u9', name: 'Kjøkkenet', parentId: 'u1', headcount: 7 });
+    db.prepare('INSERT INTO wave_unit (wave_id, unit_id) VALUES (?, ?)').run(waveId, 'u9');
+    db.prepare("UPDATE wave SET languages = 'nb en', default_language = 'en' WHERE id = ?").run(waveId);
+    const code = createLink(db, waveId, 'u9');
+    const [token = '', used = ''] = createTokens(db, waveId, 'u9', 2);
+    db.prepare('UPDATE token SET used = 1 WHERE hash = ?').run(hashToken(used));
+    const wave = getWave(db, waveId);
+    const unit = getUnit(db, 'u9');
+    expect(wave?.languages).toEqual(['nb', 'en']);
+    expect(unit).toMatchObject({ name: 'Kjøkkenet', parentId: 'u1', headcount: 7 });
+    for (const c of [code, token, used]) expect(resolveLink(db, c)).toEqual({ access: resolveCode(db, c), wave, unit });
+    expect(resolveLink(db, used)?.access).toMatchObject({ kind: 'token', used: true });
+    expect(resolveLink(db, token)?.access).toMatchObject({ kind: 'token', used: false });
+    expect(resolveLink(db, 'abcdefghjk')).toBeUndefined();
+    expect(resolveLink(db, '../x')).toBeUndefined();
   });
 
   test.each([
