@@ -10,6 +10,7 @@
 // undefined instead of throwing (as in EJS without `with`); development keeps EJS's compilation,
 // which throws, with the template's line.
 import ejs from 'ejs';
+import type { Response } from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -68,6 +69,19 @@ export function viewEngine(root: string, cache: boolean): (file: string, data: o
     }
     done(null, html);
   };
+}
+
+/** renderNoStore renders a view and sends it as res.render does (status, Content-Type, Content-Length;
+ *  an error goes to the error handler), without Express's ETag: for `no-store` pages only. */
+export function renderNoStore(res: Response, view: string, locals: object): void {
+  // A browser keeps no copy of a no-store page, so it never asks again with If-None-Match: the
+  // ETag (a SHA-1 of every page, after copying it into a Buffer) would be work for nothing.
+  res.render(view, locals, (err: unknown, html?: string) => {
+    if (err) return res.req.next?.(err);
+    const body = html ?? '';
+    res.type('html').setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  });
 }
 
 // Words that cannot be variables, and the names the compiled function itself uses.
