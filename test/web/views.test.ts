@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, test } from 'vitest';
-import { renderNoStore, viewEngine } from '../../src/web/views.js';
+import { escapeXML, renderNoStore, viewEngine } from '../../src/web/views.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-views-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -128,5 +128,29 @@ describe('renderNoStore', () => {
     expect(ours.status).toBe(500);
     expect(ours.text).toBe((await request(app).get('/express/bad')).text);
     expect(ours.text).toBe('handled: TypeError');
+  });
+});
+
+describe('escapeXML', () => {
+  test("escapes every value as EJS's escapeXML does", () => {
+    const values: unknown[] = [
+      undefined,
+      null,
+      '',
+      0,
+      -1.5,
+      NaN,
+      true,
+      false,
+      ['a', '<b>'],
+      { toString: () => '"x" & \'y\'' },
+      'f-hefa_beg_rolle-dk',
+      'Påstand <b>om</b> «arbeidsmiljøet» & \'trivsel\' "nå"',
+      '&amp; allerede escaped',
+      '<<>>&&""\'\'',
+      ...Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)),
+      ...Array.from({ length: 128 }, (_, i) => `a${String.fromCharCode(i)}b${String.fromCharCode(127 - i)}`),
+    ];
+    for (const value of values) expect(escapeXML(value)).toBe(ejs.escapeXML(value as string));
   });
 });
