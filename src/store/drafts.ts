@@ -99,6 +99,39 @@ export function cachedDraftKeys(): number {
   return derived.size;
 }
 
+// Each respondent request opens the draft, and most follow a save of it (post, redirect, get). The
+// drafts last opened or saved are kept in memory with the sealed bytes they were read from or
+// written as, looked up per database by the whole device key (never written anywhere; the derived
+// keys above open them anyway), at most OPEN_CACHE_SIZE per database, the least recently used
+// dropped first: a few MB at most. The row is still read on every open (so an expired, deleted or
+// altered draft is never served from memory); only when its sealed bytes are the kept ones are the
+// decryption and JSON parsing skipped. Kept drafts are frozen: a caller's change cannot reach the
+// next request.
+export const OPEN_CACHE_SIZE = 512;
+const openedIn = new WeakMap<Db, Map<string, { draft: Draft; sealed: Buffer }>>();
+
+function openedOf(db: Db): Map<string, { draft: Draft; sealed: Buffer }> {
+  let opened = openedIn.get(db);
+  if (!opened) openedIn.set(db, (opened = new Map()));
+  return opened;
+}
+
+function keep(db: Db, draft: Draft, sealed: Buffer): Draft {
+  for (const value of Object.values(draft.answers)) if (typeof value === 'object' && value !== null) Object.freeze(value);
+  Object.freeze(draft.answers);
+  const kept = Object.freeze({ ...draft });
+  const opened = openedOf(db);
+  opened.delete(draft.id);
+  if (opened.size >= OPEN_CACHE_SIZE) opened.delete(opened.keys().next().value as string);
+  opened.set(draft.id, { draft: kept, sealed });
+  return kept;
+}
+
+/** openDraftsKept tells how many drafts of a database are kept in memory (for tests). */
+export function openDraftsKept(db: Db): number {
+  return openedOf(db).size;
+}
+
 function keysOrThrow(id: string): Keys {
   const keys = keysOf(id);
   if (!keys) throw new Error('not a draft key');
@@ -148,9 +181,10 @@ export function createDraft(db: Db, d: DraftLink & { expiresOn: string; language
   const id = crypto.randomBytes(32).toString('base64url');
   const keys = keysOrThrow(id);
   const draft: Draft = { id, resumeCode: resumeCode(), waveId: d.waveId, unitId: d.unitId, tokenRef: tokenRef(keys, d.tokenHash), answers: {}, lastSection: null, expiresOn: d.expiresOn, resumable: false, language: d.language ?? 'nb' };
-  prepared(db, 'INSERT INTO drafts.draft (id, sealed, expires_on) VALUES (?, ?, ?)').run(keys.rowId, sealDraft(keys, draft), d.expiresOn);
+  const sealed = sealDraft(keys, draft);
+  prepared(db, 'INSERT INTO drafts.draft (id, sealed, expires_on) VALUES (?, ?, ?)').run(keys.rowId, sealed, d.expiresOn);
   wrote(db);
-  return draft;
+  return keep(db, draft, sealed);
 }
 
 /** getDraft opens the draft a device key names if it has not expired by `today`, or gives undefined. */
@@ -160,10 +194,18 @@ export function getDraft(db: Db, id: string, today: string): Draft | undefined {
   const row = prepared(db, 'SELECT sealed, expires_on, resume_id IS NOT NULL AS resumable FROM drafts.draft WHERE id = ? AND expires_on >= ?').get(keys.rowId, today) as
     | { sealed: Buffer; expires_on: string; resumable: number }
     | undefined;
-  const plain = row && unseal(keys.seal, row.sealed, keys.rowId);
-  if (!row || !plain) return undefined;
+  if (!row) return undefined;
+  const opened = openedOf(db);
+  const hit = opened.get(id);
+  if (hit && Buffer.isBuffer(row.sealed) && hit.sealed.equals(row.sealed) && hit.draft.expiresOn === row.expires_on && hit.draft.resumable === (row.resumable === 1)) {
+    opened.delete(id);
+    opened.set(id, hit);
+    return hit.draft;
+  }
+  const plain = unseal(keys.seal, row.sealed, keys.rowId);
+  if (!plain) return undefined;
   const s = JSON.parse(plain.toString()) as Sealed;
-  return { id, resumeCode: s.c, waveId: s.w, unitId: s.u, tokenRef: s.t, answers: s.a, lastSection: s.s, expiresOn: row.expires_on, resumable: row.resumable === 1, language: s.l ?? 'nb' };
+  return keep(db, { id, resumeCode: s.c, waveId: s.w, unitId: s.u, tokenRef: s.t, answers: s.a, lastSection: s.s, expiresOn: row.expires_on, resumable: row.resumable === 1, language: s.l ?? 'nb' }, row.sealed);
 }
 
 /** draftFits tells whether a draft was started on this link (same wave, unit and personal link). */
@@ -186,35 +228,46 @@ export function findDraftByResumeCode(db: Db, code: string, link: DraftLink, tod
 export function saveDraftAnswers(db: Db, draft: Draft, answers: Answers, lastSection: string | null, expiresOn: string): Draft {
   const keys = keysOrThrow(draft.id);
   let next: Draft = { ...draft, answers, lastSection, expiresOn, resumable: true };
+  let sealed: Buffer | undefined;
   if (draft.resumable) {
-    prepared(db, 'UPDATE drafts.draft SET sealed = ?, expires_on = ? WHERE id = ?').run(sealDraft(keys, next), expiresOn, keys.rowId);
+    sealed = sealDraft(keys, next);
+    if (prepared(db, 'UPDATE drafts.draft SET sealed = ?, expires_on = ? WHERE id = ?').run(sealed, expiresOn, keys.rowId).changes !== 1) sealed = undefined;
   } else {
     const set = prepared(db, 'UPDATE OR IGNORE drafts.draft SET sealed = ?, expires_on = ?, resume_id = ?, resume_key = ? WHERE id = ?');
     for (let code = draft.resumeCode; ; code = resumeCode()) {
       next = { ...next, resumeCode: code };
       const resume = resumeKeys(code, draft);
       const key = seal(resume.wrap, Buffer.from(draft.id, 'base64url'), resume.resumeId);
-      if (set.run(sealDraft(keys, next), expiresOn, resume.resumeId, key, keys.rowId).changes === 1) break;
+      sealed = sealDraft(keys, next);
+      if (set.run(sealed, expiresOn, resume.resumeId, key, keys.rowId).changes === 1) break;
+      sealed = undefined;
       // Nothing changed: the draft is gone (submitted elsewhere, expired), or another draft on this
       // link holds the same resume code (about 1 in 2^49), and then a new code is drawn.
       if (!prepared(db, 'SELECT 1 FROM drafts.draft WHERE id = ?').get(keys.rowId)) break;
     }
   }
   wrote(db);
+  if (sealed) return keep(db, next, sealed);
+  openedOf(db).delete(draft.id);
   return next;
 }
 
 /** setDraftLanguage changes the language a draft is answered in (sealed like the rest) and returns it as saved. */
 export function setDraftLanguage(db: Db, draft: Draft, language: string): Draft {
   const next: Draft = { ...draft, language };
-  prepared(db, 'UPDATE drafts.draft SET sealed = ? WHERE id = ?').run(sealDraft(keysOrThrow(draft.id), next), keysOrThrow(draft.id).rowId);
+  const keys = keysOrThrow(draft.id);
+  const sealed = sealDraft(keys, next);
+  const stored = prepared(db, 'UPDATE drafts.draft SET sealed = ? WHERE id = ?').run(sealed, keys.rowId).changes === 1;
   wrote(db);
+  if (stored) return keep(db, next, sealed);
+  openedOf(db).delete(draft.id);
   return next;
 }
 
 /** deleteDraft removes the draft a device key names (secure_delete overwrites it in the file). */
 export function deleteDraft(db: Db, id: string): void {
   const keys = keysOf(id);
+  openedOf(db).delete(id);
   // A delete (with secure_delete) writes as many log frames as a save: it counts toward emptying the log.
   if (keys && prepared(db, 'DELETE FROM drafts.draft WHERE id = ?').run(keys.rowId).changes > 0) wrote(db);
   derived.delete(id);

@@ -9,7 +9,7 @@ export interface Unit {
   retired: boolean;
 }
 
-interface UnitRow {
+export interface UnitRow {
   id: string;
   name: string;
   parent_id: string | null;
@@ -17,7 +17,8 @@ interface UnitRow {
   retired: number;
 }
 
-const toUnit = (r: UnitRow): Unit => ({ id: r.id, name: r.name, parentId: r.parent_id, headcount: r.headcount, retired: r.retired === 1 });
+/** toUnit reads a unit table row (also one from a join, store/links.ts). */
+export const toUnit = (r: UnitRow): Unit => ({ id: r.id, name: r.name, parentId: r.parent_id, headcount: r.headcount, retired: r.retired === 1 });
 
 /** addUnit inserts a unit; the parent must exist. */
 export function addUnit(db: Db, unit: { id: string; name: string; parentId?: string | null; headcount?: number | null }): void {

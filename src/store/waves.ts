@@ -24,7 +24,7 @@ export interface Wave {
   defaultLanguage: string;
 }
 
-interface WaveRow {
+export interface WaveRow {
   id: number;
   name: string;
   survey_id: string;
@@ -41,7 +41,8 @@ interface WaveRow {
   default_language: string;
 }
 
-const toWave = (r: WaveRow): Wave => ({
+/** toWave reads a wave table row (also one from a join, store/links.ts). */
+export const toWave = (r: WaveRow): Wave => ({
   id: r.id,
   name: r.name,
   surveyId: r.survey_id,

@@ -64,7 +64,10 @@ export function requestLog(logger: Logger) {
       // A respondent's answered requests (27 per respondent on the bundled survey) are not written at
       // the default level: each line cost a write to the log's pipe, about 5 % of a respondent's CPU,
       // and a log that holds nothing about answering respondents has nothing to give away.
-      else if (res.statusCode < 400 && isRespondentRequest(req)) logger.debug(fields(req, res, ms), 'request');
+      else if (res.statusCode < 400 && isRespondentRequest(req)) {
+        // Not even built when debug is off (the default): it would be thrown away.
+        if (logger.isLevelEnabled('debug')) logger.debug(fields(req, res, ms), 'request');
+      }
       else logger.info(fields(req, res, ms), 'request');
     };
     res.on('close', done);

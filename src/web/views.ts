@@ -10,6 +10,7 @@
 // undefined instead of throwing (as in EJS without `with`); development keeps EJS's compilation,
 // which throws, with the template's line.
 import ejs from 'ejs';
+import type { Response } from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -21,7 +22,7 @@ type Template = (locals: object, escape: (value: unknown) => string, include: In
  *  compiled once, without it on every render and with line numbers in errors (development). */
 export function viewEngine(root: string, cache: boolean): (file: string, data: object, done: (err: unknown, html?: string) => void) => void {
   const templates = new Map<string, Template>();
-  const resolved = new Map<string, string>();
+  const resolved = new Map<string, Map<string, string>>();
 
   const templateOf = (file: string): Template => {
     let template = cache ? templates.get(file) : undefined;
@@ -33,13 +34,15 @@ export function viewEngine(root: string, cache: boolean): (file: string, data: o
     return template;
   };
 
+  // Per including file, its include names (no key string built per include: a page makes hundreds).
   const resolve = (name: string, from: string): string => {
-    const key = `${from}\0${name}`;
-    let file = resolved.get(key);
+    let names = resolved.get(from);
+    if (!names) resolved.set(from, (names = new Map()));
+    let file = names.get(name);
     if (file === undefined) {
       const joined = name.startsWith('/') ? path.join(root, name) : path.resolve(path.dirname(from), name);
       file = path.extname(joined) ? joined : `${joined}.ejs`;
-      resolved.set(key, file);
+      names.set(name, file);
     }
     return file;
   };
@@ -47,7 +50,7 @@ export function viewEngine(root: string, cache: boolean): (file: string, data: o
   const named = new WeakSet<Error>();
   const run = (file: string, locals: object): string => {
     try {
-      return templateOf(file)(locals, ejs.escapeXML, (name, extra) => run(resolve(name, file), extra ? { ...locals, ...extra } : locals));
+      return templateOf(file)(locals, escapeXML, (name, extra) => run(resolve(name, file), extra ? { ...locals, ...extra } : locals));
     } catch (err) {
       // The innermost template names itself; the includers around it leave the message alone.
       if (err instanceof Error && !named.has(err)) {
@@ -68,6 +71,31 @@ export function viewEngine(root: string, cache: boolean): (file: string, data: o
     }
     done(null, html);
   };
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+const ESCAPE_ALL = /[&<>'"]/g;
+const NEEDS_ESCAPE = /[&<>'"]/;
+
+/** escapeXML escapes as EJS's escapeXML does (the same five characters, the same entities; '' for
+ *  null and undefined), without a replace pass over the many values that need none (ids, numbers). */
+export function escapeXML(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const text = typeof value === 'string' ? value : String(value);
+  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPE_ALL, (c) => ESCAPES[c] ?? c) : text;
+}
+
+/** renderNoStore renders a view and sends it as res.render does (status, Content-Type, Content-Length;
+ *  an error goes to the error handler), without Express's ETag: for `no-store` pages only. */
+export function renderNoStore(res: Response, view: string, locals: object): void {
+  // A browser keeps no copy of a no-store page, so it never asks again with If-None-Match: the
+  // ETag (a SHA-1 of every page, after copying it into a Buffer) would be work for nothing.
+  res.render(view, locals, (err: unknown, html?: string) => {
+    if (err) return res.req.next?.(err);
+    const body = html ?? '';
+    res.type('html').setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  });
 }
 
 // Words that cannot be variables, and the names the compiled function itself uses.

@@ -2,11 +2,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { draftsPath, openDb, type Db } from '../../src/store/db.js';
-import { cachedDraftKeys, createDraft, deleteDraft, deleteExpiredDrafts, draftFits, findDraftByResumeCode, getDraft, KEY_CACHE_SIZE, saveDraftAnswers } from '../../src/store/drafts.js';
+import { cachedDraftKeys, createDraft, deleteDraft, deleteExpiredDrafts, draftFits, findDraftByResumeCode, getDraft, KEY_CACHE_SIZE, OPEN_CACHE_SIZE, openDraftsKept, saveDraftAnswers, setDraftLanguage, type Draft } from '../../src/store/drafts.js';
 import { hashToken, isResumeCode, normaliseResumeCode, randomCode, randomResponseId, resumeCode } from '../../src/store/ids.js';
-import { createLink, createTokens, listLinks, resolveCode } from '../../src/store/links.js';
+import { createLink, createTokens, listLinks, resolveCode, resolveLink } from '../../src/store/links.js';
 import { migrate, schemaVersion } from '../../src/store/migrations.js';
 import { answerRows, countResponses, submitResponse, type AnswerRow } from '../../src/store/responses.js';
 import { getSurveyVersion, latestSurveyVersion, syncSurveyVersions } from '../../src/store/survey-versions.js';
@@ -320,6 +320,25 @@ describe('links and tokens', () => {
     expect(count(db, 'token')).toBe(3);
   });
 
+  test('resolveLink reads a link or token with its wave and unit as getWave and getUnit read them, in one statement', () => {
+    const { db, waveId } = setup('token');
+    addUnit(db, { id: 'u9', name: 'Kjøkkenet', parentId: 'u1', headcount: 7 });
+    db.prepare('INSERT INTO wave_unit (wave_id, unit_id) VALUES (?, ?)').run(waveId, 'u9');
+    db.prepare("UPDATE wave SET languages = 'nb en', default_language = 'en' WHERE id = ?").run(waveId);
+    const code = createLink(db, waveId, 'u9');
+    const [token = '', used = ''] = createTokens(db, waveId, 'u9', 2);
+    db.prepare('UPDATE token SET used = 1 WHERE hash = ?').run(hashToken(used));
+    const wave = getWave(db, waveId);
+    const unit = getUnit(db, 'u9');
+    expect(wave?.languages).toEqual(['nb', 'en']);
+    expect(unit).toMatchObject({ name: 'Kjøkkenet', parentId: 'u1', headcount: 7 });
+    for (const c of [code, token, used]) expect(resolveLink(db, c)).toEqual({ access: resolveCode(db, c), wave, unit });
+    expect(resolveLink(db, used)?.access).toMatchObject({ kind: 'token', used: true });
+    expect(resolveLink(db, token)?.access).toMatchObject({ kind: 'token', used: false });
+    expect(resolveLink(db, 'abcdefghjk')).toBeUndefined();
+    expect(resolveLink(db, '../x')).toBeUndefined();
+  });
+
   test.each([
     ['unknown but well-formed', 'abcdefghjk'],
     ['empty', ''],
@@ -438,6 +457,49 @@ describe('drafts', () => {
     // A sealed row that was tampered with does not open.
     db.prepare("UPDATE drafts.draft SET sealed = substr(sealed, 1, 40) || x'00' || substr(sealed, 42)").run();
     expect(getDraft(db, draft.id, '2025-03-01')).toBeUndefined();
+  });
+
+  test('a draft kept in memory is served only while its row holds the bytes it was read from or saved as, frozen, and the memory stays bounded', () => {
+    const { db, waveId } = setup();
+    const decrypts = vi.spyOn(crypto, 'createDecipheriv');
+    try {
+      const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+      const first = saveDraftAnswers(db, draft, { a: 1 }, 'page', '2025-03-10');
+      const sealedFirst = (db.prepare('SELECT sealed FROM drafts.draft').get() as { sealed: Buffer }).sealed;
+      const second = saveDraftAnswers(db, first, { a: 2, m: ['x'] }, 'page2', '2025-03-11');
+      decrypts.mockClear();
+      // Opened again right after its save: the kept copy, without decrypting.
+      expect(getDraft(db, draft.id, '2025-03-01')).toEqual({ ...second, answers: { a: 2, m: ['x'] } });
+      expect(decrypts).not.toHaveBeenCalled();
+      // Frozen: a caller cannot change what the next request opens.
+      const kept = getDraft(db, draft.id, '2025-03-01') as Draft;
+      expect(() => ((kept.answers as Record<string, unknown>).a = 3)).toThrow(TypeError);
+      expect(() => (kept.answers.m as string[]).push('y')).toThrow(TypeError);
+      expect(getDraft(db, draft.id, '2025-03-01')?.answers).toEqual({ a: 2, m: ['x'] });
+      // The row decides: other bytes in it (an older save) are decrypted and served, an expiry
+      // changed in the file counts, and a deleted row is gone.
+      db.prepare('UPDATE drafts.draft SET sealed = ?').run(sealedFirst);
+      expect(getDraft(db, draft.id, '2025-03-01')?.answers).toEqual({ a: 1 });
+      expect(decrypts).toHaveBeenCalledTimes(1);
+      db.prepare("UPDATE drafts.draft SET expires_on = '2025-03-05'").run();
+      expect(getDraft(db, draft.id, '2025-03-06')).toBeUndefined();
+      expect(getDraft(db, draft.id, '2025-03-05')?.expiresOn).toBe('2025-03-05');
+      expect(setDraftLanguage(db, getDraft(db, draft.id, '2025-03-01') as Draft, 'en').language).toBe('en');
+      expect(getDraft(db, draft.id, '2025-03-01')?.language).toBe('en');
+      db.prepare('DELETE FROM drafts.draft').run();
+      expect(getDraft(db, draft.id, '2025-03-01')).toBeUndefined();
+      // A save of a draft that is gone is not kept.
+      saveDraftAnswers(db, second, { a: 4 }, 'page', '2025-03-10');
+      expect(getDraft(db, draft.id, '2025-03-01')).toBeUndefined();
+      const many = Array.from({ length: OPEN_CACHE_SIZE + 20 }, () => createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }));
+      expect(openDraftsKept(db)).toBe(OPEN_CACHE_SIZE);
+      deleteDraft(db, (many.at(-1) as Draft).id);
+      expect(openDraftsKept(db)).toBe(OPEN_CACHE_SIZE - 1);
+      // The oldest were dropped and open from the file as before.
+      expect(getDraft(db, (many[0] as Draft).id, '2025-03-01')?.id).toBe(many[0]?.id);
+    } finally {
+      decrypts.mockRestore();
+    }
   });
 
   test('the in-memory cache of derived keys opens each draft only with its own device key, stays bounded and forgets deleted drafts', () => {

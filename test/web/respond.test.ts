@@ -367,6 +367,9 @@ describe('security and language', () => {
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
     expect(res.headers['cache-control']).toBe('no-store');
+    // A page no browser keeps has no use for an ETag (web/views.ts renderNoStore).
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
     expect(res.text).not.toMatch(/\sstyle="/);

@@ -1,11 +1,13 @@
 // The view engine (web/views.ts) renders what EJS's own renderFile renders, with includes whose
 // locals are the includer's with the given ones on top.
 import ejs from 'ejs';
+import express from 'express';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import request from 'supertest';
 import { afterAll, describe, expect, test } from 'vitest';
-import { viewEngine } from '../../src/web/views.js';
+import { escapeXML, renderNoStore, viewEngine } from '../../src/web/views.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-views-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -85,5 +87,70 @@ describe('viewEngine', () => {
     }
     expect(message).toMatch(/Cannot read properties of undefined \(reading 'value'\) \(in .*broken\.ejs\)$/);
     expect(message).not.toContain('outer.ejs');
+  });
+});
+
+describe('renderNoStore', () => {
+  write('bad.ejs', '<p><%= missing.field %></p>');
+  const app = express();
+  app.engine('ejs', viewEngine(root, true));
+  app.set('view engine', 'ejs');
+  app.set('views', root);
+  app.get('/express/:view', (req, res) => res.status(Number(req.query.status ?? 200)).render(String(req.params.view), data()));
+  app.get('/no-store/:view', (req, res) => renderNoStore(res.status(Number(req.query.status ?? 200)), String(req.params.view), data()));
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(500).send(`handled: ${err.constructor.name}`));
+  const headers = (r: request.Response): Record<string, unknown> => {
+    const { date: _date, etag: _etag, ...rest } = r.headers;
+    return rest;
+  };
+
+  test.each([200, 422])('sends what res.render sends (status %i, body, every header) but the ETag', async (status) => {
+    const ours = await request(app).get(`/no-store/page?status=${status}`);
+    const theirs = await request(app).get(`/express/page?status=${status}`);
+    expect(theirs.headers.etag).toBeDefined();
+    expect(ours.headers.etag).toBeUndefined();
+    expect(ours.status).toBe(status);
+    expect(ours.text).toBe(theirs.text);
+    expect(ours.text).toContain('Side &amp; &lt;tittel&gt;');
+    expect(headers(ours)).toEqual(headers(theirs));
+    expect(Number(ours.headers['content-length'])).toBe(Buffer.byteLength(ours.text));
+  });
+
+  test('answers HEAD with the same headers and no body', async () => {
+    const ours = await request(app).head('/no-store/page');
+    expect(ours.status).toBe(200);
+    expect(ours.text).toBeUndefined();
+    expect(headers(ours)).toEqual(headers(await request(app).get('/no-store/page')));
+  });
+
+  test("passes a template's error to the error handler, as res.render does", async () => {
+    const ours = await request(app).get('/no-store/bad');
+    expect(ours.status).toBe(500);
+    expect(ours.text).toBe((await request(app).get('/express/bad')).text);
+    expect(ours.text).toBe('handled: TypeError');
+  });
+});
+
+describe('escapeXML', () => {
+  test("escapes every value as EJS's escapeXML does", () => {
+    const values: unknown[] = [
+      undefined,
+      null,
+      '',
+      0,
+      -1.5,
+      NaN,
+      true,
+      false,
+      ['a', '<b>'],
+      { toString: () => '"x" & \'y\'' },
+      'f-hefa_beg_rolle-dk',
+      'Påstand <b>om</b> «arbeidsmiljøet» & \'trivsel\' "nå"',
+      '&amp; allerede escaped',
+      '<<>>&&""\'\'',
+      ...Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)),
+      ...Array.from({ length: 128 }, (_, i) => `a${String.fromCharCode(i)}b${String.fromCharCode(127 - i)}`),
+    ];
+    for (const value of values) expect(escapeXML(value)).toBe(ejs.escapeXML(value as string));
   });
 });

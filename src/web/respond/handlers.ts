@@ -18,6 +18,7 @@ import { isAcceptingAnswers, type Wave } from '../../store/waves.js';
 import { languageName, textDirection } from '../../survey/texts.js';
 import { readCookie } from '../cookies.js';
 import { preferredLanguage, useLanguage } from './language.js';
+import { renderNoStore } from '../views.js';
 import { pageView, reviewView } from './view-model.js';
 
 export interface RespondContext {
@@ -80,11 +81,11 @@ function resumeUrl(ctx: RespondContext, draft: Draft): string {
 
 function renderClosedOrUsed(res: Response, ctx: RespondContext): boolean {
   if (ctx.access.kind === 'token' && ctx.access.used) {
-    res.status(410).render('message', { titleKey: 'tokenUsed.title', bodyKey: 'tokenUsed.body', params: {} });
+    renderNoStore(res.status(410), 'message', { titleKey: 'tokenUsed.title', bodyKey: 'tokenUsed.body', params: {} });
     return true;
   }
   if (!isAcceptingAnswers(ctx.wave, ctx.today)) {
-    res.status(403).render('respond/closed', { wave: ctx.wave });
+    renderNoStore(res.status(403), 'respond/closed', { wave: ctx.wave });
     return true;
   }
   return false;
@@ -101,7 +102,7 @@ function renderWelcome(deps: AppDeps, req: Request, res: Response, status: numbe
   // A language asked for here wins (it becomes the draft's on "continue"); else the draft's own.
   const asked = [req.query.lang, (req.body as Record<string, unknown> | undefined)?.lang].some((v) => typeof v === 'string' && ctx.languages.includes(v));
   if (draft && !asked) speakDraftLanguage(res, ctx, draft);
-  res.status(status).render('respond/welcome', {
+  renderNoStore(res.status(status), 'respond/welcome', {
     ctx,
     draft,
     languageChoices: ctx.languages.length > 1 ? ctx.languages.map((tag) => ({ tag, name: languageName(tag), dir: textDirection(tag) })) : [],
@@ -170,7 +171,7 @@ export function showPage(deps: AppDeps) {
     if (!draft) return;
     const ctx = ctxOf(res);
     const { section, visible } = sectionOrThrow(ctx, draft.answers, String(req.params.section));
-    res.render('respond/page', { ...pageView(ctx, draft, section, visible, draft.answers, {}, []), fromReview: fromReview(req) });
+    renderNoStore(res, 'respond/page', { ...pageView(ctx, draft, section, visible, draft.answers, {}, []), fromReview: fromReview(req) });
   };
 }
 
@@ -195,11 +196,11 @@ export function savePage(deps: AppDeps) {
     const saved = saveDraftAnswers(deps.db, draft, answers, target?.id ?? section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
     const returning = fromReview(req);
     if (page.errors.length > 0) {
-      res.status(422).render('respond/page', { ...pageView(ctx, saved, section, visible, answers, page.raw, page.errors), fromReview: returning });
+      renderNoStore(res.status(422), 'respond/page', { ...pageView(ctx, saved, section, visible, answers, page.raw, page.errors), fromReview: returning });
       return;
     }
     if (nav === 'save') {
-      res.render('respond/page', { ...pageView(ctx, saved, section, visible, answers, {}, []), saved: true, fromReview: returning });
+      renderNoStore(res, 'respond/page', { ...pageView(ctx, saved, section, visible, answers, {}, []), saved: true, fromReview: returning });
       return;
     }
     const query = returning ? `?${FROM_REVIEW}` : '';
@@ -216,7 +217,7 @@ export function review(deps: AppDeps) {
   return (req: Request, res: Response): void => {
     const draft = draftOrRedirect(deps, req, res);
     if (!draft) return;
-    res.render('respond/review', reviewView(ctxOf(res), draft, missingRequired(ctxOf(res).survey, draft.answers), false));
+    renderNoStore(res, 'respond/review', reviewView(ctxOf(res), draft, missingRequired(ctxOf(res).survey, draft.answers), false));
   };
 }
 
@@ -274,5 +275,5 @@ export function submit(deps: AppDeps) {
 
 /** thanks confirms the submission. */
 export function thanks(_req: Request, res: Response): void {
-  res.render('respond/thanks', { ctx: ctxOf(res) });
+  renderNoStore(res, 'respond/thanks', { ctx: ctxOf(res) });
 }

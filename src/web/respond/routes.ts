@@ -3,10 +3,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AppDeps } from '../deps.js';
 import { today } from '../../clock.js';
 import { HttpError } from '../../errors.js';
-import { resolveCode } from '../../store/links.js';
+import { resolveLink } from '../../store/links.js';
 import { getSurveyVersion } from '../../store/survey-versions.js';
-import { getUnit } from '../../store/units.js';
-import { getWave } from '../../store/waves.js';
 import * as h from './handlers.js';
 import { offeredLanguages, preferredLanguage, useLanguage } from './language.js';
 import { RESPONDENT_LIMITS, respondentLimiter, type RespondentLimits } from './rate-limit.js';
@@ -19,11 +17,10 @@ export function respondRouter(deps: AppDeps, limits: RespondentLimits = RESPONDE
 
   // Loader: attaches the link's wave, unit and frozen survey, or answers 404.
   router.param('code', (req: Request, res: Response, next: NextFunction, code: string) => {
-    const access = resolveCode(deps.db, code);
-    const wave = access && getWave(deps.db, access.waveId);
-    const unit = access && getUnit(deps.db, access.unitId);
-    const survey = wave && getSurveyVersion(deps.db, wave.surveyId, wave.surveyVersion);
-    if (!access || !wave || !unit || !survey) return next(new HttpError(404, 'notFound'));
+    const found = resolveLink(deps.db, code);
+    const survey = found && getSurveyVersion(deps.db, found.wave.surveyId, found.wave.surveyVersion);
+    if (!found || !survey) return next(new HttpError(404, 'notFound'));
+    const { access, wave, unit } = found;
     const languages = offeredLanguages(wave, survey);
     const language = preferredLanguage(req, wave, languages);
     const shown = useLanguage(res, languages, survey, language);
