@@ -16,7 +16,7 @@ import { phaseClock, phasesOn, recordClosePhases, startPhase, threadBooted } fro
 import { resultsReleasable } from './disclosure.js';
 import { ResultsPacker, transferList, type PackedResults } from './results-transfer.js';
 import { buildWaveResultsEach, readResultsInputs, resultsKey, type ResultsInputs } from './wave-results.js';
-import { computeWaveTallies, parseStoredTallies, type TallyPart } from './wave-tallies.js';
+import { computeWaveTallies, type TallyPart } from './wave-tallies.js';
 
 /** Where a job waits at a test gate: before it reads anything, or midway (a pass after its first
  *  chunk of responses, if another follows; a build after its inputs are read). */
@@ -121,8 +121,8 @@ interface BuildInputs {
   survey: Survey;
   key: string;
   inputs: Omit<ResultsInputs, 'latest'>;
-  /** The wave's stored tallies (read, not parsed: parsing is work), for a latest release without
-   *  tallies of this version. */
+  /** The wave's stored tallies (read, not parsed: the build reads them a unit at a time), for a
+   *  latest release without tallies of this version. */
   current: string | Uint8Array | undefined;
 }
 
@@ -151,9 +151,8 @@ function build(db: Database.Database, job: TallyJob): TallyJobResult {
   const results = buildWaveResultsEach(wave, survey, {
     ...read.inputs,
     latest: () => {
-      const stored = current === undefined ? undefined : parseStoredTallies(current);
-      if (!stored) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
-      return stored;
+      if (current === undefined) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
+      return current;
     },
   }, (id, group) => packer.table(id, group));
   built({ units: results.units.length });
