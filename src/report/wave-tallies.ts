@@ -160,7 +160,7 @@ function entryEnd(bytes: Uint8Array, start: number): number {
   for (let i = start; i < bytes.length; i++) {
     const b = bytes[i];
     if (b === QUOTE) {
-      for (i++; bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+      for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
     } else if (b === OPEN_BRACKET || b === OPEN_BRACE) depth++;
     else if ((b === CLOSE_BRACKET || b === CLOSE_BRACE) && --depth === 0) return i + 1;
   }
