@@ -1,11 +1,12 @@
 // The building worker's memory on its own (npm run bench:build-memory -- [--responses 200000]
-// [--runs 3] [--dist dist]): a closed wave of the bench organisation (500 units) is seeded once,
+// [--runs 3] [--dist dist[,other-dist]]): a closed wave of the bench organisation (500 units) is seeded once,
 // its tallies stored and recorded with its release as the server thread does, then in a bare
 // process (no server, no load) the compiled tally worker builds the tables as tally-jobs.ts starts
 // it (its heap limits, its phases file). Prints the process's resident memory before the worker
 // starts and at its peak (sampled every 5 ms), and each build step's RSS / V8 heap after it.
 // The close benchmark's RSS is the whole server's, load included; this is the build alone, so
-// two versions of the build compare on one machine (build each into its own --dist).
+// two versions of the build compare on one machine (build each into its own directory with
+// `npx tsc -p tsconfig.build.json --outDir DIR` and give both: their runs alternate).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     dist: { type: 'string' },
     child: { type: 'string' },
+    wave: { type: 'string', default: '1' },
   },
 });
 
@@ -57,8 +59,8 @@ async function measure(dist: string, file: string, waveId: number): Promise<void
 }
 
 async function main(): Promise<void> {
-  const dist = path.resolve(values.dist ?? path.join(repoRoot, 'dist'));
-  if (values.child) return measure(dist, values.child, 1);
+  const dists = (values.dist ?? path.join(repoRoot, 'dist')).split(',').map((d) => path.resolve(d));
+  if (values.child) return measure(dists[0] as string, values.child, Number(values.wave));
   if (!values.dist) {
     const build = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
     if (build.status !== 0) console.warn(`npm run build reported problems (dist/ written anyway):\n${build.stdout.slice(-800)}`);
@@ -78,13 +80,16 @@ async function main(): Promise<void> {
     saveTallyData(db, wave.id, stored.responses, stored.data);
     prepareRelease(db, wave);
     db.close();
-    console.log(`${n.toLocaleString('en')} responses, ${seeded.units.length} units; building with ${dist}`);
+    console.log(`${n.toLocaleString('en')} responses, ${seeded.units.length} units`);
     for (let run = 0; run < Number(values.runs); run++) {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/build-memory.ts'), '--child', file, '--dist', dist], { cwd: repoRoot, encoding: 'utf8' });
-      if (child.status !== 0) throw new Error(child.stderr);
-      const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { rest: number; peak: number; heapMax: number; phases: [string, number, number][] };
-      console.log(`run ${run + 1}: RSS ${r.rest} MB before the worker, peak ${r.peak} MB (+${r.peak - r.rest}); V8 heap after a step at most ${r.heapMax} MB`);
-      console.log(`  RSS / heap after each step: ${r.phases.map(([p, rss, heap]) => `${p} ${rss}/${heap}`).join('; ')}`);
+      for (const dist of dists) {
+        const args = ['--import', 'tsx', path.join(repoRoot, 'bench/build-memory.ts'), '--child', file, '--wave', String(seeded.waveId), '--dist', dist];
+        const child = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8' });
+        if (child.status !== 0) throw new Error(child.stderr);
+        const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { rest: number; peak: number; heapMax: number; phases: [string, number, number][] };
+        console.log(`${dist}, run ${run + 1}: RSS ${r.rest} MB before the worker, peak ${r.peak} MB (+${r.peak - r.rest}); V8 heap after a step at most ${r.heapMax} MB`);
+        console.log(`  RSS / heap after each step: ${r.phases.map(([p, rss, heap]) => `${p} ${rss}/${heap}`).join('; ')}`);
+      }
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
