@@ -4,12 +4,12 @@
 import type { Db } from '../store/db.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { copyReleaseTallies, latestReleaseHasTallies, listReleases, recordRelease, releaseCount, type WaveRelease } from '../store/releases.js';
+import { loadTallyData } from '../store/tally-cache.js';
 import { listUnits, type Unit } from '../store/units.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
-import type { UnitRef } from './forest.js';
+import { buildForest, type UnitRef } from './forest.js';
 import type { Survey } from '../survey/model.js';
 import { addToCategory, breakdown, breakdownOf, emptyCategoryTotals, type BreakdownDefinition, type BreakdownResult } from './breakdown.js';
-import { buildForest } from './forest.js';
 import { countsOnly } from './measures.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type EarlierRelease, type GroupDisclosure, type Thresholds } from './disclosure.js';
 import { maskGroup, releaseEachTable, summaryOf, type GroupSummary, type ReleasedGroup } from './released.js';
@@ -18,7 +18,6 @@ import { startPhase } from './close-phases.js';
 import { rollUp } from './tally.js';
 import { requestTables, requestTallies, ResultsComputing, tablesPending } from './tally-jobs.js';
 import { eachStoredUnit, talliesCurrent } from './wave-tallies.js';
-import { loadTallyData } from '../store/tally-cache.js';
 
 export interface WaveResults {
   wave: Wave;
