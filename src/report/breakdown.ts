@@ -132,9 +132,27 @@ export function smallestIsolatable(atoms: Atoms): number {
   return best;
 }
 
+/** emptyCategoryTotals returns a tally of no respondents per category of the breakdown, and one for the unclassified. */
+export function emptyCategoryTotals(definition: BreakdownDefinition): Map<string, GroupTally> {
+  return new Map(definition.categories.map((c) => c.id).concat(UNCLASSIFIED).map((c) => [c, emptyGroupTally()]));
+}
+
+/** addToCategory adds a tally of category `category` to its total (emptyCategoryTotals), or to the unclassified's for a category the breakdown does not have. */
+export function addToCategory(totals: Map<string, GroupTally>, category: string, t: GroupTally): void {
+  addGroupTally((totals.get(category) ?? totals.get(UNCLASSIFIED)) as GroupTally, t);
+}
+
+function totalsOf(definition: BreakdownDefinition, units: readonly (ReadonlyMap<string, GroupTally> | undefined)[]): Map<string, GroupTally> {
+  const totals = emptyCategoryTotals(definition);
+  for (const categories of units) for (const [c, t] of categories ?? []) addToCategory(totals, c, t);
+  return totals;
+}
+
 /** breakdown releases the whole organisation's figures per background category, or refuses; `direct` holds the
  *  direct-respondent tallies per unit and category (tallyWaveByCategory), `disclosure` the unit tables' decisions.
- *  Safe together with the unit tables, but not with a second breakdown (bands minus full-time/part-time): show one. */
+ *  Safe together with the unit tables, but not with a second breakdown (bands minus full-time/part-time): show one.
+ *  Given the root subtree's `totals` per category (emptyCategoryTotals, addToCategory) of the same
+ *  tallies, `direct` is read only for its measures' counts, so it may hold measures.ts countsOnly tallies. */
 export function breakdown(
   survey: Survey,
   units: readonly UnitRef[],
@@ -142,6 +160,7 @@ export function breakdown(
   disclosure: Disclosure,
   rootId: string,
   definition: BreakdownDefinition,
+  subtreeTotals?: ReadonlyMap<string, GroupTally>,
 ): BreakdownResult {
   const { k, kDistribution } = disclosure.thresholds;
   const forest = buildForest(units);
@@ -158,10 +177,7 @@ export function breakdown(
     subtree.push(u);
     stack.push(...(forest.children[u] ?? []));
   }
-  const totals = new Map(categories.concat(UNCLASSIFIED).map((c) => [c, emptyGroupTally()]));
-  for (const u of subtree) {
-    for (const [c, t] of direct.get(forest.ids[u] as string) ?? []) addGroupTally(totals.get(categories.includes(c) ? c : UNCLASSIFIED) as GroupTally, t);
-  }
+  const totals = subtreeTotals ?? totalsOf(definition, subtree.map((u) => direct.get(forest.ids[u] as string)));
 
   // Atoms of one measure: nearest released ancestor-or-self of each unit, crossed with the category.
   const atomsOf = (unitReleased: (id: string) => boolean, n: (t: GroupTally) => number, shownCategories: readonly string[]): Atoms => {

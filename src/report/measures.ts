@@ -1,7 +1,7 @@
 // The measures disclosure control decides on one by one: each has its own n per group, because
 // "vet ikke", skipped and conditional items lower it below the group's response count.
-import type { GroupTally } from './group.js';
-import { validN, type ItemTally } from './stats.js';
+import { emptyGroupTally, type GroupTally } from './group.js';
+import { countsRecord, emptyMoments, validN, type ItemTally } from './stats.js';
 
 /** Keys naming a measure in a Disclosure. */
 export const measureKey = {
@@ -72,4 +72,30 @@ export function measureSpecs(tallies: Iterable<GroupTally>): MeasureSpec[] {
   }
   for (const id of texts) specs.push({ key: measureKey.text(id), n: (t) => t.texts.get(id) ?? 0, text: true });
   return specs;
+}
+
+// What a countsOnly tally holds in place of figures: one shared, frozen empty of each kind.
+const NO_MOMENTS = Object.freeze(emptyMoments());
+const NO_COUNTS = Object.freeze(countsRecord());
+const NO_VECTOR: number[] = Object.freeze([]) as unknown as number[];
+const NO_COMPOSITE = { items: NO_VECTOR as unknown as string[], sum: 0, sumSq: 0, missing: NO_VECTOR, cross: NO_VECTOR, pairs: NO_VECTOR };
+
+/** countsOnly returns a tally that gives every measure's counts (each MeasureSpec's n, distributionN
+ *  and differs) as `t` does and holds no other figure (its sums and per-option counts are shared
+ *  frozen empties): what the breakdown's isolation check reads of each unit, in a fraction of the
+ *  memory. Never add to it or into it. */
+export function countsOnly(t: GroupTally): GroupTally {
+  const item = (it: ItemTally): ItemTally => ({ answered: it.answered, dontKnow: it.dontKnow, moments: NO_MOMENTS, counts: NO_COUNTS });
+  const out = emptyGroupTally();
+  out.responses = t.responses;
+  for (const [id, it] of t.items) out.items.set(id, item(it));
+  for (const [id, nd] of t.nowDesired) out.nowDesired.set(id, { now: item(nd.now), desired: item(nd.desired), gap: NO_MOMENTS });
+  for (const [id, c] of t.factors) out.factors.set(id, { ...NO_COMPOSITE, n: c.n });
+  for (const [id, n] of t.texts) out.texts.set(id, n);
+  if (t.rausTotal) out.rausTotal = { ...NO_COMPOSITE, n: t.rausTotal.n };
+  if (t.position) {
+    const { n, same, desired } = t.position;
+    out.position = { n, partTime: 0, current: NO_MOMENTS, desired: { ...NO_MOMENTS, n: desired.n }, fullTime: 0, more: 0, same, less: 0, involuntary: { selfReported: 0, drammen: 0, surnadal: 0 } };
+  }
+  return out;
 }

@@ -86,7 +86,7 @@ interface Jobs {
 // table and its serialized copies) piled up to 160 MB at 500 units; under 256 MB it peaks near 85
 // MB, mostly live (bench/close.ts). A small young generation collects each table's garbage young.
 // A wave that outgrows the limit is built again without it.
-const BUILD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 };
+export const BUILD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 };
 
 const jobsByDb = new WeakMap<Db, Jobs>();
 

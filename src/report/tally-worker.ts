@@ -16,7 +16,7 @@ import { phaseClock, phasesOn, recordClosePhases, startPhase, threadBooted } fro
 import { resultsReleasable } from './disclosure.js';
 import { ResultsPacker, transferList, type PackedResults } from './results-transfer.js';
 import { buildWaveResultsEach, readResultsInputs, resultsKey, type ResultsInputs } from './wave-results.js';
-import { computeWaveTallies, parseStoredTallies, type TallyPart } from './wave-tallies.js';
+import { computeWaveTallies, type TallyPart } from './wave-tallies.js';
 
 /** Where a job waits at a test gate: before it reads anything, or midway (a pass after its first
  *  chunk of responses, if another follows; a build after its inputs are read). */
@@ -54,8 +54,9 @@ export type TallyJobResult = ({ ok: true; counted: number; parts: TallyPart[] } 
 function run(job: TallyJob): TallyJobResult {
   const db = new Database(job.file, { readonly: true, fileMustExist: true });
   try {
-    // Room for the answer table's interior pages: each response's answers are one B-tree descent.
-    db.pragma('cache_size = -8000');
+    // Room for the answer table's interior pages: each response's answers are one B-tree descent
+    // (a build reads a few rows: SQLite's default cache).
+    if (!job.build) db.pragma('cache_size = -8000');
     held(job, 'start');
     return job.build ? build(db, job) : pass(db, job);
   } finally {
@@ -121,8 +122,8 @@ interface BuildInputs {
   survey: Survey;
   key: string;
   inputs: Omit<ResultsInputs, 'latest'>;
-  /** The wave's stored tallies (read, not parsed: parsing is work), for a latest release without
-   *  tallies of this version. */
+  /** The wave's stored tallies (read, not parsed: the build reads them a unit at a time), for a
+   *  latest release without tallies of this version. */
   current: string | Uint8Array | undefined;
 }
 
@@ -133,7 +134,10 @@ function readBuildInputs(db: Database.Database, job: TallyJob): BuildInputs | { 
   if (!survey) return { ok: false, error: `survey ${wave.surveyId} v${wave.surveyVersion} of wave ${wave.id} is missing` };
   if (!resultsReleasable(wave)) return { ok: false, error: `wave ${wave.id} is not closed` };
   const count = waveResponseCount(db, wave.id);
-  return { wave, survey, key: resultsKey(db, wave, count), inputs: readResultsInputs(db, wave.id), current: loadTallyData(db, wave.id, count) };
+  const inputs = readResultsInputs(db, wave.id);
+  // The wave's tallies are read only when its latest release has none recorded (a copy of the same blob).
+  const recorded = inputs.releases[inputs.releases.length - 1]?.tallies != null;
+  return { wave, survey, key: resultsKey(db, wave, count), inputs, current: recorded ? undefined : loadTallyData(db, wave.id, count) };
 }
 
 // The same build as the server thread's (wave-results.ts), from the tallies the server thread
@@ -151,9 +155,8 @@ function build(db: Database.Database, job: TallyJob): TallyJobResult {
   const results = buildWaveResultsEach(wave, survey, {
     ...read.inputs,
     latest: () => {
-      const stored = current === undefined ? undefined : parseStoredTallies(current);
-      if (!stored) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
-      return stored;
+      if (current === undefined) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
+      return current;
     },
   }, (id, group) => packer.table(id, group));
   built({ units: results.units.length });

@@ -21,14 +21,15 @@ export function tallyWaveByCategory(db: Db, survey: Survey, waveId: number, clas
 }
 
 /** rollUp returns, for every unit, the tally of its whole subtree (the unit and all descendants);
- *  respondents of units missing from `units` are left out. */
-export function rollUp(units: readonly UnitRef[], direct: ReadonlyMap<string, GroupTally>): Map<string, GroupTally> {
+ *  respondents of units missing from `units` are left out. With `take`, each unit's direct tally
+ *  becomes its subtree's (changed in place, not copied): for a caller that has no other use for them. */
+export function rollUp(units: readonly UnitRef[], direct: ReadonlyMap<string, GroupTally>, take = false): Map<string, GroupTally> {
   const forest = buildForest(units);
-  const rolled: GroupTally[] = forest.ids.map(() => emptyGroupTally());
+  const rolled: GroupTally[] = forest.ids.map((id) => (take ? direct.get(id) : undefined) ?? emptyGroupTally());
   // Children come after their parent in preorder, so the reverse adds each child before its parent is read.
   for (let k = forest.preorder.length - 1; k >= 0; k--) {
     const u = forest.preorder[k] as number;
-    const own = direct.get(forest.ids[u] as string);
+    const own = take ? undefined : direct.get(forest.ids[u] as string);
     const target = rolled[u] as GroupTally;
     if (own) addGroupTally(target, own);
     for (const c of forest.children[u] ?? []) addGroupTally(target, rolled[c] as GroupTally);

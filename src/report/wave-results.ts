@@ -4,18 +4,20 @@
 import type { Db } from '../store/db.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { copyReleaseTallies, latestReleaseHasTallies, listReleases, recordRelease, releaseCount, type WaveRelease } from '../store/releases.js';
+import { loadTallyData } from '../store/tally-cache.js';
 import { listUnits, type Unit } from '../store/units.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
-import type { UnitRef } from './forest.js';
+import { buildForest, type UnitRef } from './forest.js';
 import type { Survey } from '../survey/model.js';
-import { breakdown, breakdownOf, type BreakdownDefinition, type BreakdownResult } from './breakdown.js';
+import { addToCategory, breakdown, breakdownOf, emptyCategoryTotals, type BreakdownDefinition, type BreakdownResult } from './breakdown.js';
+import { countsOnly } from './measures.js';
 import { disclose, resultsReleasable, thresholdsOf, type Disclosure, type EarlierRelease, type GroupDisclosure, type Thresholds } from './disclosure.js';
 import { maskGroup, releaseEachTable, summaryOf, type GroupSummary, type ReleasedGroup } from './released.js';
 import { addGroupTally, emptyGroupTally, type GroupTally } from './group.js';
 import { startPhase } from './close-phases.js';
 import { rollUp } from './tally.js';
 import { requestTables, requestTallies, ResultsComputing, tablesPending } from './tally-jobs.js';
-import { parseStoredTallies, storedWaveTallies, talliesCurrent, type WaveTallies } from './wave-tallies.js';
+import { eachStoredUnit, talliesCurrent } from './wave-tallies.js';
 
 export interface WaveResults {
   wave: Wave;
@@ -34,24 +36,24 @@ export interface WaveResults {
   breakdowns: ReadonlyMap<string, BreakdownResult>;
 }
 
-type ByCategory = Map<string, Map<string, GroupTally>>;
+/** Tallies per unit and category in their stored form (wave-tallies.ts), read one unit at a time. */
+type StoredTallies = string | Uint8Array;
 
-// Tallies per unit and category, as stored by the tally worker for exactly these responses. The
-// request path never computes them: while they are missing it queues the computation and throws.
-function storedTallies(db: Db, waveId: number, count: number): WaveTallies {
-  const stored = requestTallies(db, waveId) === 'ready' ? storedWaveTallies(db, waveId, count) : undefined;
-  if (!stored) throw new ResultsComputing(waveId);
+// Tallies per unit and category, as stored by the tally worker for exactly these responses (read,
+// not parsed). The request path never computes them: while they are missing it queues the
+// computation and throws.
+function storedTallies(db: Db, waveId: number, count: number): StoredTallies {
+  const stored = requestTallies(db, waveId) === 'ready' && talliesCurrent(db, waveId, count) ? loadTallyData(db, waveId, count) : undefined;
+  if (stored === undefined) throw new ResultsComputing(waveId);
   return stored;
 }
 
-function sumCategories(byCategory: ReadonlyMap<string, ReadonlyMap<string, GroupTally>>): Map<string, GroupTally> {
-  const out = new Map<string, GroupTally>();
-  for (const [unitId, categories] of byCategory) {
-    const total = emptyGroupTally();
-    for (const t of categories.values()) addGroupTally(total, t);
-    out.set(unitId, total);
-  }
-  return out;
+// A unit's tally: the sum of its categories' (a copy even of one: parsed per-option counts are
+// plain objects, the sum's have no prototype, so an option id such as "constructor" is a plain key).
+function sumCategories(categories: ReadonlyMap<string, GroupTally>): GroupTally {
+  const total = emptyGroupTally();
+  for (const t of categories.values()) addGroupTally(total, t);
+  return total;
 }
 
 const cache = new WeakMap<Db, Map<number, { key: string; results: WaveResults }>>();
@@ -158,9 +160,10 @@ export interface ResultsInputs {
   releases: readonly WaveRelease[];
   /** The units as they are now (listUnits), for their current names. */
   units: readonly Unit[];
-  /** The current tallies, asked for only where the latest release has none recorded in this version;
-   *  asked for twice when the survey has a breakdown (the build lets them go in between). */
-  latest: (seq: number) => WaveTallies;
+  /** The current tallies in their stored form (of this version), asked for only where the latest
+   *  release has none recorded; asked for twice when the survey has a breakdown (read one unit at a
+   *  time, the first time for the tables, the second for the breakdowns). */
+  latest: (seq: number) => StoredTallies;
 }
 
 /** readResultsInputs reads what buildWaveResults needs from the database, apart from the current
@@ -196,15 +199,15 @@ export function buildWaveResultsEach(
   const refs = units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
   const last = releases[releases.length - 1] as WaveRelease;
   // With a breakdown, the tallies are per unit and category, and a unit's tally is their sum.
-  // Parsed, they are the largest input (about 50 MB at 500 units): each release's are let go once
-  // summed, and the latest's read again for the breakdowns after the tables, so they are never
-  // held with the rolled-up tallies and the tables.
-  const talliesOf = (r: WaveRelease): WaveTallies | undefined => (r.tallies !== null ? parseStoredTallies(r.tallies) : r === last ? latest(r.seq) : undefined);
+  // Parsed all at once, they were the largest input (about 50 MB at 500 units): they are read one
+  // unit at a time, summed as they are read, and read again for the breakdowns after the tables,
+  // where each unit keeps only its measures' counts.
+  const talliesOf = (r: WaveRelease): StoredTallies | undefined => (r.tallies !== null ? r.tallies : r === last ? latest(r.seq) : undefined);
   let previous: EarlierRelease | undefined;
   // Every release's disclosure: a breakdown must not isolate anyone against any table shown before.
   const shownBefore: Disclosure[] = [];
   for (const r of releases) {
-    const { rolled, stored } = rolledUpOf(wave, refs, r, talliesOf);
+    const { rolled, stored } = rolledUpOf(wave, refs, r, talliesOf, last);
     // An earlier release whose tallies were never stored cannot be decided against: nothing after it is shown.
     const disclosed = startPhase('build: disclose', wave.id);
     const disclosure = stored ? disclose(refs, rolled, recordedThresholds(r), previous) : nothingShown(refs, recordedThresholds(r));
@@ -223,24 +226,28 @@ export function buildWaveResultsEach(
   earlier.rolled = new Map();
   const ids = new Set(units.map((u) => u.id));
   const rootIds = units.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
-  const breakdowns = breakdownsOf(wave, survey, refs, releases, () => talliesOf(last) as WaveTallies, [...shownBefore, disclosure], rootIds);
+  const breakdowns = breakdownsOf(wave, survey, refs, releases, () => talliesOf(last) as StoredTallies, [...shownBefore, disclosure], rootIds);
   return { wave, survey, units, rootIds, disclosure, breakdowns };
 }
 
-// A release's tallies summed per unit and rolled up the tree; whether it has tallies at all. The
-// tallies by category live only in this call.
-function rolledUpOf(wave: Wave, refs: readonly UnitRef[], r: WaveRelease, talliesOf: (r: WaveRelease) => WaveTallies | undefined): { rolled: Map<string, GroupTally>; stored: boolean } {
+// A release's tallies summed per unit and rolled up the tree; whether it has tallies (of this
+// version) at all. A unit's tallies by category live only while it is read.
+function rolledUpOf(wave: Wave, refs: readonly UnitRef[], r: WaveRelease, talliesOf: (r: WaveRelease) => StoredTallies | undefined, last: WaveRelease): { rolled: Map<string, GroupTally>; stored: boolean } {
   const parsed = startPhase('build: read stored tallies', wave.id);
-  const byCategory = talliesOf(r);
-  parsed({ release: r.seq });
+  const data = talliesOf(r);
+  const direct = new Map<string, GroupTally>();
+  const stored = data !== undefined && eachStoredUnit(data, (id, categories) => direct.set(id, sumCategories(categories)));
+  if (data !== undefined && !stored && r === last && r.tallies === null) throw new Error(`the stored tallies of wave ${wave.id} are of another version`);
+  parsed({ release: r.seq, units: direct.size });
   const rolledUp = startPhase('build: sum and roll up', wave.id);
-  const rolled = rollUp(refs, sumCategories(byCategory ?? new Map()));
+  // The unit sums are this call's own: rolled up in place, not copied.
+  const rolled = rollUp(refs, direct, true);
   rolledUp({ release: r.seq });
-  return { rolled, stored: byCategory !== undefined };
+  return { rolled, stored };
 }
 
 // The survey's one breakdown for each root, decided against every disclosure shown so far (`steps`).
-function breakdownsOf(wave: Wave, survey: Survey, refs: readonly UnitRef[], releases: readonly WaveRelease[], tallies: () => ByCategory, steps: readonly Disclosure[], rootIds: readonly string[]): Map<string, BreakdownResult> {
+function breakdownsOf(wave: Wave, survey: Survey, refs: readonly UnitRef[], releases: readonly WaveRelease[], tallies: () => StoredTallies, steps: readonly Disclosure[], rootIds: readonly string[]): Map<string, BreakdownResult> {
   const definition = breakdownOf(survey);
   const last = releases[releases.length - 1] as WaveRelease;
   const brokenDown = startPhase('build: breakdowns', wave.id);
@@ -250,20 +257,45 @@ function breakdownsOf(wave: Wave, survey: Survey, refs: readonly UnitRef[], rele
     // release's breakdown, saved by a reader): no breakdown then, in this release or any later one.
     const grown = releases.some((r) => r.responses !== last.responses);
     const reread = grown ? undefined : startPhase('build: read stored tallies again', wave.id);
-    const byCategory = grown ? new Map() : tallies();
+    const read = grown ? undefined : breakdownTallies(refs, tallies(), definition);
     reread?.({ release: last.seq });
     for (const root of rootIds) {
-      breakdowns.set(root, grown ? { refused: true, reason: 'release' } : breakdownAcross(survey, refs, byCategory, steps, root, definition));
+      breakdowns.set(root, read ? breakdownAcross(survey, refs, read.counts, read.totals.get(root), steps, root, definition) : { refused: true, reason: 'release' });
     }
   }
   brokenDown({ roots: breakdowns.size });
   return breakdowns;
 }
 
+// What the breakdowns read of the stored tallies, one unit at a time: each root's totals per
+// category, and each unit's measures' counts per category (measures.ts countsOnly), not its tallies.
+function breakdownTallies(refs: readonly UnitRef[], data: StoredTallies, definition: BreakdownDefinition): { totals: Map<string, Map<string, GroupTally>>; counts: Map<string, Map<string, GroupTally>> } {
+  const forest = buildForest(refs);
+  const rootOf = (id: string): string | undefined => {
+    let u = forest.index.get(id);
+    if (u === undefined) return undefined;
+    while ((forest.parent[u] as number) !== -1) u = forest.parent[u] as number;
+    return forest.ids[u];
+  };
+  const totals = new Map<string, Map<string, GroupTally>>();
+  const counts = new Map<string, Map<string, GroupTally>>();
+  eachStoredUnit(data, (id, categories) => {
+    const root = rootOf(id);
+    if (root === undefined) return;
+    let sums = totals.get(root);
+    if (!sums) totals.set(root, (sums = emptyCategoryTotals(definition)));
+    for (const [c, t] of categories) addToCategory(sums, c, t);
+    counts.set(id, new Map([...categories].map(([c, t]) => [c, countsOnly(t)])));
+  });
+  return { totals, counts };
+}
+
 // A breakdown is shown only as far as every threshold step shows it (thresholds raised after
 // close must never reveal a figure an earlier step withheld).
-function breakdownAcross(survey: Survey, refs: readonly UnitRef[], byCategory: ByCategory, steps: readonly Disclosure[], root: string, definition: BreakdownDefinition): BreakdownResult {
-  const results = [...new Set(steps)].map((d) => breakdown(survey, refs, byCategory, d, root, definition));
+function breakdownAcross(survey: Survey, refs: readonly UnitRef[], counts: ReadonlyMap<string, ReadonlyMap<string, GroupTally>>, totals: ReadonlyMap<string, GroupTally> | undefined, steps: readonly Disclosure[], root: string, definition: BreakdownDefinition): BreakdownResult {
+  // A root with no respondents has empty totals.
+  const subtreeTotals = totals ?? emptyCategoryTotals(definition);
+  const results = [...new Set(steps)].map((d) => breakdown(survey, refs, counts, d, root, definition, subtreeTotals));
   const refused = results.find((r) => r.refused);
   if (refused) return refused;
   const shown = results as Extract<BreakdownResult, { refused: false }>[];

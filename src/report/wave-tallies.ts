@@ -115,10 +115,7 @@ export function storedForm(parts: readonly TallyPart[]): { responses: number; da
 
 /** storedJson returns the JSON text of tallies in their stored form (gzipped, or plain text as stored before). */
 export function storedJson(data: string | Uint8Array): string | undefined {
-  if (typeof data === 'string') return data;
-  const head = Buffer.from(GZIP_HEAD);
-  if (data.byteLength < head.length || !head.equals(data.subarray(0, head.length))) return undefined;
-  return zlib.gunzipSync(data.subarray(head.length)).toString('utf8');
+  return typeof data === 'string' ? data : storedBytes(data)?.toString('utf8');
 }
 
 /** storedWaveTallies returns the wave's stored tallies if they are of this version and were computed
@@ -130,10 +127,54 @@ export function storedWaveTallies(db: Db, waveId: number, responses: number): Wa
 
 /** parseStoredTallies reads tallies in the stored form (wave_tally, a release's record), or undefined for another version. */
 export function parseStoredTallies(stored: string | Uint8Array): WaveTallies | undefined {
-  const data = storedJson(stored);
-  if (data === undefined || !data.startsWith(HEAD)) return undefined;
-  const { units } = JSON.parse(data) as { units: [string, [string, GroupTallyJson][]][] };
-  return new Map(units.map(([unit, cats]) => [unit, new Map(cats.map(([c, t]) => [c, groupTallyFromJson(t)]))]));
+  const out: WaveTallies = new Map();
+  return eachStoredUnit(stored, (unit, categories) => out.set(unit, categories)) ? out : undefined;
+}
+
+const [QUOTE, BACKSLASH, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, COMMA_BYTE] = ['"', '\\', '[', ']', '{', '}', ','].map((c) => c.charCodeAt(0));
+
+/** eachStoredUnit hands each unit's tallies by category in the stored form to `unit`, one unit at
+ *  a time, in stored order; false (and nothing handed) for another version. */
+export function eachStoredUnit(stored: string | Uint8Array, unit: (id: string, categories: Map<string, GroupTally>) => void): boolean {
+  // One unit's JSON parsed at a time from the decompressed bytes: the whole text as one string and
+  // every unit's tallies as objects (about 50 MB at 500 units) are never held at once.
+  const bytes = typeof stored === 'string' ? Buffer.from(stored, 'utf8') : storedBytes(stored);
+  if (bytes === undefined || bytes.byteLength < HEAD.length + 1 || bytes.toString('latin1', 0, HEAD.length) !== HEAD) return false;
+  let i = HEAD.length;
+  if (bytes[i] !== OPEN_BRACKET) throw new Error('stored tallies: no unit list');
+  i++;
+  while (bytes[i] !== CLOSE_BRACKET) {
+    if (bytes[i] === COMMA_BYTE) i++;
+    const start = i;
+    i = entryEnd(bytes, start);
+    const [id, categories] = JSON.parse(bytes.toString('utf8', start, i)) as [string, [string, GroupTallyJson][]];
+    unit(id, new Map(categories.map(([c, t]) => [c, groupTallyFromJson(t)])));
+  }
+  return true;
+}
+
+// The index just past the JSON array starting at `start` (strings skipped, escapes too).
+function entryEnd(bytes: Uint8Array, start: number): number {
+  if (bytes[start] !== OPEN_BRACKET) throw new Error(`stored tallies: no unit entry at ${start}`);
+  let depth = 0;
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === QUOTE) {
+      for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+    } else if (b === OPEN_BRACKET || b === OPEN_BRACE) depth++;
+    else if ((b === CLOSE_BRACKET || b === CLOSE_BRACE) && --depth === 0) return i + 1;
+  }
+  throw new Error('stored tallies: a unit entry is cut short');
+}
+
+// The decompressed bytes of the gzipped form, or undefined for another form or version.
+function storedBytes(data: Uint8Array): Buffer | undefined {
+  const head = Buffer.from(GZIP_HEAD);
+  if (data.byteLength < head.length || !head.equals(data.subarray(0, head.length))) return undefined;
+  // Into one buffer big enough for the text (JSON tallies compress 6-8 times), not the default
+  // 16 KB pieces joined at the end, which held the text twice (about 12 MB more at 500 units, in
+  // pieces the allocator kept). Pages of it never written are never resident.
+  return zlib.gunzipSync(data.subarray(head.length), { chunkSize: Math.min(Math.max(16 * data.byteLength, 1 << 16), 1 << 30) });
 }
 
 /** talliesCurrent tells, without reading them, whether the wave's stored tallies are of this version
