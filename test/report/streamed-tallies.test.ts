@@ -7,12 +7,13 @@ import zlib from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { breakdown, breakdownOf } from '../../src/report/breakdown.js';
 import { disclose, thresholdsOf } from '../../src/report/disclosure.js';
-import { addGroupTally, emptyGroupTally, groupTallyToJson, TALLY_FORMAT, type GroupTally } from '../../src/report/group.js';
+import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from '../../src/report/group.js';
 import { countsOnly, measureSpecs } from '../../src/report/measures.js';
 import { releaseEachTable, type ReleasedGroup } from '../../src/report/released.js';
 import { rollUp } from '../../src/report/tally.js';
 import { waveResults, type WaveResults } from '../../src/report/wave-results.js';
-import { computeWaveTallies, eachStoredUnit, parseStoredTallies, passTallies, storedForm, storedJson, storedWaveTallies } from '../../src/report/wave-tallies.js';
+import { computeWaveTallies, eachStoredUnit, parseStoredTallies, passTallies, storedForm, storedJson } from '../../src/report/wave-tallies.js';
+import { loadTallyData } from '../../src/store/tally-cache.js';
 import { getWave, waveResponseCount, type Wave } from '../../src/store/waves.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 
@@ -37,9 +38,13 @@ test('tables, disclosure and breakdowns built from tallies read a unit at a time
   expect(definition).toBeDefined();
   expect(results.breakdowns.size).toBeGreaterThan(0);
 
-  // The build as it was: every unit's tallies by category parsed at once, summed into copies, rolled up into copies.
-  const whole = storedWaveTallies(db, wave.id, waveResponseCount(db, wave.id));
-  if (!whole) throw new Error('no stored tallies');
+  // The build as it was: every unit's tallies by category parsed at once (one JSON.parse of the
+  // whole text, not eachStoredUnit), summed into copies, rolled up into copies.
+  const data = loadTallyData(db, wave.id, waveResponseCount(db, wave.id));
+  const text = data === undefined ? undefined : storedJson(data);
+  if (text === undefined) throw new Error('no stored tallies');
+  const { units } = JSON.parse(text) as { units: [string, [string, GroupTallyJson][]][] };
+  const whole = new Map(units.map(([unit, categories]) => [unit, new Map(categories.map(([c, j]) => [c, groupTallyFromJson(j)]))]));
   const refs = results.units.map((u) => ({ id: u.id, parentId: u.parentId, headcount: u.headcount }));
   const rolled = rollUp(refs, new Map([...whole].map(([unit, categories]) => [unit, sum(categories)])));
   const disclosure = disclose(refs, rolled, thresholdsOf(wave));
