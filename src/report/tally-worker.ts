@@ -115,7 +115,6 @@ function pass(db: Database.Database, job: TallyJob): TallyJobResult {
   return { ok: true, counted, parts };
 }
 
-
 // Everything the tables depend on, from one snapshot.
 interface BuildInputs {
   wave: Wave;
