@@ -91,6 +91,32 @@ function planOnce(survey: Survey): SurveyPlan {
   return p;
 }
 
+/** What every tally the scan makes for a survey holds, in the scan's order: the entries of each map
+ *  with their count keys or composite items (tally-codec.ts stores tallies in this layout). */
+export interface TallyShape {
+  items: { id: string; keys: readonly string[] }[];
+  nowDesired: { id: string; keys: readonly string[] }[];
+  texts: string[];
+  factors: { id: string; items: readonly string[] }[];
+  /** The RAUS statements when the survey has them (a rausTotal), else undefined. */
+  raus: readonly string[] | undefined;
+  position: boolean;
+}
+
+/** tallyShape returns the layout of the survey's tallies (the same for every tally of one version). */
+export function tallyShape(survey: Survey): TallyShape {
+  const sp = planOnce(survey);
+  const of = (kind: (k: Kind) => boolean) => sp.planList.filter((p) => kind(p.kind)).map((p) => ({ id: p.id, keys: p.keys }));
+  return {
+    items: of((k) => k !== 'nowDesired' && k !== 'text'),
+    nowDesired: of((k) => k === 'nowDesired'),
+    texts: sp.planList.filter((p) => p.kind === 'text').map((p) => p.id),
+    factors: sp.factorIds.map((id, f) => ({ id, items: sp.factorItems[f] ?? [] })),
+    raus: sp.hasRaus ? sp.rausItems : undefined,
+    position: sp.hasPosition,
+  };
+}
+
 function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; factorItems: string[][]; rausItems: string[]; itemCount: number; ndCount: number } {
   const factorIds = survey.factors.map((f) => f.id);
   const plans = new Map<string, Plan>();

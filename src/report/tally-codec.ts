@@ -1,0 +1,256 @@
+// The compact stored form of a GroupTally: its numbers only, in a layout fixed per survey version
+// (scan.ts tallyShape: items with their count keys, now/desired items, texts, factors with their
+// items, RAUS total, position), so no key or item id is stored and reading it back parses nothing.
+// It holds exactly what the JSON form held: sums over respondents, no order, no time.
+//
+// Every number in a tally is an integer (a count, or an exact sum in units of 1/den, stats.ts), so
+// each is written as a variable-length integer: a sign and the low 6 bits in the first byte, then
+// 7 bits a byte. Counts are small, so most numbers take one byte: the bundled survey's tally is
+// about a sixth of its JSON, and a submit writes fewer database pages. Before each map entry (and
+// the RAUS total and position figures) one byte says whether the tally has it: tallies made by the
+// scan have every one, emptyGroupTally() none.
+//
+// A tally that does not fit the layout (an item, count key or factor item the survey does not
+// have, a number that is not a safe integer) makes encodeTally throw: never stored half right.
+import { emptyCompositeTally, type CompositeTally, type GroupTally } from './group.js';
+import { emptyPositionTally, INVOLUNTARY_DEFINITIONS, type PositionTally } from './position.js';
+import { tallyShape, type TallyShape } from './scan.js';
+import { emptyItemTally, emptyMoments, type ItemTally, type Moments, type NowDesiredTally } from './stats.js';
+import type { Survey } from '../survey/model.js';
+
+// A survey version never changes, so its layout is worked out once.
+type Layout = TallyShape & { textEntries: { id: string }[] };
+const layouts = new WeakMap<Survey, Layout>();
+function shapeOf(survey: Survey): Layout {
+  let s = layouts.get(survey);
+  if (!s) {
+    const shape = tallyShape(survey);
+    layouts.set(survey, (s = { ...shape, textEntries: shape.texts.map((id) => ({ id })) }));
+  }
+  return s;
+}
+
+class Writer {
+  bytes: Uint8Array;
+  at = 0;
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+  }
+  private room(n: number): void {
+    if (this.at + n <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n));
+    grown.set(this.bytes);
+    this.bytes = grown;
+  }
+  flag(present: boolean): void {
+    this.room(1);
+    this.bytes[this.at++] = present ? 1 : 0;
+  }
+  num(x: number): void {
+    this.room(9);
+    // Most numbers are small counts: one byte, no arithmetic.
+    if (x >= 0 && x < 64 && (x | 0) === x) {
+      this.bytes[this.at++] = x;
+      return;
+    }
+    if (!Number.isSafeInteger(x)) throw new RangeError(`tally codec: ${x} is not a safe integer`);
+    let v = Math.abs(x);
+    const low = v % 64;
+    v = (v - low) / 64;
+    this.bytes[this.at++] = (v > 0 ? 128 : 0) | (x < 0 ? 64 : 0) | low;
+    while (v > 0) {
+      const b = v % 128;
+      v = (v - b) / 128;
+      this.bytes[this.at++] = (v > 0 ? 128 : 0) | b;
+    }
+  }
+}
+
+class Reader {
+  at = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+  flag(): boolean {
+    const b = this.bytes[this.at++];
+    if (b === 0) return false;
+    if (b === 1) return true;
+    throw new Error(`tally codec: no presence byte at ${this.at - 1}`);
+  }
+  num(): number {
+    let b = this.byte();
+    if (b < 64) return b;
+    let v = b & 63;
+    const negative = (b & 64) !== 0;
+    let scale = 64;
+    while (b & 128) {
+      b = this.byte();
+      v += (b & 127) * scale;
+      scale *= 128;
+    }
+    return negative ? -v : v;
+  }
+  private byte(): number {
+    const b = this.bytes[this.at++];
+    if (b === undefined) throw new Error('tally codec: the stored tally is cut short');
+    return b;
+  }
+  end(): void {
+    if (this.at !== this.bytes.length) throw new Error(`tally codec: ${this.bytes.length - this.at} bytes past the layout's end`);
+  }
+}
+
+function misfit(what: string): never {
+  throw new Error(`tally codec: the tally does not fit its survey's layout (${what})`);
+}
+
+function writeMoments(w: Writer, m: Moments): void {
+  w.num(m.n);
+  w.num(m.sum);
+  w.num(m.sumSq);
+  w.num(m.den);
+}
+
+function readMoments(r: Reader): Moments {
+  const m = emptyMoments();
+  m.n = r.num();
+  m.sum = r.num();
+  m.sumSq = r.num();
+  m.den = r.num();
+  return m;
+}
+
+function writeItem(w: Writer, t: ItemTally, keys: readonly string[], id: string): void {
+  w.num(t.answered);
+  w.num(t.dontKnow);
+  writeMoments(w, t.moments);
+  let held = 0;
+  for (const _ in t.counts) held++;
+  if (held !== keys.length) misfit(`${id} counts ${held} values, the layout ${keys.length}`);
+  for (const k of keys) {
+    const n = t.counts[k];
+    if (n === undefined) misfit(`${id} has no count for ${k}`);
+    w.num(n);
+  }
+}
+
+function readItem(r: Reader, keys: readonly string[]): ItemTally {
+  const t = emptyItemTally(keys);
+  t.answered = r.num();
+  t.dontKnow = r.num();
+  t.moments = readMoments(r);
+  for (const k of keys) t.counts[k] = r.num();
+  return t;
+}
+
+function writeComposite(w: Writer, c: CompositeTally, items: readonly string[], id: string): void {
+  const m = items.length;
+  if (c.items.length !== m || c.items.some((x, i) => x !== items[i])) misfit(`${id} is over other items`);
+  if (c.missing.length !== m || c.cross.length !== m || c.pairs.length !== m * m) misfit(`${id} has vectors of another length`);
+  w.num(c.n);
+  w.num(c.sum);
+  w.num(c.sumSq);
+  for (const x of c.missing) w.num(x);
+  for (const x of c.cross) w.num(x);
+  for (const x of c.pairs) w.num(x);
+}
+
+function readComposite(r: Reader, items: readonly string[]): CompositeTally {
+  const c = emptyCompositeTally(items);
+  c.n = r.num();
+  c.sum = r.num();
+  c.sumSq = r.num();
+  for (const v of [c.missing, c.cross, c.pairs]) for (let i = 0; i < v.length; i++) v[i] = r.num();
+  return c;
+}
+
+const POSITION_COUNTS = ['n', 'partTime', 'fullTime', 'more', 'same', 'less'] as const;
+
+function writePosition(w: Writer, p: PositionTally): void {
+  for (const k of POSITION_COUNTS) w.num(p[k]);
+  writeMoments(w, p.current);
+  writeMoments(w, p.desired);
+  if (Object.keys(p.involuntary).length !== INVOLUNTARY_DEFINITIONS.length) misfit('position has other definitions');
+  for (const d of INVOLUNTARY_DEFINITIONS) w.num(p.involuntary[d.id]);
+}
+
+function readPosition(r: Reader): PositionTally {
+  const p = emptyPositionTally();
+  for (const k of POSITION_COUNTS) p[k] = r.num();
+  p.current = readMoments(r);
+  p.desired = readMoments(r);
+  for (const d of INVOLUNTARY_DEFINITIONS) p.involuntary[d.id] = r.num();
+  return p;
+}
+
+/** Writes the entries of `map` the layout lists, each after its presence byte; throws if the map
+ *  has an entry the layout does not. */
+function writeEntries<T, E extends { id: string }>(w: Writer, map: Map<string, T>, layout: readonly E[], what: string, write: (value: T, entry: E) => void): void {
+  let present = 0;
+  for (const e of layout) {
+    const value = map.get(e.id);
+    w.flag(value !== undefined);
+    if (value === undefined) continue;
+    present++;
+    write(value, e);
+  }
+  if (present !== map.size) misfit(`${map.size - present} ${what} the survey does not have`);
+}
+
+function readEntries<T, E extends { id: string }>(r: Reader, layout: readonly E[], read: (entry: E) => T): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const e of layout) if (r.flag()) map.set(e.id, read(e));
+  return map;
+}
+
+// About what the bundled survey's tally takes, so most encodings never grow the buffer.
+const INITIAL_BYTES = 4096;
+
+/** encodeTally returns the compact form of a tally of `survey`'s version; throws when the tally
+ *  does not fit that version's layout (decodeTally(survey, encodeTally(survey, t)) deep-equals t). */
+export function encodeTally(survey: Survey, t: GroupTally): Buffer {
+  const shape = shapeOf(survey);
+  const w = new Writer(INITIAL_BYTES);
+  w.num(t.responses);
+  writeEntries(w, t.items, shape.items, 'items', (item, e) => writeItem(w, item, e.keys, e.id));
+  writeEntries(w, t.nowDesired, shape.nowDesired, 'now/desired items', (nd, e) => {
+    writeItem(w, nd.now, e.keys, e.id);
+    writeItem(w, nd.desired, e.keys, e.id);
+    writeMoments(w, nd.gap);
+  });
+  writeEntries(w, t.factors, shape.factors, 'factors', (c, e) => writeComposite(w, c, e.items, e.id));
+  writeEntries(w, t.texts, shape.textEntries, 'texts', (n) => w.num(n));
+  w.flag(t.rausTotal !== undefined);
+  if (t.rausTotal) {
+    if (!shape.raus) misfit('a RAUS total');
+    writeComposite(w, t.rausTotal, shape.raus, 'the RAUS total');
+  }
+  w.flag(t.position !== undefined);
+  if (t.position) {
+    if (!shape.position) misfit('position figures');
+    writePosition(w, t.position);
+  }
+  // A copy of the bytes written, so a kept tally does not hold the whole working buffer.
+  return Buffer.from(w.bytes.subarray(0, w.at));
+}
+
+/** decodeTally restores a tally of `survey`'s version from encodeTally's bytes; throws on bytes
+ *  that do not fill the layout exactly. */
+export function decodeTally(survey: Survey, bytes: Uint8Array): GroupTally {
+  const shape = shapeOf(survey);
+  const r = new Reader(bytes);
+  const responses = r.num();
+  const items = readEntries(r, shape.items, (e) => readItem(r, e.keys));
+  const nowDesired = readEntries(r, shape.nowDesired, (e): NowDesiredTally => ({ now: readItem(r, e.keys), desired: readItem(r, e.keys), gap: readMoments(r) }));
+  const factors = readEntries(r, shape.factors, (e) => readComposite(r, e.items));
+  const texts = readEntries(r, shape.textEntries, () => r.num());
+  const t: GroupTally = { responses, items, nowDesired, factors, texts };
+  if (r.flag()) {
+    if (!shape.raus) throw new Error('tally codec: a RAUS total the survey does not have');
+    t.rausTotal = readComposite(r, shape.raus);
+  }
+  if (r.flag()) {
+    if (!shape.position) throw new Error('tally codec: position figures the survey does not have');
+    t.position = readPosition(r);
+  }
+  r.end();
+  return t;
+}
