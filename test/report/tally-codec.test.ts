@@ -61,7 +61,7 @@ function people(survey: Survey, n: number, seed: number): Answers[] {
 }
 
 function rowsOf(survey: Survey, answers: Answers[]): WaveAnswerRow[] {
-  return answers.flatMap((a, i) => {
+  return answers.flatMap((a, i): WaveAnswerRow[] => {
     const unitId = `u${i % 3}`;
     const rows = answerRows(survey, a);
     return rows.length === 0 ? [{ responseId: i + 1, unitId, itemId: null, part: null, num: null, txt: null }] : rows.map((r) => ({ responseId: i + 1, unitId, ...r }));
