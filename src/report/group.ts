@@ -141,8 +141,13 @@ export function mergeTallies(a: GroupTally, b: GroupTally): GroupTally {
 }
 
 /** The layout of stored tallies: 2 since moments carry exact integer sums (stats.ts), 3 since
- *  factors and the RAUS total are composite tallies; data stored in another layout is computed again. */
-export const TALLY_FORMAT = 3;
+ *  factors and the RAUS total are composite tallies, 4 since they are stored in the compact form of
+ *  tally-codec.ts (3 was JSON); data stored in another layout is computed again. */
+export const TALLY_FORMAT = 4;
+
+/** The layout of tallies stored as JSON (groupTallyToJson), the form before TALLY_FORMAT 4: wave
+ *  tallies and release records stored in it are still read. */
+export const JSON_TALLY_FORMAT = 3;
 
 /** Plain-JSON form of a GroupTally (Maps as entry lists), for storing computed tallies. */
 export type GroupTallyJson = Omit<GroupTally, 'items' | 'nowDesired' | 'factors' | 'texts'> & {

@@ -7,8 +7,9 @@ import type { WaveAnswerRow } from '../store/results.js';
 import type { Db } from '../store/db.js';
 import type { Survey } from '../survey/model.js';
 import { breakdownOf, type BreakdownDefinition } from './breakdown.js';
-import { groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
+import { TALLY_FORMAT, type GroupTally } from './group.js';
 import { tallyRespondentInto } from './scan.js';
+import { decodeTally, encodeTally } from './tally-codec.js';
 import { passTallies } from './wave-tallies.js';
 
 // A survey version never changes, so its breakdown is worked out once.
@@ -18,11 +19,11 @@ function breakdownFor(survey: Survey): BreakdownDefinition | undefined {
   return breakdowns.get(survey);
 }
 
-// The running tallies last written, parsed, per database and (wave, unit, category), with the
-// respondent count they hold: a submit to the same unit then skips reading and parsing the stored
-// JSON (about 14 KB for the bundled survey), and only adds and writes. Trusted only while the
+// The running tallies last written, decoded, per database and (wave, unit, category), with the
+// respondent count they hold: a submit to the same unit then skips reading and decoding the stored
+// bytes (about 1.7 KB for the bundled survey), and only adds and writes. Trusted only while the
 // stored count is the same (a rolled-back submit, a tally rebuilt or dropped, leave it behind and
-// it is parsed again). The most recently used few hundred are kept: a few MB.
+// it is decoded again). The most recently used few hundred are kept: a few MB.
 const PARSED_KEPT = 256;
 const parsedByDb = new WeakMap<Db, Map<string, { responses: number; tally: GroupTally }>>();
 
@@ -49,13 +50,13 @@ export function respondentTally(db: Db, survey: Survey, waveId: number, unitId: 
       if (!row) return undefined;
       if (row.format !== TALLY_FORMAT) return null;
       responses = row.responses;
-      return hit && hit.responses === row.responses ? hit.tally : groupTallyFromJson(JSON.parse(row.data()) as GroupTallyJson);
+      return hit && hit.responses === row.responses ? hit.tally : decodeTally(survey, row.data());
     });
     if (!added) return undefined;
     // Counted as written; should the transaction roll back, the stored count differs and this is not trusted.
     kept.set(key, { responses: responses + 1, tally: added.tally });
     if (kept.size > PARSED_KEPT) kept.delete(kept.keys().next().value as string);
-    return { format: TALLY_FORMAT, category: added.category, data: JSON.stringify(groupTallyToJson(added.tally)) };
+    return { format: TALLY_FORMAT, category: added.category, data: encodeTally(survey, added.tally) };
   };
 }
 
@@ -63,7 +64,7 @@ export function respondentTally(db: Db, survey: Survey, waveId: number, unitId: 
  *  responses stored without a submit: seeded data, an import); nothing may be submitted to the
  *  wave meanwhile. */
 export function seedRunningTallies(db: Db, survey: Survey, waveId: number): void {
-  const rows = [...passTallies(db, survey, waveId)].flatMap(([unit, categories]) => [...categories].map(([category, t]) => ({ unit, category, responses: t.responses, data: JSON.stringify(groupTallyToJson(t)) })));
+  const rows = [...passTallies(db, survey, waveId)].flatMap(([unit, categories]) => [...categories].map(([category, t]) => ({ unit, category, responses: t.responses, data: encodeTally(survey, t) })));
   replaceRunningTallies(db, waveId, TALLY_FORMAT, rows);
   // Rows rewritten with perhaps the same counts: nothing kept parsed is trusted after.
   parsedByDb.delete(db);

@@ -9,19 +9,20 @@ import { loadTallyData, storedTallyHead } from '../store/tally-cache.js';
 import type { Survey } from '../survey/model.js';
 import { startPhase } from './close-phases.js';
 import { breakdownOf } from './breakdown.js';
-import { groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
+import { groupTallyFromJson, groupTallyToJson, JSON_TALLY_FORMAT, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
+import { decodeTally } from './tally-codec.js';
 import { tallyWave, tallyWaveByCategory } from './tally.js';
 
 // The stored form's version (group.ts): stored tallies of another version are computed again, at
 // start-up or on the first request.
-const HEAD = `{"format":${TALLY_FORMAT},"units":`;
+const HEAD = `{"format":${JSON_TALLY_FORMAT},"units":`;
 
 // The JSON is stored gzipped (at 500 units 11 MB of text becomes about a tenth): the server thread
 // writes it, and copies it to the release, in one turn each, so its size is what requests wait
 // for. The blob is this line, then gzip members: the head, each part's entries and the commas
 // between them, each compressed on its own (the parts in the workers), which gunzip reads as one
 // text. Tallies stored as plain JSON text (before this form) are read as they are.
-const GZIP_HEAD = `kartlegg tallies ${TALLY_FORMAT} gzip\n`;
+const GZIP_HEAD = `kartlegg tallies ${JSON_TALLY_FORMAT} gzip\n`;
 // Level 3: at 500 units 11.4 MB of JSON in 58 ms to 1.47 MB, against 168 ms to 1.07 MB at 6
 // (measured on running tallies of 30 000 responses): at close the gzip is most of a worker's work.
 const gzip = (text: string): Buffer => zlib.gzipSync(text, { level: 3 });
@@ -45,12 +46,12 @@ export interface TallyPart {
  *  computation split over threads) in their stored form: from its running tallies when they count
  *  every response, else by the full pass over its answers. */
 export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart {
-  return runningPart(db, waveId, units) ?? passWaveTallies(db, survey, waveId, units);
+  return runningPart(db, survey, waveId, units) ?? passWaveTallies(db, survey, waveId, units);
 }
 
 /** runningPart returns the part from the wave's running tallies (kept at submit), if they count
- *  every response of the wave: rows joined as text, nothing parsed. */
-function runningPart(db: Db, waveId: number, units?: readonly string[]): TallyPart | undefined {
+ *  every response of the wave. */
+function runningPart(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart | undefined {
   const read = startPhase('pass: read running tallies', waveId);
   const rows = readRunningTallies(db, waveId, TALLY_FORMAT, units);
   if (!rows) {
@@ -65,7 +66,7 @@ function runningPart(db: Db, waveId: number, units?: readonly string[]): TallyPa
     for (; i < rows.length && (rows[i] as RunningTallyRow).unit === unit; i++) {
       const r = rows[i] as RunningTallyRow;
       responses += r.responses;
-      categories.push(`[${JSON.stringify(r.category)},${r.data}]`);
+      categories.push(`[${JSON.stringify(r.category)},${JSON.stringify(groupTallyToJson(decodeTally(survey, r.data)))}]`);
     }
     entries.push(`[${JSON.stringify(unit)},[${categories.join(',')}]]`);
   }

@@ -1,24 +1,25 @@
 // Running tallies: a wave's tallies per unit and background category, added to in the submit
 // transaction, so that closing a wave reads a few hundred rows instead of every answer. What a
-// row holds (GroupTally JSON, report/group.ts) is the report layer's; this module only stores it.
+// row holds (a GroupTally in the compact form of report/tally-codec.ts, JSON text in layouts
+// before 4) is the report layer's; this module only stores it.
 // The rows of a wave stand for its tallies only when their responses add up to the wave's count
 // (wave_count): a response stored another way (an import, a test, an upgrade) leaves them short,
 // and the close falls back to the full pass.
 import { prepared, type Db } from './db.js';
 import { waveResponseCount } from './waves.js';
 
-/** A stored running tally: its layout version, how many respondents it counts, and its GroupTally
- *  JSON, read only when asked for (a caller that has the same tally parsed already skips it). */
+/** A stored running tally: its layout version, how many respondents it counts, and its stored
+ *  bytes, read only when asked for (a caller that has the same tally decoded already skips it). */
 export interface StoredRunningTally {
   format: number;
   responses: number;
-  data(): string;
+  data(): Buffer;
 }
 
 /** What a submit adds to its unit's running tally: given a reader of the stored tally for a
  *  category, it returns the respondent's category and that tally with them added (the layout
- *  version, the JSON), or undefined to leave it (a row of another layout). */
-export type RespondentTally = (stored: (category: string) => StoredRunningTally | undefined) => { format: number; category: string; data: string } | undefined;
+ *  version, the stored bytes), or undefined to leave it (a row of another layout). */
+export type RespondentTally = (stored: (category: string) => StoredRunningTally | undefined) => { format: number; category: string; data: Uint8Array } | undefined;
 
 /** addRunningTally adds one respondent to its unit and category's running tally; call it in the
  *  transaction that inserts the response, so that no copy of the files ever holds a response its
@@ -28,7 +29,7 @@ export function addRunningTally(db: Db, waveId: number, unitId: string, add: Res
   const next = add((category) => {
     const row = prepared(db, 'SELECT format, responses FROM running_tally WHERE wave_id = ? AND unit_id = ? AND category = ?').get(waveId, unitId, category) as { format: number; responses: number } | undefined;
     if (!row) return undefined;
-    const data = (): string => (prepared(db, 'SELECT data FROM running_tally WHERE wave_id = ? AND unit_id = ? AND category = ?').get(waveId, unitId, category) as { data: string }).data;
+    const data = (): Buffer => (prepared(db, 'SELECT data FROM running_tally WHERE wave_id = ? AND unit_id = ? AND category = ?').get(waveId, unitId, category) as { data: Buffer }).data;
     return { ...row, data };
   });
   if (!next) return;
@@ -36,12 +37,12 @@ export function addRunningTally(db: Db, waveId: number, unitId: string, add: Res
     ON CONFLICT (wave_id, unit_id, category) DO UPDATE SET responses = responses + 1, data = excluded.data`).run(waveId, unitId, next.category, next.format, next.data);
 }
 
-/** A running tally row: its unit, category and GroupTally JSON. */
+/** A running tally row: its unit, category, respondent count and stored bytes. */
 export interface RunningTallyRow {
   unit: string;
   category: string;
   responses: number;
-  data: string;
+  data: Uint8Array;
 }
 
 /** readRunningTallies returns, from one read snapshot, the wave's running tallies of layout

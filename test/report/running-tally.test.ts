@@ -6,16 +6,18 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { prepareClosedWaves } from '../../src/report/close.js';
 import { seededRandom, syntheticAnswers } from '../../src/demo-answers.js';
 import { breakdownOf } from '../../src/report/breakdown.js';
-import { TALLY_FORMAT } from '../../src/report/group.js';
+import { groupTallyToJson, JSON_TALLY_FORMAT, TALLY_FORMAT } from '../../src/report/group.js';
 import { respondentTally, seedRunningTallies } from '../../src/report/running-tally.js';
-import { computeWaveTallies, parseStoredTallies, passTallies, storedForm, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
+import { decodeTally } from '../../src/report/tally-codec.js';
+import { buildWaveResults, readResultsInputs } from '../../src/report/wave-results.js';
+import { computeWaveTallies, parseStoredTallies, passTallies, passWaveTallies, storedForm, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { createDraft } from '../../src/store/drafts.js';
 import { answerRows, submitResponse } from '../../src/store/responses.js';
 import { addRunningTally, dropOtherRunningTallies, readRunningTallies } from '../../src/store/running-tallies.js';
 import { syncSurveyVersions } from '../../src/store/survey-versions.js';
 import { addUnit } from '../../src/store/units.js';
-import { createWave, waveResponseCount } from '../../src/store/waves.js';
+import { createWave, getWave, setWaveStatus, waveResponseCount, type Wave } from '../../src/store/waves.js';
 import { parseSurveyFiles } from '../../src/survey/load.js';
 import type { Answers, Survey } from '../../src/survey/model.js';
 import { bundledSurveys } from '../helpers/app.js';
@@ -196,6 +198,53 @@ describe('a wave the running tallies do not fully count is counted by the pass',
     expect(db.prepare('SELECT count(*) AS n FROM running_tally').get()).toEqual({ n: 0 });
     expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
   });
+  test('running tallies stored as JSON (layout 3, before the compact form) are dropped at start-up: the wave is counted by the pass', () => {
+    const { db, waveId, submit } = setup(survey);
+    people(survey, 5, 15).forEach((p, i) => submit(i % 2 ? 'u1' : 'u2', p));
+    // The rows as the version before wrote them: the same tallies, as JSON text, of layout 3.
+    const update = db.prepare('UPDATE running_tally SET format = ?, data = ? WHERE unit_id = ? AND category = ?');
+    for (const [unit, categories] of passTallies(db, survey, waveId)) for (const [category, t] of categories) update.run(JSON_TALLY_FORMAT, JSON.stringify(groupTallyToJson(t)), unit, category);
+    expect((db.prepare('SELECT DISTINCT format FROM running_tally').all() as { format: number }[]).map((r) => r.format)).toEqual([JSON_TALLY_FORMAT]);
+    // A submit meanwhile leaves the old row alone (the wave is no longer fully counted).
+    submit('u1', people(survey, 1, 16)[0] as Answers);
+    expect(tallied(db, waveId)).toBeUndefined();
+    prepareClosedWaves(db);
+    expect(db.prepare('SELECT count(*) AS n FROM running_tally WHERE format <> ?').get(TALLY_FORMAT)).toEqual({ n: 0 });
+    expect(tallied(db, waveId)).toBeUndefined();
+    const closing = closingTallies(db, survey, waveId);
+    expect(closing).toEqual(passTallies(db, survey, waveId));
+    expect([...(closing as WaveTallies).values()].flatMap((c) => [...c.values()]).reduce((n, t) => n + t.responses, 0)).toBe(6);
+  });
+});
+
+describe('results from the compact running tallies', () => {
+  test.each([['kartlegging', bundledSurveys().get('kartlegging') as Survey] as const, ['bg', withBackground] as const])(
+    '%s: tables, disclosure and breakdowns are the same whether the close read the running tallies or the answers',
+    (_id, survey) => {
+      const { db, waveId, submit } = setup(survey);
+      // u1 too small to be shown (and hidden with a sibling), the others above k.
+      const units = ['u2', 'u3', 'root'];
+      people(survey, 45, 21).forEach((p, i) => submit(i < 2 ? 'u1' : (units[i % units.length] as string), p));
+      expect(tallied(db, waveId)).toBe(45);
+      // What is stored holds only the compact form, and it decodes to the pass's tallies.
+      const rows = readRunningTallies(db, waveId, TALLY_FORMAT) ?? [];
+      const pass = passTallies(db, survey, waveId);
+      for (const r of rows) expect(decodeTally(survey, r.data)).toStrictEqual(pass.get(r.unit)?.get(r.category));
+      setWaveStatus(db, waveId, 'closed');
+      const wave = getWave(db, waveId) as Wave;
+      const build = (data: Uint8Array) => buildWaveResults(wave, survey, { ...readResultsInputs(db, waveId), latest: () => data });
+      const running = build(storedForm([computeWaveTallies(db, survey, waveId)]).data);
+      const answers = build(storedForm([passWaveTallies(db, survey, waveId)]).data);
+      expect([...running.tables]).toStrictEqual([...answers.tables]);
+      expect(running.disclosure).toStrictEqual(answers.disclosure);
+      expect(running.breakdowns).toStrictEqual(answers.breakdowns);
+      // Something shown and something suppressed, so the comparison covers both.
+      const released = [...running.disclosure.units.values()].map((u) => u.released);
+      expect(released).toContain(true);
+      expect(released).toContain(false);
+      expect(running.breakdowns.size).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('at rest', () => {
