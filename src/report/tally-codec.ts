@@ -122,8 +122,8 @@ function writeItem(w: Writer, t: ItemTally, keys: readonly string[], id: string)
   w.num(t.answered);
   w.num(t.dontKnow);
   writeMoments(w, t.moments);
-  let held = 0;
-  for (const _ in t.counts) held++;
+  // Counted with Object.keys: a for-in over the prototype-less records is half again slower.
+  const held = Object.keys(t.counts).length;
   if (held !== keys.length) misfit(`${id} counts ${held} values, the layout ${keys.length}`);
   for (const k of keys) {
     const n = t.counts[k];
