@@ -52,9 +52,9 @@ export function timePhases(dbPath: string, waveId: number): Phase[] {
       for (const rows of waveResponses(db, waveId)) n += rows.length;
       return n;
     });
-    timed('full pass now, one thread: packed reader, tallied, stored form (gzipped JSON)', () => passWaveTallies(db, survey, waveId));
-    // What a close does now: the running tallies kept at submit, read as text and gzipped.
-    const part = timed('from the running tallies, one thread: read as text, stored form (gzipped JSON)', () => computeWaveTallies(db, survey, waveId));
+    timed('full pass now, one thread: packed reader, tallied, stored form (compact)', () => passWaveTallies(db, survey, waveId));
+    // What a close does now: the running tallies kept at submit, their bytes put side by side.
+    const part = timed('from the running tallies, one thread: bytes side by side, stored form (compact)', () => computeWaveTallies(db, survey, waveId));
     const { responses, data } = storedForm([part]);
     timed('store the tallies (server thread)', () => saveTallyData(db, waveId, responses, data));
     const count = waveResponseCount(db, waveId);

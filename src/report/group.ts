@@ -5,6 +5,7 @@ import {
   addItemTally,
   addNowDesiredTally,
   cloneItemTally,
+  countsRecord,
   emptyNowDesiredTally,
   type ItemTally,
   type NowDesiredTally,
@@ -162,9 +163,17 @@ export function groupTallyToJson(t: GroupTally): GroupTallyJson {
   return { ...t, items: [...t.items], nowDesired: [...t.nowDesired], factors: [...t.factors], texts: [...t.texts] };
 }
 
-/** groupTallyFromJson restores a tally stored by groupTallyToJson. */
+/** groupTallyFromJson restores a tally stored by groupTallyToJson (counts in prototype-less
+ *  records, as the scan and the compact form make them). */
 export function groupTallyFromJson(j: GroupTallyJson): GroupTally {
-  return { ...j, items: new Map(j.items), nowDesired: new Map(j.nowDesired), factors: new Map(j.factors), texts: new Map(j.texts) };
+  const item = (t: ItemTally): ItemTally => ({ ...t, counts: Object.assign(countsRecord(), t.counts) });
+  return {
+    ...j,
+    items: new Map(j.items.map(([id, t]) => [id, item(t)])),
+    nowDesired: new Map(j.nowDesired.map(([id, t]) => [id, { ...t, now: item(t.now), desired: item(t.desired) }])),
+    factors: new Map(j.factors),
+    texts: new Map(j.texts),
+  };
 }
 
 // Every number in a tally is a count or a sum over respondents, so negating them all and adding

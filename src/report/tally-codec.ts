@@ -30,11 +30,31 @@ function shapeOf(survey: Survey): Layout {
   return s;
 }
 
-class Writer {
-  bytes: Uint8Array;
-  at = 0;
-  constructor(size: number) {
+// About what the bundled survey's tally takes, so most encodings never grow the buffer.
+const INITIAL_BYTES = 4096;
+
+/** ByteWriter writes integers (and texts and byte strings, framed by their length) in the form
+ *  tallies are stored in; done() returns what was written. */
+export class ByteWriter {
+  private bytes: Uint8Array;
+  private at = 0;
+  constructor(size = INITIAL_BYTES) {
     this.bytes = new Uint8Array(size);
+  }
+  /** done returns a copy of the bytes written, so a kept result does not hold the whole working buffer. */
+  done(): Buffer {
+    return Buffer.from(this.bytes.subarray(0, this.at));
+  }
+  /** text writes a string as its UTF-8 length and bytes. */
+  text(s: string): void {
+    this.framed(Buffer.from(s, 'utf8'));
+  }
+  /** framed writes bytes after their length. */
+  framed(b: Uint8Array): void {
+    this.num(b.byteLength);
+    this.room(b.byteLength);
+    this.bytes.set(b, this.at);
+    this.at += b.byteLength;
   }
   private room(n: number): void {
     if (this.at + n <= this.bytes.length) return;
@@ -42,10 +62,12 @@ class Writer {
     grown.set(this.bytes);
     this.bytes = grown;
   }
+  /** flag writes a presence byte. */
   flag(present: boolean): void {
     this.room(1);
     this.bytes[this.at++] = present ? 1 : 0;
   }
+  /** num writes a safe integer (throws for any other number). */
   num(x: number): void {
     this.room(9);
     // Most numbers are small counts: one byte, no arithmetic.
@@ -66,15 +88,36 @@ class Writer {
   }
 }
 
-class Reader {
-  at = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+/** ByteReader reads what a ByteWriter wrote, from `at`; throws on bytes cut short. */
+export class ByteReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private at = 0,
+  ) {}
+  /** atEnd tells whether every byte has been read. */
+  atEnd(): boolean {
+    return this.at >= this.bytes.length;
+  }
+  /** text reads a string written by ByteWriter.text. */
+  text(): string {
+    const b = this.framed();
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+  }
+  /** framed reads bytes written by ByteWriter.framed (a view, not a copy). */
+  framed(): Uint8Array {
+    const n = this.num();
+    if (this.at + n > this.bytes.length) throw new Error('tally codec: the stored tallies are cut short');
+    this.at += n;
+    return this.bytes.subarray(this.at - n, this.at);
+  }
+  /** flag reads a presence byte. */
   flag(): boolean {
     const b = this.bytes[this.at++];
     if (b === 0) return false;
     if (b === 1) return true;
     throw new Error(`tally codec: no presence byte at ${this.at - 1}`);
   }
+  /** num reads an integer. */
   num(): number {
     let b = this.byte();
     if (b < 64) return b;
@@ -93,6 +136,7 @@ class Reader {
     if (b === undefined) throw new Error('tally codec: the stored tally is cut short');
     return b;
   }
+  /** end throws unless every byte has been read. */
   end(): void {
     if (this.at !== this.bytes.length) throw new Error(`tally codec: ${this.bytes.length - this.at} bytes past the layout's end`);
   }
@@ -102,14 +146,14 @@ function misfit(what: string): never {
   throw new Error(`tally codec: the tally does not fit its survey's layout (${what})`);
 }
 
-function writeMoments(w: Writer, m: Moments): void {
+function writeMoments(w: ByteWriter, m: Moments): void {
   w.num(m.n);
   w.num(m.sum);
   w.num(m.sumSq);
   w.num(m.den);
 }
 
-function readMoments(r: Reader): Moments {
+function readMoments(r: ByteReader): Moments {
   const m = emptyMoments();
   m.n = r.num();
   m.sum = r.num();
@@ -118,7 +162,7 @@ function readMoments(r: Reader): Moments {
   return m;
 }
 
-function writeItem(w: Writer, t: ItemTally, keys: readonly string[], id: string): void {
+function writeItem(w: ByteWriter, t: ItemTally, keys: readonly string[], id: string): void {
   w.num(t.answered);
   w.num(t.dontKnow);
   writeMoments(w, t.moments);
@@ -132,7 +176,7 @@ function writeItem(w: Writer, t: ItemTally, keys: readonly string[], id: string)
   }
 }
 
-function readItem(r: Reader, keys: readonly string[]): ItemTally {
+function readItem(r: ByteReader, keys: readonly string[]): ItemTally {
   const t = emptyItemTally(keys);
   t.answered = r.num();
   t.dontKnow = r.num();
@@ -141,7 +185,7 @@ function readItem(r: Reader, keys: readonly string[]): ItemTally {
   return t;
 }
 
-function writeComposite(w: Writer, c: CompositeTally, items: readonly string[], id: string): void {
+function writeComposite(w: ByteWriter, c: CompositeTally, items: readonly string[], id: string): void {
   const m = items.length;
   if (c.items.length !== m || c.items.some((x, i) => x !== items[i])) misfit(`${id} is over other items`);
   if (c.missing.length !== m || c.cross.length !== m || c.pairs.length !== m * m) misfit(`${id} has vectors of another length`);
@@ -153,7 +197,7 @@ function writeComposite(w: Writer, c: CompositeTally, items: readonly string[], 
   for (const x of c.pairs) w.num(x);
 }
 
-function readComposite(r: Reader, items: readonly string[]): CompositeTally {
+function readComposite(r: ByteReader, items: readonly string[]): CompositeTally {
   const c = emptyCompositeTally(items);
   c.n = r.num();
   c.sum = r.num();
@@ -164,7 +208,7 @@ function readComposite(r: Reader, items: readonly string[]): CompositeTally {
 
 const POSITION_COUNTS = ['n', 'partTime', 'fullTime', 'more', 'same', 'less'] as const;
 
-function writePosition(w: Writer, p: PositionTally): void {
+function writePosition(w: ByteWriter, p: PositionTally): void {
   for (const k of POSITION_COUNTS) w.num(p[k]);
   writeMoments(w, p.current);
   writeMoments(w, p.desired);
@@ -172,7 +216,7 @@ function writePosition(w: Writer, p: PositionTally): void {
   for (const d of INVOLUNTARY_DEFINITIONS) w.num(p.involuntary[d.id]);
 }
 
-function readPosition(r: Reader): PositionTally {
+function readPosition(r: ByteReader): PositionTally {
   const p = emptyPositionTally();
   for (const k of POSITION_COUNTS) p[k] = r.num();
   p.current = readMoments(r);
@@ -183,7 +227,7 @@ function readPosition(r: Reader): PositionTally {
 
 /** Writes the entries of `map` the layout lists, each after its presence byte; throws if the map
  *  has an entry the layout does not. */
-function writeEntries<T, E extends { id: string }>(w: Writer, map: Map<string, T>, layout: readonly E[], what: string, write: (value: T, entry: E) => void): void {
+function writeEntries<T, E extends { id: string }>(w: ByteWriter, map: Map<string, T>, layout: readonly E[], what: string, write: (value: T, entry: E) => void): void {
   let present = 0;
   for (const e of layout) {
     const value = map.get(e.id);
@@ -195,20 +239,17 @@ function writeEntries<T, E extends { id: string }>(w: Writer, map: Map<string, T
   if (present !== map.size) misfit(`${map.size - present} ${what} the survey does not have`);
 }
 
-function readEntries<T, E extends { id: string }>(r: Reader, layout: readonly E[], read: (entry: E) => T): Map<string, T> {
+function readEntries<T, E extends { id: string }>(r: ByteReader, layout: readonly E[], read: (entry: E) => T): Map<string, T> {
   const map = new Map<string, T>();
   for (const e of layout) if (r.flag()) map.set(e.id, read(e));
   return map;
 }
 
-// About what the bundled survey's tally takes, so most encodings never grow the buffer.
-const INITIAL_BYTES = 4096;
-
 /** encodeTally returns the compact form of a tally of `survey`'s version; throws when the tally
  *  does not fit that version's layout (decodeTally(survey, encodeTally(survey, t)) deep-equals t). */
 export function encodeTally(survey: Survey, t: GroupTally): Buffer {
   const shape = shapeOf(survey);
-  const w = new Writer(INITIAL_BYTES);
+  const w = new ByteWriter();
   w.num(t.responses);
   writeEntries(w, t.items, shape.items, 'items', (item, e) => writeItem(w, item, e.keys, e.id));
   writeEntries(w, t.nowDesired, shape.nowDesired, 'now/desired items', (nd, e) => {
@@ -228,15 +269,35 @@ export function encodeTally(survey: Survey, t: GroupTally): Buffer {
     if (!shape.position) misfit('position figures');
     writePosition(w, t.position);
   }
-  // A copy of the bytes written, so a kept tally does not hold the whole working buffer.
-  return Buffer.from(w.bytes.subarray(0, w.at));
+  return w.done();
 }
 
 /** decodeTally restores a tally of `survey`'s version from encodeTally's bytes; throws on bytes
  *  that do not fill the layout exactly. */
 export function decodeTally(survey: Survey, bytes: Uint8Array): GroupTally {
-  const shape = shapeOf(survey);
-  const r = new Reader(bytes);
+  return decodeInLayout(shapeOf(survey), bytes);
+}
+
+/** A survey version's layout, as tallyLayout writes it and readLayout reads it back. */
+export type TallyLayout = Layout;
+
+/** tallyLayout returns the layout of the survey version's tallies as text, to be stored once with
+ *  many of its tallies, so they are read without the survey (readLayout). */
+export function tallyLayout(survey: Survey): string {
+  const { textEntries: _, ...shape } = shapeOf(survey);
+  return JSON.stringify(shape);
+}
+
+/** readLayout reads tallyLayout's text back. */
+export function readLayout(text: string): TallyLayout {
+  const shape = JSON.parse(text) as TallyShape;
+  if (!Array.isArray(shape.items) || !Array.isArray(shape.nowDesired) || !Array.isArray(shape.texts) || !Array.isArray(shape.factors)) throw new Error('tally codec: not a tally layout');
+  return { ...shape, textEntries: shape.texts.map((id) => ({ id })) };
+}
+
+/** decodeInLayout is decodeTally for tallies stored with their layout (readLayout). */
+export function decodeInLayout(shape: TallyLayout, bytes: Uint8Array): GroupTally {
+  const r = new ByteReader(bytes);
   const responses = r.num();
   const items = readEntries(r, shape.items, (e) => readItem(r, e.keys));
   const nowDesired = readEntries(r, shape.nowDesired, (e): NowDesiredTally => ({ now: readItem(r, e.keys), desired: readItem(r, e.keys), gap: readMoments(r) }));

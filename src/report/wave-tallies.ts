@@ -1,7 +1,7 @@
 // A closed wave's tallies per unit and background category: computed by one full pass (in the
-// tally worker, never on a request), stored in wave_tally as gzipped JSON, read back by the
-// request path. Stored tallies are valid only for the response count they were computed from, so
-// a wave that is reopened and closed with new responses is computed again.
+// tally worker, never on a request), stored in wave_tally in the compact form of tally-codec.ts,
+// read back by the request path. Stored tallies are valid only for the response count they were
+// computed from, so a wave that is reopened and closed with new responses is computed again.
 import zlib from 'node:zlib';
 import type { Db } from '../store/db.js';
 import { readRunningTallies, type RunningTallyRow } from '../store/running-tallies.js';
@@ -10,35 +10,33 @@ import type { Survey } from '../survey/model.js';
 import { startPhase } from './close-phases.js';
 import { breakdownOf } from './breakdown.js';
 import { groupTallyFromJson, groupTallyToJson, JSON_TALLY_FORMAT, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
-import { decodeTally } from './tally-codec.js';
+import { ByteReader, ByteWriter, decodeInLayout, encodeTally, readLayout, tallyLayout } from './tally-codec.js';
 import { tallyWave, tallyWaveByCategory } from './tally.js';
 
-// The stored form's version (group.ts): stored tallies of another version are computed again, at
-// start-up or on the first request.
-const HEAD = `{"format":${JSON_TALLY_FORMAT},"units":`;
+// The stored form: this line, the survey version's layout (tally-codec.ts tallyLayout, so a
+// release's record is read without the survey), then one entry per unit: its id, its number of
+// categories and each category's id and compact tally, every string and tally after its length.
+// Parts computed apart (in the workers) are joined by putting their entries side by side. At 500
+// units it is about 1.5 MB, what the gzipped JSON before it took, with nothing to decompress: the
+// build reads each unit's tallies straight from the stored bytes.
+const BINARY_HEAD = `kartlegg tallies ${TALLY_FORMAT}\n`;
 
-// The JSON is stored gzipped (at 500 units 11 MB of text becomes about a tenth): the server thread
-// writes it, and copies it to the release, in one turn each, so its size is what requests wait
-// for. The blob is this line, then gzip members: the head, each part's entries and the commas
-// between them, each compressed on its own (the parts in the workers), which gunzip reads as one
-// text. Tallies stored as plain JSON text (before this form) are read as they are.
+// The forms before (JSON of layout 3), still read: plain JSON text, then the same gzipped (this
+// line, then gzip members that gunzip reads as one text). Stored tallies of any other version are
+// computed again, at start-up or on the first request.
+const HEAD = `{"format":${JSON_TALLY_FORMAT},"units":`;
 const GZIP_HEAD = `kartlegg tallies ${JSON_TALLY_FORMAT} gzip\n`;
-// Level 3: at 500 units 11.4 MB of JSON in 58 ms to 1.47 MB, against 168 ms to 1.07 MB at 6
-// (measured on running tallies of 30 000 responses): at close the gzip is most of a worker's work.
-const gzip = (text: string): Buffer => zlib.gzipSync(text, { level: 3 });
-const OPEN = gzip(`${HEAD}[`);
-const COMMA = gzip(',');
-const CLOSE = gzip(']}');
 
 /** Direct-respondent tallies per unit and category ('' only, for a survey without a breakdown). */
 export type WaveTallies = Map<string, Map<string, GroupTally>>;
 
-
-/** One part of a wave's tallies: how many units and responses it holds, and its units' entries
- *  (JSON, comma-separated) gzipped; empty when it has no units. */
+/** One part of a wave's tallies: how many units and responses it holds, the survey version's
+ *  layout (tally-codec.ts tallyLayout), and its units' entries in the stored form (empty when it
+ *  has no units). */
 export interface TallyPart {
   responses: number;
   units: number;
+  layout: string;
   entries: Uint8Array;
 }
 
@@ -50,7 +48,7 @@ export function computeWaveTallies(db: Db, survey: Survey, waveId: number, units
 }
 
 /** runningPart returns the part from the wave's running tallies (kept at submit), if they count
- *  every response of the wave. */
+ *  every response of the wave: the rows' bytes are already in the stored form, nothing decoded. */
 function runningPart(db: Db, survey: Survey, waveId: number, units?: readonly string[]): TallyPart | undefined {
   const read = startPhase('pass: read running tallies', waveId);
   const rows = readRunningTallies(db, waveId, TALLY_FORMAT, units);
@@ -58,24 +56,42 @@ function runningPart(db: Db, survey: Survey, waveId: number, units?: readonly st
     read({ complete: 0 });
     return undefined;
   }
-  const entries: string[] = [];
+  const w = new ByteWriter(rows.reduce((n, r) => n + r.data.byteLength + 64, 0));
   let responses = 0;
+  let count = 0;
   for (let i = 0; i < rows.length; ) {
     const unit = (rows[i] as RunningTallyRow).unit;
-    const categories: string[] = [];
-    for (; i < rows.length && (rows[i] as RunningTallyRow).unit === unit; i++) {
+    let end = i;
+    while (end < rows.length && (rows[end] as RunningTallyRow).unit === unit) end++;
+    w.text(unit);
+    w.num(end - i);
+    for (; i < end; i++) {
       const r = rows[i] as RunningTallyRow;
       responses += r.responses;
-      categories.push(`[${JSON.stringify(r.category)},${JSON.stringify(groupTallyToJson(decodeTally(survey, r.data)))}]`);
+      w.text(r.category);
+      w.framed(r.data);
     }
-    entries.push(`[${JSON.stringify(unit)},[${categories.join(',')}]]`);
+    count++;
   }
-  read({ complete: 1, rows: rows.length, responses });
-  const zipped = startPhase('pass: tallies to JSON, gzipped', waveId);
-  const text = entries.join(',');
-  const part = { responses, units: entries.length, entries: entries.length === 0 ? new Uint8Array(0) : gzip(text) };
-  zipped({ chars: text.length, bytes: part.entries.byteLength });
-  return part;
+  const entries = w.done();
+  read({ complete: 1, rows: rows.length, responses, bytes: entries.byteLength });
+  return { responses, units: count, layout: tallyLayout(survey), entries };
+}
+
+/** tallyPart returns tallies per unit and category as a part of the stored form. */
+export function tallyPart(survey: Survey, tallies: WaveTallies): TallyPart {
+  const w = new ByteWriter();
+  let responses = 0;
+  for (const [unit, categories] of tallies) {
+    w.text(unit);
+    w.num(categories.size);
+    for (const [category, t] of categories) {
+      responses += t.responses;
+      w.text(category);
+      w.framed(encodeTally(survey, t));
+    }
+  }
+  return { responses, units: tallies.size, layout: tallyLayout(survey), entries: w.done() };
 }
 
 /** passTallies returns a wave's direct-respondent tallies per unit and category ('' only, for a
@@ -98,25 +114,31 @@ export function passWaveTallies(db: Db, survey: Survey, waveId: number, units?: 
   let responses = 0;
   for (const categories of tallies.values()) for (const t of categories.values()) responses += t.responses;
   passed({ responses, units: tallies.size });
-  const stringified = startPhase('pass: tallies to JSON, gzipped', waveId);
-  const json = JSON.stringify([...tallies].map(([unit, cats]) => [unit, [...cats].map(([c, t]) => [c, groupTallyToJson(t)])]));
-  const entries = tallies.size === 0 ? new Uint8Array(0) : gzip(json.slice(1, -1));
-  stringified({ chars: json.length, bytes: entries.byteLength });
-  return { responses, units: tallies.size, entries };
+  const encoded = startPhase('pass: tallies to the stored form', waveId);
+  const part = tallyPart(survey, tallies);
+  encoded({ bytes: part.entries.byteLength });
+  return part;
 }
 
-/** storedForm joins the parts of a wave's tallies (over disjoint units) into what wave_tally stores. */
+/** storedForm joins the parts of a wave's tallies (over disjoint units, of one survey version)
+ *  into what wave_tally stores. */
 export function storedForm(parts: readonly TallyPart[]): { responses: number; data: Buffer } {
-  // The parts' gzip members are put side by side, not decompressed.
-  const members: Uint8Array[] = [Buffer.from(GZIP_HEAD), OPEN];
-  for (const p of parts.filter((q) => q.units > 0)) members.push(...(members.length > 2 ? [COMMA] : []), p.entries);
-  members.push(CLOSE);
-  return { responses: parts.reduce((n, p) => n + p.responses, 0), data: Buffer.concat(members) };
+  const layout = parts[0]?.layout;
+  if (layout === undefined || parts.some((p) => p.layout !== layout)) throw new Error('stored tallies: parts of no layout, or of several');
+  const head = new ByteWriter();
+  head.text(layout);
+  // The parts' entries are put side by side, not decoded.
+  return { responses: parts.reduce((n, p) => n + p.responses, 0), data: Buffer.concat([Buffer.from(BINARY_HEAD), head.done(), ...parts.map((p) => p.entries)]) };
 }
 
-/** storedJson returns the JSON text of tallies in their stored form (gzipped, or plain text as stored before). */
+/** storedJson returns the JSON text (layout 3, plain) of tallies in any stored form: the compact
+ *  form written out as JSON, the gzipped form decompressed, plain text as it is. */
 export function storedJson(data: string | Uint8Array): string | undefined {
-  return typeof data === 'string' ? data : storedBytes(data)?.toString('utf8');
+  if (typeof data === 'string') return data;
+  if (!isBinary(data)) return storedBytes(data)?.toString('utf8');
+  const units: string[] = [];
+  eachStoredUnit(data, (id, categories) => units.push(JSON.stringify([id, [...categories].map(([c, t]) => [c, groupTallyToJson(t)])])));
+  return `${HEAD}[${units.join(',')}]}`;
 }
 
 /** storedWaveTallies returns the wave's stored tallies if they are of this version and were computed
@@ -137,7 +159,11 @@ const [QUOTE, BACKSLASH, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, C
 /** eachStoredUnit hands each unit's tallies by category in the stored form to `unit`, one unit at
  *  a time, in stored order; false (and nothing handed) for another version. */
 export function eachStoredUnit(stored: string | Uint8Array, unit: (id: string, categories: Map<string, GroupTally>) => void): boolean {
-  // One unit's JSON parsed at a time from the decompressed bytes: the whole text as one string and
+  if (typeof stored !== 'string' && isBinary(stored)) {
+    eachBinaryUnit(stored, unit);
+    return true;
+  }
+  // The JSON forms: one unit's JSON parsed at a time from the decompressed bytes: the whole text as one string and
   // every unit's tallies as objects (about 50 MB at 500 units) are never held at once.
   const bytes = typeof stored === 'string' ? Buffer.from(stored, 'utf8') : storedBytes(stored);
   if (bytes === undefined || bytes.byteLength < HEAD.length + 1 || bytes.toString('latin1', 0, HEAD.length) !== HEAD) return false;
@@ -152,6 +178,25 @@ export function eachStoredUnit(stored: string | Uint8Array, unit: (id: string, c
     unit(id, new Map(categories.map(([c, t]) => [c, groupTallyFromJson(t)])));
   }
   return true;
+}
+
+const isBinary = (data: Uint8Array): boolean => data.byteLength >= BINARY_HEAD.length && Buffer.from(data.buffer, data.byteOffset, BINARY_HEAD.length).toString('latin1') === BINARY_HEAD;
+
+// Each unit of the compact form, decoded when it is handed over: the stored bytes are all that is
+// held besides that unit's tallies.
+function eachBinaryUnit(data: Uint8Array, unit: (id: string, categories: Map<string, GroupTally>) => void): void {
+  const r = new ByteReader(data, BINARY_HEAD.length);
+  const layout = readLayout(r.text());
+  while (!r.atEnd()) {
+    const id = r.text();
+    const n = r.num();
+    const categories = new Map<string, GroupTally>();
+    for (let i = 0; i < n; i++) {
+      const category = r.text();
+      categories.set(category, decodeInLayout(layout, r.framed()));
+    }
+    unit(id, categories);
+  }
 }
 
 // The index just past the JSON array starting at `start` (strings skipped, escapes too).
@@ -181,6 +226,6 @@ function storedBytes(data: Uint8Array): Buffer | undefined {
 /** talliesCurrent tells, without reading them, whether the wave's stored tallies are of this version
  *  and computed from `responses` responses. */
 export function talliesCurrent(db: Db, waveId: number, responses: number): boolean {
-  const stored = storedTallyHead(db, waveId, Math.max(HEAD.length, GZIP_HEAD.length));
-  return stored !== undefined && stored.responses === responses && (stored.head.startsWith(GZIP_HEAD) || stored.head.startsWith(HEAD));
+  const stored = storedTallyHead(db, waveId, Math.max(HEAD.length, GZIP_HEAD.length, BINARY_HEAD.length));
+  return stored !== undefined && stored.responses === responses && [BINARY_HEAD, GZIP_HEAD, HEAD].some((h) => stored.head.startsWith(h));
 }

@@ -18,7 +18,7 @@ export interface WaveRelease {
   freeText: boolean;
   /** The wave's units and every unit above them, as they stood at this close. */
   units: Unit[];
-  /** Computed tallies (as in wave_tally: gzipped JSON, or JSON text from before), once computed. */
+  /** Computed tallies (as in wave_tally: the compact form, or the JSON forms from before), once computed. */
   tallies: string | Buffer | null;
 }
 

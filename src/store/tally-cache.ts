@@ -2,8 +2,8 @@
 // a restart. Valid only for the response count they were computed from.
 import { prepared, type Db } from './db.js';
 
-/** loadTallyData returns the stored tallies of a wave (report/wave-tallies.ts says their form: gzipped
- *  JSON, or JSON text from before) if they were computed from `responses` responses. */
+/** loadTallyData returns the stored tallies of a wave (report/wave-tallies.ts says their form: the
+ *  compact form, or the JSON forms from before) if they were computed from `responses` responses. */
 export function loadTallyData(db: Db, waveId: number, responses: number): string | Buffer | undefined {
   const row = prepared(db, 'SELECT responses, data FROM wave_tally WHERE wave_id = ?').get(waveId) as { responses: number; data: string | Buffer } | undefined;
   return row && row.responses === responses ? row.data : undefined;

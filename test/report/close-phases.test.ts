@@ -37,7 +37,7 @@ test('with a phases file set, a computation records each phase on its own thread
   const phases = read(file);
   const named = (name: string): PhaseRecord[] => phases.filter((p) => p.phase === name);
   const onServer = ['store tallies (server thread)', 'record the release (server thread)', 'cache the tables (server thread)'];
-  const inWorkers = ['pass: read and tally', 'pass: tallies to JSON, gzipped', 'build: read stored tallies', 'build: disclose', 'build: release tables', 'build: tables (worker)', 'build: serialize (worker)', 'worker start'];
+  const inWorkers = ['pass: read and tally', 'pass: tallies to the stored form', 'build: read stored tallies', 'build: disclose', 'build: release tables', 'build: tables (worker)', 'build: serialize (worker)', 'worker start'];
   for (const name of onServer) expect(named(name).map((p) => p.thread), name).toEqual([threadId]);
   for (const name of inWorkers) {
     expect(named(name).length, name).toBeGreaterThan(0);

@@ -7,12 +7,12 @@ import zlib from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { breakdown, breakdownOf } from '../../src/report/breakdown.js';
 import { disclose, thresholdsOf } from '../../src/report/disclosure.js';
-import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from '../../src/report/group.js';
+import { addGroupTally, emptyGroupTally, groupTallyFromJson, groupTallyToJson, JSON_TALLY_FORMAT, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from '../../src/report/group.js';
 import { countsOnly, measureSpecs } from '../../src/report/measures.js';
 import { releaseEachTable, type ReleasedGroup } from '../../src/report/released.js';
 import { rollUp } from '../../src/report/tally.js';
 import { waveResults, type WaveResults } from '../../src/report/wave-results.js';
-import { computeWaveTallies, eachStoredUnit, parseStoredTallies, passTallies, storedForm, storedJson } from '../../src/report/wave-tallies.js';
+import { computeWaveTallies, eachStoredUnit, parseStoredTallies, passTallies, storedForm, storedJson, tallyPart } from '../../src/report/wave-tallies.js';
 import { loadTallyData } from '../../src/store/tally-cache.js';
 import { getWave, waveResponseCount, type Wave } from '../../src/store/waves.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
@@ -105,9 +105,11 @@ test('every stored form is read a unit at a time, unit ids that look like JSON i
   const odd = ['a]b', '{"c":[1]}', 'd\\"]', 'Ærøy ]}', ''];
   const entries = odd.map((id) => [id, [[`${id}[`, groupTallyToJson(tally)]]]);
   const json = JSON.stringify(entries);
-  const gzipped = storedForm([{ responses: odd.length * tally.responses, units: odd.length, entries: zlib.gzipSync(json.slice(1, -1)) }]).data;
-  const plain = `{"format":${TALLY_FORMAT},"units":${json}}`;
-  for (const form of [gzipped, plain]) {
+  const plain = `{"format":${JSON_TALLY_FORMAT},"units":${json}}`;
+  // The gzipped JSON form as it was written: its head line, then gzip members read as one text.
+  const gzipped = Buffer.concat([Buffer.from(`kartlegg tallies ${JSON_TALLY_FORMAT} gzip\n`), zlib.gzipSync(plain.slice(0, 30)), zlib.gzipSync(plain.slice(30))]);
+  const compact = storedForm([tallyPart(survey, new Map(odd.map((id) => [id, new Map([[`${id}[`, tally]])])))]).data;
+  for (const form of [compact, gzipped, plain]) {
     const seen: [string, string[]][] = [];
     expect(eachStoredUnit(form, (id, categories) => seen.push([id, [...categories.keys()]]))).toBe(true);
     expect(seen).toEqual(odd.map((id) => [id, [`${id}[`]]));
@@ -117,7 +119,9 @@ test('every stored form is read a unit at a time, unit ids that look like JSON i
   let called = false;
   expect(eachStoredUnit(plain.replace(/^\{"format":\d+/, '{"format":0'), () => (called = true))).toBe(false);
   expect(eachStoredUnit(Buffer.from('kartlegg tallies 0 gzip\n'), () => (called = true))).toBe(false);
+  expect(eachStoredUnit(Buffer.from(`kartlegg tallies ${TALLY_FORMAT + 1}\n`), () => (called = true))).toBe(false);
   expect(called).toBe(false);
-  // A text cut short is an error, not a partial read.
+  // A text, or compact bytes, cut short is an error, not a partial read.
   expect(() => eachStoredUnit(plain.slice(0, plain.length - 40), () => undefined)).toThrow(/cut short/);
+  expect(() => eachStoredUnit(compact.subarray(0, compact.length - 40), () => undefined)).toThrow(/cut short/);
 });
