@@ -107,10 +107,12 @@ describe('decode(encode(t)) is t', () => {
     expect(roundTrip(mixed, negative)).toStrictEqual(negative);
   });
 
-  test.each(surveys.map((s) => [s.id, s] as const))('%s: an empty tally, and a tally of no respondents made by the scan', (_id, survey) => {
+  test.each(surveys.map((s) => [s.id, s] as const))('%s: an empty tally (no entries), and one respondent who answered nothing (every entry, all but responses zero)', (_id, survey) => {
     expect(roundTrip(survey, emptyGroupTally())).toStrictEqual(emptyGroupTally());
-    const none = tallyRespondentInto(survey, [], undefined, () => undefined);
-    expect(none).toBeUndefined();
+    const nothing = tallyRows(survey, rowsOf(survey, [{}])).get('u0') as GroupTally;
+    expect(nothing.responses).toBe(1);
+    expect(nothing.items.size).toBeGreaterThan(0);
+    expect(roundTrip(survey, nothing)).toStrictEqual(nothing);
   });
 
   test.each(surveys.map((s) => [s.id, s] as const))('%s: a running tally, decoded, added to and encoded respondent by respondent', (_id, survey) => {
