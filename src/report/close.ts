@@ -5,6 +5,7 @@ import type { Db } from '../store/db.js';
 import { dropOtherRunningTallies } from '../store/running-tallies.js';
 import { listWaves, setWaveStatus } from '../store/waves.js';
 import { TALLY_FORMAT } from './group.js';
+import { upgradeRunningTallies } from './running-tally.js';
 import { requestTallies } from './tally-jobs.js';
 
 /** closeWave closes the wave and queues the computation of its results; returns at once. */
@@ -14,9 +15,11 @@ export function closeWave(db: Db, waveId: number): void {
 }
 
 /** prepareClosedWaves queues the computation for every closed wave whose stored tallies are not
- *  current (at start-up); returns the ids queued, at once. Running tallies of an older layout (an
- *  upgrade) are dropped first: their waves are counted by the full pass when they close. */
+ *  current (at start-up); returns the ids queued, at once. Running tallies stored as JSON (the
+ *  layout before the compact form) are rewritten in the compact form first; any other older layout
+ *  is dropped: its waves are counted by the full pass when they close. */
 export function prepareClosedWaves(db: Db): number[] {
+  upgradeRunningTallies(db);
   dropOtherRunningTallies(db, TALLY_FORMAT);
   return listWaves(db)
     .filter((w) => w.status === 'closed')

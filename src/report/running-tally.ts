@@ -1,13 +1,15 @@
 // Running tallies (store/running-tallies.ts): what one submit adds to its unit's tally, in the
 // submit's own transaction, computed by the same scan as the full pass, so a wave's running
 // tallies equal what the pass would give.
-import { replaceRunningTallies, type RespondentTally } from '../store/running-tallies.js';
+import { replaceRunningTallies, rewriteRunningTally, runningTalliesOfFormat, type RespondentTally } from '../store/running-tallies.js';
+import { getSurveyVersion } from '../store/survey-versions.js';
+import { getWave } from '../store/waves.js';
 import type { AnswerRow } from '../store/responses.js';
 import type { WaveAnswerRow } from '../store/results.js';
 import type { Db } from '../store/db.js';
 import type { Survey } from '../survey/model.js';
 import { breakdownOf, type BreakdownDefinition } from './breakdown.js';
-import { TALLY_FORMAT, type GroupTally } from './group.js';
+import { groupTallyFromJson, JSON_TALLY_FORMAT, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyRespondentInto } from './scan.js';
 import { decodeTally, encodeTally } from './tally-codec.js';
 import { passTallies } from './wave-tallies.js';
@@ -70,4 +72,35 @@ export function seedRunningTallies(db: Db, survey: Survey, waveId: number): void
   replaceRunningTallies(db, waveId, TALLY_FORMAT, rows);
   // Rows rewritten with perhaps the same counts: nothing kept parsed is trusted after.
   parsedByDb.delete(db);
+}
+
+/** upgradeRunningTallies rewrites running tallies stored as JSON (layout 3, before the compact
+ *  form) in the compact form, in one transaction, so that a wave open across the upgrade is still
+ *  closed from them rather than by the full pass; returns how many rows were rewritten. A row that
+ *  cannot be read, or does not fit its survey's layout, is left as it was (dropped at start-up with
+ *  every other older layout: its wave is then counted by the pass). Call before any submit. */
+export function upgradeRunningTallies(db: Db): number {
+  return db
+    .transaction(() => {
+      let rewritten = 0;
+      for (const row of runningTalliesOfFormat(db, JSON_TALLY_FORMAT)) {
+        const wave = getWave(db, row.waveId);
+        const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
+        if (!survey) continue;
+        let data: Buffer;
+        try {
+          const text = typeof row.data === 'string' ? row.data : Buffer.from(row.data).toString('utf8');
+          const tally = groupTallyFromJson(JSON.parse(text) as GroupTallyJson);
+          if (tally.responses !== row.responses) continue;
+          data = encodeTally(survey, tally);
+        } catch {
+          continue;
+        }
+        rewriteRunningTally(db, row.waveId, row.unit, row.category, TALLY_FORMAT, data);
+        rewritten++;
+      }
+      if (rewritten > 0) parsedByDb.delete(db);
+      return rewritten;
+    })
+    .immediate();
 }

@@ -77,6 +77,17 @@ export function replaceRunningTallies(db: Db, waveId: number, format: number, ro
   }).immediate();
 }
 
+/** runningTalliesOfFormat returns every running tally row of layout `format`, with its wave (an
+ *  upgrade rewriting an older layout). */
+export function runningTalliesOfFormat(db: Db, format: number): (RunningTallyRow & { waveId: number })[] {
+  return prepared(db, 'SELECT wave_id AS waveId, unit_id AS unit, category, responses, data FROM running_tally WHERE format = ?').all(format) as (RunningTallyRow & { waveId: number })[];
+}
+
+/** rewriteRunningTally stores one row's tally in layout `format` (the same respondents, another form). */
+export function rewriteRunningTally(db: Db, waveId: number, unit: string, category: string, format: number, data: Uint8Array): void {
+  prepared(db, 'UPDATE running_tally SET format = ?, data = ? WHERE wave_id = ? AND unit_id = ? AND category = ?').run(format, data, waveId, unit, category);
+}
+
 /** dropOtherRunningTallies deletes running tallies of any layout but `format` (at start-up after an
  *  upgrade: their waves are counted by a full pass at close); returns how many rows went. */
 export function dropOtherRunningTallies(db: Db, format: number): number {

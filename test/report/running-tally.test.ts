@@ -198,22 +198,65 @@ describe('a wave the running tallies do not fully count is counted by the pass',
     expect(db.prepare('SELECT count(*) AS n FROM running_tally').get()).toEqual({ n: 0 });
     expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
   });
-  test('running tallies stored as JSON (layout 3, before the compact form) are dropped at start-up: the wave is counted by the pass', () => {
+  test('running tallies stored as JSON (layout 3) that a submit could not add to: rewritten at start-up, the wave is counted by the pass', () => {
     const { db, waveId, submit } = setup(survey);
-    people(survey, 5, 15).forEach((p, i) => submit(i % 2 ? 'u1' : 'u2', p));
+    const ps = people(survey, 5, 15);
+    ps.forEach((p, i) => submit(i % 2 ? 'u1' : 'u2', p));
     // The rows as the version before wrote them: the same tallies, as JSON text, of layout 3.
     const update = db.prepare('UPDATE running_tally SET format = ?, data = ? WHERE unit_id = ? AND category = ?');
     for (const [unit, categories] of passTallies(db, survey, waveId)) for (const [category, t] of categories) update.run(JSON_TALLY_FORMAT, JSON.stringify(groupTallyToJson(t)), unit, category);
     expect((db.prepare('SELECT DISTINCT format FROM running_tally').all() as { format: number }[]).map((r) => r.format)).toEqual([JSON_TALLY_FORMAT]);
-    // A submit meanwhile leaves the old row alone (the wave is no longer fully counted).
-    submit('u1', people(survey, 1, 16)[0] as Answers);
-    expect(tallied(db, waveId)).toBeUndefined();
+    // The same answers as a respondent of u1 again: their category's row is of layout 3 and is
+    // left alone, so the wave is no longer fully counted.
+    const before = db.prepare('SELECT * FROM running_tally').all();
+    submit('u1', ps[1] as Answers);
+    expect(db.prepare('SELECT * FROM running_tally').all()).toEqual(before);
     prepareClosedWaves(db);
     expect(db.prepare('SELECT count(*) AS n FROM running_tally WHERE format <> ?').get(TALLY_FORMAT)).toEqual({ n: 0 });
     expect(tallied(db, waveId)).toBeUndefined();
     const closing = closingTallies(db, survey, waveId);
     expect(closing).toEqual(passTallies(db, survey, waveId));
     expect([...(closing as WaveTallies).values()].flatMap((c) => [...c.values()]).reduce((n, t) => n + t.responses, 0)).toBe(6);
+  });
+
+});
+
+describe('running tallies stored as JSON before the compact form (an upgrade)', () => {
+  const survey = bundledSurveys().get('kartlegging') as Survey;
+  test('running tallies stored as JSON (layout 3, before the compact form) are rewritten in the compact form at start-up: the wave is still closed from them', () => {
+    const { db, waveId, submit } = setup(withBackground);
+    people(withBackground, 9, 17).forEach((p, i) => submit(i % 2 ? 'u1' : 'u2', p));
+    const pass = passTallies(db, withBackground, waveId);
+    // The rows as the version before wrote them: the same tallies, as JSON text, of layout 3.
+    const update = db.prepare('UPDATE running_tally SET format = ?, data = ? WHERE unit_id = ? AND category = ?');
+    for (const [unit, categories] of pass) for (const [category, t] of categories) update.run(JSON_TALLY_FORMAT, JSON.stringify(groupTallyToJson(t)), unit, category);
+    expect(tallied(db, waveId)).toBeUndefined();
+    prepareClosedWaves(db);
+    const rows = readRunningTallies(db, waveId, TALLY_FORMAT);
+    expect(rows?.reduce((n, r) => n + r.responses, 0)).toBe(9);
+    for (const r of rows ?? []) expect(decodeTally(withBackground, r.data)).toStrictEqual(pass.get(r.unit)?.get(r.category));
+    expect(closingTallies(db, withBackground, waveId)).toEqual(pass);
+    // A submit after the upgrade adds to the rewritten rows.
+    submit('u1', people(withBackground, 1, 18)[0] as Answers);
+    expect(tallied(db, waveId)).toBe(10);
+    expect(closingTallies(db, withBackground, waveId)).toEqual(passTallies(db, withBackground, waveId));
+  });
+
+  test('a JSON running tally that does not fit its survey is dropped at start-up, not rewritten: the wave is counted by the pass', () => {
+    const { db, waveId, submit } = setup(survey);
+    people(survey, 6, 19).forEach((p, i) => submit(i % 2 ? 'u1' : 'u2', p));
+    const update = db.prepare('UPDATE running_tally SET format = ?, data = ? WHERE unit_id = ? AND category = ?');
+    for (const [unit, categories] of passTallies(db, survey, waveId))
+      for (const [category, t] of categories) {
+        const json = groupTallyToJson(t);
+        // u1's tally counts an item the survey does not have.
+        if (unit === 'u1') json.texts.push(['no_such_item', 1]);
+        update.run(JSON_TALLY_FORMAT, JSON.stringify(json), unit, category);
+      }
+    prepareClosedWaves(db);
+    expect(db.prepare('SELECT DISTINCT unit_id AS unit, format FROM running_tally ORDER BY unit_id').all()).toEqual([{ unit: 'u2', format: TALLY_FORMAT }]);
+    expect(tallied(db, waveId)).toBeUndefined();
+    expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
   });
 });
 
