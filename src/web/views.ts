@@ -98,6 +98,15 @@ export function renderNoStore(res: Response, view: string, locals: object): void
   });
 }
 
+/** seeOther answers 303 See Other to `url` (encoded as res.redirect encodes it) with an empty body:
+ *  the Post/Redirect/Get step of the respondent's pages, where no browser shows a redirect's body. */
+export function seeOther(res: Response, url: string): void {
+  // res.redirect negotiates a small HTML or text body with the Accept header (and adds Vary: Accept)
+  // for each of the dozen redirects a respondent follows; the Location header is the same.
+  res.location(url).status(303).setHeader('Content-Length', '0');
+  res.end();
+}
+
 // Words that cannot be variables, and the names the compiled function itself uses.
 const NOT_LOCALS = new Set(
   (
