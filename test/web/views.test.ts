@@ -88,6 +88,20 @@ describe('viewEngine', () => {
     expect(message).toMatch(/Cannot read properties of undefined \(reading 'value'\) \(in .*broken\.ejs\)$/);
     expect(message).not.toContain('outer.ejs');
   });
+
+  test("an include's locals are gone after it, even when it failed, and the caller's data is never changed", () => {
+    write('shadow/inner.ejs', '[<%= label %>|<%= typeof extra %>|<%= locals.label %>]<% if (fail) { %><%= missing.value %><% } %>');
+    write('shadow/safe.ejs', '<% try { %><%- include("./inner", { label: "inne", extra: 1, fail: true }) %><% } catch (e) { %>feil<% } %>');
+    const file = write(
+      'shadow/outer.ejs',
+      '<%= label %> <%- include("./inner", { label: "inne", extra: 1, fail: false }) %> <%- include("./safe") %> <%= label %> <%= typeof extra %> <%= fail %>',
+    );
+    for (const cache of [true, false]) {
+      const data = { label: 'ytre', fail: false };
+      expect(render(viewEngine(root, cache), file, data)).toBe('ytre [inne|number|inne] feil ytre undefined false');
+      expect(data).toStrictEqual({ label: 'ytre', fail: false });
+    }
+  });
 });
 
 describe('renderNoStore', () => {
