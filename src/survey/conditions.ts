@@ -79,7 +79,19 @@ function computeVisible(survey: Survey, answers: Answers): ReadonlySet<string> {
 
 /** pruneHidden drops answers to items that are not visible, so they are never stored. */
 export function pruneHidden(survey: Survey, answers: Answers): Answers {
+  return keepVisible(answers, visibleItemIds(survey, answers));
+}
+
+/** pruneHiddenFrozen is pruneHidden with the answers kept frozen (freezeAnswers), their visibility
+ *  already remembered: the same as the given answers', which hidden answers never influence. */
+export function pruneHiddenFrozen(survey: Survey, answers: Answers): Readonly<Answers> {
   const visible = visibleItemIds(survey, answers);
+  const kept = freezeAnswers(keepVisible(answers, visible));
+  remembered.set(kept, { survey, visible });
+  return kept;
+}
+
+function keepVisible(answers: Answers, visible: ReadonlySet<string>): Answers {
   const kept: Answers = {};
   for (const [id, value] of Object.entries(answers)) if (visible.has(id)) kept[id] = value;
   return kept;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { conditionItemIds, evaluate, freezeAnswers, pruneHidden, visibleItemIds } from '../../src/survey/conditions.js';
+import { conditionItemIds, evaluate, freezeAnswers, pruneHidden, pruneHiddenFrozen, visibleItemIds } from '../../src/survey/conditions.js';
 import { parseSurveyFiles } from '../../src/survey/load.js';
 import type { Answers, Survey } from '../../src/survey/model.js';
 import type { Condition } from '../../src/survey/schema.js';
@@ -162,6 +162,17 @@ describe('visibleItemIds remembered for frozen answers', () => {
       const other = { ...chain, items: chain.items.map((i) => (i.id === 'e' ? { ...i, showIf: { item: 'a', equals: 'nei' } } : i)) } as Survey;
       expect(visibleItemIds(other, frozen)).not.toBe(first);
       expect([...visibleItemIds(other, frozen)]).toEqual(expected.filter((id) => id !== 'e' || frozen.a === 'nei'));
+    }
+  });
+
+  test('pruneHiddenFrozen keeps what pruneHidden keeps, frozen, with the visibility of the answers it was given', () => {
+    for (const given of [{}, { a: 'ja', b: 'nei', c: 'mer' }, { a: 'nei', b: 'ja', c: 'mer', d: 'tekst', e: 7 }, { b: 'ja', c: 'mer' }] as Answers[]) {
+      const kept = pruneHiddenFrozen(chain, given);
+      expect(kept).toEqual(pruneHidden(chain, given));
+      expect(Object.isFrozen(kept)).toBe(true);
+      expect(visibleItemIds(chain, kept)).toBe(visibleItemIds(chain, kept));
+      expect([...visibleItemIds(chain, kept)]).toEqual([...visibleItemIds(chain, { ...kept })]);
+      expect([...visibleItemIds(chain, kept)]).toEqual([...visibleItemIds(chain, given)]);
     }
   });
 

@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { addDays } from '../../clock.js';
 import { HttpError } from '../../errors.js';
 import { missingRequired, mergePage, parsePage, revalidate, visibleSections, type FieldError, type FormBody } from '../../survey/answers.js';
-import { freezeAnswers, pruneHidden } from '../../survey/conditions.js';
+import { pruneHidden } from '../../survey/conditions.js';
 import type { Answers, Survey } from '../../survey/model.js';
 import type { Section } from '../../survey/schema.js';
 import { createDraft, draftFits, findDraftByResumeCode, getDraft, saveDraftAnswers, setDraftLanguage, type Draft, type DraftLink } from '../../store/drafts.js';
@@ -186,9 +186,9 @@ export function savePage(deps: AppDeps) {
     const body = (req.body ?? {}) as FormBody;
     const page = parsePage(ctx.survey, section, body);
     const failed = new Set(page.errors.map((e: FieldError) => e.itemId));
-    // Frozen now (the save below would freeze them anyway), so their visibility is computed once
-    // for this request and for the next one, which opens the draft as saved (survey/conditions.ts).
-    const answers = freezeAnswers(mergePage(ctx.survey, section, draft.answers, page.answers, failed));
+    // Frozen, with their visibility known for this request and the next one, which opens the draft
+    // as saved (survey/conditions.ts).
+    const answers = mergePage(ctx.survey, section, draft.answers, page.answers, failed);
     const visible = visibleSections(ctx.survey, answers);
     const index = visible.findIndex((s) => s.id === section.id);
     const nav = page.errors.length > 0 ? 'stay' : body._nav;
