@@ -14,6 +14,7 @@
 // what it holds (see docs/ARCHITECTURE.md, "Where anonymity is enforced"). A draft is deleted when
 // submitted or when it expires.
 import crypto from 'node:crypto';
+import { freezeAnswers } from '../survey/conditions.js';
 import type { Answers } from '../survey/model.js';
 import { prepared, type Db } from './db.js';
 import { isResumeCode, resumeCode } from './ids.js';
@@ -117,8 +118,7 @@ function openedOf(db: Db): Map<string, { draft: Draft; sealed: Buffer }> {
 }
 
 function keep(db: Db, draft: Draft, sealed: Buffer): Draft {
-  for (const value of Object.values(draft.answers)) if (typeof value === 'object' && value !== null) Object.freeze(value);
-  Object.freeze(draft.answers);
+  freezeAnswers(draft.answers);
   const kept = Object.freeze({ ...draft });
   const opened = openedOf(db);
   opened.delete(draft.id);

@@ -1,6 +1,6 @@
 // Answer validation at the boundary: a page's form fields become typed answers or field errors.
 // Failures are values (error codes the UI translates), never exceptions.
-import { pruneHidden, visibleItemIds } from './conditions.js';
+import { pruneHiddenFrozen, visibleItemIds } from './conditions.js';
 import { DONT_KNOW, offersDontKnow, type Answers, type AnswerValue, type NowDesiredValue, type Survey } from './model.js';
 import type { Item, Section } from './schema.js';
 
@@ -184,15 +184,16 @@ export function positionContradictions(answers: Answers): FieldError[] {
   return [];
 }
 
-/** mergePage replaces the page's items in the saved answers and drops answers to hidden items. */
-export function mergePage(survey: Survey, section: Section, saved: Answers, page: Answers, keepOnError: Set<string>): Answers {
+/** mergePage replaces the page's items in the saved answers and drops answers to hidden items; the
+ *  result is frozen (survey/conditions.ts remembers the visibility of frozen answers). */
+export function mergePage(survey: Survey, section: Section, saved: Answers, page: Answers, keepOnError: Set<string>): Readonly<Answers> {
   const merged: Answers = { ...saved };
   for (const item of section.items) {
     if (keepOnError.has(item.id)) continue;
     if (page[item.id] === undefined) delete merged[item.id];
     else merged[item.id] = page[item.id] as AnswerValue;
   }
-  return pruneHidden(survey, merged);
+  return pruneHiddenFrozen(survey, merged);
 }
 
 /** isComplete tells whether an answer counts as given for a required item. */

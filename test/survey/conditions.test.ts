@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { conditionItemIds, evaluate, pruneHidden, visibleItemIds } from '../../src/survey/conditions.js';
+import { conditionItemIds, evaluate, freezeAnswers, pruneHidden, pruneHiddenFrozen, visibleItemIds } from '../../src/survey/conditions.js';
 import { parseSurveyFiles } from '../../src/survey/load.js';
 import type { Answers, Survey } from '../../src/survey/model.js';
 import type { Condition } from '../../src/survey/schema.js';
@@ -140,5 +140,46 @@ describe('visibleItemIds and pruneHidden', () => {
 
   test('pruneHidden drops answers to items the survey does not have', () => {
     expect(pruneHidden(chain, { a: 'nei', ghost: 'boo' })).toEqual({ a: 'nei' });
+  });
+});
+
+describe('visibleItemIds remembered for frozen answers', () => {
+  test('answers that can still change are walked again on every call', () => {
+    const given: Answers = { a: 'nei' };
+    expect([...visibleItemIds(chain, given)]).toEqual(['a', 'd', 'e']);
+    given.a = 'ja';
+    expect([...visibleItemIds(chain, given)]).toEqual(['a', 'b', 'd', 'e']);
+  });
+
+  test('frozen answers give the same result as unfrozen ones, from one walk per survey', () => {
+    for (const given of [{}, { a: 'ja' }, { a: 'ja', b: 'ja', c: 'mer' }, { a: 'nei', b: 'ja', c: 'mer', d: 'tekst', e: 7 }] as Answers[]) {
+      const expected = [...visibleItemIds(chain, given)];
+      const frozen = freezeAnswers({ ...given });
+      const first = visibleItemIds(chain, frozen);
+      expect([...first]).toEqual(expected);
+      expect(visibleItemIds(chain, frozen)).toBe(first);
+      // Another survey object (another language's copy) is not given the first one's result.
+      const other = { ...chain, items: chain.items.map((i) => (i.id === 'e' ? { ...i, showIf: { item: 'a', equals: 'nei' } } : i)) } as Survey;
+      expect(visibleItemIds(other, frozen)).not.toBe(first);
+      expect([...visibleItemIds(other, frozen)]).toEqual(expected.filter((id) => id !== 'e' || frozen.a === 'nei'));
+    }
+  });
+
+  test('pruneHiddenFrozen keeps what pruneHidden keeps, frozen, with the visibility of the answers it was given', () => {
+    for (const given of [{}, { a: 'ja', b: 'nei', c: 'mer' }, { a: 'nei', b: 'ja', c: 'mer', d: 'tekst', e: 7 }, { b: 'ja', c: 'mer' }] as Answers[]) {
+      const kept = pruneHiddenFrozen(chain, given);
+      expect(kept).toEqual(pruneHidden(chain, given));
+      expect(Object.isFrozen(kept)).toBe(true);
+      expect(visibleItemIds(chain, kept)).toBe(visibleItemIds(chain, kept));
+      expect([...visibleItemIds(chain, kept)]).toEqual([...visibleItemIds(chain, { ...kept })]);
+      expect([...visibleItemIds(chain, kept)]).toEqual([...visibleItemIds(chain, given)]);
+    }
+  });
+
+  test('freezeAnswers freezes the values too, so a remembered result cannot go stale', () => {
+    const frozen = freezeAnswers({ m: ['x'], nd: { now: 1 }, n: 3 });
+    expect(Object.isFrozen(frozen)).toBe(true);
+    expect(Object.isFrozen(frozen.m)).toBe(true);
+    expect(Object.isFrozen(frozen.nd)).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, test } from 'vitest';
-import { escapeXML, renderNoStore, viewEngine } from '../../src/web/views.js';
+import { escapeXML, renderNoStore, seeOther, viewEngine } from '../../src/web/views.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-views-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -88,6 +88,20 @@ describe('viewEngine', () => {
     expect(message).toMatch(/Cannot read properties of undefined \(reading 'value'\) \(in .*broken\.ejs\)$/);
     expect(message).not.toContain('outer.ejs');
   });
+
+  test("an include's locals are gone after it, even when it failed, and the caller's data is never changed", () => {
+    write('shadow/inner.ejs', '[<%= label %>|<%= typeof extra %>|<%= locals.label %>]<% if (fail) { %><%= missing.value %><% } %>');
+    write('shadow/safe.ejs', '<% try { %><%- include("./inner", { label: "inne", extra: 1, fail: true }) %><% } catch (e) { %>feil<% } %>');
+    const file = write(
+      'shadow/outer.ejs',
+      '<%= label %> <%- include("./inner", { label: "inne", extra: 1, fail: false }) %> <%- include("./safe") %> <%= label %> <%= typeof extra %> <%= fail %>',
+    );
+    for (const cache of [true, false]) {
+      const data = { label: 'ytre', fail: false };
+      expect(render(viewEngine(root, cache), file, data)).toBe('ytre [inne|number|inne] feil ytre undefined false');
+      expect(data).toStrictEqual({ label: 'ytre', fail: false });
+    }
+  });
 });
 
 describe('renderNoStore', () => {
@@ -152,5 +166,21 @@ describe('escapeXML', () => {
       ...Array.from({ length: 128 }, (_, i) => `a${String.fromCharCode(i)}b${String.fromCharCode(127 - i)}`),
     ];
     for (const value of values) expect(escapeXML(value)).toBe(ejs.escapeXML(value as string));
+  });
+});
+
+describe('seeOther', () => {
+  const app = express();
+  app.post('/ours', (req, res) => seeOther(res, String(req.query.to)));
+  app.post('/express', (req, res) => res.redirect(303, String(req.query.to)));
+
+  test.each(['/s/abc123/del/side-2?fra=oppsummering', '/s/abc123/takk?lang=en', '/s/a b/æ'])('answers 303 to %s with the Location res.redirect sends and no body', async (to) => {
+    const ours = await request(app).post(`/ours?to=${encodeURIComponent(to)}`).set('Accept', 'text/html');
+    const theirs = await request(app).post(`/express?to=${encodeURIComponent(to)}`).set('Accept', 'text/html');
+    expect(theirs.status).toBe(303);
+    expect(ours.status).toBe(303);
+    expect(ours.headers.location).toBe(theirs.headers.location);
+    expect(ours.headers['content-length']).toBe('0');
+    expect(ours.text).toBe('');
   });
 });

@@ -18,7 +18,7 @@ import { isAcceptingAnswers, type Wave } from '../../store/waves.js';
 import { languageName, textDirection } from '../../survey/texts.js';
 import { readCookie } from '../cookies.js';
 import { preferredLanguage, useLanguage } from './language.js';
-import { renderNoStore } from '../views.js';
+import { renderNoStore, seeOther } from '../views.js';
 import { pageView, reviewView } from './view-model.js';
 
 export interface RespondContext {
@@ -132,7 +132,7 @@ export function start(deps: AppDeps) {
         : setDraftLanguage(deps.db, existing, ctx.language)
       : createDraft(deps.db, { ...linkOf(ctx), expiresOn: addDays(ctx.today, deps.config.DRAFT_TTL_DAYS), language: ctx.language });
     rememberDraft(deps, res, ctx, draft);
-    res.redirect(303, resumeUrl(ctx, draft));
+    seeOther(res, resumeUrl(ctx, draft));
   };
 }
 
@@ -145,14 +145,14 @@ export function resume(deps: AppDeps) {
     const draft = code ? findDraftByResumeCode(deps.db, code, linkOf(ctx), ctx.today) : undefined;
     if (!draft) return renderWelcome(deps, req, res, 422, true);
     rememberDraft(deps, res, ctx, draft);
-    res.redirect(303, resumeUrl(ctx, draft));
+    seeOther(res, resumeUrl(ctx, draft));
   };
 }
 
 function draftOrRedirect(deps: AppDeps, req: Request, res: Response): Draft | undefined {
   const ctx = ctxOf(res);
   const draft = currentDraft(deps, req, ctx);
-  if (!draft) res.redirect(303, base(ctx));
+  if (!draft) seeOther(res, base(ctx));
   else speakDraftLanguage(res, ctx, draft);
   return draft;
 }
@@ -186,6 +186,8 @@ export function savePage(deps: AppDeps) {
     const body = (req.body ?? {}) as FormBody;
     const page = parsePage(ctx.survey, section, body);
     const failed = new Set(page.errors.map((e: FieldError) => e.itemId));
+    // Frozen, with their visibility known for this request and the next one, which opens the draft
+    // as saved (survey/conditions.ts).
     const answers = mergePage(ctx.survey, section, draft.answers, page.answers, failed);
     const visible = visibleSections(ctx.survey, answers);
     const index = visible.findIndex((s) => s.id === section.id);
@@ -205,10 +207,10 @@ export function savePage(deps: AppDeps) {
     }
     const query = returning ? `?${FROM_REVIEW}` : '';
     if (nav === 'back') {
-      res.redirect(303, target ? `${pageUrl(ctx, target)}${query}` : base(ctx));
+      seeOther(res, target ? `${pageUrl(ctx, target)}${query}` : base(ctx));
       return;
     }
-    res.redirect(303, nav !== 'review' && target ? `${pageUrl(ctx, target)}${query}` : `${base(ctx)}/oppsummering`);
+    seeOther(res, nav !== 'review' && target ? `${pageUrl(ctx, target)}${query}` : `${base(ctx)}/oppsummering`);
   };
 }
 
@@ -269,7 +271,7 @@ export function submit(deps: AppDeps) {
     // The thank-you page has no draft to read the language from: it is named when this browser
     // would not arrive at it by itself.
     const asked = draft.language === preferredLanguage(req, ctx.wave, ctx.languages) ? '' : `?lang=${encodeURIComponent(draft.language)}`;
-    res.redirect(303, `${base(ctx)}/takk${asked}`);
+    seeOther(res, `${base(ctx)}/takk${asked}`);
   };
 }
 

@@ -106,7 +106,7 @@ const numericAnswer = (v: unknown): number | undefined => (typeof v === 'number'
 /** Model knows a survey's items and turns figures into per-respondent functionals and true values. */
 export class Model {
   private readonly items: Map<string, Item>;
-  private readonly visible = new WeakMap<Person, Set<string>>();
+  private readonly visible = new WeakMap<Person, ReadonlySet<string>>();
 
   constructor(readonly survey: Survey) {
     this.items = new Map(survey.items.map((i) => [i.id, i]));
