@@ -16,7 +16,7 @@ import { createLogger } from './log.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
 import { openDb, type Db } from './store/db.js';
 import { deleteExpiredDrafts } from './store/drafts.js';
-import { closeWalWorker } from './store/wal.js';
+import { closeWalWorker, truncateWals } from './store/wal.js';
 import { deleteExpiredSessions } from './store/sessions.js';
 import { listLinks } from './store/links.js';
 import { syncSurveyVersions } from './store/survey-versions.js';
@@ -96,6 +96,10 @@ function start(): void {
   };
   purge();
   setInterval(purge, 3600_000).unref();
+  // The write-ahead log worker is started now, not by the first submit: a submit waits for its
+  // run, and its thread's start (a second or so after listening, while a start-up's tally worker
+  // loads too) is then nobody's wait. Its first run empties whatever logs the last process left.
+  void truncateWals(db, ['main', 'drafts']);
 
   // First run: a one-time code (printed, never stored) opens the page that creates the first project leader.
   const setupToken = countAccounts(db) === 0 ? randomCode(24) : undefined;
