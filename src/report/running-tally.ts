@@ -1,7 +1,7 @@
 // Running tallies (store/running-tallies.ts): what one submit adds to its unit's tally, in the
 // submit's own transaction, computed by the same scan as the full pass, so a wave's running
 // tallies equal what the pass would give.
-import { replaceRunningTallies, rewriteRunningTally, runningTalliesOfFormat, type RespondentTally } from '../store/running-tallies.js';
+import { hasRunningTalliesOfFormat, replaceRunningTallies, rewriteRunningTally, runningTalliesOfFormat, type RespondentTally } from '../store/running-tallies.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { getWave } from '../store/waves.js';
 import type { AnswerRow } from '../store/responses.js';
@@ -80,12 +80,21 @@ export function seedRunningTallies(db: Db, survey: Survey, waveId: number): void
  *  cannot be read, or does not fit its survey's layout, is left as it was (dropped at start-up with
  *  every other older layout: its wave is then counted by the pass). Call before any submit. */
 export function upgradeRunningTallies(db: Db): number {
+  // Every start-up asks; a write transaction only when there is something to rewrite.
+  if (!hasRunningTalliesOfFormat(db, JSON_TALLY_FORMAT)) return 0;
   return db
     .transaction(() => {
       let rewritten = 0;
+      const surveys = new Map<number, Survey | undefined>();
+      const surveyOf = (waveId: number): Survey | undefined => {
+        if (!surveys.has(waveId)) {
+          const wave = getWave(db, waveId);
+          surveys.set(waveId, wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion));
+        }
+        return surveys.get(waveId);
+      };
       for (const row of runningTalliesOfFormat(db, JSON_TALLY_FORMAT)) {
-        const wave = getWave(db, row.waveId);
-        const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
+        const survey = surveyOf(row.waveId);
         if (!survey) continue;
         let data: Buffer;
         try {

@@ -77,10 +77,18 @@ export function replaceRunningTallies(db: Db, waveId: number, format: number, ro
   }).immediate();
 }
 
+/** A running tally row of any layout, with its wave: text in the JSON layouts, bytes in the compact one. */
+export type StoredRunningTallyRow = Omit<RunningTallyRow, 'data'> & { waveId: number; data: string | Uint8Array };
+
 /** runningTalliesOfFormat returns every running tally row of layout `format`, with its wave (an
  *  upgrade rewriting an older layout). */
-export function runningTalliesOfFormat(db: Db, format: number): (RunningTallyRow & { waveId: number })[] {
-  return prepared(db, 'SELECT wave_id AS waveId, unit_id AS unit, category, responses, data FROM running_tally WHERE format = ?').all(format) as (RunningTallyRow & { waveId: number })[];
+export function runningTalliesOfFormat(db: Db, format: number): StoredRunningTallyRow[] {
+  return prepared(db, 'SELECT wave_id AS waveId, unit_id AS unit, category, responses, data FROM running_tally WHERE format = ?').all(format) as StoredRunningTallyRow[];
+}
+
+/** hasRunningTalliesOfFormat tells whether any running tally is of layout `format`. */
+export function hasRunningTalliesOfFormat(db: Db, format: number): boolean {
+  return prepared(db, 'SELECT 1 FROM running_tally WHERE format = ? LIMIT 1').get(format) !== undefined;
 }
 
 /** rewriteRunningTally stores one row's tally in layout `format` (the same respondents, another form). */
