@@ -53,9 +53,9 @@ async function measure(dist: string, file: string, waveId: number): Promise<void
   clearInterval(timer);
   await worker.terminate();
   if (!result.ok) throw new Error(result.error);
-  const phases = fs.readFileSync(phasesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phase: string; rssMb: number; heapMb: number });
+  const phases = fs.readFileSync(phasesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phase: string; rssMb: number; heapMb: number; buffersMb?: number });
   fs.rmSync(phasesFile);
-  console.log(JSON.stringify({ rest: mb(rest), peak: mb(peak), heapMax: Math.max(...phases.map((p) => p.heapMb)), phases: phases.map((p) => [p.phase.replace(/^build: /, ''), p.rssMb, p.heapMb]) }));
+  console.log(JSON.stringify({ rest: mb(rest), peak: mb(peak), heapMax: Math.max(...phases.map((p) => p.heapMb)), phases: phases.map((p) => [p.phase.replace(/^build: /, ''), p.rssMb, p.heapMb, p.buffersMb ?? 0]) }));
 }
 
 async function main(): Promise<void> {
@@ -86,9 +86,9 @@ async function main(): Promise<void> {
         const args = ['--import', 'tsx', path.join(repoRoot, 'bench/build-memory.ts'), '--child', file, '--wave', String(seeded.waveId), '--dist', dist];
         const child = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8' });
         if (child.status !== 0) throw new Error(child.stderr);
-        const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { rest: number; peak: number; heapMax: number; phases: [string, number, number][] };
+        const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { rest: number; peak: number; heapMax: number; phases: [string, number, number, number][] };
         console.log(`${dist}, run ${run + 1}: RSS ${r.rest} MB before the worker, peak ${r.peak} MB (+${r.peak - r.rest}); V8 heap after a step at most ${r.heapMax} MB`);
-        console.log(`  RSS / heap after each step: ${r.phases.map(([p, rss, heap]) => `${p} ${rss}/${heap}`).join('; ')}`);
+        console.log(`  RSS / heap / buffers after each step: ${r.phases.map(([p, rss, heap, buffers]) => `${p} ${rss}/${heap}/${buffers}`).join('; ')}`);
       }
     }
   } finally {

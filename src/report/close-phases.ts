@@ -19,6 +19,8 @@ export interface PhaseRecord {
   /** Resident memory of the whole process and this thread's V8 heap in use, after the phase. */
   rssMb: number;
   heapMb: number;
+  /** This thread's ArrayBuffers and Buffers outside the V8 heap (freed only when collected). */
+  buffersMb?: number;
   detail?: Record<string, number>;
 }
 
@@ -67,6 +69,7 @@ export function recordPhase(phase: string, wave: number, at: number, wallMs: num
     cpuMs: Math.round(cpuMs),
     rssMb: Math.round(process.memoryUsage.rss() / 1048576),
     heapMb: Math.round(v8.getHeapStatistics().used_heap_size / 1048576),
+    buffersMb: Math.round(process.memoryUsage().arrayBuffers / 1048576),
     ...(detail ? { detail } : {}),
   };
   fs.appendFileSync(file, `${JSON.stringify(line)}\n`);

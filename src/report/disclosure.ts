@@ -51,7 +51,7 @@
 import type { Wave } from '../store/waves.js';
 import { buildForest, type Forest, type UnitRef } from './forest.js';
 import { emptyGroupTally, subtractTallies, type GroupTally } from './group.js';
-import { measureSpecs } from './measures.js';
+import { countsOnly, measureSpecs } from './measures.js';
 import { pinnedMeans } from './pinned.js';
 
 export interface Thresholds {
@@ -289,6 +289,8 @@ function decide(forest: Forest, tallies: readonly GroupTally[], freeText: boolea
   return result;
 }
 
+const countsOf = (t: GroupTally | undefined): GroupTally | undefined => (t === undefined ? undefined : countsOnly(t));
+
 /** An earlier release of the same wave: its whole-subtree tallies and what it showed. */
 export interface EarlierRelease {
   rolled: ReadonlyMap<string, GroupTally>;
@@ -303,7 +305,11 @@ export function disclose(units: readonly UnitRef[], rolled: ReadonlyMap<string, 
   const { k, kDistribution, kText, freeText } = thresholds;
   const forest = buildForest(units);
   const empty = emptyGroupTally();
-  const tallies = forest.ids.map((id) => rolled.get(id) ?? empty);
+  // Every decision but the pinned means' reads only counts: the tallies are read one at a time and
+  // kept as their counts (a fraction of the memory; `rolled` may hold them packed, read back when
+  // asked for), and pinnedMeans reads the few whole tallies it needs from `rolled`.
+  const tallies = forest.ids.map((id) => countsOf(rolled.get(id)) ?? empty);
+  const whole = (u: number): GroupTally => rolled.get(forest.ids[u] as string) ?? empty;
   const before = previous && forest.ids.map((id) => previous.disclosure.units.get(id) ?? { ...hidden('release', k), measures: new Map() });
   const standalone: Pass = { group: k, value: k, moments: kDistribution, text: kText, zeroOk: false };
   let decided = decide(forest, tallies, freeText, standalone, before);
@@ -311,7 +317,7 @@ export function disclose(units: readonly UnitRef[], rolled: ReadonlyMap<string, 
   // round only hides, so this ends).
   const exclude = new Map<string, Set<number>>();
   for (let round = 0; round < 10; round++) {
-    const pinned = pinnedMeans(forest, tallies, decided, k);
+    const pinned = pinnedMeans(forest, whole, decided, k);
     if (pinned.size === 0) break;
     for (const [key, units] of pinned) {
       const set = exclude.get(key) ?? new Set<number>();
@@ -324,7 +330,7 @@ export function disclose(units: readonly UnitRef[], rolled: ReadonlyMap<string, 
     // Rule 2: the respondents added since the previous release form a release of their own (their
     // figures are the differences), decided with 0 passing: 0 repeats a figure. Their means come with
     // sums of squares by subtraction, so values need the distribution threshold here.
-    const added = forest.ids.map((id, u) => subtractTallies(tallies[u] as GroupTally, previous.rolled.get(id) ?? empty));
+    const added = forest.ids.map((id, u) => subtractTallies(tallies[u] as GroupTally, countsOf(previous.rolled.get(id)) ?? empty));
     decided = decide(forest, added, freeText, { group: k, value: kDistribution, moments: kDistribution, text: kText, zeroOk: true, reason: 'release' }, decided);
   }
   return { thresholds, units: new Map(forest.ids.map((id, u) => [id, decided[u] as GroupDisclosure])) };

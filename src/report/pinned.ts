@@ -92,27 +92,29 @@ function fitsFewerThanTwo(values: readonly number[], caps: readonly number[], nM
 /** pinnedMeans lists, by measure key, the groups whose mean is shown without its distribution and
  *  fits fewer than two count vectors inside the nearest ancestor's shown distribution (less its other
  *  shown distributions), where those caps do not already give the group's counts away by themselves
- *  (then the distribution family has decided they may be known). */
-export function pinnedMeans(forest: Forest, tallies: readonly GroupTally[], decided: readonly GroupDisclosure[], k: number): Map<string, Set<number>> {
+ *  (then the distribution family has decided they may be known). `tallyOf(u)` is unit u's
+ *  whole-subtree tally (read back per call where the tallies are kept packed: unit by unit, so
+ *  each unit's is read once for all its measures). */
+export function pinnedMeans(forest: Forest, tallyOf: (u: number) => GroupTally, decided: readonly GroupDisclosure[], k: number): Map<string, Set<number>> {
   const pinned = new Map<string, Set<number>>();
   const keys = new Set<string>();
   for (const gd of decided) for (const key of gd.measures.keys()) if (/^(item|now|desired):/.test(key)) keys.add(key);
   const distShown = (u: number, key: string) => decided[u]?.measures.get(key)?.distribution?.released === true;
-  for (const key of keys) {
-    for (let u = 0; u < forest.ids.length; u++) {
+  for (let u = 0; u < forest.ids.length; u++) {
+    for (const key of keys) {
       const m = decided[u]?.measures.get(key);
       if (!m || !m.value.released || !m.distribution || m.distribution.released) continue;
-      const own = itemOf(tallies[u] as GroupTally, key);
+      const own = itemOf(tallyOf(u), key);
       if (!own || own.moments.den !== 1) continue;
       const values = Object.keys(own.counts).map(Number);
       if (values.length === 0 || values.some((v) => !Number.isInteger(v))) continue;
       let a = forest.parent[u] ?? -1;
       while (a >= 0 && !distShown(a, key)) a = forest.parent[a] ?? -1;
       if (a < 0) continue;
-      const ancestor = itemOf(tallies[a] as GroupTally, key);
+      const ancestor = itemOf(tallyOf(a), key);
       const caps = values.map((v) => ancestor?.counts[String(v)] ?? 0);
       // Respondents in the region the caps cover (the ancestor less its other shown distributions).
-      let region = (tallies[a] as GroupTally).responses;
+      let region = tallyOf(a).responses;
       const onPath = new Set<number>();
       for (let x = u; x >= 0 && x !== a; x = forest.parent[x] ?? -1) onPath.add(x);
       const stack = [...(forest.children[a] ?? [])];
@@ -123,9 +125,9 @@ export function pinnedMeans(forest: Forest, tallies: readonly GroupTally[], deci
           continue;
         }
         if (distShown(d, key)) {
-          const t = itemOf(tallies[d] as GroupTally, key);
+          const t = itemOf(tallyOf(d), key);
           values.forEach((v, j) => (caps[j] = (caps[j] ?? 0) - (t?.counts[String(v)] ?? 0)));
-          region -= (tallies[d] as GroupTally).responses;
+          region -= tallyOf(d).responses;
         } else stack.push(...(forest.children[d] ?? []));
       }
       const n = own.moments.n;
@@ -134,7 +136,7 @@ export function pinnedMeans(forest: Forest, tallies: readonly GroupTally[], deci
       const window = windowOf(own.moments.sum, n, values, !m.moments.released);
       // The reader knows n as at most the group's n, and at least k (now: a raised k tells more) and what the caps
       // hold beyond the region's other respondents.
-      const responses = (tallies[u] as GroupTally).responses;
+      const responses = tallyOf(u).responses;
       const nMin = Math.max(k, capped - (region - responses));
       if (window && fitsFewerThanTwo(values, caps, nMin, responses, window)) {
         let set = pinned.get(key);

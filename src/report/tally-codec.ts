@@ -15,7 +15,7 @@
 //
 // A tally that does not fit the layout (an item, count key or factor item the survey does not
 // have, a number that is not a safe integer) makes encodeTally throw: never stored half right.
-import { emptyCompositeTally, type CompositeTally, type GroupTally } from './group.js';
+import { addGroupTally, emptyCompositeTally, emptyGroupTally, type CompositeTally, type GroupTally } from './group.js';
 import { emptyPositionTally, INVOLUNTARY_DEFINITIONS, type PositionTally } from './position.js';
 import { tallyShape, type TallyShape } from './scan.js';
 import { emptyItemTally, emptyMoments, type ItemTally, type Moments, type NowDesiredTally } from './stats.js';
@@ -317,4 +317,27 @@ export function decodeInLayout(shape: TallyLayout, bytes: Uint8Array): GroupTall
   }
   r.end();
   return t;
+}
+
+/** A tally kept in the compact form where it fits its survey's layout, as the object otherwise. */
+export type KeptTally = Uint8Array | GroupTally;
+
+/** keptTally keeps a tally of `survey`'s version compact (about a twentieth of the object's memory).
+ *  A tally that does not fit the layout (none of the survey's own should) stays the object it was:
+ *  more memory, the same figures. */
+export function keptTally(survey: Survey, t: GroupTally): KeptTally {
+  try {
+    return encodeTally(survey, t);
+  } catch {
+    return t;
+  }
+}
+
+/** readKept returns a kept tally as a new object (a copy of one kept as an object), which the
+ *  caller may change. */
+export function readKept(survey: Survey, kept: KeptTally): GroupTally {
+  if (kept instanceof Uint8Array) return decodeTally(survey, kept);
+  const copy = emptyGroupTally();
+  addGroupTally(copy, kept);
+  return copy;
 }

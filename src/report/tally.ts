@@ -36,3 +36,21 @@ export function rollUp(units: readonly UnitRef[], direct: ReadonlyMap<string, Gr
   }
   return new Map(forest.ids.map((id, i) => [id, rolled[i] as GroupTally]));
 }
+
+/** rollUpKept is rollUp for tallies kept in another form (packed: tally-codec.ts keptTally): `read`
+ *  returns a kept tally as a new GroupTally the caller may change, `keep` the form to keep one in.
+ *  A unit's subtree tally is summed from its own and its children's, then kept, so no more than a
+ *  unit and one child are held as objects at a time. `direct` is not changed. */
+export function rollUpKept<K>(units: readonly UnitRef[], direct: ReadonlyMap<string, K>, read: (kept: K) => GroupTally, keep: (t: GroupTally) => K): Map<string, K> {
+  const forest = buildForest(units);
+  const rolled: K[] = new Array<K>(forest.ids.length);
+  // Children come after their parent in preorder, as in rollUp.
+  for (let k = forest.preorder.length - 1; k >= 0; k--) {
+    const u = forest.preorder[k] as number;
+    const own = direct.get(forest.ids[u] as string);
+    const sum = own === undefined ? emptyGroupTally() : read(own);
+    for (const c of forest.children[u] ?? []) addGroupTally(sum, read(rolled[c] as K));
+    rolled[u] = keep(sum);
+  }
+  return new Map(forest.ids.map((id, i) => [id, rolled[i] as K]));
+}
