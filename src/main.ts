@@ -16,7 +16,7 @@ import { createLogger } from './log.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
 import { openDb, type Db } from './store/db.js';
 import { deleteExpiredDrafts } from './store/drafts.js';
-import { closeWalWorker, truncateWals } from './store/wal.js';
+import { closeWalWorker, recordWalWaits, truncateWals } from './store/wal.js';
 import { deleteExpiredSessions } from './store/sessions.js';
 import { listLinks } from './store/links.js';
 import { syncSurveyVersions } from './store/survey-versions.js';
@@ -82,6 +82,7 @@ function start(): void {
     process.exit(1);
   });
   recordClosePhases(config.CLOSE_PHASES_FILE);
+  recordWalWaits(config.CLOSE_PHASES_FILE);
   const db = openDb(config.DATABASE_PATH);
   warnIfOpen(log, config.DATABASE_PATH);
   const clashes = builderIdClashes(db, surveys.values());

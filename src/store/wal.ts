@@ -76,14 +76,36 @@ function syncLog() {
     fs.closeSync(fd);
   }
 }
+// Benchmarks only (workerData.phasesFile, see recordWalWaits): an emptying that had to try again
+// (a reader or writer was in the way) and took WAIT_RECORDED_MS or more is written as a close
+// phase, so a slow request can be matched with it.
+const WAIT_RECORDED_MS = 20;
+function recordWait(schema, at, attempts, emptied) {
+  const wallMs = Date.now() - at;
+  if (!workerData.phasesFile || attempts < 2 || wallMs < WAIT_RECORDED_MS) return;
+  const line = { phase: 'wal: emptying waited (log worker)', wave: -1, thread: require('node:worker_threads').threadId, at, wallMs, cpuMs: 0,
+    rssMb: Math.round(process.memoryUsage.rss() / 1048576), heapMb: 0, detail: { attempts, emptied: emptied ? 1 : 0, drafts: schema === 'drafts' ? 1 : 0 } };
+  try {
+    fs.appendFileSync(workerData.phasesFile, JSON.stringify(line) + '\\n');
+  } catch {
+    // A benchmark's diagnostics only.
+  }
+}
 function empty(c, schema, tries) {
   if (gate) Atomics.store(gate, 0, 1);
+  const at = Date.now();
+  let attempts = 0;
+  let emptied = false;
   try {
     for (let attempt = 0; attempt < tries; attempt++) {
+      attempts++;
       try {
         run(c, 'PRAGMA ' + schema + '.wal_checkpoint(PASSIVE)');
         const [r] = run(c, 'PRAGMA ' + schema + '.wal_checkpoint(TRUNCATE)');
-        if (r.busy === 0 && r.log === 0) return true;
+        if (r.busy === 0 && r.log === 0) {
+          emptied = true;
+          return true;
+        }
       } catch (err) {
         if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
       }
@@ -95,6 +117,7 @@ function empty(c, schema, tries) {
       Atomics.store(gate, 0, 0);
       Atomics.notify(gate, 0);
     }
+    recordWait(schema, at, attempts, emptied);
   }
 }
 // The tick starts the next log here, after the answer went out: its header sync is nobody's wait.
@@ -144,6 +167,17 @@ parentPort.on('message', (what) => {
 `;
 
 const RETRY_MS = 1000;
+
+// Benchmarks only: where log workers started from now on record emptyings that waited (close phases).
+let phasesFile: string | undefined;
+
+/** recordWalWaits makes log workers started from now on append, as close phases
+ *  (report/close-phases.ts) to `file`, every emptying of a log that had to try again (a reader or
+ *  writer in the way) and took 20 ms or more; undefined stops it. For bench/close.ts
+ *  (CLOSE_PHASES_FILE). */
+export function recordWalWaits(file: string | undefined): void {
+  phasesFile = file === '' ? undefined : file;
+}
 const driver = createRequire(import.meta.url).resolve('better-sqlite3');
 
 class WalWorker {
@@ -255,7 +289,7 @@ class WalWorker {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: this.file, drafts: draftsPath(this.file), readGate: this.gate } });
+    const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: this.file, drafts: draftsPath(this.file), readGate: this.gate, phasesFile } });
     worker.on('message', (r: Reply | { quiet: true }) => {
       if ('quiet' in r) this.freed();
       else this.answer?.(r);

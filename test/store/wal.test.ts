@@ -9,7 +9,7 @@ import { afterEach, expect, test, vi } from 'vitest';
 import { openDb, type Db } from '../../src/store/db.js';
 import { createDraft, saveDraftAnswers } from '../../src/store/drafts.js';
 import { submitResponse } from '../../src/store/responses.js';
-import { readerGate, settleSubmits, stepAside, truncateWals } from '../../src/store/wal.js';
+import { readerGate, recordWalWaits, settleSubmits, stepAside, truncateWals } from '../../src/store/wal.js';
 import type { Survey } from '../../src/survey/model.js';
 import { bundledSurveys } from '../helpers/app.js';
 import { openWaveFile, type WaveFile } from '../helpers/wave-file.js';
@@ -115,4 +115,30 @@ test('while a reader keeps the log from being emptied the worker raises its flag
   await vi.waitFor(() => expect(Atomics.load(gate, 0)).toBe(0), { timeout: 10_000, interval: 20 });
   expect(fs.readFileSync(file).includes('andre')).toBe(true);
   expect(readerGate(openDb(':memory:'))).toBeUndefined();
+});
+
+// Benchmarks match slow requests with what the server was doing (CLOSE_PHASES_FILE): an emptying of
+// the log that waited for a reader is one of those phases.
+test('with recordWalWaits, an emptying that waited for a reader is written as a close phase; a quick one is not', async () => {
+  const { waveId, file } = setup();
+  const phases = path.join(dir, 'phases.jsonl');
+  recordWalWaits(phases);
+  try {
+    submitOne(waveId, 'første');
+    await settleSubmits(db);
+    // Nothing in the way: emptied at the first attempt, nothing written.
+    expect(fs.existsSync(phases)).toBe(false);
+    const reader = new Database(file, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) AS n FROM response').get();
+    submitOne(waveId, 'andre');
+    await settleSubmits(db);
+    reader.exec('COMMIT');
+    reader.close();
+    const lines = fs.readFileSync(phases, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phase: string; wallMs: number; detail: Record<string, number> });
+    expect(lines[0]).toMatchObject({ phase: 'wal: emptying waited (log worker)', wave: -1, detail: { emptied: 0, attempts: 25, drafts: 0 } });
+    expect(lines[0]?.wallMs).toBeGreaterThanOrEqual(20);
+  } finally {
+    recordWalWaits(undefined);
+  }
 });
