@@ -1,9 +1,9 @@
 // Running tallies (store/running-tallies.ts): what one submit adds to its unit's tally, in the
 // submit's own transaction, computed by the same scan as the full pass, so a wave's running
 // tallies equal what the pass would give.
-import { hasRunningTalliesOfFormat, replaceRunningTallies, rewriteRunningTally, runningTalliesOfFormat, type RespondentTally } from '../store/running-tallies.js';
+import { hasRunningTalliesOfFormat, replaceRunningTallies, rewriteRunningTally, runningTalliesComplete, runningTalliesOfFormat, type RespondentTally, type RunningTallyRow } from '../store/running-tallies.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
-import { getWave } from '../store/waves.js';
+import { getWave, waveResponseCount } from '../store/waves.js';
 import type { AnswerRow } from '../store/responses.js';
 import type { WaveAnswerRow } from '../store/results.js';
 import type { Db } from '../store/db.js';
@@ -11,8 +11,8 @@ import type { Survey } from '../survey/model.js';
 import { breakdownOf, type BreakdownDefinition } from './breakdown.js';
 import { groupTallyFromJson, JSON_TALLY_FORMAT, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyRespondentInto } from './scan.js';
-import { decodeTally, encodeTally } from './tally-codec.js';
-import { passTallies } from './wave-tallies.js';
+import { ByteReader, decodeTally, encodeTally, tallyLayout } from './tally-codec.js';
+import { passTallies, type TallyPart } from './wave-tallies.js';
 
 // A survey version never changes, so its breakdown is worked out once.
 const breakdowns = new WeakMap<Survey, BreakdownDefinition | undefined>();
@@ -112,4 +112,37 @@ export function upgradeRunningTallies(db: Db): number {
       return rewritten;
     })
     .immediate();
+}
+
+/** completeRunningTallies sets the wave's running tallies from the tallies a full pass over its
+ *  answers just gave (`parts`, in the stored form, counting `responses`), where they did not count
+ *  every response (an import, a close by the command line, an upgrade that dropped them): a wave
+ *  reopened and answered later is then closed from them, not by another pass. Nothing is written
+ *  unless the wave still has exactly `responses` responses and the parts are in the layout of its
+ *  survey version. Run it in the transaction that stores the pass's tallies; tells whether it wrote. */
+export function completeRunningTallies(db: Db, waveId: number, parts: readonly TallyPart[], responses: number): boolean {
+  if (waveResponseCount(db, waveId) !== responses || runningTalliesComplete(db, waveId, TALLY_FORMAT)) return false;
+  const wave = getWave(db, waveId);
+  const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
+  if (!survey) return false;
+  const layout = tallyLayout(survey);
+  if (parts.some((p) => p.layout !== layout)) return false;
+  const rows: RunningTallyRow[] = [];
+  for (const part of parts) {
+    const r = new ByteReader(part.entries);
+    while (!r.atEnd()) {
+      const unit = r.text();
+      for (let n = r.num(); n > 0; n--) {
+        const category = r.text();
+        const data = Buffer.from(r.framed());
+        // A tally's bytes begin with its respondent count (tally-codec.ts encodeTally).
+        rows.push({ unit, category, responses: new ByteReader(data).num(), data });
+      }
+    }
+  }
+  if (rows.reduce((n, row) => n + row.responses, 0) !== responses) return false;
+  replaceRunningTallies(db, waveId, TALLY_FORMAT, rows);
+  // Rows rewritten with perhaps the same counts: nothing kept parsed is trusted after.
+  parsedByDb.delete(db);
+  return true;
 }

@@ -4,10 +4,11 @@
 // nothing a response row does not (no arrival order).
 import { afterEach, describe, expect, test } from 'vitest';
 import { prepareClosedWaves } from '../../src/report/close.js';
+import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
 import { seededRandom, syntheticAnswers } from '../../src/demo-answers.js';
 import { breakdownOf } from '../../src/report/breakdown.js';
 import { groupTallyToJson, JSON_TALLY_FORMAT, TALLY_FORMAT } from '../../src/report/group.js';
-import { respondentTally, seedRunningTallies } from '../../src/report/running-tally.js';
+import { completeRunningTallies, respondentTally, seedRunningTallies } from '../../src/report/running-tally.js';
 import { decodeTally } from '../../src/report/tally-codec.js';
 import { buildWaveResults, readResultsInputs } from '../../src/report/wave-results.js';
 import { computeWaveTallies, parseStoredTallies, passTallies, passWaveTallies, storedForm, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
@@ -20,7 +21,7 @@ import { addUnit } from '../../src/store/units.js';
 import { createWave, getWave, setWaveStatus, waveResponseCount, type Wave } from '../../src/store/waves.js';
 import { parseSurveyFiles } from '../../src/survey/load.js';
 import type { Answers, Survey } from '../../src/survey/model.js';
-import { bundledSurveys } from '../helpers/app.js';
+import { bundledSurveys, makeTestApp } from '../helpers/app.js';
 import { emptyApp, ProjectLeader, respond } from '../anonymity/helpers.js';
 
 const opened: Db[] = [];
@@ -167,6 +168,68 @@ describe('a wave the running tallies do not fully count is counted by the pass',
     seedRunningTallies(db, survey, waveId);
     expect(tallied(db, waveId)).toBe(3);
     expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
+  });
+
+  test('the pass that counts such a wave makes its running tallies whole, so a reopened wave is closed from them again', () => {
+    const { db, waveId, submit } = setup(survey);
+    const [a, b, c, d] = people(survey, 4, 14) as [Answers, Answers, Answers, Answers];
+    submit('u1', a);
+    submit('u2', b);
+    submit('u3', c, false);
+    expect(tallied(db, waveId)).toBeUndefined();
+    const parts = [computeWaveTallies(db, survey, waveId)];
+    // Only for exactly the responses the parts count: a submit since the pass leaves them as they are.
+    expect(completeRunningTallies(db, waveId, parts, 2)).toBe(false);
+    expect(tallied(db, waveId)).toBeUndefined();
+    expect(completeRunningTallies(db, waveId, parts, 3)).toBe(true);
+    expect(tallied(db, waveId)).toBe(3);
+    expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
+    // Whole already: nothing to write.
+    expect(completeRunningTallies(db, waveId, parts, 3)).toBe(false);
+    // Reopened and answered: the next submit adds to them, and the close reads them, not the answers.
+    submit('u3', d);
+    expect(tallied(db, waveId)).toBe(4);
+    const closing = closingTallies(db, survey, waveId);
+    expect(closing).toEqual(passTallies(db, survey, waveId));
+    const likert = survey.items.find((i) => i.type === 'likert')?.id;
+    expect(db.prepare('UPDATE answer SET num = 1 WHERE item_id = ? AND num <> 1').run(likert).changes).toBeGreaterThan(0);
+    expect(closingTallies(db, survey, waveId)).toEqual(closing);
+  });
+
+  test('closing a wave whose running tallies fall short (the command line, an in-memory database) makes them whole', () => {
+    const { db, waveId, submit } = setup(survey);
+    people(survey, 3, 15).forEach((p, i) => submit(i === 0 ? 'u1' : 'u2', p, i !== 1));
+    expect(tallied(db, waveId)).toBeUndefined();
+    setWaveStatus(db, waveId, 'closed');
+    expect(requestTallies(db, waveId)).toBe('ready');
+    expect(tallied(db, waveId)).toBe(3);
+    expect(storedWaveTallies(db, waveId, 3)).toEqual(passTallies(db, survey, waveId));
+  });
+
+  test('the tally workers’ pass over a file database makes them whole too, in the transaction that stores its tallies', async () => {
+    const app = makeTestApp({ file: true });
+    try {
+      const id = createWave(app.db, { name: 'Importert', surveyId: app.survey.id, surveyVersion: app.survey.version, unitIds: ['hjemmetjenesten'], linkMode: 'open', status: 'open' });
+      const rand = seededRandom(16);
+      // Responses stored without a submit (an import): no running tally counts them.
+      app.db.transaction(() => {
+        for (let n = 1; n <= 12; n++) {
+          app.db.prepare("INSERT INTO response (id, wave_id, unit_id, survey_id, survey_version) VALUES (?, ?, 'hjemmetjenesten', ?, ?)").run(n, id, app.survey.id, app.survey.version);
+          const insert = app.db.prepare('INSERT INTO answer (response_id, item_id, part, num, txt) VALUES (?, ?, ?, ?, ?)');
+          for (const r of answerRows(app.survey, syntheticAnswers(app.survey, rand, 0))) insert.run(n, r.itemId, r.part, r.num, r.txt);
+        }
+      })();
+      setWaveStatus(app.db, id, 'closed');
+      expect(tallied(app.db, id)).toBeUndefined();
+      expect(requestTallies(app.db, id)).toBe('computing');
+      await talliesIdle(app.db);
+      expect(tallied(app.db, id)).toBe(12);
+      expect(storedWaveTallies(app.db, id, 12)).toEqual(passTallies(app.db, app.survey, id));
+      expect(parseStoredTallies(storedForm([computeWaveTallies(app.db, app.survey, id)]).data)).toEqual(passTallies(app.db, app.survey, id));
+    } finally {
+      await talliesIdle(app.db);
+      app.close();
+    }
   });
 
   test('a deleted response voids the wave’s running tallies, so sums can never match by accident', () => {
