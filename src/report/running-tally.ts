@@ -12,7 +12,7 @@ import { breakdownOf, type BreakdownDefinition } from './breakdown.js';
 import { groupTallyFromJson, JSON_TALLY_FORMAT, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyRespondentInto } from './scan.js';
 import { ByteReader, decodeTally, encodeTally, tallyLayout } from './tally-codec.js';
-import { passTallies, type TallyPart } from './wave-tallies.js';
+import { eachEntry, passTallies, type TallyPart } from './wave-tallies.js';
 
 // A survey version never changes, so its breakdown is worked out once.
 const breakdowns = new WeakMap<Survey, BreakdownDefinition | undefined>();
@@ -129,16 +129,10 @@ export function completeRunningTallies(db: Db, waveId: number, parts: readonly T
   if (parts.some((p) => p.layout !== layout)) return false;
   const rows: RunningTallyRow[] = [];
   for (const part of parts) {
-    const r = new ByteReader(part.entries);
-    while (!r.atEnd()) {
-      const unit = r.text();
-      for (let n = r.num(); n > 0; n--) {
-        const category = r.text();
-        const data = Buffer.from(r.framed());
-        // A tally's bytes begin with its respondent count (tally-codec.ts encodeTally).
-        rows.push({ unit, category, responses: new ByteReader(data).num(), data });
-      }
-    }
+    eachEntry(new ByteReader(part.entries), (unit, categories) => {
+      // A tally's bytes begin with its respondent count (tally-codec.ts encodeTally).
+      for (const [category, bytes] of categories) rows.push({ unit, category, responses: new ByteReader(bytes).num(), data: Buffer.from(bytes) });
+    });
   }
   if (rows.reduce((n, row) => n + row.responses, 0) !== responses) return false;
   replaceRunningTallies(db, waveId, TALLY_FORMAT, rows);

@@ -187,14 +187,17 @@ const isBinary = (data: Uint8Array): boolean => data.byteLength >= BINARY_HEAD.l
 function eachBinaryUnit(data: Uint8Array, unit: (id: string, categories: Map<string, GroupTally>) => void): void {
   const r = new ByteReader(data, BINARY_HEAD.length);
   const layout = readLayout(r.text());
+  eachEntry(r, (id, categories) => unit(id, new Map(categories.map(([category, bytes]) => [category, decodeInLayout(layout, bytes)]))));
+}
+
+/** eachEntry reads units' entries in the stored form (a part's `entries`, or a stored blob after its
+ *  head and layout) from `r` to its end, handing each unit's categories with their tallies' bytes
+ *  (views, not copies) to `unit`, in stored order. */
+export function eachEntry(r: ByteReader, unit: (id: string, categories: [category: string, bytes: Uint8Array][]) => void): void {
   while (!r.atEnd()) {
     const id = r.text();
-    const n = r.num();
-    const categories = new Map<string, GroupTally>();
-    for (let i = 0; i < n; i++) {
-      const category = r.text();
-      categories.set(category, decodeInLayout(layout, r.framed()));
-    }
+    const categories: [string, Uint8Array][] = [];
+    for (let n = r.num(); n > 0; n--) categories.push([r.text(), r.framed()]);
     unit(id, categories);
   }
 }

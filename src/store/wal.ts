@@ -33,7 +33,7 @@ interface Reply {
 // Plain JavaScript (eval), so the same code runs under tsx, vitest and the compiled build.
 const WORKER = `
 const fs = require('node:fs');
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, threadId, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const pause = new Int32Array(new SharedArrayBuffer(4));
 // Shared with the tally workers (stepAside): 1 while this worker wants the log emptied, so they
@@ -83,7 +83,7 @@ const WAIT_RECORDED_MS = 20;
 function recordWait(schema, at, attempts, emptied) {
   const wallMs = Date.now() - at;
   if (!workerData.phasesFile || attempts < 2 || wallMs < WAIT_RECORDED_MS) return;
-  const line = { phase: 'wal: emptying waited (log worker)', wave: -1, thread: require('node:worker_threads').threadId, at, wallMs, cpuMs: 0,
+  const line = { phase: 'wal: emptying waited (log worker)', wave: -1, thread: threadId, at, wallMs, cpuMs: 0,
     rssMb: Math.round(process.memoryUsage.rss() / 1048576), heapMb: 0, detail: { attempts, emptied: emptied ? 1 : 0, drafts: schema === 'drafts' ? 1 : 0 } };
   try {
     fs.appendFileSync(workerData.phasesFile, JSON.stringify(line) + '\\n');
