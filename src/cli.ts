@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { today } from './clock.js';
 import { loadConfig } from './config.js';
 import { seedDemo } from './demo.js';
-import { closeWave } from './report/close.js';
+import { closeWave, openWave } from './report/close.js';
 import { talliesIdle } from './report/tally-jobs.js';
 import { talliesCurrent } from './report/wave-tallies.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
@@ -15,7 +15,7 @@ import { createLink, createTokens, listLinks } from './store/links.js';
 import { latestSurveyVersion, syncSurveyVersions } from './store/survey-versions.js';
 import { builderIdClashes, listSurveyDrafts } from './store/surveys.js';
 import { addUnit, countUnits, getUnit, listUnits } from './store/units.js';
-import { createWave, getWave, listWaves, setWaveStatus, waveResponseCount, waveUnitIds, type LinkMode } from './store/waves.js';
+import { createWave, getWave, listWaves, waveResponseCount, waveUnitIds, type LinkMode } from './store/waves.js';
 
 const HELP = `Kartlegg command line (database: DATABASE_PATH, default data/kartlegg.db)
 
@@ -149,7 +149,7 @@ function run(argv: string[]): void {
         const wave = getWave(db, Number(rest[0]));
         if (!wave) throw new UsageError(`unknown wave "${rest[0] ?? ''}"`);
         if (sub === 'open') {
-          setWaveStatus(db, wave.id, 'open');
+          openWave(db, wave.id);
           console.log(`Wave ${wave.id} is open.`);
           return;
         }

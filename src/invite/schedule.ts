@@ -5,7 +5,7 @@
 // mailed once its results are released (whether it closed by itself or by hand); an action's owner
 // is mailed on its due day.
 import { addDays, today } from '../clock.js';
-import { closeWave } from '../report/close.js';
+import { closeWave, openWave } from '../report/close.js';
 import { listAccounts } from '../store/accounts.js';
 import { audit } from '../store/audit.js';
 import { deleteContacts, hasContactTraces, waveContacts } from '../store/contacts.js';
@@ -13,7 +13,7 @@ import { prepared, type Db } from '../store/db.js';
 import { dueActionMails, markActionNotified } from '../store/followups.js';
 import { createJob, settleWaveJobs } from '../store/jobs.js';
 import { listUnits, subtreeIds } from '../store/units.js';
-import { listWaves, setWaveStatus, waveUnitIds, type Wave } from '../store/waves.js';
+import { listWaves, waveUnitIds, type Wave } from '../store/waves.js';
 
 export const SCHEDULER_ACTOR = 'planlegger';
 
@@ -105,7 +105,7 @@ export function runSchedule(db: Db, timeZone: string, now: number): { opened: nu
   for (const wave of listWaves(db)) {
     if (wave.status === 'draft' && wave.opensOn !== null && wave.opensOn <= day && (wave.closesOn === null || day <= wave.closesOn)) {
       db.transaction(() => {
-        setWaveStatus(db, wave.id, 'open');
+        openWave(db, wave.id);
         audit(db, { ...SCHEDULER, action: 'wave.open', detail: String(wave.id) }, new Date(now));
       }).immediate();
       opened.push(wave.id);

@@ -3,15 +3,27 @@
 // Both only queue the computation (tally-jobs.ts); nothing here waits for it.
 import type { Db } from '../store/db.js';
 import { dropOtherRunningTallies } from '../store/running-tallies.js';
-import { listWaves, setWaveStatus } from '../store/waves.js';
+import { getWave, listWaves, setWaveStatus } from '../store/waves.js';
 import { TALLY_FORMAT } from './group.js';
-import { upgradeRunningTallies } from './running-tally.js';
+import { completeRunningTallies, upgradeRunningTallies } from './running-tally.js';
 import { requestTallies } from './tally-jobs.js';
 
 /** closeWave closes the wave and queues the computation of its results; returns at once. */
 export function closeWave(db: Db, waveId: number): void {
   setWaveStatus(db, waveId, 'closed');
   requestTallies(db, waveId);
+}
+
+/** openWave opens the wave (a draft, or a closed wave reopened: web, command line, calendar). A
+ *  reopened wave whose running tallies do not count every response (an import, a close by the
+ *  command line, an upgrade) has them made whole from its stored tallies in the same transaction,
+ *  so that its next close reads them rather than running the pass again. */
+export function openWave(db: Db, waveId: number): void {
+  db.transaction(() => {
+    const reopened = getWave(db, waveId)?.status === 'closed';
+    setWaveStatus(db, waveId, 'open');
+    if (reopened) completeRunningTallies(db, waveId);
+  }).immediate();
 }
 
 /** prepareClosedWaves queues the computation for every closed wave whose stored tallies are not

@@ -3,6 +3,7 @@
 // tallies equal what the pass would give.
 import { hasRunningTalliesOfFormat, replaceRunningTallies, rewriteRunningTally, runningTalliesComplete, runningTalliesOfFormat, type RespondentTally, type RunningTallyRow } from '../store/running-tallies.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
+import { loadTallyData } from '../store/tally-cache.js';
 import { getWave, waveResponseCount } from '../store/waves.js';
 import type { AnswerRow } from '../store/responses.js';
 import type { WaveAnswerRow } from '../store/results.js';
@@ -12,7 +13,7 @@ import { breakdownOf, type BreakdownDefinition } from './breakdown.js';
 import { groupTallyFromJson, JSON_TALLY_FORMAT, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyRespondentInto } from './scan.js';
 import { ByteReader, decodeTally, encodeTally, tallyLayout } from './tally-codec.js';
-import { eachEntry, passTallies, type TallyPart } from './wave-tallies.js';
+import { eachEntry, eachStoredUnit, passTallies, storedEntries, talliesCurrent } from './wave-tallies.js';
 
 // A survey version never changes, so its breakdown is worked out once.
 const breakdowns = new WeakMap<Survey, BreakdownDefinition | undefined>();
@@ -114,25 +115,38 @@ export function upgradeRunningTallies(db: Db): number {
     .immediate();
 }
 
-/** completeRunningTallies sets the wave's running tallies from the tallies a full pass over its
- *  answers just gave (`parts`, in the stored form, counting `responses`), where they did not count
- *  every response (an import, a close by the command line, an upgrade that dropped them): a wave
- *  reopened and answered later is then closed from them, not by another pass. Nothing is written
- *  unless the wave still has exactly `responses` responses and the parts are in the layout of its
- *  survey version. Run it in the transaction that stores the pass's tallies; tells whether it wrote. */
-export function completeRunningTallies(db: Db, waveId: number, parts: readonly TallyPart[], responses: number): boolean {
-  if (waveResponseCount(db, waveId) !== responses || runningTalliesComplete(db, waveId, TALLY_FORMAT)) return false;
+/** completeRunningTallies sets the wave's running tallies from its stored tallies (wave_tally, what
+ *  the close's pass or build stored) where they do not count every response (an import, a close by
+ *  the command line, an upgrade that dropped them), so that a reopened wave's next close reads them
+ *  rather than running the pass again. It is run when a closed wave is reopened (close.ts
+ *  openWave), the only time they are read again, rather than by every pass. Nothing is written
+ *  unless the stored tallies count exactly the wave's responses and fit its survey version's
+ *  layout. Run it in a transaction with no submit to the wave; tells whether it wrote. */
+export function completeRunningTallies(db: Db, waveId: number): boolean {
+  const responses = waveResponseCount(db, waveId);
+  if (runningTalliesComplete(db, waveId, TALLY_FORMAT) || !talliesCurrent(db, waveId, responses)) return false;
+  const stored = loadTallyData(db, waveId, responses);
   const wave = getWave(db, waveId);
   const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);
-  if (!survey) return false;
-  const layout = tallyLayout(survey);
-  if (parts.some((p) => p.layout !== layout)) return false;
+  if (stored === undefined || !survey) return false;
   const rows: RunningTallyRow[] = [];
-  for (const part of parts) {
-    eachEntry(new ByteReader(part.entries), (unit, categories) => {
-      // A tally's bytes begin with its respondent count (tally-codec.ts encodeTally).
+  const compact = storedEntries(stored);
+  if (compact) {
+    // The stored bytes of each tally are a running tally's own (tally-codec.ts encodeTally), which
+    // begin with its respondent count; copied, not decoded.
+    if (compact.layout !== tallyLayout(survey)) return false;
+    eachEntry(compact.entries, (unit, categories) => {
       for (const [category, bytes] of categories) rows.push({ unit, category, responses: new ByteReader(bytes).num(), data: Buffer.from(bytes) });
     });
+  } else {
+    // The JSON forms from before the compact form: decoded and encoded in this survey's layout.
+    try {
+      eachStoredUnit(stored, (unit, categories) => {
+        for (const [category, t] of categories) rows.push({ unit, category, responses: t.responses, data: encodeTally(survey, t) });
+      });
+    } catch {
+      return false;
+    }
   }
   if (rows.reduce((n, row) => n + row.responses, 0) !== responses) return false;
   replaceRunningTallies(db, waveId, TALLY_FORMAT, rows);

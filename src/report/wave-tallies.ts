@@ -190,6 +190,14 @@ function eachBinaryUnit(data: Uint8Array, unit: (id: string, categories: Map<str
   eachEntry(r, (id, categories) => unit(id, new Map(categories.map(([category, bytes]) => [category, decodeInLayout(layout, bytes)]))));
 }
 
+/** storedEntries returns the layout text of tallies stored in the compact form and a reader at
+ *  their first unit's entry (for eachEntry), or undefined for the JSON forms from before. */
+export function storedEntries(stored: string | Uint8Array): { layout: string; entries: ByteReader } | undefined {
+  if (typeof stored === 'string' || !isBinary(stored)) return undefined;
+  const entries = new ByteReader(stored, BINARY_HEAD.length);
+  return { layout: entries.text(), entries };
+}
+
 /** eachEntry reads units' entries in the stored form (a part's `entries`, or a stored blob after its
  *  head and layout) from `r` to its end, handing each unit's categories with their tallies' bytes
  *  (views, not copies) to `unit`, in stored order. */

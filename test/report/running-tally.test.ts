@@ -3,15 +3,15 @@
 // answer; a wave they do not fully count must fall back to the pass; and they must record
 // nothing a response row does not (no arrival order).
 import { afterEach, describe, expect, test } from 'vitest';
-import { prepareClosedWaves } from '../../src/report/close.js';
+import { openWave, prepareClosedWaves } from '../../src/report/close.js';
 import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
 import { seededRandom, syntheticAnswers } from '../../src/demo-answers.js';
 import { breakdownOf } from '../../src/report/breakdown.js';
 import { groupTallyToJson, JSON_TALLY_FORMAT, TALLY_FORMAT } from '../../src/report/group.js';
 import { completeRunningTallies, respondentTally, seedRunningTallies } from '../../src/report/running-tally.js';
-import { decodeTally } from '../../src/report/tally-codec.js';
+import { ByteWriter, decodeTally, tallyLayout } from '../../src/report/tally-codec.js';
 import { buildWaveResults, readResultsInputs } from '../../src/report/wave-results.js';
-import { computeWaveTallies, parseStoredTallies, passTallies, passWaveTallies, storedForm, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
+import { computeWaveTallies, parseStoredTallies, passTallies, passWaveTallies, storedEntries, storedForm, storedJson, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { createDraft } from '../../src/store/drafts.js';
 import { answerRows, submitResponse } from '../../src/store/responses.js';
@@ -170,23 +170,27 @@ describe('a wave the running tallies do not fully count is counted by the pass',
     expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
   });
 
-  test('the pass that counts such a wave makes its running tallies whole, so a reopened wave is closed from them again', () => {
+  test('reopening a wave whose running tallies fall short makes them whole from its stored tallies, so its next close reads them again', () => {
     const { db, waveId, submit } = setup(survey);
     const [a, b, c, d] = people(survey, 4, 14) as [Answers, Answers, Answers, Answers];
     submit('u1', a);
     submit('u2', b);
     submit('u3', c, false);
     expect(tallied(db, waveId)).toBeUndefined();
-    const parts = [computeWaveTallies(db, survey, waveId)];
-    // Only for exactly the responses the parts count: a submit since the pass leaves them as they are.
-    expect(completeRunningTallies(db, waveId, parts, 2)).toBe(false);
+    // No stored tallies yet: nothing to make them whole from.
+    expect(completeRunningTallies(db, waveId)).toBe(false);
+    // The close (in memory: in place) stores the pass's tallies and leaves the running tallies as they are.
+    setWaveStatus(db, waveId, 'closed');
+    expect(requestTallies(db, waveId)).toBe('ready');
+    expect(storedWaveTallies(db, waveId, 3)).toEqual(passTallies(db, survey, waveId));
     expect(tallied(db, waveId)).toBeUndefined();
-    expect(completeRunningTallies(db, waveId, parts, 3)).toBe(true);
+    openWave(db, waveId);
+    expect(getWave(db, waveId)?.status).toBe('open');
     expect(tallied(db, waveId)).toBe(3);
     expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
     // Whole already: nothing to write.
-    expect(completeRunningTallies(db, waveId, parts, 3)).toBe(false);
-    // Reopened and answered: the next submit adds to them, and the close reads them, not the answers.
+    expect(completeRunningTallies(db, waveId)).toBe(false);
+    // Answered after the reopening: the next submit adds to them, and the close reads them, not the answers.
     submit('u3', d);
     expect(tallied(db, waveId)).toBe(4);
     const closing = closingTallies(db, survey, waveId);
@@ -196,17 +200,55 @@ describe('a wave the running tallies do not fully count is counted by the pass',
     expect(closingTallies(db, survey, waveId)).toEqual(closing);
   });
 
-  test('closing a wave whose running tallies fall short (the command line, an in-memory database) makes them whole', () => {
+  test('only stored tallies that count exactly the wave’s responses, in its survey’s layout, make them whole', () => {
     const { db, waveId, submit } = setup(survey);
-    people(survey, 3, 15).forEach((p, i) => submit(i === 0 ? 'u1' : 'u2', p, i !== 1));
+    const [a, b, c] = people(survey, 3, 21) as [Answers, Answers, Answers];
+    submit('u1', a);
+    submit('u2', b, false);
+    setWaveStatus(db, waveId, 'closed');
+    expect(requestTallies(db, waveId)).toBe('ready');
+    // A response stored since (an import): the stored tallies count one fewer than the wave has.
+    submit('u2', c, false);
+    openWave(db, waveId);
+    expect(tallied(db, waveId)).toBeUndefined();
+    expect(closingTallies(db, survey, waveId)).toEqual(passTallies(db, survey, waveId));
+    // Stored tallies whose layout is not the survey's are left alone.
+    setWaveStatus(db, waveId, 'closed');
+    expect(requestTallies(db, waveId)).toBe('ready');
+    const { data } = db.prepare('SELECT data FROM wave_tally WHERE wave_id = ?').get(waveId) as { data: Buffer };
+    const stored = storedEntries(data);
+    expect(stored?.layout).toBe(tallyLayout(survey));
+    const otherLayout = tallyLayout(withBackground);
+    const text = (t: string): Buffer => {
+      const w = new ByteWriter();
+      w.text(t);
+      return Buffer.from(w.done());
+    };
+    const headLength = data.indexOf(text(tallyLayout(survey)));
+    expect(headLength).toBeGreaterThan(0);
+    db.prepare('UPDATE wave_tally SET data = ? WHERE wave_id = ?').run(Buffer.concat([data.subarray(0, headLength), text(otherLayout), data.subarray(headLength + text(tallyLayout(survey)).length)]), waveId);
+    expect(storedEntries((db.prepare('SELECT data FROM wave_tally WHERE wave_id = ?').get(waveId) as { data: Buffer }).data)?.layout).toBe(otherLayout);
+    openWave(db, waveId);
+    expect(tallied(db, waveId)).toBeUndefined();
+  });
+
+  test('stored tallies in the JSON form from before the compact form make them whole too', () => {
+    const { db, waveId, submit } = setup(withBackground);
+    people(withBackground, 5, 22).forEach((p, i) => submit(i % 2 ? 'u1' : 'u2', p, i !== 3));
     expect(tallied(db, waveId)).toBeUndefined();
     setWaveStatus(db, waveId, 'closed');
     expect(requestTallies(db, waveId)).toBe('ready');
-    expect(tallied(db, waveId)).toBe(3);
-    expect(storedWaveTallies(db, waveId, 3)).toEqual(passTallies(db, survey, waveId));
+    const pass = passTallies(db, withBackground, waveId);
+    const json = storedJson((db.prepare('SELECT data FROM wave_tally WHERE wave_id = ?').get(waveId) as { data: Buffer }).data);
+    db.prepare('UPDATE wave_tally SET data = ? WHERE wave_id = ?').run(json, waveId);
+    expect(storedEntries(json as string)).toBeUndefined();
+    expect(storedWaveTallies(db, waveId, 5)).toEqual(pass);
+    openWave(db, waveId);
+    expect(tallied(db, waveId)).toBe(5);
+    for (const r of readRunningTallies(db, waveId, TALLY_FORMAT) ?? []) expect(decodeTally(withBackground, r.data)).toStrictEqual(pass.get(r.unit)?.get(r.category));
   });
 
-  test('the tally workers’ pass over a file database makes them whole too, in the transaction that stores its tallies', async () => {
+  test('the tally workers’ pass over a file database stores what the web’s reopen then makes them whole from', async () => {
     const app = makeTestApp({ file: true });
     try {
       const id = createWave(app.db, { name: 'Importert', surveyId: app.survey.id, surveyVersion: app.survey.version, unitIds: ['hjemmetjenesten'], linkMode: 'open', status: 'open' });
@@ -219,13 +261,18 @@ describe('a wave the running tallies do not fully count is counted by the pass',
           for (const r of answerRows(app.survey, syntheticAnswers(app.survey, rand, 0))) insert.run(n, r.itemId, r.part, r.num, r.txt);
         }
       })();
-      setWaveStatus(app.db, id, 'closed');
+      const leader = await ProjectLeader.signIn(app);
+      await leader.setStatus(id, 'closed');
       expect(tallied(app.db, id)).toBeUndefined();
       expect(requestTallies(app.db, id)).toBe('computing');
       await talliesIdle(app.db);
-      expect(tallied(app.db, id)).toBe(12);
       expect(storedWaveTallies(app.db, id, 12)).toEqual(passTallies(app.db, app.survey, id));
       expect(parseStoredTallies(storedForm([computeWaveTallies(app.db, app.survey, id)]).data)).toEqual(passTallies(app.db, app.survey, id));
+      // The pass itself leaves them as they are; the reopening makes them whole.
+      expect(tallied(app.db, id)).toBeUndefined();
+      await leader.setStatus(id, 'open');
+      expect(getWave(app.db, id)?.status).toBe('open');
+      expect(tallied(app.db, id)).toBe(12);
     } finally {
       await talliesIdle(app.db);
       app.close();

@@ -4,14 +4,13 @@ import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { HttpError } from '../../errors.js';
-import { closeWave } from '../../report/close.js';
+import { closeWave, openWave } from '../../report/close.js';
 import { waveResults } from '../../report/wave-results.js';
 import { createLink, createTokens, listLinks } from '../../store/links.js';
 import { createProject, getProject, listProjects, setWaveProject, waveProjectId } from '../../store/projects.js';
 import { childrenMap, getUnit, listUnits, subtreeIds, type Unit } from '../../store/units.js';
 import {
   createWave,
-  setWaveStatus,
   settingsProblem,
   updateWaveSettings,
   waveResponseCount,
@@ -262,7 +261,7 @@ export function waveHandlers(deps: AppDeps) {
       }
       deps.db.transaction(() => {
         if (status === 'closed') closeWave(deps.db, wave.id);
-        else setWaveStatus(deps.db, wave.id, status);
+        else openWave(deps.db, wave.id);
         auditAction(deps, res, status === 'open' ? (wave.status === 'closed' ? 'wave.reopen' : 'wave.open') : 'wave.close', String(wave.id));
       }).immediate();
       res.redirect(303, `/admin/malinger/${wave.id}`);
