@@ -51,7 +51,7 @@ function slicesJoined(phases: readonly PhaseRecord[]): PhaseRecord[] {
   const out: PhaseRecord[] = [];
   const joined = new Map<string, PhaseRecord>();
   for (const p of phases) {
-    if (!/^pass: /.test(p.phase) || p.phase === 'pass: slices taken') {
+    if (!/^pass: /.test(p.phase) || p.phase === 'pass: slices taken' || p.phase === 'pass: a chunk read held its snapshot') {
       out.push(p);
       continue;
     }

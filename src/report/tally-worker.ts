@@ -12,7 +12,7 @@ import { getSurveyVersion } from '../store/survey-versions.js';
 import { loadTallyData } from '../store/tally-cache.js';
 import { getWave, waveResponseCount, type Wave } from '../store/waves.js';
 import type { Survey } from '../survey/model.js';
-import { phaseClock, phasesOn, recordClosePhases, startPhase, threadBooted } from './close-phases.js';
+import { phaseClock, phasesOn, recordClosePhases, recordPhase, startPhase, threadBooted } from './close-phases.js';
 import { resultsReleasable } from './disclosure.js';
 import { ResultsPacker, transferList, type PackedResults } from './results-transfer.js';
 import { buildWaveResultsEach, readResultsInputs, resultsKey, type ResultsInputs } from './wave-results.js';
@@ -73,6 +73,9 @@ function held(job: TallyJob, at: TallyHold): void {
   Atomics.wait(job.gate, 0, 0);
 }
 
+// A chunk's statement taking this long is recorded as a close phase (benchmarks only).
+const SLOW_READ_MS = 20;
+
 // The pass reads in chunks, each its own snapshot (store/results.ts), with no transaction around
 // them. A closed wave's answers do not change, but it can be reopened and answered during the pass:
 // then the count after differs from the count before (or from what the pass read), and nothing is
@@ -89,7 +92,11 @@ function pass(db: Database.Database, job: TallyJob): TallyJobResult {
   const allTaken = (): boolean => !slices || !claim || Atomics.load(claim, 0) >= slices.length;
   const quiet = quietWatch(job.yieldTo, QUIET_MS);
   let first = true;
-  onChunkRead(db, () => {
+  const timed = phasesOn();
+  onChunkRead(db, (readAt, readMs) => {
+    // Benchmarks only: a chunk's statement that held its snapshot long (preempted, or the disk),
+    // to match with the log worker's waits and slow requests.
+    if (timed && readMs >= SLOW_READ_MS) recordPhase('pass: a chunk read held its snapshot', wave.id, performance.timeOrigin + readAt, readMs, 0);
     if (first) held(job, 'midway');
     first = false;
     quiet(allTaken);

@@ -50,11 +50,12 @@ const PACKED_SQL = `
  *  for its log to be emptied (store/wal.ts). */
 export const CHUNK = 100;
 
-const betweenChunks = new WeakMap<Db, () => void>();
+const betweenChunks = new WeakMap<Db, (readAt: number, readMs: number) => void>();
 
 /** onChunkRead makes every later waveResponses on this connection call `hook` after each chunk it
- *  reads that is followed by another, while no statement is open (tests hold a pass there). */
-export function onChunkRead(db: Db, hook: () => void): void {
+ *  reads that is followed by another, while no statement is open (tests hold a pass there), with
+ *  when that chunk's statement began (performance.now()) and how long it held its snapshot. */
+export function onChunkRead(db: Db, hook: (readAt: number, readMs: number) => void): void {
   betweenChunks.set(db, hook);
 }
 
@@ -70,10 +71,12 @@ export function* waveResponses(db: Db, waveId: number, units?: readonly string[]
   const select = db.prepare(PACKED_SQL).raw();
   const params = { wave: waveId, units: units ? JSON.stringify(units) : null, after: Number.MIN_SAFE_INTEGER, chunk };
   for (;;) {
+    const readAt = performance.now();
     const read = select.all(params) as PackedResponse[];
+    const readMs = performance.now() - readAt;
     const full = read.length === chunk;
     if (full) params.after = (read[read.length - 1] as PackedResponse)[0];
-    if (full) betweenChunks.get(db)?.();
+    if (full) betweenChunks.get(db)?.(readAt, readMs);
     read.sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
     for (const response of read) {
       unpack(response, pool, view);
