@@ -80,11 +80,17 @@ function syncLog() {
 // (a reader or writer was in the way) and took WAIT_RECORDED_MS or more is written as a close
 // phase, so a slow request can be matched with it.
 const WAIT_RECORDED_MS = 20;
-function recordWait(schema, at, attempts, emptied) {
+// What was in the way at the last failed try: 'behind' frames a reader's older snapshot kept from
+// being copied, 'readers' (every frame copied, a read still open on the log), 'locked' (the
+// truncation's lock was held: a writer, or another checkpoint).
+const WAY = { behind: 1, readers: 2, locked: 3 };
+function recordWait(schema, at, attempts, emptied, way) {
   const wallMs = Date.now() - at;
   if (!workerData.phasesFile || attempts < 2 || wallMs < WAIT_RECORDED_MS) return;
+  const detail = { attempts, emptied: emptied ? 1 : 0, drafts: schema === 'drafts' ? 1 : 0 };
+  for (const [name, n] of Object.entries(way)) if (n > 0) detail[name] = n;
   const line = { phase: 'wal: emptying waited (log worker)', wave: -1, thread: threadId, at, wallMs, cpuMs: 0,
-    rssMb: Math.round(process.memoryUsage.rss() / 1048576), heapMb: 0, detail: { attempts, emptied: emptied ? 1 : 0, drafts: schema === 'drafts' ? 1 : 0 } };
+    rssMb: Math.round(process.memoryUsage.rss() / 1048576), heapMb: 0, detail };
   try {
     fs.appendFileSync(workerData.phasesFile, JSON.stringify(line) + '\\n');
   } catch {
@@ -96,18 +102,23 @@ function empty(c, schema, tries) {
   const at = Date.now();
   let attempts = 0;
   let emptied = false;
+  // Counted for the benchmark's record only: how often each kind of obstacle was met.
+  const way = { behind: 0, readers: 0, locked: 0 };
   try {
     for (let attempt = 0; attempt < tries; attempt++) {
       attempts++;
       try {
-        run(c, 'PRAGMA ' + schema + '.wal_checkpoint(PASSIVE)');
+        const [p] = run(c, 'PRAGMA ' + schema + '.wal_checkpoint(PASSIVE)');
         const [r] = run(c, 'PRAGMA ' + schema + '.wal_checkpoint(TRUNCATE)');
         if (r.busy === 0 && r.log === 0) {
           emptied = true;
           return true;
         }
+        if (p.checkpointed < p.log) way.behind++;
+        else way.readers++;
       } catch (err) {
         if (err.code !== 'SQLITE_BUSY' && err.code !== 'SQLITE_LOCKED') throw err;
+        way.locked++;
       }
       Atomics.wait(pause, 0, 0, 4);
     }
@@ -117,7 +128,7 @@ function empty(c, schema, tries) {
       Atomics.store(gate, 0, 0);
       Atomics.notify(gate, 0);
     }
-    recordWait(schema, at, attempts, emptied);
+    recordWait(schema, at, attempts, emptied, way);
   }
 }
 // The tick starts the next log here, after the answer went out: its header sync is nobody's wait.
