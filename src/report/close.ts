@@ -6,7 +6,7 @@ import { dropOtherRunningTallies } from '../store/running-tallies.js';
 import { getWave, listWaves, setWaveStatus } from '../store/waves.js';
 import { TALLY_FORMAT } from './group.js';
 import { completeRunningTallies, upgradeRunningTallies } from './running-tally.js';
-import { requestTallies } from './tally-jobs.js';
+import { passesWaitForQuiet, requestTallies } from './tally-jobs.js';
 
 /** closeWave closes the wave and queues the computation of its results; returns at once. */
 export function closeWave(db: Db, waveId: number): void {
@@ -29,12 +29,18 @@ export function openWave(db: Db, waveId: number): void {
 /** prepareClosedWaves queues the computation for every closed wave whose stored tallies are not
  *  current (at start-up); returns the ids queued, at once. Running tallies stored as JSON (the
  *  layout before the compact form) are rewritten in the compact form first; any other older layout
- *  is dropped: its waves are counted by the full pass when they close. */
-export function prepareClosedWaves(db: Db): number[] {
+ *  is dropped: its waves are counted by the full pass when they close. With `graceMs` (the server's
+ *  start-up), the first pass starts once the server is quiet, or after that long at most
+ *  (tally-jobs.ts passesWaitForQuiet, on the clock `now`). */
+export function prepareClosedWaves(db: Db, opts: { graceMs?: number; now?: () => number } = {}): number[] {
   upgradeRunningTallies(db);
   dropOtherRunningTallies(db, TALLY_FORMAT);
-  return listWaves(db)
+  if (opts.graceMs !== undefined) passesWaitForQuiet(db, opts.graceMs, opts.now);
+  const queued = listWaves(db)
     .filter((w) => w.status === 'closed')
     .filter((w) => requestTallies(db, w.id) === 'computing')
     .map((w) => w.id);
+  // Nothing to compute now: a later close's pass starts at once.
+  if (queued.length === 0) passesWaitForQuiet(db, undefined);
+  return queued;
 }

@@ -54,3 +54,25 @@ export function quietWatch(counters: Int32Array | undefined, quietMs: number): (
     }
   };
 }
+
+/** whenQuiet looks at the server's counters every QUIET_MS on the server thread and calls `go` at
+ *  the first look that finds no request begun since the look before and none in hand, or the first
+ *  at which `now()` has reached `until` (never, unless given); `stop()`, asked first at each look,
+ *  ends the looking without calling `go`. The timer does not keep the process alive. */
+export function whenQuiet(counters: Int32Array, go: () => void, opts: { stop: () => boolean; until?: number; now?: () => number }): void {
+  const now = opts.now ?? ((): number => performance.now());
+  let seen = Atomics.load(counters, BEGUN);
+  const timer = setInterval(() => {
+    if (opts.stop()) {
+      clearInterval(timer);
+      return;
+    }
+    const begun = Atomics.load(counters, BEGUN);
+    const quiet = begun === seen && Atomics.load(counters, IN_FLIGHT) === 0;
+    seen = begun;
+    if (!quiet && (opts.until === undefined || now() < opts.until)) return;
+    clearInterval(timer);
+    go();
+  }, QUIET_MS);
+  timer.unref();
+}

@@ -19,7 +19,7 @@ import { saveTallyData } from '../store/tally-cache.js';
 import { getSurveyVersion } from '../store/survey-versions.js';
 import { runningTalliesComplete } from '../store/running-tallies.js';
 import { readerGate } from '../store/wal.js';
-import { QUIET_MS, serverActivity } from './server-activity.js';
+import { serverActivity, whenQuiet } from './server-activity.js';
 import { getWave, waveResponseCount, waveUnitIds } from '../store/waves.js';
 import { closePhasesFile, phaseClock, recordPhase, startPhase } from './close-phases.js';
 import type { TallyHold, TallyJob, TallyJobResult } from './tally-worker.js';
@@ -79,6 +79,8 @@ interface Jobs {
   unlimitedBuilds: Set<number>;
   /** The server's request counters a pass's second thread gives way to (server-activity.ts). */
   activity: Int32Array;
+  /** The next pass waits for a quiet server until then (passesWaitForQuiet). */
+  quietFirst?: { until: number; now: () => number };
 }
 
 // The building worker's heap: V8 lets a heap grow to half its limit before its first full
@@ -201,35 +203,58 @@ function next(db: Db, jobs: Jobs): void {
     ...(k > 0 ? { yieldTo: jobs.activity } : {}),
     ...(jobs.gate ? { gate: jobs.gate, hold: jobs.hold } : {}),
   });
-  if (jobs.workers.length === 0) jobs.workers.push(startWorker(db, jobs, 0));
   const run: Running = { waveId, parts: [], counted: new Set(), pending: 1, failed: false, postedAt: phaseClock() };
   jobs.running = run;
-  (jobs.workers[0] as Worker).postMessage(job(0));
-  if (slices) startSecondWhenQuiet(db, jobs, run, () => Atomics.load(claim, 0) >= slices.length, job(1));
+  const start = (): void => {
+    if (jobs.workers.length === 0) jobs.workers.push(startWorker(db, jobs, 0));
+    (jobs.workers[0] as Worker).postMessage(job(0));
+    if (slices) startSecondWhenQuiet(db, jobs, run, () => Atomics.load(claim, 0) >= slices.length, job(1));
+  };
+  const first = jobs.quietFirst;
+  if (!first) return start();
+  // The first pass after a start-up (passesWaitForQuiet) waits for a quiet moment, at most until
+  // first.until: see there. A database closed meanwhile ends it, and the queue with it.
+  jobs.quietFirst = undefined;
+  whenQuiet(jobs.activity, start, {
+    until: first.until,
+    now: first.now,
+    stop: () => {
+      if (db.open) return false;
+      if (jobs.running === run) {
+        jobs.running = undefined;
+        next(db, jobs);
+      }
+      return true;
+    },
+  });
+}
+
+/** passesWaitForQuiet makes the next full pass of the database's tallies (the first after a
+ *  start-up: main.ts) start its first thread only once the server has answered nobody for a moment
+ *  (QUIET_MS), or after `graceMs` at most (on the clock `now`, performance.now unless given). In the
+ *  first seconds after a start the server thread runs cold code and V8 compiles it on other
+ *  threads: the niced pass thread, preempted in mid-statement, held its read snapshot for up to
+ *  half a second, and submits waited that long for their log to be emptied (store/wal.ts). With
+ *  nobody answering it starts at the first look. Undefined: the next pass starts at once. */
+export function passesWaitForQuiet(db: Db, graceMs: number | undefined, now: () => number = () => performance.now()): void {
+  if (!db.memory) jobsOf(db).quietFirst = graceMs === undefined ? undefined : { until: now() + graceMs, now };
 }
 
 // The second thread is not even started while the server is answering: a thread's start (an
 // isolate, its modules, 60-70 MB) beside a just-started server thread made the first requests after
-// a start-up wait longest. This thread looks every QUIET_MS; once no request began since its last
-// look and none is in hand, the second thread starts and takes slices too (as long as the server
-// stays quiet: server-activity.ts). Nothing more to do once every slice is taken.
+// a start-up wait longest. Once no request began since the last look (every QUIET_MS) and none is
+// in hand, the second thread starts and takes slices too (as long as the server stays quiet:
+// server-activity.ts). Nothing more to do once every slice is taken.
 function startSecondWhenQuiet(db: Db, jobs: Jobs, run: Running, allTaken: () => boolean, job: TallyJob): void {
-  let seen = Atomics.load(jobs.activity, 1);
-  const timer = setInterval(() => {
-    if (jobs.running !== run || allTaken() || !db.open) {
-      clearInterval(timer);
-      return;
-    }
-    const begun = Atomics.load(jobs.activity, 1);
-    const quiet = begun === seen && Atomics.load(jobs.activity, 0) === 0;
-    seen = begun;
-    if (!quiet) return;
-    clearInterval(timer);
-    if (jobs.workers.length < 2) jobs.workers.push(startWorker(db, jobs, 1));
-    run.pending += 1;
-    (jobs.workers[1] as Worker).postMessage(job);
-  }, QUIET_MS);
-  timer.unref();
+  whenQuiet(
+    jobs.activity,
+    () => {
+      if (jobs.workers.length < 2) jobs.workers.push(startWorker(db, jobs, 1));
+      run.pending += 1;
+      (jobs.workers[1] as Worker).postMessage(job);
+    },
+    { stop: () => jobs.running !== run || allTaken() || !db.open },
+  );
 }
 
 function partDone(db: Db, jobs: Jobs, k: number, result: TallyJobResult): void {
