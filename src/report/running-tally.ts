@@ -13,7 +13,7 @@ import { breakdownOf, type BreakdownDefinition } from './breakdown.js';
 import { groupTallyFromJson, JSON_TALLY_FORMAT, TALLY_FORMAT, type GroupTally, type GroupTallyJson } from './group.js';
 import { tallyRespondentInto } from './scan.js';
 import { ByteReader, decodeTally, encodeTally, tallyLayout } from './tally-codec.js';
-import { eachEntry, eachStoredUnit, passTallies, storedEntries, talliesCurrent } from './wave-tallies.js';
+import { eachEntry, eachStoredUnit, passTallies, storedEntries } from './wave-tallies.js';
 
 // A survey version never changes, so its breakdown is worked out once.
 const breakdowns = new WeakMap<Survey, BreakdownDefinition | undefined>();
@@ -124,7 +124,8 @@ export function upgradeRunningTallies(db: Db): number {
  *  layout. Run it in a transaction with no submit to the wave; tells whether it wrote. */
 export function completeRunningTallies(db: Db, waveId: number): boolean {
   const responses = waveResponseCount(db, waveId);
-  if (runningTalliesComplete(db, waveId, TALLY_FORMAT) || !talliesCurrent(db, waveId, responses)) return false;
+  if (runningTalliesComplete(db, waveId, TALLY_FORMAT)) return false;
+  // Only tallies computed from this many responses; a form this version cannot read gives no rows below.
   const stored = loadTallyData(db, waveId, responses);
   const wave = getWave(db, waveId);
   const survey = wave && getSurveyVersion(db, wave.surveyId, wave.surveyVersion);

@@ -159,8 +159,12 @@ const [QUOTE, BACKSLASH, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, C
 /** eachStoredUnit hands each unit's tallies by category in the stored form to `unit`, one unit at
  *  a time, in stored order; false (and nothing handed) for another version. */
 export function eachStoredUnit(stored: string | Uint8Array, unit: (id: string, categories: Map<string, GroupTally>) => void): boolean {
-  if (typeof stored !== 'string' && isBinary(stored)) {
-    eachBinaryUnit(stored, unit);
+  const compact = storedEntries(stored);
+  if (compact) {
+    // Each unit of the compact form decoded when it is handed over: the stored bytes are all that
+    // is held besides that unit's tallies.
+    const layout = readLayout(compact.layout);
+    eachEntry(compact.entries, (id, categories) => unit(id, new Map(categories.map(([category, bytes]) => [category, decodeInLayout(layout, bytes)]))));
     return true;
   }
   // The JSON forms: one unit's JSON parsed at a time from the decompressed bytes: the whole text as one string and
@@ -182,13 +186,6 @@ export function eachStoredUnit(stored: string | Uint8Array, unit: (id: string, c
 
 const isBinary = (data: Uint8Array): boolean => data.byteLength >= BINARY_HEAD.length && Buffer.from(data.buffer, data.byteOffset, BINARY_HEAD.length).toString('latin1') === BINARY_HEAD;
 
-// Each unit of the compact form, decoded when it is handed over: the stored bytes are all that is
-// held besides that unit's tallies.
-function eachBinaryUnit(data: Uint8Array, unit: (id: string, categories: Map<string, GroupTally>) => void): void {
-  const r = new ByteReader(data, BINARY_HEAD.length);
-  const layout = readLayout(r.text());
-  eachEntry(r, (id, categories) => unit(id, new Map(categories.map(([category, bytes]) => [category, decodeInLayout(layout, bytes)]))));
-}
 
 /** storedEntries returns the layout text of tallies stored in the compact form and a reader at
  *  their first unit's entry (for eachEntry), or undefined for the JSON forms from before. */

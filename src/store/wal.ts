@@ -80,10 +80,9 @@ function syncLog() {
 // (a reader or writer was in the way) and took WAIT_RECORDED_MS or more is written as a close
 // phase, so a slow request can be matched with it.
 const WAIT_RECORDED_MS = 20;
-// What was in the way at the last failed try: 'behind' frames a reader's older snapshot kept from
-// being copied, 'readers' (every frame copied, a read still open on the log), 'locked' (the
-// truncation's lock was held: a writer, or another checkpoint).
-const WAY = { behind: 1, readers: 2, locked: 3 };
+// \`way\` counts what was in the way of the failed tries: 'behind' (frames a reader's older snapshot
+// kept from being copied), 'readers' (every frame copied, a read still open on the log), 'locked'
+// (the truncation's lock was held: a writer, or another checkpoint).
 function recordWait(schema, at, attempts, emptied, way) {
   const wallMs = Date.now() - at;
   if (!workerData.phasesFile || attempts < 2 || wallMs < WAIT_RECORDED_MS) return;

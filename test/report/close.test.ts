@@ -43,8 +43,7 @@ test('the workers’ parts, joined, are exactly one pass over all units', async 
   expect(prepareClosedWaves(t.db)).toContain(waveId);
   await talliesIdle(t.db);
   const stored = (t.db.prepare('SELECT responses, data FROM wave_tally WHERE wave_id = ?').get(waveId) as { responses: number; data: Buffer }).data;
-  // The pass itself, on this thread (the workers' pass has made the running tallies whole since, so
-  // computeWaveTallies would now read those).
+  // The pass itself, on this thread, over every unit at once.
   const whole = storedForm([passWaveTallies(t.db, t.survey, waveId)]).data;
   // The same entries, unit by unit (each unit is tallied whole by one thread, in the same order).
   const byUnit = (data: Buffer) => new Map((JSON.parse(storedJson(data) as string) as { units: [string, unknown][] }).units.map(([unit, cats]) => [unit, JSON.stringify(cats)]));
