@@ -2,14 +2,20 @@
 // threads leaves the server thread a core shared with a busy sibling: respondents' pages wait
 // longer (measured: +141 to +223 ms on the longest request at start-up, against +82 ms with one
 // pass thread). So a pass's first thread always works, and its second only takes more of the wave
-// while the server has been answering nobody for a moment: on an idle server (an upgrade at night,
-// a close with nobody answering) the pass runs on both cores, under load on one.
+// while the server is quiet: on an idle server (an upgrade at night, a close with nobody
+// answering) the pass runs on both cores, under load on one.
+// Quiet means no request in hand and at most one begun in the last moment (QUIET_MS): a lone
+// request (a leader's page asking every few seconds whether the results are ready, one respondent's
+// next page now and then) takes the server thread a few ms and does not hold the pass back; a
+// respondent answering (a post, its redirect, the next page) or several at once do.
 // The counters are in shared memory: the server thread only adds to them (no message, no wait).
 
-/** How long the server must have answered nobody before a pass's second thread starts or reads on:
- *  longer than the gaps between a respondent's requests, so it keeps out of the way of anyone
- *  answering. */
+/** How long a moment is: longer than the gaps between a respondent's requests (a post and the page
+ *  its redirect asks for), so a pass keeps out of the way of anyone answering. */
 export const QUIET_MS = 100;
+
+/** How many requests the server may begin in a moment and still be quiet. */
+export const LONE_REQUESTS = 1;
 
 // [0] requests being answered; [1] requests begun (wraps around: only compared for change).
 const IN_FLIGHT = 0;
@@ -33,30 +39,39 @@ export function requestEnded(counters: Int32Array = activity): void {
   Atomics.sub(counters, IN_FLIGHT, 1);
 }
 
-/** quietWatch returns, for a worker thread, a wait that returns once the server has no request in
- *  hand and has begun none for `quietMs` (at once when none has begun since the wait last
- *  returned and none is in hand), or once `done()` says there is no point in waiting any more
- *  (checked at least every `quietMs`). Without counters it never waits. */
-export function quietWatch(counters: Int32Array | undefined, quietMs: number): (done: () => boolean) => void {
-  let seen: number | undefined;
+/** quietWatch returns, for a worker thread, a wait that returns at once while the server is
+ *  quiet: no request in hand and at most LONE_REQUESTS begun since the current moment (`quietMs`
+ *  on the clock `now`) began. Otherwise it waits until the server is quiet again, or until `done()`
+ *  says there is no point in waiting any more (asked at least every `quietMs`). Without counters it
+ *  never waits. */
+export function quietWatch(counters: Int32Array | undefined, quietMs: number, now: () => number = () => performance.now()): (done: () => boolean) => void {
+  let from = now();
+  let begunThen = counters ? Atomics.load(counters, BEGUN) : 0;
   return (done) => {
     if (!counters) return;
-    if (Atomics.load(counters, BEGUN) === seen && Atomics.load(counters, IN_FLIGHT) === 0) return;
-    while (!done()) {
+    for (;;) {
+      const at = now();
       const begun = Atomics.load(counters, BEGUN);
-      const idle = Atomics.load(counters, IN_FLIGHT) === 0;
-      // Nobody notifies: the wait lasts quietMs unless the counter had already moved.
-      const waited = Atomics.wait(counters, BEGUN, begun, quietMs);
-      if (idle && waited === 'timed-out' && Atomics.load(counters, BEGUN) === begun && Atomics.load(counters, IN_FLIGHT) === 0) {
-        seen = begun;
-        return;
-      }
+      const few = ((begun - begunThen) | 0) <= LONE_REQUESTS;
+      const quiet = few && Atomics.load(counters, IN_FLIGHT) === 0;
+      if (at - from >= quietMs) {
+        // The moment is over: the next counts from here.
+        from = at;
+        begunThen = begun;
+        if (quiet) return;
+      } else if (quiet) return;
+      if (done()) return;
+      // Nobody notifies: the wait lasts to the end of the moment unless the counter had already
+      // moved, or a tenth of it when only a lone request in hand is in the way (a page of 10-30 ms).
+      const left = Math.max(1, from + quietMs - at);
+      Atomics.wait(counters, BEGUN, begun, few ? Math.min(left, Math.max(1, quietMs / 10)) : left);
     }
   };
 }
 
 /** whenQuiet looks at the server's counters every QUIET_MS on the server thread and calls `go` at
- *  the first look that finds no request begun since the look before and none in hand, or the first
+ *  the first look that finds the server quiet (at most LONE_REQUESTS begun since the look before,
+ *  none in hand), or the first
  *  at which `now()` has reached `until` (never, unless given); `stop()`, asked first at each look,
  *  ends the looking without calling `go`. The timer does not keep the process alive. */
 export function whenQuiet(counters: Int32Array, go: () => void, opts: { stop: () => boolean; until?: number; now?: () => number }): void {
@@ -68,7 +83,8 @@ export function whenQuiet(counters: Int32Array, go: () => void, opts: { stop: ()
       return;
     }
     const begun = Atomics.load(counters, BEGUN);
-    const quiet = begun === seen && Atomics.load(counters, IN_FLIGHT) === 0;
+    // The counter wraps around: the difference does not.
+    const quiet = ((begun - seen) | 0) <= LONE_REQUESTS && Atomics.load(counters, IN_FLIGHT) === 0;
     seen = begun;
     if (!quiet && (opts.until === undefined || now() < opts.until)) return;
     clearInterval(timer);

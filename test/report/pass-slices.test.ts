@@ -1,6 +1,6 @@
 // A pass's second thread gives way to requests (server-activity.ts): while the server has a request
 // in hand, the first thread takes every slice of the wave; the slices joined are the one pass's
-// tallies. And the wait itself: never while quiet, always while busy, until told to stop.
+// tallies. The wait itself is tested in server-activity.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { afterEach, expect, test, vi } from 'vitest';
 import { recordClosePhases } from '../../src/report/close-phases.js';
 import { groupTallyToJson } from '../../src/report/group.js';
 import { seedRunningTallies } from '../../src/report/running-tally.js';
-import { quietWatch, requestBegun, requestEnded } from '../../src/report/server-activity.js';
+import { requestBegun, requestEnded } from '../../src/report/server-activity.js';
 import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
 import { passTallies, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
 import { waveResponseCount } from '../../src/store/waves.js';
@@ -86,30 +86,4 @@ test('a wave whose running tallies count every response is read on one thread, i
   expect(phases.filter((p) => p.phase === 'pass: slices taken' || p.phase === 'pass: read and tally')).toEqual([]);
   const count = waveResponseCount(t.db, waveId);
   expect(plain(storedWaveTallies(t.db, waveId, count))).toEqual(plain(passTallies(t.db, t.survey, waveId)));
-});
-
-test('the wait returns at once without counters, waits while busy until told to stop, and once quiet does not wait again', () => {
-  const never = (): boolean => {
-    throw new Error('not asked');
-  };
-  quietWatch(undefined, 5)(never);
-
-  const counters = new Int32Array(new SharedArrayBuffer(8));
-  const wait = quietWatch(counters, 2);
-  requestBegun(counters);
-  let asked = 0;
-  wait(() => ++asked > 3);
-  expect(asked).toBe(4);
-  requestEnded(counters);
-  // Quiet now: one quiet period, then no more waiting (nor asking) until a request begins.
-  asked = 0;
-  wait(() => (asked++, false));
-  expect(asked).toBeGreaterThan(0);
-  wait(never);
-  wait(never);
-  requestBegun(counters);
-  requestEnded(counters);
-  asked = 0;
-  wait(() => (asked++, false));
-  expect(asked).toBeGreaterThan(0);
 });
