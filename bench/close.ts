@@ -495,7 +495,7 @@ function report(r: Result): void {
     '',
     '### (3) The same start-up with nobody answering',
     '',
-    `With the tallies deleted again and no respondents (only the leader's organisation page, asked for every 250 ms), results were ready ${(r.idleReadyMs / 1000).toFixed(1)} s after the start. The pass's threads take the wave's units a slice at a time, the second only while the server has answered nobody for 100 ms (\`src/report/server-activity.ts\`): ${slicesByThread(r.idlePhases)} here, against ${slicesByThread(r.startupPhases)} under the load of (2). Its steps:`,
+    `With the tallies deleted again and no respondents (only the leader's organisation page, asked for every 250 ms), results were ready ${(r.idleReadyMs / 1000).toFixed(1)} s after the start. The pass's threads take the wave's units a slice at a time, the second only while the server is quiet: no request in hand and at most one begun in 100 ms (\`src/report/server-activity.ts\`): ${slicesByThread(r.idlePhases)} here, against ${slicesByThread(r.startupPhases)} under the load of (2). Its steps:`,
     '',
     ...phaseTable(r.idlePhases, r.idleEpoch),
     ...(r.errors.length > 0 ? ['', `Respondents or probes with an unexpected answer or a reset connection: ${r.errors.length} (first: ${r.errors[0]}).`] : []),
