@@ -71,9 +71,8 @@ export function quietWatch(counters: Int32Array | undefined, quietMs: number, no
 
 /** whenQuiet looks at the server's counters every QUIET_MS on the server thread and calls `go` at
  *  the first look that finds the server quiet (at most LONE_REQUESTS begun since the look before,
- *  none in hand), or the first
- *  at which `now()` has reached `until` (never, unless given); `stop()`, asked first at each look,
- *  ends the looking without calling `go`. The timer does not keep the process alive. */
+ *  none in hand), or the first at which `now()` has reached `until` (never, unless given); `stop()`,
+ *  asked first at each look, ends the looking without calling `go`. The timer does not keep the process alive. */
 export function whenQuiet(counters: Int32Array, go: () => void, opts: { stop: () => boolean; until?: number; now?: () => number }): void {
   const now = opts.now ?? ((): number => performance.now());
   let seen = Atomics.load(counters, BEGUN);

@@ -231,8 +231,8 @@ function next(db: Db, jobs: Jobs): void {
 
 /** passesWaitForQuiet makes the next full pass of the database's tallies (the first after a
  *  start-up: main.ts) start its first thread only once the server is quiet (server-activity.ts: no
- *  request in hand, at most one begun since the last look, every QUIET_MS), or after `graceMs` at most (on the clock `now`, performance.now unless given). In the
- *  first seconds after a start the server thread runs cold code and V8 compiles it on other
+ *  request in hand, at most one begun since the last look, every QUIET_MS), or after `graceMs` at
+ *  most (on the clock `now`, performance.now unless given). In the first seconds after a start the server thread runs cold code and V8 compiles it on other
  *  threads: the niced pass thread, preempted in mid-statement, held its read snapshot for up to
  *  half a second, and submits waited that long for their log to be emptied (store/wal.ts). With
  *  nobody answering it starts at the first look. Undefined: the next pass starts at once. */
@@ -243,8 +243,8 @@ export function passesWaitForQuiet(db: Db, graceMs: number | undefined, now: () 
 // The second thread is not even started while the server is answering: a thread's start (an
 // isolate, its modules, 60-70 MB) beside a just-started server thread made the first requests after
 // a start-up wait longest. Once the server is quiet at a look (every QUIET_MS: at most one request
-// begun since the look before, none in hand), the second thread starts and takes slices too (as long as the server stays quiet:
-// server-activity.ts). Nothing more to do once every slice is taken.
+// begun since the look before, none in hand), the second thread starts and takes slices too (as
+// long as the server stays quiet: server-activity.ts). Nothing more to do once every slice is taken.
 function startSecondWhenQuiet(db: Db, jobs: Jobs, run: Running, allTaken: () => boolean, job: TallyJob): void {
   whenQuiet(
     jobs.activity,
