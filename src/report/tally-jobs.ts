@@ -232,10 +232,11 @@ function next(db: Db, jobs: Jobs): void {
 /** passesWaitForQuiet makes the next full pass of the database's tallies (the first after a
  *  start-up: main.ts) start its first thread only once the server is quiet (server-activity.ts: no
  *  request in hand, at most one begun since the last look, every QUIET_MS), or after `graceMs` at
- *  most (on the clock `now`, performance.now unless given). In the first seconds after a start the server thread runs cold code and V8 compiles it on other
- *  threads: the niced pass thread, preempted in mid-statement, held its read snapshot for up to
- *  half a second, and submits waited that long for their log to be emptied (store/wal.ts). With
- *  nobody answering it starts at the first look. Undefined: the next pass starts at once. */
+ *  most (on the clock `now`, performance.now unless given). In the first seconds after a start
+ *  the server thread runs cold code and V8 compiles it on other threads: the niced pass thread,
+ *  preempted in mid-statement, held its read snapshot for up to half a second, and submits waited
+ *  that long for their log to be emptied (store/wal.ts). With nobody answering it starts at the
+ *  first look. Undefined: the next pass starts at once. */
 export function passesWaitForQuiet(db: Db, graceMs: number | undefined, now: () => number = () => performance.now()): void {
   if (!db.memory) jobsOf(db).quietFirst = graceMs === undefined ? undefined : { until: now() + graceMs, now };
 }
