@@ -252,6 +252,8 @@ interface Result {
   seed: SeededWave;
   /** The start-up without stored tallies and with nobody answering: ready after (ms from start), its steps. */
   idleReadyMs: number;
+  /** The leader's page while the pass ran with nobody answering: the lone requests the second thread works beside. */
+  idleLeader: Summary;
   idlePhases: PhaseRecord[];
   idleEpoch: number;
   bare: Summary;
@@ -390,11 +392,12 @@ async function main(): Promise<void> {
     const idleT0 = performance.now();
     const idleEpoch = Date.now();
     server = await startKartlegg(dbPath);
-    const idleReady = await waitReady(await signIn(server.port, seed), orgPage, 600_000, []);
+    const idleLog: Done[] = [];
+    const idleReady = await waitReady(await signIn(server.port, seed), orgPage, 600_000, idleLog);
     const idleReadyMs = idleReady - idleT0;
     const idlePhases = readPhases(phasesFile, idleEpoch);
     console.log(phaseTable(idlePhases, idleEpoch).join('\n'));
-    console.log(`start-up without stored tallies, nobody answering: results ready after ${(idleReadyMs / 1000).toFixed(1)} s`);
+    console.log(`start-up without stored tallies, nobody answering: results ready after ${(idleReadyMs / 1000).toFixed(1)} s; the leader's page meanwhile max ${Math.max(...idleLog.map((d) => d.done - d.sent)).toFixed(1)} ms`);
     result = {
       seed,
       bare,
@@ -422,6 +425,7 @@ async function main(): Promise<void> {
       startEpoch,
       startupPeak,
       idleReadyMs,
+      idleLeader: summarise(idleLog.map((d) => d.done - d.sent)),
       idlePhases,
       idleEpoch,
       load: os.loadavg().map((x) => x.toFixed(2)).join(', '),
@@ -495,7 +499,7 @@ function report(r: Result): void {
     '',
     '### (3) The same start-up with nobody answering',
     '',
-    `With the tallies deleted again and no respondents (only the leader's organisation page, asked for every 250 ms), results were ready ${(r.idleReadyMs / 1000).toFixed(1)} s after the start. The pass's threads take the wave's units a slice at a time, the second only while the server is quiet: no request in hand and at most one begun in 100 ms (\`src/report/server-activity.ts\`): ${slicesByThread(r.idlePhases)} here, against ${slicesByThread(r.startupPhases)} under the load of (2). Its steps:`,
+    `With the tallies deleted again and no respondents (only the leader's organisation page, asked for every 250 ms), results were ready ${(r.idleReadyMs / 1000).toFixed(1)} s after the start. The pass's threads take the wave's units a slice at a time, the second only while the server is quiet: no request in hand and at most one begun in 100 ms (\`src/report/server-activity.ts\`): ${slicesByThread(r.idlePhases)} here, against ${slicesByThread(r.startupPhases)} under the load of (2). The leader's page meanwhile (${r.idleLeader.count} requests, the last the results): p50 ${f(r.idleLeader.p50)} / p99 ${f(r.idleLeader.p99)} / max ${f(r.idleLeader.max)} ms. Its steps:`,
     '',
     ...phaseTable(r.idlePhases, r.idleEpoch),
     ...(r.errors.length > 0 ? ['', `Respondents or probes with an unexpected answer or a reset connection: ${r.errors.length} (first: ${r.errors[0]}).`] : []),
