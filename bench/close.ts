@@ -395,9 +395,10 @@ async function main(): Promise<void> {
     const idleLog: Done[] = [];
     const idleReady = await waitReady(await signIn(server.port, seed), orgPage, 600_000, idleLog);
     const idleReadyMs = idleReady - idleT0;
+    const idleLeader = summarise(idleLog.map((d) => d.done - d.sent));
     const idlePhases = readPhases(phasesFile, idleEpoch);
     console.log(phaseTable(idlePhases, idleEpoch).join('\n'));
-    console.log(`start-up without stored tallies, nobody answering: results ready after ${(idleReadyMs / 1000).toFixed(1)} s; the leader's page meanwhile max ${Math.max(...idleLog.map((d) => d.done - d.sent)).toFixed(1)} ms`);
+    console.log(`start-up without stored tallies, nobody answering: results ready after ${(idleReadyMs / 1000).toFixed(1)} s; the leader's page meanwhile max ${idleLeader.max.toFixed(1)} ms`);
     result = {
       seed,
       bare,
@@ -425,7 +426,7 @@ async function main(): Promise<void> {
       startEpoch,
       startupPeak,
       idleReadyMs,
-      idleLeader: summarise(idleLog.map((d) => d.done - d.sent)),
+      idleLeader,
       idlePhases,
       idleEpoch,
       load: os.loadavg().map((x) => x.toFixed(2)).join(', '),
