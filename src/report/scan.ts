@@ -14,7 +14,7 @@ import {
   recordPositionAnswer,
   type PositionAnswers,
 } from './position.js';
-import { addMoments, addValue, emptyItemTally, emptyNowDesiredTally, type ItemTally, type NowDesiredTally } from './stats.js';
+import { addValue, emptyItemTally, emptyNowDesiredTally, type ItemTally, type NowDesiredTally } from './stats.js';
 
 /** What a background classifier sees of one respondent; reused for the next one, so valid only during the call. */
 export interface Respondent {
@@ -35,8 +35,6 @@ type Kind = 'numeric' | 'choice' | 'multi' | 'nowDesired' | 'text';
 interface Plan {
   id: string;
   kind: Kind;
-  /** The plan's place in the survey's planList. */
-  index: number;
   /** Index into the sink's item or now/desired array. */
   slot: number;
   /** Factor index for likert items with a factor, else -1; and the item's place among the factor's items. */
@@ -49,31 +47,13 @@ interface Plan {
   /** Count answers per value: not for free numbers, where a rare exact value (62.5 %) points at a person. */
   countValues: boolean;
   keys: string[];
-  /** Where the item's (a now/desired item's now part's) small whole answers, or a single choice's
-   *  answers, are counted in a sink's `acc`, or -1 (see Sink); `acc2` the desired part's. */
-  acc: number;
-  acc2: number;
-  /** For counted values that are all small whole numbers from `lo`: keyAt[v - lo] is the place of
-   *  v's key in `keys`, or -1; undefined when the keys are anything else. */
-  lo: number;
-  keyAt: Int32Array | undefined;
 }
-
-/** Whole answers from -FAST to FAST are summed in a sink's `acc` (their squares stay far from 2^53). */
-const FAST = 1000;
 
 interface Sink {
   tally: GroupTally;
   items: ItemTally[];
   nd: NowDesiredTally[];
   factors: CompositeTally[];
-  /** Small whole answers and single choices are counted here rather than in the tally's objects
-   *  (the pass adds some 3 million answers per 50 000 responses): per numeric item and now/desired
-   *  part at its plan's `acc`, the count, sum and sum of squares of those answers, then one count
-   *  per key of `keyAt`; per single choice item, the count of answers, then one per option.
-   *  Added into the tally and zeroed by flush when the scan ends (sums of integers are exact, so
-   *  the tally is the one adding them one by one gives). */
-  acc: Float64Array;
 }
 
 function range(min: number, max: number): string[] {
@@ -92,8 +72,6 @@ interface SurveyPlan {
   planList: Plan[];
   hasRaus: boolean;
   hasPosition: boolean;
-  /** The length of a sink's `acc`. */
-  accSize: number;
 }
 
 // A survey version never changes: its plan is made once (a submit tallies one respondent with it).
@@ -102,29 +80,9 @@ function planOnce(survey: Survey): SurveyPlan {
   let p = plannedSurveys.get(survey);
   if (!p) {
     const made = plan(survey);
-    const planList = [...made.plans.values()];
-    let accSize = 0;
-    planList.forEach((q, i) => (q.index = i));
-    for (const q of planList) {
-      if (q.kind === 'choice') {
-        q.acc = accSize;
-        accSize += 1 + q.keys.length;
-      }
-      if (q.kind !== 'numeric' && q.kind !== 'nowDesired') continue;
-      const [lo, keyAt] = smallWholeKeys(q.keys);
-      if (q.countValues && keyAt) [q.lo, q.keyAt] = [lo, keyAt];
-      const width = 3 + (q.keyAt ? q.keys.length : 0);
-      q.acc = accSize;
-      accSize += width;
-      if (q.kind === 'nowDesired') {
-        q.acc2 = accSize;
-        accSize += width;
-      }
-    }
     p = {
       ...made,
-      planList,
-      accSize,
+      planList: [...made.plans.values()],
       hasRaus: survey.items.some((i) => i.type === 'likert' && RAUS_ITEM_IDS.includes(i.id)),
       hasPosition: survey.items.some((i) => i.id === POSITION_ITEM.current),
     };
@@ -159,25 +117,13 @@ export function tallyShape(survey: Survey): TallyShape {
   };
 }
 
-/** smallWholeKeys returns, for keys that are all whole numbers from 0 to FAST written as String()
- *  writes them (so a counts record orders them by value whenever they were added), the smallest
- *  and the place of each value's key from it; else [0, undefined]. */
-function smallWholeKeys(keys: readonly string[]): [number, Int32Array | undefined] {
-  const values = keys.map(Number);
-  if (keys.length === 0 || values.some((v, i) => !Number.isInteger(v) || v < 0 || v > FAST || String(v) !== keys[i])) return [0, undefined];
-  const lo = Math.min(...values);
-  const keyAt = new Int32Array(Math.max(...values) - lo + 1).fill(-1);
-  values.forEach((v, i) => (keyAt[v - lo] = i));
-  return [lo, keyAt];
-}
-
 function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; factorItems: string[][]; rausItems: string[]; itemCount: number; ndCount: number } {
   const factorIds = survey.factors.map((f) => f.id);
   const plans = new Map<string, Plan>();
   let itemCount = 0;
   let ndCount = 0;
   for (const item of survey.items) {
-    const base = { id: item.id, factor: -1, factorSlot: -1, raus: false, rausSlot: -1, position: isPositionItem(item.id), countValues: true, keys: [] as string[], index: -1, acc: -1, acc2: -1, lo: 0, keyAt: undefined };
+    const base = { id: item.id, factor: -1, factorSlot: -1, raus: false, rausSlot: -1, position: isPositionItem(item.id), countValues: true, keys: [] as string[] };
     switch (item.type) {
       case 'likert': {
         const keys = (survey.scales[item.scale]?.points ?? []).map((p) => String(p.value));
@@ -216,7 +162,7 @@ function plan(survey: Survey): { plans: Map<string, Plan>; factorIds: string[]; 
  *  and restored: a running tally); anything the tally lacks is added empty. */
 function sinkOf(sp: SurveyPlan, tally: GroupTally): Sink {
   const { planList, factorIds, factorItems, rausItems, itemCount, ndCount, hasRaus, hasPosition } = sp;
-  const sink: Sink = { tally, items: new Array<ItemTally>(itemCount), nd: new Array<NowDesiredTally>(ndCount), factors: [], acc: new Float64Array(sp.accSize) };
+  const sink: Sink = { tally, items: new Array<ItemTally>(itemCount), nd: new Array<NowDesiredTally>(ndCount), factors: [] };
   for (const p of planList) {
     if (p.kind === 'nowDesired') {
       let nd = tally.nowDesired.get(p.id);
@@ -240,54 +186,12 @@ function sinkOf(sp: SurveyPlan, tally: GroupTally): Sink {
   return sink;
 }
 
-/** flush adds what the sink's `acc` holds into one item tally, from `at` (see Sink). */
-function flushInto(t: ItemTally, acc: Float64Array, at: number, p: Plan): void {
-  const n = acc[at] as number;
-  if (n === 0) return;
-  t.answered += n;
-  addMoments(t.moments, { n, sum: acc[at + 1] as number, sumSq: acc[at + 2] as number, den: 1 });
-  if (p.keyAt) {
-    for (let k = 0; k < p.keys.length; k++) {
-      const c = acc[at + 3 + k] as number;
-      const key = p.keys[k] as string;
-      if (c > 0) t.counts[key] = (t.counts[key] ?? 0) + c;
-    }
-  }
-}
-
-/** flush adds the sink's `acc` into its tally and zeroes it. */
-function flush(sp: SurveyPlan, sink: Sink): void {
-  const { acc } = sink;
-  for (const p of sp.planList) {
-    if (p.acc < 0) continue;
-    if (p.kind === 'choice') {
-      const t = sink.items[p.slot] as ItemTally;
-      t.answered += acc[p.acc] as number;
-      p.keys.forEach((key, k) => {
-        const c = acc[p.acc + 1 + k] as number;
-        if (c > 0) t.counts[key] = (t.counts[key] ?? 0) + c;
-      });
-    } else if (p.kind === 'nowDesired') {
-      const nd = sink.nd[p.slot] as NowDesiredTally;
-      flushInto(nd.now, acc, p.acc, p);
-      flushInto(nd.desired, acc, p.acc2, p);
-    } else flushInto(sink.items[p.slot] as ItemTally, acc, p.acc, p);
-  }
-  acc.fill(0);
-}
-
 /** Tallies responses (each one's rows, in any order of responses) into sinks chosen per respondent;
  *  returns nothing, the sinks hold the result. */
 function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sinkFor: (r: Respondent, make: (into?: GroupTally) => Sink) => Sink): void {
   const sp = planOnce(survey);
   const { plans, factorItems, rausItems, itemCount, ndCount } = sp;
-  // Every sink made is flushed when the scan ends.
-  const made: Sink[] = [];
-  const make = (into: GroupTally = emptyGroupTally()): Sink => {
-    const sink = sinkOf(sp, into);
-    made.push(sink);
-    return sink;
-  };
+  const make = (into: GroupTally = emptyGroupTally()): Sink => sinkOf(sp, into);
 
   // Per-respondent scratch space, reused for every respondent.
   // A respondent's valid answers per factor (and to the RAUS statements), by the item's place.
@@ -314,10 +218,6 @@ function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sin
     },
   };
   const planOf: (Plan | undefined)[] = [];
-  // Rows come in the same order of items in every response (some left out): the plan that followed
-  // each plan last time (at planList.length: the first) is tried before the id is looked up, as
-  // comparing two short strings is cheaper than hashing one the reader has just cut out.
-  const nextOf = new Array<Plan | undefined>(sp.planList.length + 1);
   let seq = 0;
 
   const finish = (buffer: readonly WaveAnswerRow[]): void => {
@@ -329,24 +229,16 @@ function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sin
     ndNow.fill(NaN);
     ndDesired.fill(NaN);
     clearPositionAnswers(position);
-    let before = sp.planList.length;
     for (let i = 0; i < buffer.length; i++) {
       const row = buffer[i] as WaveAnswerRow;
-      const id = row.itemId;
-      let p = nextOf[before];
-      if (p === undefined || p.id !== id) {
-        p = id === null ? undefined : plans.get(id);
-        nextOf[before] = p;
-      }
+      const p = row.itemId === null ? undefined : plans.get(row.itemId);
       planOf[i] = p;
-      if (p) before = p.index;
       if (!p) continue;
       if (p.position) recordPositionAnswer(position, p.id, row.part ?? '', row.num, row.txt);
     }
     respondent.unitId = first.unitId;
     rows = buffer;
     const sink = sinkFor(respondent, make);
-    const acc = sink.acc;
     for (let i = 0; i < buffer.length; i++) {
       const p = planOf[i];
       if (!p) continue;
@@ -354,12 +246,17 @@ function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sin
       const { num, txt } = row;
       switch (p.kind) {
         case 'numeric': {
+          const t = sink.items[p.slot] as ItemTally;
           if (num !== null) {
-            addNumber(acc, p, sink.items[p.slot] as ItemTally, p.acc, num);
+            t.answered += 1;
+            addValue(t.moments, num);
+            if (p.countValues) {
+              const key = String(num);
+              t.counts[key] = (t.counts[key] ?? 0) + 1;
+            }
             if (p.factor >= 0) (factorAnswers[p.factor] as (number | undefined)[])[p.factorSlot] = num;
             if (p.raus) rausAnswers[p.rausSlot] = num;
           } else if (txt === DONT_KNOW) {
-            const t = sink.items[p.slot] as ItemTally;
             t.answered += 1;
             t.dontKnow += 1;
           }
@@ -367,14 +264,6 @@ function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sin
         }
         case 'choice': {
           if (txt === null) break;
-          const keys = p.keys;
-          let k = 0;
-          while (k < keys.length && keys[k] !== txt) k++;
-          if (k < keys.length) {
-            acc[p.acc] = (acc[p.acc] as number) + 1;
-            acc[p.acc + 1 + k] = (acc[p.acc + 1 + k] as number) + 1;
-            break;
-          }
           const t = sink.items[p.slot] as ItemTally;
           t.answered += 1;
           t.counts[txt] = (t.counts[txt] ?? 0) + 1;
@@ -398,7 +287,10 @@ function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sin
           if (!isNow && row.part !== 'desired') break;
           const t = isNow ? nd.now : nd.desired;
           if (num !== null) {
-            addNumber(acc, p, t, isNow ? p.acc : p.acc2, num);
+            t.answered += 1;
+            addValue(t.moments, num);
+            const key = String(num);
+            t.counts[key] = (t.counts[key] ?? 0) + 1;
             (isNow ? ndNow : ndDesired)[p.slot] = num;
           } else if (txt === DONT_KNOW) {
             t.answered += 1;
@@ -425,30 +317,6 @@ function scan(survey: Survey, responses: Iterable<readonly WaveAnswerRow[]>, sin
   };
 
   for (const rows of responses) finish(rows);
-  for (const sink of made) flush(sp, sink);
-}
-
-/** addNumber adds one numeric answer to the item tally t: a small whole one to the sink's `acc` at
- *  `at`, anything else to t itself. */
-function addNumber(acc: Float64Array, p: Plan, t: ItemTally, at: number, num: number): void {
-  if (Number.isInteger(num) && num >= -FAST && num <= FAST) {
-    acc[at] = (acc[at] as number) + 1;
-    acc[at + 1] = (acc[at + 1] as number) + num;
-    acc[at + 2] = (acc[at + 2] as number) + num * num;
-    if (!p.countValues) return;
-    const keyAt = p.keyAt;
-    const k = keyAt ? (keyAt[num - p.lo] ?? -1) : -1;
-    if (k >= 0) {
-      acc[at + 3 + k] = (acc[at + 3 + k] as number) + 1;
-      return;
-    }
-  } else {
-    t.answered += 1;
-    addValue(t.moments, num);
-    if (!p.countValues) return;
-  }
-  const key = String(num);
-  t.counts[key] = (t.counts[key] ?? 0) + 1;
 }
 
 /** Groups a row stream (each response's rows consecutive) into one array per response. */
