@@ -70,7 +70,8 @@ function rows(count: number, seed: number): WaveAnswerRow[] {
       for (const o of chosen) add('m', o, o);
     }
     if (rand() < 0.9) add('num', '', pick([0, 50, 62.5, 100, 5000, -3, 1e6 + 1, 33.25]));
-    // Now and then the rows come in another order (the guess of the next item is then wrong).
+    // Now and then the rows come in another order (a scan that guessed each row's item from the
+    // row before would guess wrong here).
     if (rand() < 0.15) mine.reverse();
     if (mine.length === 0) mine.push({ responseId: r, unitId, itemId: null, part: null, num: null, txt: null });
     out.push(...mine);
