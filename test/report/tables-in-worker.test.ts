@@ -2,8 +2,13 @@
 // requests (tally-jobs.ts, results-transfer.ts): they must be exactly the tables the server
 // thread builds itself (disclosure, raised thresholds and the release chain included), and
 // results pages say "being computed" until they are in the cache, never building them on a request.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { afterEach, expect, test, vi } from 'vitest';
+import { recordClosePhases } from '../../src/report/close-phases.js';
+import { seedRunningTallies } from '../../src/report/running-tally.js';
 import { requestTallies, setBuildLimits, talliesIdle } from '../../src/report/tally-jobs.js';
 import { waveResults, type WaveResults } from '../../src/report/wave-results.js';
 import { openDb } from '../../src/store/db.js';
@@ -12,17 +17,31 @@ import { getWave, setWaveStatus, updateWaveSettings, type Wave } from '../../src
 import { seededRandom, syntheticAnswers } from '../../src/demo-answers.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { signIn } from '../helpers/staff.js';
+import { readPhaseFile } from '../helpers/phases.js';
 import { closedGate, openGate } from '../helpers/tally-gate.js';
+import type { PhaseRecord } from '../../src/report/close-phases.js';
 
 let t: HistoryApp | undefined;
 let gate: Int32Array | undefined;
+let dir: string | undefined;
 afterEach(async () => {
   openGate(gate);
   if (t) await talliesIdle(t.db);
+  recordClosePhases(undefined);
   t?.close();
   t = undefined;
   gate = undefined;
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
 });
+
+// Every phase the computation records (close-phases.ts), from here on.
+function recordPhases(): () => PhaseRecord[] {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-builder-'));
+  const file = path.join(dir, 'phases.jsonl');
+  recordClosePhases(file);
+  return () => (fs.existsSync(file) ? readPhaseFile(file) : []);
+}
 
 const waveOf = (app: HistoryApp, id: number): Wave => getWave(app.db, id) as Wave;
 
@@ -144,6 +163,61 @@ test('a wave whose build outgrows the building worker heap limit is built again 
     requestTallies(app.db, app.closedWaveId);
     await talliesIdle(app.db);
     expect(logged.mock.calls.some((c) => String(c[0]).includes('outgrew the build')), 'the limited build ran out of heap').toBe(true);
+  } finally {
+    logged.mockRestore();
+  }
+  const expected = builtOnThread(app, app.closedWaveId);
+  forgetTallies(app, app.closedWaveId);
+  expectSame(waveResults(app.db, waveOf(app, app.closedWaveId)) as WaveResults, expected);
+});
+
+test('a close that reads running tallies builds the tables in the same worker: one thread started, not two', async () => {
+  t = makeHistoryApp({ file: true });
+  const app = t;
+  const phases = recordPhases();
+  seedRunningTallies(app.db, app.survey, app.closedWaveId);
+  requestTallies(app.db, app.closedWaveId);
+  await talliesIdle(app.db);
+  const recorded = phases();
+  const threadOf = (name: string): number[] => recorded.filter((p) => p.phase === name).map((p) => p.thread);
+  expect(threadOf('worker start')).toHaveLength(1);
+  const [started] = threadOf('worker start');
+  expect(threadOf('pass: read running tallies')).toEqual([started]);
+  expect(threadOf('build: tables (worker)')).toEqual([started]);
+  const expected = builtOnThread(app, app.closedWaveId);
+  forgetTallies(app, app.closedWaveId);
+  expectSame(waveResults(app.db, waveOf(app, app.closedWaveId)) as WaveResults, expected);
+});
+
+test('after a full pass the tables are built in a fresh worker, the pass threads let go first', async () => {
+  t = makeHistoryApp({ file: true });
+  const app = t;
+  const phases = recordPhases();
+  requestTallies(app.db, app.closedWaveId);
+  await talliesIdle(app.db);
+  const recorded = phases();
+  const passThreads = new Set(recorded.filter((p) => p.phase === 'pass: read and tally').map((p) => p.thread));
+  const builders = recorded.filter((p) => p.phase === 'build: tables (worker)').map((p) => p.thread);
+  expect(passThreads.size).toBeGreaterThan(0);
+  expect(builders).toHaveLength(1);
+  expect(passThreads.has(builders[0] as number)).toBe(false);
+  expect(recorded.filter((p) => p.phase === 'worker start')).toHaveLength(passThreads.size + 1);
+});
+
+test('running tallies that outgrow the builder heap limit are read again without it, and the tables built', async () => {
+  t = makeHistoryApp({ file: true });
+  const app = t;
+  seedRunningTallies(app.db, app.survey, app.closedWaveId);
+  const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    // Far below what a worker needs to read anything: the limited pass runs out of heap.
+    setBuildLimits(app.db, { maxOldGenerationSizeMb: 4 });
+    expect(requestTallies(app.db, app.closedWaveId)).toBe('computing');
+    await talliesIdle(app.db);
+    expect(logged.mock.calls.some((c) => String(c[0]).includes('read again without it')), 'the limited pass ran out of heap').toBe(true);
+    // The next request reads them without the limits, and the tables are built as well.
+    expect(requestTallies(app.db, app.closedWaveId)).toBe('computing');
+    await talliesIdle(app.db);
   } finally {
     logged.mockRestore();
   }
