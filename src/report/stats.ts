@@ -74,12 +74,20 @@ export function addMoments(into: Moments, from: Moments): void {
 
 /** meanRatio returns the exact mean, or undefined for no values. */
 export function meanRatio(m: Moments): Ratio | undefined {
-  return m.n > 0 ? ratio(m.sum, BigInt(m.n) * BigInt(m.den)) : undefined;
+  if (m.n <= 0) return undefined;
+  // A product of doubles that comes out safe is exact (one past it would round to 2^53 or more).
+  const den = m.n * m.den;
+  return ratio(m.sum, Number.isSafeInteger(den) ? den : BigInt(m.n) * BigInt(m.den));
 }
 
 /** varianceRatio returns the exact sample variance (divisor n - 1), or undefined for fewer than 2 values. */
 export function varianceRatio(m: Moments): Ratio | undefined {
   if (m.n < 2) return undefined;
+  // In doubles while every product is a safe integer (then each is exact, and so is their difference).
+  const nSumSq = m.n * m.sumSq;
+  const sumSquared = m.sum * m.sum;
+  const den = m.n * (m.n - 1) * m.den * m.den;
+  if (Number.isSafeInteger(nSumSq) && Number.isSafeInteger(sumSquared) && Number.isSafeInteger(den)) return ratio(nSumSq - sumSquared, den);
   const n = BigInt(m.n);
   const s = BigInt(m.sum);
   // (n·Σx² - (Σx)²) / (n(n-1)): exact, so everyone answering alike gives exactly 0.
@@ -95,10 +103,11 @@ export function mean(m: Moments): number | undefined {
 /** sampleSd returns the sample standard deviation (divisor n - 1), or undefined for fewer than 2 values. */
 export function sampleSd(m: Moments): number | undefined {
   if (m.n < 2) return undefined;
-  const n = BigInt(m.n);
-  const s = BigInt(m.sum);
-  // The numerator in integers, so everyone answering alike gives exactly 0.
-  const num = Number(n * BigInt(m.sumSq) - s * s);
+  // The numerator in integers, so everyone answering alike gives exactly 0: in doubles while both
+  // products are safe integers (then each is exact, and so is their difference), else in BigInts.
+  const nSumSq = m.n * m.sumSq;
+  const sumSquared = m.sum * m.sum;
+  const num = Number.isSafeInteger(nSumSq) && Number.isSafeInteger(sumSquared) ? nSumSq - sumSquared : Number(BigInt(m.n) * BigInt(m.sumSq) - BigInt(m.sum) ** 2n);
   return Math.sqrt(num / (m.n * (m.n - 1) * m.den * m.den));
 }
 

@@ -2,8 +2,9 @@
 // checked with Python's fractions (Fraction(13, 4) * 10 = 32.5 -> a tie -> 33 -> "3,3").
 import { describe, expect, test } from 'vitest';
 import { add, div, exactly, fixed, mul, ratio, rounded, roundScaled, sub, toNumber, type Num } from '../../src/report/exact.js';
-import { addFraction, addValue, emptyMoments, meanRatio, varianceRatio } from '../../src/report/stats.js';
+import { addFraction, addValue, emptyMoments, meanRatio, sampleSd, varianceRatio } from '../../src/report/stats.js';
 import { decimal, decimal2, percent, signed } from '../../src/web/results/format.js';
+import { seededRandom } from '../../src/demo-answers.js';
 
 describe('fractions', () => {
   test('kept in lowest terms with a positive denominator', () => {
@@ -99,5 +100,66 @@ describe('moments stay exact', () => {
     addValue(m, 33.33);
     // (62.5 + 33.33) / 2 = 95.83 / 2 = 9583/200
     expect(meanRatio(m)).toEqual(ratio(9583, 200));
+  });
+});
+
+// ratio, meanRatio and varianceRatio work in doubles while every value is a safe integer, and in
+// BigInts otherwise: both must give what exact integer arithmetic gives, the same fields and signs
+// (no negative zero), and the same RangeError where the reduced fraction is too large.
+describe('doubles where they are exact, BigInts elsewhere: the same fractions', () => {
+  const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
+  // The reference: every step in BigInts.
+  const reference = (num: bigint, den: bigint): { num: number; den: number } | 'too large' => {
+    let [n, d] = den < 0n ? [-num, -den] : [num, den];
+    const g = gcd(n, d);
+    [n, d] = [n / g, d / g];
+    return n > SAFE || -n > SAFE || d > SAFE ? 'too large' : { num: Number(n), den: Number(d) };
+  };
+  const outcome = (compute: () => unknown): unknown => {
+    try {
+      return compute();
+    } catch (err) {
+      if (err instanceof RangeError) return 'too large';
+      throw err;
+    }
+  };
+  const rand = seededRandom(13);
+  const int = (magnitude: number): number => Math.round((rand() * 2 - 1) * magnitude);
+  const magnitudes = [0, 1, 7, 1000, 1e6, 2 ** 31, 2 ** 40, 2 ** 52, Number.MAX_SAFE_INTEGER];
+
+  test('ratio of safe integers, negative, zero and near 2^53 included', () => {
+    const cases: [number, number][] = [[0, -5], [-0, 3], [6, -8], [-6, -8], [Number.MAX_SAFE_INTEGER, -1], [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], [2 ** 52, 2 ** 51], [1, Number.MAX_SAFE_INTEGER]];
+    for (let i = 0; i < 4000; i++) cases.push([int(magnitudes[i % magnitudes.length] as number), int(magnitudes[(i * 7 + 3) % magnitudes.length] as number) || 1]);
+    for (const [num, den] of cases) {
+      const got = ratio(num, den);
+      expect(got, `${num}/${den}`).toStrictEqual(reference(BigInt(num), BigInt(den)));
+      expect(Object.is(got.num, -0), `${num}/${den}`).toBe(false);
+      // The same as given as BigInts, which always take the BigInt path.
+      expect(ratio(BigInt(num), BigInt(den))).toStrictEqual(got);
+    }
+    expect(() => ratio(5, 0)).toThrow(RangeError);
+    expect(() => ratio(2 ** 53, 2)).toThrow(RangeError);
+    expect(() => ratio(1.5, 2)).toThrow(RangeError);
+  });
+
+  test('meanRatio, varianceRatio and sampleSd, small groups to products far past 2^53', () => {
+    for (let i = 0; i < 3000; i++) {
+      const n = 1 + Math.floor(rand() * [5, 300, 200_000, 1e9, 1e11][i % 5]!);
+      const den = [1, 1, 10, 100, 1000, 2 ** 20][i % 6]!;
+      const top = [5, 100, 1e6, 1e9][(i >> 2) % 4]! * den;
+      // Moments hold safe integers (stats.ts checkSafe); their products need not be.
+      const clamp = (x: number): number => Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, x));
+      const sum = clamp(int(n * top));
+      const sumSq = clamp(Math.round(rand() * n * top * top));
+      const m = { n, sum, sumSq, den };
+      const N = BigInt(n);
+      const S = BigInt(sum);
+      expect(outcome(() => meanRatio(m)), JSON.stringify(m)).toStrictEqual(reference(S, N * BigInt(den)));
+      const variance = n < 2 ? undefined : reference(N * BigInt(sumSq) - S * S, N * (N - 1n) * BigInt(den) * BigInt(den));
+      expect(outcome(() => varianceRatio(m)), JSON.stringify(m)).toStrictEqual(variance);
+      // The SD's numerator the same way (a double once divided, as before).
+      if (n >= 2) expect(sampleSd(m), JSON.stringify(m)).toBe(Math.sqrt(Number(N * BigInt(sumSq) - S * S) / (n * (n - 1) * den * den)));
+    }
   });
 });
