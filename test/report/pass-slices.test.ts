@@ -9,7 +9,7 @@ import { recordClosePhases } from '../../src/report/close-phases.js';
 import { groupTallyToJson } from '../../src/report/group.js';
 import { seedRunningTallies } from '../../src/report/running-tally.js';
 import { requestBegun, requestEnded } from '../../src/report/server-activity.js';
-import { requestTallies, talliesIdle } from '../../src/report/tally-jobs.js';
+import { dealSlices, requestTallies, SLICE_SHARES, talliesIdle } from '../../src/report/tally-jobs.js';
 import { passTallies, storedWaveTallies, type WaveTallies } from '../../src/report/wave-tallies.js';
 import { waveResponseCount } from '../../src/store/waves.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
@@ -86,4 +86,23 @@ test('a wave whose running tallies count every response is read on one thread, i
   expect(phases.filter((p) => p.phase === 'pass: slices taken' || p.phase === 'pass: read and tally')).toEqual([]);
   const count = waveResponseCount(t.db, waveId);
   expect(plain(storedWaveTallies(t.db, waveId, count))).toEqual(plain(passTallies(t.db, t.survey, waveId)));
+});
+
+test('units are dealt into slices of their shares, largest first, each from the whole id order', () => {
+  const units = Array.from({ length: 435 }, (_, i) => `u${String(i).padStart(3, '0')}`);
+  const slices = dealSlices(units);
+  // Every unit once, in id order within each slice.
+  expect(slices.flat().sort()).toEqual(units);
+  for (const s of slices) expect([...s].sort()).toEqual(s);
+  expect(slices.map((s) => s.length)).toHaveLength(SLICE_SHARES.length);
+  const total = SLICE_SHARES.reduce((a, b) => a + b, 0);
+  slices.forEach((s, k) => {
+    expect(Math.abs(s.length - (units.length * (SLICE_SHARES[k] as number)) / total), `slice ${k}`).toBeLessThanOrEqual(1);
+    // Units from the first and the last tenth of the id order in every slice.
+    expect(s.some((u) => u < 'u044') && s.some((u) => u > 'u391'), `slice ${k}`).toBe(true);
+  });
+  for (let k = 1; k < slices.length; k++) expect(slices[k]!.length).toBeLessThanOrEqual(slices[k - 1]!.length);
+  // Fewer units than slices: one unit a slice, none empty.
+  expect(dealSlices(['a', 'b', 'c'])).toEqual([['a'], ['b'], ['c']]);
+  expect(dealSlices([])).toEqual([]);
 });
