@@ -164,7 +164,7 @@ function build(db: Database.Database, job: TallyJob): TallyJobResult {
       if (current === undefined) throw new Error(`the stored tallies of wave ${wave.id} are missing or stale`);
       return current;
     },
-  }, (id, group) => packer.table(id, group));
+  }, (id, group, disclosure) => packer.table(id, group, disclosure));
   built({ units: results.units.length });
   const packing = startPhase('build: serialize (worker)', wave.id);
   const packed = packer.finish(read.key, results);

@@ -187,14 +187,14 @@ export function buildWaveResults(wave: Wave, survey: Survey, inputs: ResultsInpu
   return { ...results, tables, summaries };
 }
 
-/** buildWaveResultsEach is buildWaveResults handing each unit's table to `table` as soon as it is
- *  built (in unit order) and keeping none, so a tally worker can serialize each at once; the
+/** buildWaveResultsEach is buildWaveResults handing each unit's table (with its disclosure) to
+ *  `table` as soon as it is built (in unit order) and keeping none, so a tally worker can serialize each at once; the
  *  tallies by category are let go before the tables are built. */
 export function buildWaveResultsEach(
   wave: Wave,
   survey: Survey,
   { releases, units: unitsNow, latest }: ResultsInputs,
-  table: (id: string, group: ReleasedGroup) => void,
+  table: (id: string, group: ReleasedGroup, disclosure: GroupDisclosure | undefined) => void,
 ): Omit<WaveResults, 'tables' | 'summaries'> {
   const units = releaseTree(releases, unitsNow);
 
@@ -222,7 +222,7 @@ export function buildWaveResultsEach(
   const earlier = previous as EarlierRelease;
   const disclosure = sameThresholds(thresholds, earlier.disclosure.thresholds) ? earlier.disclosure : disclose(refs, earlier.rolled, thresholds, earlier);
   const released = startPhase('build: release tables', wave.id);
-  releaseEachTable(survey, refs, earlier.rolled, disclosure, table);
+  releaseEachTable(survey, refs, earlier.rolled, disclosure, (id, group) => table(id, group, disclosure.units.get(id)));
   released({ units: refs.length });
   // The rolled-up tallies go before the tallies by category are read again.
   earlier.rolled = new Map();

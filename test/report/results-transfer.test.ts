@@ -17,12 +17,14 @@ afterEach(() => {
   t = undefined;
 });
 
-// The wave's results built on this thread (an in-memory database builds in place), and packed as the worker packs them.
-function builtAndPacked(app: HistoryApp): { wave: Wave; results: WaveResults; packed: PackedResults } {
+// The wave's results built on this thread (an in-memory database builds in place), and packed as
+// the worker packs them: each unit's disclosure with its table (`withDisclosure`: all, some or none;
+// finish packs the rest).
+function builtAndPacked(app: HistoryApp, withDisclosure: (i: number) => boolean = () => true): { wave: Wave; results: WaveResults; packed: PackedResults } {
   const wave = getWave(app.db, app.closedWaveId) as Wave;
   const results = waveResults(app.db, wave) as WaveResults;
   const packer = new ResultsPacker();
-  for (const [id, group] of results.tables) packer.table(id, group);
+  [...results.tables].forEach(([id, group], i) => packer.table(id, group, withDisclosure(i) ? results.disclosure.units.get(id) : undefined));
   const packed = packer.finish(resultsKey(app.db, wave, waveResponseCount(app.db, wave.id)), results);
   return { wave, results, packed };
 }
@@ -82,4 +84,14 @@ test('packed results are kept only for the key they were built for: after a rais
   const served = waveResults(t.db, raised) as WaveResults;
   expect(served.tables).not.toBeInstanceOf(Map);
   expect([...served.tables]).toStrictEqual([...fresh.results.tables]);
+});
+
+test('a unit disclosure packed with its table, with some tables or with none, reads back the same, in the same order', () => {
+  t = makeHistoryApp();
+  for (const given of [(i: number) => i % 2 === 1, () => false]) {
+    const { results, packed } = builtAndPacked(t, given);
+    const unpacked = unpackResults(packed, 2);
+    expect([...unpacked.disclosure.units]).toStrictEqual([...results.disclosure.units]);
+    expect([...unpacked.tables]).toStrictEqual([...results.tables]);
+  }
 });
