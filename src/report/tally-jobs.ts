@@ -227,11 +227,12 @@ function next(db: Db, jobs: Jobs): void {
   });
   const run: Running = { waveId, parts: [], counted: new Set(), pending: 1, failed: false, postedAt: phaseClock() };
   jobs.running = run;
-  // A pass of running tallies (a close) runs in a worker under the build's heap limits, which then
-  // builds the tables (startBuild): one thread's start (0.15-0.2 s) less before the results are
-  // ready. A full pass runs without them (its tallies are larger, and a small young generation
-  // slows it): a worker of the other kind is let go first.
-  const asBuilder = threads === 1 && !jobs.unlimitedBuilds.has(waveId);
+  // Where tables are built (the server), a pass of running tallies (a close) runs in a worker under
+  // the build's heap limits, which then builds the tables (startBuild): one thread's start
+  // (0.15-0.2 s) less before the results are ready. A full pass runs without them (its tallies are
+  // larger, and a small young generation slows it), and so does every pass of the command line,
+  // which builds nothing: a worker of the other kind is let go first.
+  const asBuilder = jobs.serveTables && threads === 1 && !jobs.unlimitedBuilds.has(waveId);
   const start = (): void => {
     if (jobs.workers.length > 0 && (jobs.workers[0] === jobs.builder) !== asBuilder) stopWorkers(jobs);
     if (jobs.workers.length === 0) {

@@ -13,7 +13,8 @@ import { requestTallies, setBuildLimits, talliesIdle } from '../../src/report/ta
 import { waveResults, type WaveResults } from '../../src/report/wave-results.js';
 import { openDb } from '../../src/store/db.js';
 import { answerRows } from '../../src/store/responses.js';
-import { getWave, setWaveStatus, updateWaveSettings, type Wave } from '../../src/store/waves.js';
+import { getWave, setWaveStatus, updateWaveSettings, waveResponseCount, type Wave } from '../../src/store/waves.js';
+import { talliesCurrent } from '../../src/report/wave-tallies.js';
 import { seededRandom, syntheticAnswers } from '../../src/demo-answers.js';
 import { makeHistoryApp, type HistoryApp } from '../helpers/app.js';
 import { signIn } from '../helpers/staff.js';
@@ -225,4 +226,24 @@ test('running tallies that outgrow the builder heap limit are read again without
   const expected = builtOnThread(app, app.closedWaveId);
   forgetTallies(app, app.closedWaveId);
   expectSame(waveResults(app.db, waveOf(app, app.closedWaveId)) as WaveResults, expected);
+});
+
+test('where no tables are built (the command line), a pass of running tallies runs without the builder heap limit', async () => {
+  t = makeHistoryApp({ file: true });
+  const app = t;
+  seedRunningTallies(app.db, app.survey, app.closedWaveId);
+  // A connection of its own, as the command line opens: it computes tallies and builds no tables.
+  const cli = openDb(app.config.DATABASE_PATH);
+  const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    // A limit no worker can read anything under: a pass given it would run out of heap.
+    setBuildLimits(cli, { maxOldGenerationSizeMb: 4 });
+    expect(requestTallies(cli, app.closedWaveId)).toBe('computing');
+    await talliesIdle(cli);
+    expect(logged.mock.calls).toEqual([]);
+    expect(talliesCurrent(cli, app.closedWaveId, waveResponseCount(cli, app.closedWaveId))).toBe(true);
+  } finally {
+    logged.mockRestore();
+    cli.close();
+  }
 });
