@@ -13,26 +13,13 @@ import type { WaveAnswerRow } from '../../src/store/results.js';
 import { answerRows } from '../../src/store/responses.js';
 import type { Answers, Survey } from '../../src/survey/model.js';
 import { decimal } from '../../src/web/results/format.js';
-import { surveyFromDefinition } from '../helpers/survey.js';
+import { onePageSurvey } from '../helpers/survey.js';
 
-const survey: Survey = surveyFromDefinition({
-  id: 'ar',
-  version: 1,
-  title: 'Anonymity rules',
-  scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
-  factors: [{ id: 'f', label: 'F' }],
-  sections: [
-    {
-      id: 'p',
-      title: 'P',
-      items: [
-        { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
-        { id: 'b', type: 'likert', scale: 'enig5', factor: 'f', text: 'B' },
-        { id: 'sc', type: 'scale', min: 0, max: 10, minLabel: 'lav', maxLabel: 'høy', text: 'SC' },
-      ],
-    },
-  ],
-});
+const survey: Survey = onePageSurvey('ar', 'Anonymity rules', [
+  { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
+  { id: 'b', type: 'likert', scale: 'enig5', factor: 'f', text: 'B' },
+  { id: 'sc', type: 'scale', min: 0, max: 10, minLabel: 'lav', maxLabel: 'høy', text: 'SC' },
+]);
 
 const T: Thresholds = { k: 5, kDistribution: 10, kText: 10, freeText: false };
 const tree = [

@@ -7,7 +7,7 @@ import { rollUp } from '../../src/report/tally.js';
 import { answerRows } from '../../src/store/responses.js';
 import type { WaveAnswerRow } from '../../src/store/results.js';
 import type { Answers, Survey } from '../../src/survey/model.js';
-import { surveyFromDefinition } from '../helpers/survey.js';
+import { onePageSurvey } from '../helpers/survey.js';
 
 /** Tree as "id:parent:direct" entries; returns the decision per unit as 'shown', 'below_k' or 'complementary'. */
 function run(spec: string[], threshold = 5): Record<string, string> {
@@ -81,24 +81,11 @@ describe('suppression over the unit tree (k = 5)', () => {
   });
 });
 
-const survey: Survey = surveyFromDefinition({
-  id: 'dt',
-  version: 1,
-  title: 'Disclosure test',
-  scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
-  factors: [{ id: 'f', label: 'F' }],
-  sections: [
-    {
-      id: 'p',
-      title: 'P',
-      items: [
-        { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
-        { id: 's', type: 'single', text: 'S', options: [{ id: 'x', label: 'X' }, { id: 'y', label: 'Y' }] },
-        { id: 't', type: 'text', text: 'T' },
-      ],
-    },
-  ],
-});
+const survey: Survey = onePageSurvey('dt', 'Disclosure test', [
+  { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
+  { id: 's', type: 'single', text: 'S', options: [{ id: 'x', label: 'X' }, { id: 'y', label: 'Y' }] },
+  { id: 't', type: 'text', text: 'T' },
+]);
 
 function rowsOf(people: [string, Answers][]): WaveAnswerRow[] {
   return people.flatMap(([unitId, answers], i) => answerRows(survey, answers).map((r) => ({ responseId: i + 1, unitId, ...r })));

@@ -22,7 +22,7 @@ import { createWave, getWave, setWaveStatus, waveResponseCount, type Wave } from
 import type { Answers, Survey } from '../../src/survey/model.js';
 import { bundledSurveys, makeTestApp } from '../helpers/app.js';
 import { emptyApp, ProjectLeader, respond } from '../anonymity/helpers.js';
-import { surveyFromDefinition } from '../helpers/survey.js';
+import { onePageSurvey } from '../helpers/survey.js';
 
 const opened: Db[] = [];
 afterEach(() => {
@@ -30,29 +30,16 @@ afterEach(() => {
 });
 
 // A survey with a background question (the breakdown is by it) and every item type.
-const withBackground: Survey = surveyFromDefinition({
-  id: 'bg',
-  version: 1,
-  title: 'Bakgrunn',
-  scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
-  factors: [{ id: 'f', label: 'F' }],
-  sections: [
-    {
-      id: 'p',
-      title: 'P',
-      items: [
-        { id: 'turnus', type: 'single', background: true, text: 'Turnus?', options: [{ id: 'ja', label: 'Ja' }, { id: 'nei', label: 'Nei' }] },
-        { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
-        { id: 'b', type: 'likert', scale: 'enig5', factor: 'f', text: 'B' },
-        { id: 'nd', type: 'nowDesired', scale: 'enig5', text: 'ND' },
-        { id: 'sc', type: 'scale', text: 'SC', minLabel: 'lav', maxLabel: 'høy' },
-        { id: 'm', type: 'multi', text: 'M', options: ['x', 'y', 'z'].map((id) => ({ id, label: id })) },
-        { id: 'num', type: 'number', text: 'N', min: 0, max: 100, step: 0.5 },
-        { id: 't', type: 'text', text: 'T' },
-      ],
-    },
-  ],
-});
+const withBackground: Survey = onePageSurvey('bg', 'Bakgrunn', [
+  { id: 'turnus', type: 'single', background: true, text: 'Turnus?', options: [{ id: 'ja', label: 'Ja' }, { id: 'nei', label: 'Nei' }] },
+  { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
+  { id: 'b', type: 'likert', scale: 'enig5', factor: 'f', text: 'B' },
+  { id: 'nd', type: 'nowDesired', scale: 'enig5', text: 'ND' },
+  { id: 'sc', type: 'scale', text: 'SC', minLabel: 'lav', maxLabel: 'høy' },
+  { id: 'm', type: 'multi', text: 'M', options: ['x', 'y', 'z'].map((id) => ({ id, label: id })) },
+  { id: 'num', type: 'number', text: 'N', min: 0, max: 100, step: 0.5 },
+  { id: 't', type: 'text', text: 'T' },
+]);
 
 const UNITS: [string, string | null][] = [
   ['root', null],

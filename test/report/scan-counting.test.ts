@@ -11,30 +11,17 @@ import { tallyRespondentInto, tallyRows } from '../../src/report/scan.js';
 import { addValue, emptyItemTally, type ItemTally } from '../../src/report/stats.js';
 import type { WaveAnswerRow } from '../../src/store/results.js';
 import type { Survey } from '../../src/survey/model.js';
-import { surveyFromDefinition } from '../helpers/survey.js';
+import { onePageSurvey } from '../helpers/survey.js';
 
-const survey: Survey = surveyFromDefinition({
-  id: 'sc',
-  version: 1,
-  title: 'Scan test',
-  scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
-  factors: [{ id: 'f', label: 'F' }],
-  sections: [
-    {
-      id: 'p',
-      title: 'P',
-      items: [
-        { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
-        { id: 'b', type: 'likert', scale: 'enig5', text: 'B' },
-        { id: 'nd', type: 'nowDesired', scale: 'enig5', text: 'ND' },
-        { id: 'sc', type: 'scale', text: 'SC', minLabel: 'lav', maxLabel: 'høy' },
-        { id: 's', type: 'single', text: 'S', options: [{ id: 'x', label: 'X' }, { id: 'y', label: 'Y' }, { id: 'z3', label: 'Tre' }] },
-        { id: 'm', type: 'multi', text: 'M', options: ['a', 'b', 'c'].map((id) => ({ id, label: id })) },
-        { id: 'num', type: 'number', text: 'N', min: 0, max: 100, step: 0.5 },
-      ],
-    },
-  ],
-});
+const survey: Survey = onePageSurvey('sc', 'Scan test', [
+  { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
+  { id: 'b', type: 'likert', scale: 'enig5', text: 'B' },
+  { id: 'nd', type: 'nowDesired', scale: 'enig5', text: 'ND' },
+  { id: 'sc', type: 'scale', text: 'SC', minLabel: 'lav', maxLabel: 'høy' },
+  { id: 's', type: 'single', text: 'S', options: [{ id: 'x', label: 'X' }, { id: 'y', label: 'Y' }, { id: 'z3', label: 'Tre' }] },
+  { id: 'm', type: 'multi', text: 'M', options: ['a', 'b', 'c'].map((id) => ({ id, label: id })) },
+  { id: 'num', type: 'number', text: 'N', min: 0, max: 100, step: 0.5 },
+]);
 
 /** The same text as a new string object (as the reader's cut-out strings are). */
 const fresh = (s: string): string => `#${s}`.slice(1);

@@ -10,33 +10,20 @@ import type { WaveAnswerRow } from '../../src/store/results.js';
 import { answerRows } from '../../src/store/responses.js';
 import { DONT_KNOW, offersDontKnow, type Answers, type Survey } from '../../src/survey/model.js';
 import { bundledSurveys } from '../helpers/app.js';
-import { surveyFromDefinition } from '../helpers/survey.js';
+import { onePageSurvey } from '../helpers/survey.js';
 
 // Every item type, "vet ikke", a decimal number (its moments' den is not 1) and a background question.
-const mixed: Survey = surveyFromDefinition({
-  id: 'mixed',
-  version: 1,
-  title: 'Blandet',
-  scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
-  factors: [{ id: 'f', label: 'F' }, { id: 'tom', label: 'Uten spørsmål' }],
-  sections: [
-    {
-      id: 'p',
-      title: 'P',
-      items: [
-        { id: 'turnus', type: 'single', background: true, text: 'Turnus?', options: [{ id: 'ja', label: 'Ja' }, { id: 'nei', label: 'Nei' }] },
-        { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
-        { id: 'b', type: 'likert', scale: 'enig5', factor: 'f', text: 'B' },
-        { id: 'c', type: 'likert', scale: 'enig5', factor: 'f', text: 'C' },
-        { id: 'nd', type: 'nowDesired', scale: 'enig5', text: 'ND' },
-        { id: 'sc', type: 'scale', text: 'SC', minLabel: 'lav', maxLabel: 'høy' },
-        { id: 'm', type: 'multi', text: 'M', options: ['x', 'y', 'z'].map((id) => ({ id, label: id })) },
-        { id: 'num', type: 'number', text: 'N', min: -10, max: 100, step: 0.5 },
-        { id: 't', type: 'text', text: 'T' },
-      ],
-    },
-  ],
-});
+const mixed: Survey = onePageSurvey('mixed', 'Blandet', [
+  { id: 'turnus', type: 'single', background: true, text: 'Turnus?', options: [{ id: 'ja', label: 'Ja' }, { id: 'nei', label: 'Nei' }] },
+  { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
+  { id: 'b', type: 'likert', scale: 'enig5', factor: 'f', text: 'B' },
+  { id: 'c', type: 'likert', scale: 'enig5', factor: 'f', text: 'C' },
+  { id: 'nd', type: 'nowDesired', scale: 'enig5', text: 'ND' },
+  { id: 'sc', type: 'scale', text: 'SC', minLabel: 'lav', maxLabel: 'høy' },
+  { id: 'm', type: 'multi', text: 'M', options: ['x', 'y', 'z'].map((id) => ({ id, label: id })) },
+  { id: 'num', type: 'number', text: 'N', min: -10, max: 100, step: 0.5 },
+  { id: 't', type: 'text', text: 'T' },
+], [{ id: 'f', label: 'F' }, { id: 'tom', label: 'Uten spørsmål' }]);
 
 const surveys = [...bundledSurveys().values(), mixed];
 

@@ -16,35 +16,19 @@ import { createWave } from '../../src/store/waves.js';
 import { loadSurveyDir, parseSurveyFiles } from '../../src/survey/load.js';
 import type { Answers, Survey } from '../../src/survey/model.js';
 import { surveysDir } from '../helpers/app.js';
-import { surveyFromDefinition } from '../helpers/survey.js';
+import { onePageSurvey } from '../helpers/survey.js';
 
-const small: Survey = surveyFromDefinition({
-  id: 'tt',
-  version: 1,
-  title: 'Tally test',
-  scales: { enig5: { points: [1, 2, 3, 4, 5].map((value) => ({ value, label: `p${value}` })), dontKnowLabel: 'Vet ikke' } },
-  factors: [
-    { id: 'f', label: 'F' },
-    { id: 'g', label: 'G' },
-  ],
-  sections: [
-    {
-      id: 'p',
-      title: 'P',
-      items: [
-        { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
-        { id: 'b', type: 'likert', scale: 'enig5', factor: 'f', text: 'B' },
-        { id: 'c', type: 'likert', scale: 'enig5', factor: 'g', text: 'C' },
-        { id: 'nd', type: 'nowDesired', scale: 'enig5', factor: 'g', text: 'ND' },
-        { id: 'sc', type: 'scale', text: 'SC', minLabel: 'lav', maxLabel: 'høy' },
-        { id: 's', type: 'single', text: 'S', options: [{ id: 'x', label: 'X' }, { id: 'y', label: 'Y' }] },
-        { id: 'm', type: 'multi', text: 'M', options: ['a', 'b', 'c'].map((id) => ({ id, label: id })) },
-        { id: 'num', type: 'number', text: 'N', min: 0, max: 100, step: 0.5 },
-        { id: 't', type: 'text', text: 'T' },
-      ],
-    },
-  ],
-});
+const small: Survey = onePageSurvey('tt', 'Tally test', [
+  { id: 'a', type: 'likert', scale: 'enig5', factor: 'f', text: 'A' },
+  { id: 'b', type: 'likert', scale: 'enig5', factor: 'f', text: 'B' },
+  { id: 'c', type: 'likert', scale: 'enig5', factor: 'g', text: 'C' },
+  { id: 'nd', type: 'nowDesired', scale: 'enig5', factor: 'g', text: 'ND' },
+  { id: 'sc', type: 'scale', text: 'SC', minLabel: 'lav', maxLabel: 'høy' },
+  { id: 's', type: 'single', text: 'S', options: [{ id: 'x', label: 'X' }, { id: 'y', label: 'Y' }] },
+  { id: 'm', type: 'multi', text: 'M', options: ['a', 'b', 'c'].map((id) => ({ id, label: id })) },
+  { id: 'num', type: 'number', text: 'N', min: 0, max: 100, step: 0.5 },
+  { id: 't', type: 'text', text: 'T' },
+], [{ id: 'f', label: 'F' }, { id: 'g', label: 'G' }]);
 const bundled = loadSurveyDir(surveysDir);
 const kartlegging = bundled.get('kartlegging') as Survey;
 
