@@ -4,9 +4,11 @@
 // - the device key (32 random bytes) is the draft cookie and is never stored. HKDF of it gives the
 //   row id, the AES-256-GCM key sealing everything else, the submit mark and the token-reference key;
 // - the resume code gives, through scrypt, a second row id and a key sealing the device key, so the
-//   code alone finds and opens the draft on another device; only that id and the sealed key are kept,
-//   from the draft's first save (an empty draft has nothing to continue, and most abandoned starts
-//   never pay for the scrypt);
+//   code alone finds and opens the draft on another device; only that id and the sealed key are kept.
+//   The scrypt is paid once per draft at most, and only for a draft that may be continued elsewhere:
+//   an empty draft has nothing to continue, and a draft being answered waits in memory (its code
+//   opens it from there) until its respondent pauses, says "continue later", or the server stops;
+//   most respondents submit before either, and never pay for it (see `waiting` below);
 // - the personal link is referenced only as an HMAC of its token hash under the device key;
 // - the language the respondent chose is sealed with the answers and exists nowhere else: a response
 //   never records it (in a small unit it would name the one person who answered in Lithuanian).
@@ -39,7 +41,9 @@ export interface Draft {
   /** The page the respondent last saved, to continue there. */
   lastSection: string | null;
   expiresOn: string;
-  /** Whether the resume code opens it on another device: from its first save on. */
+  /** Whether the file holds its resume id, so that the code opens it on another device after a
+   *  restart too: from its first save with `resumable: 'now'`, or from when its respondent paused
+   *  (makeWaitingDraftsResumable). Until then the process's memory opens it by its code. */
   resumable: boolean;
   /** The language the respondent chose on the welcome page (a tag the wave offers). */
   language: string;
@@ -125,6 +129,33 @@ function keep(db: Db, draft: Draft, sealed: Buffer): Draft {
   if (opened.size >= OPEN_CACHE_SIZE) opened.delete(opened.keys().next().value as string);
   opened.set(draft.id, { draft: kept, sealed });
   return kept;
+}
+
+// Saved drafts whose resume ids are not in the file yet, by device key (the device keys are in
+// memory anyway: see `derived`), least recently saved first, at most WAITING_MAX per database.
+// findDraftByResumeCode looks here when the file has no row for a code. Nothing of it is written
+// anywhere: a crash forgets it, and then such a draft continues on its own device (the cookie) and
+// waits again from its next save; a stop makes them all resumable first (src/main.ts).
+export const WAITING_MAX = 1024;
+/** How long a waiting draft's respondent may pause before the draft is made resumable in the file. */
+export const RESUMABLE_AFTER_IDLE_MS = 5 * 60_000;
+interface Waiting {
+  code: string;
+  waveId: number;
+  unitId: string;
+  savedAt: number;
+}
+const waitingIn = new WeakMap<Db, Map<string, Waiting>>();
+
+function waitingOf(db: Db): Map<string, Waiting> {
+  let waiting = waitingIn.get(db);
+  if (!waiting) waitingIn.set(db, (waiting = new Map()));
+  return waiting;
+}
+
+/** waitingDrafts tells how many saved drafts of a database wait to be made resumable (for tests). */
+export function waitingDrafts(db: Db): number {
+  return waitingOf(db).size;
 }
 
 /** openDraftsKept tells how many drafts of a database are kept in memory (for tests). */
@@ -219,37 +250,108 @@ export function findDraftByResumeCode(db: Db, code: string, link: DraftLink, tod
   const resume = resumeKeys(code, link);
   const row = prepared(db, 'SELECT resume_key FROM drafts.draft WHERE resume_id = ? AND expires_on >= ?').get(resume.resumeId, today) as { resume_key: Buffer } | undefined;
   const key = row && unseal(resume.wrap, row.resume_key, resume.resumeId);
-  const draft = key && getDraft(db, key.toString('base64url'), today);
+  // Not in the file: a draft saved by this process may still wait for its resume id.
+  const id = key ? key.toString('base64url') : [...waitingOf(db)].find(([, w]) => w.code === code && w.waveId === link.waveId && w.unitId === link.unitId)?.[0];
+  const draft = id && getDraft(db, id, today);
   return draft && draftFits(draft, link) ? draft : undefined;
 }
 
+/** How a save treats a draft whose resume id is not in the file yet: 'now' stores it (a scrypt);
+ *  `{ at }` (the caller's clock, ms) lets the draft wait in memory until its respondent pauses. */
+export type Resumable = 'now' | { at: number };
+
 /** saveDraftAnswers replaces a draft's answers, remembers the page, pushes its expiry forward, makes it
- *  resumable by its code (first save) and returns the draft as saved. */
-export function saveDraftAnswers(db: Db, draft: Draft, answers: Answers, lastSection: string | null, expiresOn: string): Draft {
+ *  resumable by its code (first save; see Resumable) and returns the draft as saved. */
+export function saveDraftAnswers(db: Db, draft: Draft, answers: Answers, lastSection: string | null, expiresOn: string, resumable: Resumable = 'now'): Draft {
   const keys = keysOrThrow(draft.id);
-  let next: Draft = { ...draft, answers, lastSection, expiresOn, resumable: true };
+  const next: Draft = { ...draft, answers, lastSection, expiresOn };
+  if (!draft.resumable && resumable === 'now') return storeResumable(db, keys, next);
+  const sealed = sealDraft(keys, next);
+  const stored = prepared(db, 'UPDATE drafts.draft SET sealed = ?, expires_on = ? WHERE id = ?').run(sealed, expiresOn, keys.rowId).changes === 1;
+  wrote(db);
+  if (!stored) {
+    forget(db, draft.id);
+    return next;
+  }
+  if (!draft.resumable && resumable !== 'now') wait(db, next, resumable.at);
+  return keep(db, next, sealed);
+}
+
+function wait(db: Db, draft: Draft, at: number): void {
+  const waiting = waitingOf(db);
+  waiting.delete(draft.id);
+  waiting.set(draft.id, { code: draft.resumeCode, waveId: draft.waveId, unitId: draft.unitId, savedAt: at });
+  // Bounded: past WAITING_MAX, the longest waiting is made resumable now (read whatever its
+  // expiry: the hourly purge deletes an expired one anyway).
+  const [oldest] = waiting.keys();
+  if (waiting.size > WAITING_MAX && oldest !== undefined) {
+    waiting.delete(oldest);
+    const longest = getDraft(db, oldest, '0000-00-00');
+    if (longest) makeResumable(db, longest);
+  }
+}
+
+function forget(db: Db, id: string): void {
+  openedOf(db).delete(id);
+  waitingOf(db).delete(id);
+}
+
+// Stores the draft with its resume id and the device key sealed under the code's key (one scrypt),
+// drawing a new code if another draft on the link holds it.
+function storeResumable(db: Db, keys: Keys, draft: Draft): Draft {
+  const set = prepared(db, 'UPDATE OR IGNORE drafts.draft SET sealed = ?, expires_on = ?, resume_id = ?, resume_key = ? WHERE id = ?');
+  let next: Draft = { ...draft, resumable: true };
   let sealed: Buffer | undefined;
-  if (draft.resumable) {
+  for (let code = draft.resumeCode; ; code = resumeCode()) {
+    next = { ...next, resumeCode: code };
+    const resume = resumeKeys(code, draft);
+    const key = seal(resume.wrap, Buffer.from(draft.id, 'base64url'), resume.resumeId);
     sealed = sealDraft(keys, next);
-    if (prepared(db, 'UPDATE drafts.draft SET sealed = ?, expires_on = ? WHERE id = ?').run(sealed, expiresOn, keys.rowId).changes !== 1) sealed = undefined;
-  } else {
-    const set = prepared(db, 'UPDATE OR IGNORE drafts.draft SET sealed = ?, expires_on = ?, resume_id = ?, resume_key = ? WHERE id = ?');
-    for (let code = draft.resumeCode; ; code = resumeCode()) {
-      next = { ...next, resumeCode: code };
-      const resume = resumeKeys(code, draft);
-      const key = seal(resume.wrap, Buffer.from(draft.id, 'base64url'), resume.resumeId);
-      sealed = sealDraft(keys, next);
-      if (set.run(sealed, expiresOn, resume.resumeId, key, keys.rowId).changes === 1) break;
-      sealed = undefined;
-      // Nothing changed: the draft is gone (submitted elsewhere, expired), or another draft on this
-      // link holds the same resume code (about 1 in 2^49), and then a new code is drawn.
-      if (!prepared(db, 'SELECT 1 FROM drafts.draft WHERE id = ?').get(keys.rowId)) break;
-    }
+    if (set.run(sealed, draft.expiresOn, resume.resumeId, key, keys.rowId).changes === 1) break;
+    sealed = undefined;
+    // Nothing changed: the draft is gone (submitted elsewhere, expired), or another draft on this
+    // link holds the same resume code (about 1 in 2^49), and then a new code is drawn.
+    if (!prepared(db, 'SELECT 1 FROM drafts.draft WHERE id = ?').get(keys.rowId)) break;
   }
   wrote(db);
+  waitingOf(db).delete(draft.id);
   if (sealed) return keep(db, next, sealed);
-  openedOf(db).delete(draft.id);
+  forget(db, draft.id);
   return next;
+}
+
+// Makes a draft as stored (its answers, page and expiry unchanged) resumable in the file.
+function makeResumable(db: Db, draft: Draft): Draft {
+  if (draft.resumable) {
+    waitingOf(db).delete(draft.id);
+    return draft;
+  }
+  return storeResumable(db, keysOrThrow(draft.id), draft);
+}
+
+/** makeWaitingDraftsResumable stores the resume ids of waiting drafts whose respondents saved
+ *  nothing for `idleMs` by `now` (Infinity: all of them, as at a stop), the longest waiting first, at
+ *  most `max` of them (a scrypt each, about 2 ms), and returns how many such drafts still wait.
+ *  Drafts expired by `today` or gone are forgotten. */
+export function makeWaitingDraftsResumable(db: Db, opts: { now: number; today: string; idleMs?: number; max?: number }): number {
+  const idle = opts.idleMs ?? RESUMABLE_AFTER_IDLE_MS;
+  const waiting = waitingOf(db);
+  let made = 0;
+  for (const [id, w] of waiting) {
+    if (w.savedAt + idle > opts.now) break;
+    if (made >= (opts.max ?? Infinity)) break;
+    waiting.delete(id);
+    const draft = getDraft(db, id, opts.today);
+    if (!draft) continue;
+    makeResumable(db, draft);
+    made += 1;
+  }
+  let due = 0;
+  for (const w of waiting.values()) {
+    if (w.savedAt + idle > opts.now) break;
+    due += 1;
+  }
+  return due;
 }
 
 /** setDraftLanguage changes the language a draft is answered in (sealed like the rest) and returns it as saved. */
@@ -267,7 +369,7 @@ export function setDraftLanguage(db: Db, draft: Draft, language: string): Draft 
 /** deleteDraft removes the draft a device key names (secure_delete overwrites it in the file). */
 export function deleteDraft(db: Db, id: string): void {
   const keys = keysOf(id);
-  openedOf(db).delete(id);
+  forget(db, id);
   // A delete (with secure_delete) writes as many log frames as a save: it counts toward emptying the log.
   if (keys && prepared(db, 'DELETE FROM drafts.draft WHERE id = ?').run(keys.rowId).changes > 0) wrote(db);
   derived.delete(id);

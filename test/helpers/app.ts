@@ -33,10 +33,10 @@ export interface TestApp {
 
 /** makeTestApp opens a database (':memory:' unless file is true), loads the bundled surveys and
  *  seeds the demo organisation with an open wave of the combined survey. */
-export function makeTestApp(opts: { file?: boolean; config?: Partial<Config> } = {}): TestApp {
+export function makeTestApp(opts: { file?: boolean; config?: Partial<Config>; clock?: () => number } = {}): TestApp {
   const dir = opts.file ? fs.mkdtempSync(path.join(os.tmpdir(), 'kartlegg-')) : undefined;
   const config = testConfig({ DATABASE_PATH: dir ? path.join(dir, 'test.db') : ':memory:', ...opts.config });
-  return seededApp(config, today(config.TIME_ZONE), {}, dir);
+  return seededApp(config, today(config.TIME_ZONE), {}, dir, opts.clock);
 }
 
 export interface HistoryApp extends TestApp {
@@ -61,7 +61,7 @@ export function makeHistoryApp(opts: { day?: string; file?: boolean; sickLeave?:
 
 /** seededApp opens config's database, syncs the bundled surveys, seeds the demo as of `day` and
  *  builds the app; close() also removes dir, the temp folder holding a file database. */
-function seededApp(config: Config, day: string, seed: { history?: boolean; sickLeave?: boolean }, dir?: string): TestApp {
+function seededApp(config: Config, day: string, seed: { history?: boolean; sickLeave?: boolean }, dir?: string, clock?: () => number): TestApp {
   const db = openDb(config.DATABASE_PATH);
   const surveys = bundledSurveys();
   syncSurveyVersions(db, surveys.values());
@@ -69,7 +69,7 @@ function seededApp(config: Config, day: string, seed: { history?: boolean; sickL
   if (!survey) throw new Error('bundled survey "kartlegging" is missing');
   const demo = seedDemo(db, survey, day, seed);
   return {
-    app: createApp({ db, config }),
+    app: createApp({ db, config, clock }),
     db,
     config,
     demo,

@@ -6,7 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { repoRoot, stopProcess } from '../../bench/lib/server.js';
+import { repoRoot, startKartlegg, stopProcess, type Running } from '../../bench/lib/server.js';
+import { openDb } from '../../src/store/db.js';
+import { encode, sectionBody } from '../helpers/answers.js';
+import { bundledSurveys } from '../helpers/app.js';
 import { rawRequest, statusOf, TRUNCATED_MULTIPART } from '../helpers/raw-http.js';
 import { startServer, type ServerUnderTest } from '../helpers/server-process.js';
 
@@ -47,6 +50,66 @@ describe('the server process', () => {
   test('SIGTERM finishes and exits 0', async () => {
     s.running.child.kill('SIGTERM');
     expect(await s.running.exited).toBe(0);
+  });
+});
+
+// A draft saved and moved on from waits in memory for its resume id (src/store/drafts.ts).
+describe('resume codes across a stop and a crash', () => {
+  let s: ServerUnderTest;
+  let running: Running;
+  beforeAll(async () => {
+    s = await startServer();
+    running = s.running;
+  }, 60_000);
+  afterAll(async () => {
+    if (running) await stopProcess(running, 'SIGKILL');
+    if (s) fs.rmSync(s.dir, { recursive: true, force: true });
+  });
+  const survey = bundledSurveys().get('kartlegging');
+  const [first, second] = survey?.sections ?? [];
+  const restart = async (signal: NodeJS.Signals): Promise<void> => {
+    running.child.kill(signal);
+    await running.exited;
+    running = await startKartlegg(s.databasePath, { TRUST_PROXY: '0', LOG_LEVEL: 'warn' });
+  };
+  const url = (p: string): string => `http://127.0.0.1:${running.port}/s/${s.demo.links[0]?.code}${p}`;
+  const form = (body: string, cookie = ''): RequestInit => ({ method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body });
+  // A respondent's device saves the first page and moves on; returns its cookie and the code the next page shows.
+  const savePage = async (cookie: string): Promise<string> => {
+    const saved = await fetch(url(`/del/${first?.id}`), form(encode(sectionBody(first as NonNullable<typeof first>)), cookie));
+    expect(saved.headers.get('location')).toBe(`/s/${s.demo.links[0]?.code}/del/${second?.id}`);
+    const page = await (await fetch(url(`/del/${second?.id}`), { headers: { cookie } })).text();
+    return /class="code">([^<]+)</.exec(page)?.[1] ?? '';
+  };
+  const startDraft = async (): Promise<string> => {
+    const started = await fetch(url('/start'), form(''));
+    return /kartlegg_draft=[^;]+/.exec(started.headers.getSetCookie().join(';'))?.[0] ?? '';
+  };
+  const resumeElsewhere = async (code: string): Promise<number> => (await fetch(url('/fortsett'), form(new URLSearchParams({ resume_code: code }).toString()))).status;
+  const inFile = (): number => {
+    const db = openDb(s.databasePath);
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM drafts.draft WHERE resume_id IS NOT NULL').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  test('SIGTERM puts every waiting resume id in the file, so each code shown still works after the restart', async () => {
+    const codes = [await savePage(await startDraft()), await savePage(await startDraft())];
+    for (const code of codes) expect(code).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
+    await restart('SIGTERM');
+    expect(inFile()).toBe(2);
+    for (const code of codes) expect(await resumeElsewhere(code)).toBe(303);
+  });
+
+  test('after a crash (SIGKILL) a waiting code does not open the draft elsewhere; its own device does, and its next save makes the code work again', async () => {
+    const cookie = await startDraft();
+    const code = await savePage(cookie);
+    await restart('SIGKILL');
+    expect(await resumeElsewhere(code)).toBe(422);
+    expect(await savePage(cookie)).toBe(code);
+    expect(await resumeElsewhere(code)).toBe(303);
   });
 });
 

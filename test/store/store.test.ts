@@ -4,7 +4,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { draftsPath, openDb, type Db } from '../../src/store/db.js';
-import { cachedDraftKeys, createDraft, deleteDraft, deleteExpiredDrafts, draftFits, findDraftByResumeCode, getDraft, KEY_CACHE_SIZE, OPEN_CACHE_SIZE, openDraftsKept, saveDraftAnswers, setDraftLanguage, type Draft } from '../../src/store/drafts.js';
+import {
+  cachedDraftKeys,
+  createDraft,
+  deleteDraft,
+  deleteExpiredDrafts,
+  draftFits,
+  findDraftByResumeCode,
+  getDraft,
+  KEY_CACHE_SIZE,
+  makeWaitingDraftsResumable,
+  OPEN_CACHE_SIZE,
+  openDraftsKept,
+  RESUMABLE_AFTER_IDLE_MS,
+  saveDraftAnswers,
+  setDraftLanguage,
+  WAITING_MAX,
+  waitingDrafts,
+  type Draft,
+} from '../../src/store/drafts.js';
 import { hashToken, isResumeCode, normaliseResumeCode, randomCode, randomResponseId, resumeCode } from '../../src/store/ids.js';
 import { createLink, createTokens, listLinks, resolveCode, resolveLink } from '../../src/store/links.js';
 import { migrate, schemaVersion } from '../../src/store/migrations.js';
@@ -592,6 +610,106 @@ describe('drafts', () => {
     expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u1', hashToken(token)), '2025-03-10')?.id).toBe(draft.id);
     expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u1', hashToken(other)), '2025-03-10')).toBeUndefined();
     expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId), '2025-03-10')).toBeUndefined();
+  });
+});
+
+describe('drafts waiting for their resume ids', () => {
+  const link = (waveId: number, unitId = 'u1', tokenHash: string | null = null) => ({ waveId, unitId, tokenHash });
+  const IDLE = RESUMABLE_AFTER_IDLE_MS;
+  // The draft's row as drafts.ts finds it (its id: HKDF of the device key, first 32 bytes, hex).
+  const rowIdOf = (draft: Draft): string => Buffer.from(crypto.hkdfSync('sha256', Buffer.from(draft.id, 'base64url'), Buffer.alloc(0), 'kartlegg draft v1', 128)).subarray(0, 32).toString('hex');
+  const resumeIdOf = (db: Db, draft: Draft): string | null => (db.prepare('SELECT resume_id FROM drafts.draft WHERE id = ?').get(rowIdOf(draft)) as { resume_id: string | null }).resume_id;
+  const withResumeId = (db: Db): number => count(db, 'drafts.draft WHERE resume_id IS NOT NULL');
+
+  test('a save at a time keeps the resume id out of the file; the code opens the draft from memory, on its own link only, until its respondent pauses', () => {
+    const file = tempFile();
+    const { db, waveId } = setup('open', open(file));
+    const otherWave = createWave(db, { name: 'Annen', surveyId: 'store', surveyVersion: 1, unitIds: ['u1'], linkMode: 'open' });
+    const draft = createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' });
+    const first = saveDraftAnswers(db, draft, { l: 2 }, 'page', '2025-03-10', { at: 1_000 });
+    expect(first).toEqual({ ...draft, answers: { l: 2 }, lastSection: 'page', resumable: false });
+    expect(withResumeId(db)).toBe(0);
+    expect(waitingDrafts(db)).toBe(1);
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId), '2025-03-10')).toEqual(first);
+    expect(findDraftByResumeCode(db, normaliseResumeCode(draft.resumeCode.toLowerCase().replace('-', ' ')), link(waveId), '2025-03-10')?.id).toBe(draft.id);
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u2'), '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(otherWave), '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId, 'u1', hashToken('abcdefghjkmnpqrs')), '2025-03-10')).toBeUndefined();
+    expect(findDraftByResumeCode(db, draft.resumeCode, link(waveId), '2025-03-11')).toBeUndefined();
+    // Another connection (as another process after a crash) has only the file: no resume id, no draft.
+    const restarted = open(file);
+    expect(findDraftByResumeCode(restarted, draft.resumeCode, link(waveId), '2025-03-10')).toBeUndefined();
+    expect(getDraft(restarted, draft.id, '2025-03-10')?.answers).toEqual({ l: 2 });
+
+    // Saving again before the pause is up starts it again.
+    expect(makeWaitingDraftsResumable(db, { now: 1_000 + IDLE - 1, today: '2025-03-10' })).toBe(0);
+    const second = saveDraftAnswers(db, first, answers, 'page', '2025-03-12', { at: 60_000 });
+    expect(makeWaitingDraftsResumable(db, { now: 1_000 + IDLE, today: '2025-03-10' })).toBe(0);
+    expect(withResumeId(db)).toBe(0);
+    expect(waitingDrafts(db)).toBe(1);
+    // Paused long enough: the file opens it by its code, unchanged but for being resumable.
+    expect(makeWaitingDraftsResumable(db, { now: 60_000 + IDLE, today: '2025-03-10' })).toBe(0);
+    expect(waitingDrafts(db)).toBe(0);
+    expect(withResumeId(db)).toBe(1);
+    expect(resumeIdOf(db, draft)).not.toBeNull();
+    const asStored = { ...second, resumable: true };
+    expect(getDraft(db, draft.id, '2025-03-10')).toEqual(asStored);
+    expect(findDraftByResumeCode(restarted, draft.resumeCode, link(waveId), '2025-03-10')).toEqual(asStored);
+    // Resumable now, a later save has nothing to wait for.
+    saveDraftAnswers(db, asStored, { l: 5 }, 'page', '2025-03-12', { at: 70_000 });
+    expect(waitingDrafts(db)).toBe(0);
+    expect(findDraftByResumeCode(restarted, draft.resumeCode, link(waveId), '2025-03-10')?.answers).toEqual({ l: 5 });
+  });
+
+  test("'now' (continue later) stores the resume id at once", () => {
+    const { db, waveId } = setup();
+    const draft = saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }), { l: 1 }, 'page', '2025-03-10', { at: 0 });
+    expect(withResumeId(db)).toBe(0);
+    const later = saveDraftAnswers(db, draft, { l: 3 }, 'page', '2025-03-10', 'now');
+    expect(later.resumable).toBe(true);
+    expect(later.resumeCode).toBe(draft.resumeCode);
+    expect(withResumeId(db)).toBe(1);
+    expect(waitingDrafts(db)).toBe(0);
+    expect(makeWaitingDraftsResumable(db, { now: Infinity, today: '2025-03-10' })).toBe(0);
+  });
+
+  test('a submitted, deleted or expired waiting draft is forgotten and never gets a resume id', () => {
+    const { db, waveId } = setup();
+    const make = (expiresOn: string, at: number) => saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn }), { l: 4 }, 'page', expiresOn, { at });
+    const submitted = make('2025-03-10', 0);
+    const deleted = make('2025-03-10', 0);
+    const expired = make('2025-03-01', 0);
+    const kept = make('2025-03-10', 0);
+    expect(waitingDrafts(db)).toBe(4);
+    expect(submitResponse(db, survey, submitted.id, {}, '2025-03-02')).toBe('stored');
+    deleteDraft(db, deleted.id);
+    expect(waitingDrafts(db)).toBe(2);
+    expect(makeWaitingDraftsResumable(db, { now: IDLE, today: '2025-03-02' })).toBe(0);
+    expect(waitingDrafts(db)).toBe(0);
+    expect(getDraft(db, kept.id, '2025-03-02')?.resumable).toBe(true);
+    expect(withResumeId(db)).toBe(1);
+    expect(findDraftByResumeCode(db, expired.resumeCode, link(waveId), '2025-03-01')).toBeUndefined();
+  });
+
+  test('a sweep makes at most max resumable, the longest waiting first, and tells how many are still due; a stop (now: Infinity) takes them all', () => {
+    const { db, waveId } = setup();
+    const drafts = [0, 10, 20, 30].map((at) => saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }), { l: 1 }, 'page', '2025-03-10', { at }));
+    expect(makeWaitingDraftsResumable(db, { now: 20 + IDLE, today: '2025-03-10', max: 2 })).toBe(1);
+    expect(drafts.map((d) => getDraft(db, d.id, '2025-03-10')?.resumable)).toEqual([true, true, false, false]);
+    expect(makeWaitingDraftsResumable(db, { now: 20 + IDLE, today: '2025-03-10', max: 2 })).toBe(0);
+    expect(drafts.map((d) => getDraft(db, d.id, '2025-03-10')?.resumable)).toEqual([true, true, true, false]);
+    expect(makeWaitingDraftsResumable(db, { now: Infinity, today: '2025-03-10' })).toBe(0);
+    expect(withResumeId(db)).toBe(4);
+    for (const d of drafts) expect(findDraftByResumeCode(db, d.resumeCode, link(waveId), '2025-03-10')?.id).toBe(d.id);
+  });
+
+  test(`at most WAITING_MAX (${WAITING_MAX}) drafts wait: the longest waiting is then made resumable`, () => {
+    const { db, waveId } = setup();
+    const drafts = Array.from({ length: WAITING_MAX + 2 }, (_, at) => saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }), { l: 1 }, 'page', '2025-03-10', { at }));
+    expect(waitingDrafts(db)).toBe(WAITING_MAX);
+    expect(withResumeId(db)).toBe(2);
+    expect(drafts.slice(0, 3).map((d) => getDraft(db, d.id, '2025-03-10')?.resumable)).toEqual([true, true, false]);
+    expect(findDraftByResumeCode(db, (drafts.at(-1) as Draft).resumeCode, link(waveId), '2025-03-10')?.id).toBe((drafts.at(-1) as Draft).id);
   });
 });
 

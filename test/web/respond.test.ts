@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { today } from '../../src/clock.js';
-import { getDraft } from '../../src/store/drafts.js';
+import { getDraft, makeWaitingDraftsResumable, RESUMABLE_AFTER_IDLE_MS } from '../../src/store/drafts.js';
 import { createTokens } from '../../src/store/links.js';
 import { setWaveStatus } from '../../src/store/waves.js';
 import { encode, sectionBody, type Body } from '../helpers/answers.js';
@@ -199,6 +199,8 @@ describe('pages and drafts', () => {
     expect(saved.status).toBe(200);
     const resume = /([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(saved.text)?.[1] ?? '';
     expect(saved.text).toContain(`koden ${resume}`);
+    // "Continue later" puts the code's resume id in the file at once: it works after any restart.
+    expect(count('SELECT count(*) AS n FROM drafts.draft WHERE resume_id IS NOT NULL')).toBe(1);
     const other = request.agent(t.app);
     const wrong = await post(other, `/s/${code}/fortsett`, { resume_code: 'AAAAA-AAAAA' });
     expect(wrong.status).toBe(422);
@@ -303,6 +305,36 @@ describe('one-time tokens', () => {
     expect(welcome.text).toContain('Lenken er allerede brukt');
     expect(count('SELECT count(*) AS n FROM response')).toBe(1);
     expect(count('SELECT used AS n FROM token')).toBe(1);
+  });
+
+  test('after a page saved and moved on from, the code continues on another device from memory; once the respondent pauses, from the file', async () => {
+    let now = Date.UTC(2026, 11, 18, 9);
+    t.close();
+    t = makeTestApp({ clock: () => now });
+    const { agent: phone, code } = await started();
+    const [first = '', second = ''] = sectionIds();
+    const moved = await post(phone, `/s/${code}/del/${first}`, sectionBody(section(first)));
+    expect(moved.headers.location).toBe(`/s/${code}/del/${second}`);
+    const resume = /class="code">([^<]+)</.exec((await phone.get(moved.headers.location as string)).text)?.[1] ?? '';
+    expect(resume).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
+    const inFile = (): number => count('SELECT count(*) AS n FROM drafts.draft WHERE resume_id IS NOT NULL');
+    expect(inFile()).toBe(0);
+    const laptop = request.agent(t.app);
+    const ok = await post(laptop, `/s/${code}/fortsett`, { resume_code: resume });
+    expect(ok.status).toBe(303);
+    expect((await laptop.get(`/s/${code}/del/${first}`)).text).toMatch(/value="4" checked/);
+    // The timer in src/main.ts runs this every half minute with the process's clock.
+    const day = today(t.config.TIME_ZONE);
+    now += RESUMABLE_AFTER_IDLE_MS - 1;
+    expect(makeWaitingDraftsResumable(t.db, { now, today: day })).toBe(0);
+    expect(inFile()).toBe(0);
+    now += 1;
+    expect(makeWaitingDraftsResumable(t.db, { now, today: day })).toBe(0);
+    expect(inFile()).toBe(1);
+    const tablet = request.agent(t.app);
+    expect((await post(tablet, `/s/${code}/fortsett`, { resume_code: resume })).status).toBe(303);
+    expect((await answerAll(tablet, code)).status).toBe(303);
+    expect(count('SELECT count(*) AS n FROM drafts.draft')).toBe(0);
   });
 
   test("the resume code continues a personal link's draft on another device, and only on that link", async () => {

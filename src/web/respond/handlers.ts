@@ -1,7 +1,7 @@
 // Respondent handlers: each parses, validates, re-renders with messages on failure (422) or stores
 // and redirects (303). Answers live in a draft until the final submit.
 import type { NextFunction, Request, Response } from 'express';
-import type { AppDeps } from '../deps.js';
+import { nowOf, type AppDeps } from '../deps.js';
 import { addDays } from '../../clock.js';
 import { HttpError } from '../../errors.js';
 import { missingRequired, mergePage, parsePage, revalidate, visibleSections, type FieldError, type FormBody } from '../../survey/answers.js';
@@ -194,8 +194,9 @@ export function savePage(deps: AppDeps) {
     const nav = page.errors.length > 0 ? 'stay' : body._nav;
     // Where the respondent goes next is where a resumed draft continues.
     const target = nav === 'back' ? visible[index - 1] : nav === 'next' || nav === undefined ? visible[index + 1] : nav === 'review' ? undefined : section;
-    // As saved: the first save may have drawn a new resume code.
-    const saved = saveDraftAnswers(deps.db, draft, answers, target?.id ?? section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS));
+    // As saved. "Continue later" stores the resume id now (and may draw a new resume code); other
+    // saves let the draft wait in memory until its respondent pauses (store/drafts.ts).
+    const saved = saveDraftAnswers(deps.db, draft, answers, target?.id ?? section.id, addDays(ctx.today, deps.config.DRAFT_TTL_DAYS), nav === 'save' ? 'now' : { at: nowOf(deps) });
     const returning = fromReview(req);
     if (page.errors.length > 0) {
       renderNoStore(res.status(422), 'respond/page', { ...pageView(ctx, saved, section, visible, answers, page.raw, page.errors), fromReview: returning });
@@ -239,7 +240,7 @@ export function submit(deps: AppDeps) {
     const bad = revalidate(ctx.survey, answers);
     if (bad.length > 0) {
       answers = Object.fromEntries(Object.entries(answers).filter(([id]) => !bad.includes(id)));
-      saveDraftAnswers(deps.db, draft, answers, draft.lastSection, draft.expiresOn);
+      saveDraftAnswers(deps.db, draft, answers, draft.lastSection, draft.expiresOn, { at: nowOf(deps) });
     }
     const missing = missingRequired(ctx.survey, answers);
     if (missing.length > 0) {
