@@ -15,7 +15,7 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { SurveyDefinitionError, loadSurveyDir } from './survey/load.js';
 import { openDb, type Db } from './store/db.js';
-import { deleteExpiredDrafts, makeWaitingDraftsResumable } from './store/drafts.js';
+import { deleteExpiredDrafts, makeWaitingDraftsResumable, resumeWaitingDrafts } from './store/drafts.js';
 import { closeWalWorker, recordWalWaits, truncateWals } from './store/wal.js';
 import { deleteExpiredSessions } from './store/sessions.js';
 import { listLinks } from './store/links.js';
@@ -104,12 +104,12 @@ function start(): void {
   purge();
   setInterval(purge, 3600_000).unref();
   // Saved drafts wait in memory for their resume ids until their respondents pause (store/drafts.ts):
-  // every half minute, those idle for RESUMABLE_AFTER_IDLE_MS get them, a few at a time (a scrypt
-  // each) so that no request waits long behind them.
-  const resumables = (): void => {
-    if (makeWaitingDraftsResumable(db, { now: Date.now(), today: today(config.TIME_ZONE), max: 8 }) > 0) setImmediate(resumables);
-  };
-  setInterval(resumables, 30_000).unref();
+  // every half minute, those idle for RESUMABLE_AFTER_IDLE_MS get them, a few at a time.
+  resumeWaitingDrafts(db, {
+    clock: Date.now,
+    today: () => today(config.TIME_ZONE),
+    onError: (err) => log.error({ err: String(err) }, 'could not store the resume ids of waiting drafts; trying again in half a minute'),
+  });
   // The write-ahead log worker is started now, not by the first submit: a submit waits for its
   // run, and its thread's start (a second or so after listening, while a start-up's tally worker
   // loads too) is then nobody's wait. Its first run empties whatever logs the last process left.

@@ -354,6 +354,27 @@ export function makeWaitingDraftsResumable(db: Db, opts: { now: number; today: s
   return due;
 }
 
+/** resumeWaitingDrafts makes waiting drafts resumable as their respondents pause: every `everyMs`
+ *  (and at once again while more are due) it takes at most `batch` of them, a scrypt each, so that no
+ *  request waits long behind it. A failure (a busy or closed database) is given to `onError` and tried
+ *  again at the next turn; nothing is thrown from the timer. Returns a function that stops it. */
+export function resumeWaitingDrafts(db: Db, opts: { clock: () => number; today: () => string; onError: (err: unknown) => void; everyMs?: number; batch?: number }): () => void {
+  let pending: NodeJS.Immediate | undefined;
+  const turn = (): void => {
+    pending = undefined;
+    try {
+      if (makeWaitingDraftsResumable(db, { now: opts.clock(), today: opts.today(), max: opts.batch ?? 8 }) > 0) pending = setImmediate(turn);
+    } catch (err) {
+      opts.onError(err);
+    }
+  };
+  const timer = setInterval(turn, opts.everyMs ?? 30_000).unref();
+  return () => {
+    clearInterval(timer);
+    if (pending) clearImmediate(pending);
+  };
+}
+
 /** setDraftLanguage changes the language a draft is answered in (sealed like the rest) and returns it as saved. */
 export function setDraftLanguage(db: Db, draft: Draft, language: string): Draft {
   const next: Draft = { ...draft, language };

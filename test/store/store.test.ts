@@ -17,6 +17,7 @@ import {
   OPEN_CACHE_SIZE,
   openDraftsKept,
   RESUMABLE_AFTER_IDLE_MS,
+  resumeWaitingDrafts,
   saveDraftAnswers,
   setDraftLanguage,
   WAITING_MAX,
@@ -701,6 +702,42 @@ describe('drafts waiting for their resume ids', () => {
     expect(makeWaitingDraftsResumable(db, { now: Infinity, today: '2025-03-10' })).toBe(0);
     expect(withResumeId(db)).toBe(4);
     for (const d of drafts) expect(findDraftByResumeCode(db, d.resumeCode, link(waveId), '2025-03-10')?.id).toBe(d.id);
+  });
+
+  test('the timer (src/main.ts) takes due drafts every turn, a batch at a time, and reports a failure instead of throwing', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'Date'] });
+    try {
+      const { db, waveId } = setup();
+      let now = 0;
+      const save = () => saveDraftAnswers(db, createDraft(db, { waveId, unitId: 'u1', tokenHash: null, expiresOn: '2025-03-10' }), { l: 1 }, 'page', '2025-03-10', { at: now });
+      Array.from({ length: 10 }, save);
+      const errors: unknown[] = [];
+      const stop = resumeWaitingDrafts(db, { clock: () => now, today: () => '2025-03-10', onError: (err) => errors.push(err), everyMs: 30_000, batch: 4 });
+      now = IDLE - 1;
+      vi.advanceTimersByTime(30_000);
+      expect(withResumeId(db)).toBe(0);
+      now = IDLE;
+      // The next turn takes a batch, and the rest follow at once (setImmediate), not half a minute later.
+      const turnAt = Date.now() + 30_000;
+      vi.advanceTimersToNextTimer();
+      expect(withResumeId(db)).toBe(4);
+      vi.advanceTimersToNextTimer();
+      expect(withResumeId(db)).toBe(8);
+      vi.advanceTimersToNextTimer();
+      expect(withResumeId(db)).toBe(10);
+      expect(Date.now() - turnAt).toBeLessThan(1_000);
+      expect(waitingDrafts(db)).toBe(0);
+      save();
+      db.close();
+      now += IDLE;
+      expect(() => vi.advanceTimersByTime(30_000)).not.toThrow();
+      expect(errors).toHaveLength(1);
+      expect(String(errors[0])).toMatch(/not open/);
+      stop();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test(`at most WAITING_MAX (${WAITING_MAX}) drafts wait: the longest waiting is then made resumable`, () => {
