@@ -152,7 +152,11 @@ function start(): void {
     log.info({ signal }, 'finishing open requests, then closing the database');
     server.close(() => {
       // Drafts still waiting for their resume ids get them, so that every code shown still works.
-      makeWaitingDraftsResumable(db, { now: Infinity, today: today(config.TIME_ZONE) });
+      try {
+        makeWaitingDraftsResumable(db, { now: Infinity, today: today(config.TIME_ZONE) });
+      } catch (err) {
+        log.error({ err: String(err) }, 'could not store the resume ids of waiting drafts: their codes open them only on their own devices until their next save');
+      }
       // The message in flight is recorded as sent (or not) before the database closes.
       void (scheduler?.stop() ?? Promise.resolve())
         .then(() => closeWalWorker(db))
