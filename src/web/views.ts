@@ -117,8 +117,10 @@ export function renderNoStore(res: Response, view: string, locals: object): void
   // ETag (a SHA-1 of every page, after copying it into a Buffer) would be work for nothing.
   res.render(view, locals, (err: unknown, html?: string) => {
     if (err) return res.req.next?.(err);
-    const body = html ?? '';
-    res.type('html').setHeader('Content-Length', Buffer.byteLength(body));
+    // Encoded once: a string would be measured here, measured again by Node and encoded by the
+    // socket write (three passes over a page of up to 80 KB).
+    const body = Buffer.from(html ?? '');
+    res.type('html').setHeader('Content-Length', body.length);
     res.end(body);
   });
 }
