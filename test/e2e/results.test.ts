@@ -351,7 +351,7 @@ test('the organisation overview: a row per unit, hidden cells marked, a keyboard
   expect(overflow, 'at a phone width the table scrolls inside its region').toBeGreaterThan(0);
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
   // Keyboard scrolling is animated, so wait for it rather than reading the position at once.
-  await expect.poll(() => region.evaluate((el) => el.scrollLeft), { message: 'the arrow keys scroll it', timeout: 3000 }).toBeGreaterThan(0);
+  await expect.poll(() => region.evaluate((el) => el.scrollLeft), { message: 'the arrow keys scroll it', timeout: 10_000 }).toBeGreaterThan(0);
   await checkA11y(page, 'the organisation overview at a phone width');
   expect(errors).toEqual([]);
 });

@@ -105,8 +105,11 @@ describe('the heat map (item 6)', () => {
     const firstUnit = page.locator('table.heat tbody th[scope="row"]').first();
     const before = await firstUnit.boundingBox();
     await box.focus();
+    expect(await box.evaluate((el) => el === document.activeElement), 'the region has the focus').toBe(true);
     for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
-    await expect.poll(() => box.evaluate((el) => el.scrollLeft), { message: 'the arrow keys scroll the table' }).toBeGreaterThan(0);
+    // Keyboard scrolling is animated, and on a busy machine the animation takes its time: wait for
+    // it (vitest's default of 1 s failed once in CI under load) rather than read the position at once.
+    await expect.poll(() => box.evaluate((el) => el.scrollLeft), { message: 'the arrow keys scroll the table', timeout: 10_000 }).toBeGreaterThan(0);
     const after = await firstUnit.boundingBox();
     expect(after?.x, 'the unit column stays in place').toBeCloseTo(before?.x ?? -1, 0);
     await look(page, 'heat map');
